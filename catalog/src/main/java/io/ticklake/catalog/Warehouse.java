@@ -1,0 +1,253 @@
+package io.ticklake.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import io.ticklake.catalog.TicklakeException.Kind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.jdbc.JdbcCatalog;
+
+/**
+ * An open ticklake warehouse: the directory plus its Iceberg {@link JdbcCatalog}.
+ *
+ * <p>Opening checks what a user can get wrong before Iceberg sees it (a warehouse path that is a
+ * file or cannot be created or written, a catalog file that is unreadable or not an SQLite
+ * database, an unreachable catalog server) and reports it as a one-sentence {@link
+ * TicklakeException} of kind {@link Kind#CONFIGURATION}.
+ *
+ * <p>Thread-safe: the catalog and its connection pool may be shared by threads. Close it once.
+ */
+public final class Warehouse implements AutoCloseable {
+  /** Name of the Iceberg catalog inside ticklake (other engines may name it as they like). */
+  public static final String CATALOG_NAME = "ticklake";
+
+  private static final byte[] SQLITE_MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+
+  private final WarehouseConfig config;
+  private final JdbcCatalog catalog;
+  private final Configuration hadoopConf;
+
+  private Warehouse(WarehouseConfig config, JdbcCatalog catalog, Configuration hadoopConf) {
+    this.config = config;
+    this.catalog = catalog;
+    this.hadoopConf = hadoopConf;
+  }
+
+  /**
+   * Opens (creating if needed) the warehouse directory and its catalog.
+   *
+   * @throws TicklakeException of kind CONFIGURATION when the directory or catalog is unusable
+   */
+  public static Warehouse open(WarehouseConfig config) {
+    requireNonNull(config, "config is null");
+    prepareDirectory(config.warehouse());
+    config.sqliteFile().ifPresent(Warehouse::checkSqliteFile);
+
+    Configuration conf = hadoopConfiguration();
+    Map<String, String> props = new HashMap<>();
+    props.put(CatalogProperties.URI, config.catalogUri());
+    props.put(CatalogProperties.WAREHOUSE_LOCATION, config.warehouse().toString());
+    props.put("jdbc.schema-version", "V1");
+    config.catalogUser().ifPresent(u -> props.put("jdbc.user", u));
+    config.catalogPassword().ifPresent(p -> props.put("jdbc.password", p));
+    if (config.isSqlite()) {
+      // Several processes (writer, compactor, CLI) share one catalog file: wait on locks rather
+      // than fail at once, and let readers proceed while a commit holds the write lock.
+      props.put("jdbc.busy_timeout", "30000");
+      props.put("jdbc.journal_mode", "wal");
+    }
+    JdbcCatalog catalog = new JdbcCatalog();
+    catalog.setConf(conf);
+    try {
+      catalog.initialize(CATALOG_NAME, props);
+      // Touch the catalog tables so that a corrupt or foreign database fails here, not later.
+      catalog.listNamespaces();
+    } catch (RuntimeException e) {
+      closeQuietly(catalog);
+      throw new TicklakeException(
+          Kind.CONFIGURATION,
+          String.format(
+              java.util.Locale.ROOT,
+              "Cannot open catalog %s: %s",
+              config.displayUri(),
+              rootMessage(e)),
+          e);
+    }
+    return new Warehouse(config, catalog, conf);
+  }
+
+  /** The Hadoop configuration ticklake uses for local files: no .crc side files. */
+  public static Configuration hadoopConfiguration() {
+    Configuration conf = new Configuration(false);
+    conf.set("fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
+    conf.setBoolean("fs.file.impl.disable.cache", true);
+    return conf;
+  }
+
+  /** The configuration this warehouse was opened with. */
+  public WarehouseConfig config() {
+    return config;
+  }
+
+  /** The Iceberg catalog. */
+  public Catalog catalog() {
+    return catalog;
+  }
+
+  /** The Hadoop configuration used by the catalog's FileIO. */
+  public Configuration hadoopConf() {
+    return hadoopConf;
+  }
+
+  /** The warehouse directory. */
+  public Path root() {
+    return config.warehouse();
+  }
+
+  /**
+   * A scratch directory inside the warehouse for engine spill files, created on demand. Keeping it
+   * on the warehouse's disk means spills get the same space as the data.
+   */
+  public Path tempDir() {
+    Path dir = config.warehouse().resolve(".tmp");
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw TicklakeException.of(
+          Kind.CONFIGURATION, "Cannot create temp directory %s: %s", dir, e.getMessage());
+    }
+    return dir;
+  }
+
+  /**
+   * Loads a table.
+   *
+   * @throws TicklakeException of kind INPUT when it does not exist
+   */
+  public Table table(TableIdentifier id) {
+    try {
+      return catalog.loadTable(id);
+    } catch (NoSuchTableException e) {
+      throw TicklakeException.of(
+          Kind.INPUT, "Cannot find table %s: run 'ticklake init' to create the tables", id);
+    }
+  }
+
+  /** Loads a table by name, e.g. {@code silver.trades}. */
+  public Table table(String name) {
+    return table(TableIdentifier.parse(name));
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(catalog);
+  }
+
+  private static void prepareDirectory(Path dir) {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw TicklakeException.of(
+          Kind.CONFIGURATION, "Cannot use warehouse %s: it is a file, not a directory", dir);
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (FileSystemException e) {
+      throw TicklakeException.of(
+          Kind.CONFIGURATION,
+          "Cannot create warehouse directory %s: %s",
+          dir,
+          describe(e));
+    } catch (IOException e) {
+      throw TicklakeException.of(
+          Kind.CONFIGURATION, "Cannot create warehouse directory %s: %s", dir, e.getMessage());
+    }
+    // Probe for real: permission bits lie for root and read-only mounts.
+    Path probe = dir.resolve(".ticklake-write-probe-" + ProcessHandle.current().pid());
+    try {
+      Files.writeString(probe, "probe");
+      Files.deleteIfExists(probe);
+    } catch (IOException e) {
+      throw TicklakeException.of(
+          Kind.CONFIGURATION,
+          "Cannot write to warehouse directory %s: %s",
+          dir,
+          e instanceof FileSystemException fse ? describe(fse) : e.getMessage());
+    }
+  }
+
+  private static void checkSqliteFile(Path file) {
+    if (!Files.exists(file)) {
+      return;
+    }
+    if (Files.isDirectory(file)) {
+      throw TicklakeException.of(
+          Kind.CONFIGURATION, "Cannot open catalog %s: it is a directory, not a file", file);
+    }
+    byte[] header = new byte[SQLITE_MAGIC.length];
+    int n;
+    try (InputStream in = Files.newInputStream(file)) {
+      n = in.readNBytes(header, 0, header.length);
+    } catch (AccessDeniedException e) {
+      throw TicklakeException.of(
+          Kind.CONFIGURATION, "Cannot read catalog %s: permission denied", file);
+    } catch (IOException e) {
+      throw TicklakeException.of(
+          Kind.CONFIGURATION, "Cannot read catalog %s: %s", file, e.getMessage());
+    }
+    // An empty file is a valid, empty SQLite database; anything else must carry the magic.
+    if (n > 0 && (n < header.length || !Arrays.equals(header, SQLITE_MAGIC))) {
+      throw TicklakeException.of(
+          Kind.CONFIGURATION,
+          "Cannot open catalog %s: the file is not an SQLite database (corrupt or overwritten)",
+          file);
+    }
+  }
+
+  private static String describe(FileSystemException e) {
+    String reason = e.getReason();
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (reason == null) {
+      return e.getClass().getSimpleName();
+    }
+    return reason.toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** The innermost non-blank message of a cause chain, which is usually the useful one. */
+  static String rootMessage(Throwable e) {
+    String message = e.getMessage();
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        message = t.getMessage();
+      }
+    }
+    if (message == null || message.isBlank()) {
+      message = e.getClass().getSimpleName();
+    }
+    return message.strip().replaceAll("\\s+", " ");
+  }
+
+  private static void closeQuietly(JdbcCatalog catalog) {
+    try {
+      catalog.close();
+    } catch (RuntimeException ignored) {
+      // closing a half-initialised catalog can fail; the original error matters more
+    }
+  }
+}

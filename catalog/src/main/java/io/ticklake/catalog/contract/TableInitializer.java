@@ -1,0 +1,394 @@
+package io.ticklake.catalog.contract;
+
+import static java.util.Objects.requireNonNull;
+
+import io.ticklake.catalog.TicklakeException;
+import io.ticklake.catalog.TicklakeException.Kind;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.PartitionField;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.SortField;
+import org.apache.iceberg.SortOrder;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.Transaction;
+import org.apache.iceberg.UpdateSchema;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.TypeUtil;
+import org.apache.iceberg.types.Types.NestedField;
+
+/**
+ * Brings the catalog in line with the table contracts: creates missing namespaces and tables and
+ * evolves existing tables towards their contracts without rewriting data.
+ *
+ * <p>Allowed evolutions: add an optional column, make a required column optional, widen a type
+ * (int→long, float→double, decimal precision), set contract properties, replace the sort order.
+ * Anything else (a missing required column, a changed type, a different partition spec, a column
+ * the contract does not know) is a conflict: {@link #plan()} throws, naming every difference, and
+ * nothing is changed.
+ *
+ * <p>Idempotent: when every table already matches, {@link #commit(Plan)} writes nothing (no new
+ * snapshot, no new metadata file). Not thread-safe; concurrent initializers in different
+ * processes are safe because table creation is atomic in the catalog.
+ */
+public final class TableInitializer {
+  private final Catalog catalog;
+  private final List<TableContract> contracts;
+
+  /** What {@link #plan()} found for one table. */
+  public enum Action {
+    /** The table does not exist and will be created. */
+    CREATE,
+    /** The table exists and will be evolved. */
+    EVOLVE,
+    /** The table matches its contract. */
+    NONE
+  }
+
+  /**
+   * The planned change of one table.
+   *
+   * @param contract the table's contract
+   * @param action what will happen
+   * @param changes human-readable list of the changes (empty for NONE)
+   */
+  public record TablePlan(TableContract contract, Action action, List<String> changes) {
+    public TablePlan {
+      requireNonNull(contract, "contract is null");
+      requireNonNull(action, "action is null");
+      changes = List.copyOf(changes);
+    }
+  }
+
+  /**
+   * Everything {@link #commit(Plan)} would do.
+   *
+   * @param namespacesToCreate namespaces that do not exist yet
+   * @param tables one plan per contract, in contract order
+   */
+  public record Plan(List<Namespace> namespacesToCreate, List<TablePlan> tables) {
+    public Plan {
+      namespacesToCreate = List.copyOf(namespacesToCreate);
+      tables = List.copyOf(tables);
+    }
+
+    /** True when nothing would change. */
+    public boolean isNoop() {
+      return namespacesToCreate.isEmpty()
+          && tables.stream().allMatch(t -> t.action() == Action.NONE);
+    }
+  }
+
+  public TableInitializer(Catalog catalog, List<TableContract> contracts) {
+    this.catalog = requireNonNull(catalog, "catalog is null");
+    this.contracts = List.copyOf(requireNonNull(contracts, "contracts is null"));
+  }
+
+  /** An initializer for every ticklake table. */
+  public static TableInitializer forAllTables(Catalog catalog) {
+    return new TableInitializer(catalog, TableContracts.all());
+  }
+
+  /**
+   * Computes what {@link #commit(Plan)} would change, reading the catalog only.
+   *
+   * @throws TicklakeException of kind CONTRACT when a table conflicts with its contract
+   */
+  public Plan plan() {
+    SupportsNamespaces namespaces = namespaces();
+    Set<Namespace> missing = new LinkedHashSet<>();
+    for (TableContract contract : contracts) {
+      Namespace ns = contract.id().namespace();
+      if (!namespaces.namespaceExists(ns)) {
+        missing.add(ns);
+      }
+    }
+    List<TablePlan> plans = new ArrayList<>();
+    List<String> conflicts = new ArrayList<>();
+    for (TableContract contract : contracts) {
+      Table table = loadOrNull(contract);
+      if (table == null) {
+        plans.add(new TablePlan(contract, Action.CREATE, List.of("create " + contract.name())));
+        continue;
+      }
+      Diff diff = diff(table, contract);
+      conflicts.addAll(diff.conflicts());
+      plans.add(
+          new TablePlan(
+              contract, diff.changes().isEmpty() ? Action.NONE : Action.EVOLVE, diff.changes()));
+    }
+    if (!conflicts.isEmpty()) {
+      throw TicklakeException.of(
+          Kind.CONTRACT,
+          "Cannot initialize: %s",
+          String.join("; ", conflicts));
+    }
+    return new Plan(List.copyOf(missing), plans);
+  }
+
+  /** Plans and commits in one go. */
+  public Plan commit() {
+    return commit(plan());
+  }
+
+  /**
+   * Applies a plan. Each table's evolution is one atomic metadata commit.
+   *
+   * @return the plan that was applied
+   */
+  public Plan commit(Plan plan) {
+    SupportsNamespaces namespaces = namespaces();
+    for (Namespace ns : plan.namespacesToCreate()) {
+      try {
+        namespaces.createNamespace(ns, Map.of());
+      } catch (AlreadyExistsException e) {
+        // another process created it in the meantime: that is the state we want
+      }
+    }
+    for (TablePlan tablePlan : plan.tables()) {
+      TableContract contract = tablePlan.contract();
+      switch (tablePlan.action()) {
+        case CREATE -> create(contract);
+        case EVOLVE -> evolve(catalog.loadTable(contract.id()), contract);
+        case NONE -> {}
+      }
+    }
+    return plan;
+  }
+
+  private void create(TableContract contract) {
+    try {
+      catalog
+          .buildTable(contract.id(), contract.schema())
+          .withPartitionSpec(contract.spec())
+          .withSortOrder(contract.sortOrder())
+          .withProperties(contract.properties())
+          .create();
+    } catch (AlreadyExistsException e) {
+      // created concurrently: evolve it if it needs anything (usually not)
+      Table table = catalog.loadTable(contract.id());
+      Diff diff = diff(table, contract);
+      if (!diff.conflicts().isEmpty()) {
+        throw TicklakeException.of(
+            Kind.CONTRACT, "Cannot initialize: %s", String.join("; ", diff.conflicts()));
+      }
+      if (!diff.changes().isEmpty()) {
+        evolve(table, contract);
+      }
+    }
+  }
+
+  private void evolve(Table table, TableContract contract) {
+    Transaction txn = table.newTransaction();
+    Schema current = table.schema();
+    Schema wanted = contract.schema();
+    UpdateSchema update = txn.updateSchema();
+    boolean schemaChanged = false;
+    for (NestedField field : wanted.columns()) {
+      NestedField existing = current.findField(field.name());
+      if (existing == null) {
+        update.addColumn(field.name(), field.type(), field.doc());
+        schemaChanged = true;
+        continue;
+      }
+      if (!existing.type().equals(field.type())) {
+        update.updateColumn(field.name(), field.type().asPrimitiveType());
+        schemaChanged = true;
+      }
+      if (existing.isRequired() && field.isOptional()) {
+        update.makeColumnOptional(field.name());
+        schemaChanged = true;
+      }
+    }
+    if (schemaChanged) {
+      update.commit();
+    }
+    Map<String, String> props = propertyChanges(table, contract);
+    if (!props.isEmpty()) {
+      var updateProps = txn.updateProperties();
+      props.forEach(updateProps::set);
+      updateProps.commit();
+    }
+    if (!sortOrderDescription(table.sortOrder(), current)
+        .equals(sortOrderDescription(contract.sortOrder(), wanted))) {
+      var replace = txn.replaceSortOrder();
+      for (SortField field : contract.sortOrder().fields()) {
+        String column = wanted.findColumnName(field.sourceId());
+        if (field.direction() == org.apache.iceberg.SortDirection.ASC) {
+          replace.asc(column, field.nullOrder());
+        } else {
+          replace.desc(column, field.nullOrder());
+        }
+      }
+      replace.commit();
+    }
+    txn.commitTransaction();
+  }
+
+  /** Differences between a table and its contract, split into allowed changes and conflicts. */
+  record Diff(List<String> changes, List<String> conflicts) {}
+
+  static Diff diff(Table table, TableContract contract) {
+    List<String> changes = new ArrayList<>();
+    List<String> conflicts = new ArrayList<>();
+    String name = contract.name();
+    Schema current = table.schema();
+    Schema wanted = contract.schema();
+
+    for (NestedField field : wanted.columns()) {
+      NestedField existing = current.findField(field.name());
+      if (existing == null) {
+        if (field.isRequired()) {
+          conflicts.add(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "%s lacks required column %s (only optional columns can be added)",
+                  name,
+                  field.name()));
+        } else {
+          changes.add("add column " + field.name() + " " + field.type());
+        }
+        continue;
+      }
+      Type have = existing.type();
+      Type want = field.type();
+      if (!have.equals(want)) {
+        if (have.isPrimitiveType()
+            && want.isPrimitiveType()
+            && TypeUtil.isPromotionAllowed(have, want.asPrimitiveType())) {
+          changes.add("widen column " + field.name() + " from " + have + " to " + want);
+        } else {
+          conflicts.add(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "%s column %s is %s but its contract says %s",
+                  name,
+                  field.name(),
+                  have,
+                  want));
+        }
+      }
+      if (existing.isOptional() && field.isRequired()) {
+        conflicts.add(
+            String.format(
+                java.util.Locale.ROOT,
+                "%s column %s is optional but its contract requires it",
+                name,
+                field.name()));
+      } else if (existing.isRequired() && field.isOptional()) {
+        changes.add("make column " + field.name() + " optional");
+      }
+    }
+    for (NestedField existing : current.columns()) {
+      if (wanted.findField(existing.name()) == null) {
+        conflicts.add(
+            String.format(
+                java.util.Locale.ROOT,
+                "%s has column %s that its contract does not define",
+                name,
+                existing.name()));
+      }
+    }
+
+    String haveSpec = specDescription(table.spec(), current);
+    String wantSpec = specDescription(contract.spec(), wanted);
+    if (!haveSpec.equals(wantSpec)) {
+      conflicts.add(
+          String.format(
+              java.util.Locale.ROOT,
+              "%s is partitioned by [%s] but its contract says [%s]",
+              name,
+              haveSpec,
+              wantSpec));
+    }
+
+    int formatVersion = ((HasTableOperations) table).operations().current().formatVersion();
+    int wantVersion =
+        Integer.parseInt(contract.properties().getOrDefault(TableProperties.FORMAT_VERSION, "2"));
+    if (formatVersion > wantVersion) {
+      conflicts.add(
+          String.format(
+              java.util.Locale.ROOT,
+              "%s has format version %d but its contract says %d",
+              name,
+              formatVersion,
+              wantVersion));
+    }
+
+    propertyChanges(table, contract)
+        .forEach((k, v) -> changes.add("set property " + k + "=" + v));
+
+    String haveOrder = sortOrderDescription(table.sortOrder(), current);
+    String wantOrder = sortOrderDescription(contract.sortOrder(), wanted);
+    if (!haveOrder.equals(wantOrder)) {
+      changes.add("sort order [" + haveOrder + "] -> [" + wantOrder + "]");
+    }
+    return new Diff(changes, conflicts);
+  }
+
+  private static Map<String, String> propertyChanges(Table table, TableContract contract) {
+    Map<String, String> changes = new java.util.TreeMap<>();
+    int formatVersion = ((HasTableOperations) table).operations().current().formatVersion();
+    contract
+        .properties()
+        .forEach(
+            (k, v) -> {
+              if (k.equals(TableProperties.FORMAT_VERSION)) {
+                if (formatVersion < Integer.parseInt(v)) {
+                  changes.put(k, v);
+                }
+              } else if (!Objects.equals(table.properties().get(k), v)) {
+                changes.put(k, v);
+              }
+            });
+    return changes;
+  }
+
+  static String specDescription(PartitionSpec spec, Schema schema) {
+    return spec.fields().stream()
+        .map((PartitionField f) -> f.transform() + "(" + schema.findColumnName(f.sourceId()) + ")")
+        .collect(Collectors.joining(", "));
+  }
+
+  static String sortOrderDescription(SortOrder order, Schema schema) {
+    return order.fields().stream()
+        .map(
+            f ->
+                f.transform()
+                    + "("
+                    + schema.findColumnName(f.sourceId())
+                    + ") "
+                    + f.direction()
+                    + " "
+                    + f.nullOrder())
+        .collect(Collectors.joining(", "));
+  }
+
+  private Table loadOrNull(TableContract contract) {
+    try {
+      return catalog.loadTable(contract.id());
+    } catch (NoSuchTableException e) {
+      return null;
+    }
+  }
+
+  private SupportsNamespaces namespaces() {
+    if (!(catalog instanceof SupportsNamespaces ns)) {
+      throw new IllegalStateException("Cannot initialize: catalog does not support namespaces");
+    }
+    return ns;
+  }
+}

@@ -1,0 +1,249 @@
+package io.ticklake.catalog.duckdb;
+
+import static java.util.Objects.requireNonNull;
+
+import io.ticklake.catalog.TicklakeException;
+import io.ticklake.catalog.TicklakeException.Kind;
+import io.ticklake.catalog.snapshot.AsOf;
+import io.ticklake.catalog.snapshot.SnapshotResolver;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types;
+import org.apache.iceberg.types.Types.NestedField;
+
+/**
+ * Exposes Iceberg tables, pinned to snapshots, to an in-process DuckDB connection as views.
+ *
+ * <p>DuckDB's Iceberg extension cannot be installed offline, so ticklake resolves the snapshot
+ * itself, lists the live data files and hands DuckDB the file list with a schema that maps Parquet
+ * field ids to the table's current column names and types. Hence an added column reads as NULL in
+ * older files and a renamed column is found by field id, not by name.
+ *
+ * <p>Not thread-safe: one bridge, one connection, one thread at a time.
+ */
+public final class DuckDbBridge implements AutoCloseable {
+  private final Connection connection;
+
+  private DuckDbBridge(Connection connection) {
+    this.connection = connection;
+  }
+
+  /**
+   * Opens an in-memory DuckDB connection set up for ticklake: UTC session time zone, spill files
+   * in {@code tempDir}, and the given number of threads.
+   *
+   * @param tempDir directory for DuckDB spill files (inside the warehouse)
+   * @param threads engine threads, or 0 for DuckDB's default (one per core)
+   * @param memoryLimit DuckDB memory limit such as {@code 1GB}, or null for DuckDB's default
+   */
+  public static DuckDbBridge open(Path tempDir, int threads, String memoryLimit) {
+    try {
+      Properties props = new Properties();
+      Connection c = DriverManager.getConnection("jdbc:duckdb:", props);
+      try (Statement s = c.createStatement()) {
+        s.execute("SET TimeZone = 'UTC'");
+        if (tempDir != null) {
+          s.execute("SET temp_directory = " + Sql.string(tempDir.toString()));
+        }
+        if (threads > 0) {
+          s.execute("SET threads = " + threads);
+        }
+        if (memoryLimit != null) {
+          s.execute("SET memory_limit = " + Sql.string(memoryLimit));
+        }
+      }
+      return new DuckDbBridge(c);
+    } catch (SQLException e) {
+      throw new TicklakeException(
+          Kind.FAILURE, "Cannot start DuckDB: " + e.getMessage().strip(), e);
+    }
+  }
+
+  /** The DuckDB connection; views registered by this bridge live in it. */
+  public Connection connection() {
+    return connection;
+  }
+
+  /**
+   * The SQL expression that reads a pinned scan: a {@code read_parquet} over its files with the
+   * field-id schema, filtered by {@code filter}, or a typed empty relation when there are no files.
+   */
+  public static String relationSql(PinnedScan scan, PartitionFilter filter) {
+    Schema schema = scan.schema();
+    List<String> files = scan.localPaths();
+    String select;
+    if (files.isEmpty()) {
+      select =
+          "SELECT "
+              + schema.columns().stream()
+                  .map(f -> "CAST(NULL AS " + duckDbType(f) + ") AS " + Sql.ident(f.name()))
+                  .collect(Collectors.joining(", "))
+              + " WHERE false";
+    } else {
+      String fileList =
+          files.stream().map(Sql::string).collect(Collectors.joining(", ", "[", "]"));
+      String mapping =
+          schema.columns().stream()
+              .map(
+                  f ->
+                      f.fieldId()
+                          + ": {name: "
+                          + Sql.string(f.name())
+                          + ", type: "
+                          + Sql.string(duckDbType(f))
+                          + ", default_value: NULL}")
+              .collect(Collectors.joining(", ", "MAP {", "}"));
+      select =
+          "SELECT * FROM read_parquet("
+              + fileList
+              + ", schema = "
+              + mapping
+              + ", hive_partitioning = false, filename = false)";
+    }
+    if (!filter.equalities().isEmpty()) {
+      select = "SELECT * FROM (" + select + ") WHERE " + filter.sqlPredicate();
+    }
+    return select;
+  }
+
+  /**
+   * Creates (or replaces) a view over a table at a snapshot.
+   *
+   * @param viewName qualified view name, e.g. {@code silver.trades}; its schema must exist
+   * @return the scan the view reads
+   */
+  public PinnedScan registerView(
+      String viewName, Table table, Optional<Snapshot> snapshot, PartitionFilter filter) {
+    PinnedScan scan = PinnedScan.plan(table, snapshot, filter.expression());
+    execute("CREATE OR REPLACE VIEW " + qualified(viewName) + " AS " + relationSql(scan, filter));
+    return scan;
+  }
+
+  /**
+   * Registers every table of the catalog as {@code namespace.table} views, all pinned to one
+   * consistent as-of (see {@link SnapshotResolver#resolveAll}).
+   *
+   * @return the scans by table, in catalog order
+   */
+  public Map<TableIdentifier, PinnedScan> registerAll(Catalog catalog, AsOf asOf) {
+    Map<TableIdentifier, Table> tables = new LinkedHashMap<>();
+    for (TableIdentifier id : listTables(catalog)) {
+      tables.put(id, catalog.loadTable(id));
+    }
+    Map<TableIdentifier, Optional<Snapshot>> snapshots =
+        SnapshotResolver.resolveAll(tables, asOf);
+    Map<TableIdentifier, PinnedScan> scans = new LinkedHashMap<>();
+    for (Map.Entry<TableIdentifier, Table> e : tables.entrySet()) {
+      String schemaName = e.getKey().namespace().toString();
+      execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(schemaName));
+      scans.put(
+          e.getKey(),
+          registerView(
+              e.getKey().toString(), e.getValue(), snapshots.get(e.getKey()), PartitionFilter.all()));
+    }
+    return scans;
+  }
+
+  /** Every table of every (top-level) namespace, sorted by name. */
+  public static List<TableIdentifier> listTables(Catalog catalog) {
+    List<TableIdentifier> ids = new ArrayList<>();
+    if (catalog instanceof SupportsNamespaces ns) {
+      for (Namespace namespace : ns.listNamespaces()) {
+        ids.addAll(catalog.listTables(namespace));
+      }
+    }
+    ids.sort(java.util.Comparator.comparing(TableIdentifier::toString));
+    return ids;
+  }
+
+  /** Runs a statement that returns no rows. */
+  public void execute(String sql) {
+    try (Statement s = connection.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new TicklakeException(
+          Kind.FAILURE, "Cannot run DuckDB statement: " + e.getMessage().strip(), e);
+    }
+  }
+
+  /** The DuckDB type a column is read as. */
+  public static String duckDbType(NestedField field) {
+    return duckDbType(field.name(), field.type());
+  }
+
+  private static String duckDbType(String column, Type type) {
+    switch (type.typeId()) {
+      case BOOLEAN:
+        return "BOOLEAN";
+      case INTEGER:
+        return "INTEGER";
+      case LONG:
+        return "BIGINT";
+      case FLOAT:
+        return "FLOAT";
+      case DOUBLE:
+        return "DOUBLE";
+      case DECIMAL:
+        Types.DecimalType d = (Types.DecimalType) type;
+        return "DECIMAL(" + d.precision() + "," + d.scale() + ")";
+      case DATE:
+        return "DATE";
+      case TIME:
+        return "TIME";
+      case TIMESTAMP:
+        return ((Types.TimestampType) type).shouldAdjustToUTC() ? "TIMESTAMPTZ" : "TIMESTAMP";
+      case TIMESTAMP_NANO:
+        return ((Types.TimestampNanoType) type).shouldAdjustToUTC()
+            ? "TIMESTAMPTZ"
+            : "TIMESTAMP_NS";
+      case STRING:
+        return "VARCHAR";
+      case UUID:
+        return "UUID";
+      case FIXED:
+      case BINARY:
+        return "BLOB";
+      default:
+        throw TicklakeException.of(
+            Kind.UNSUPPORTED,
+            "Cannot read column %s: type %s is not supported by the DuckDB bridge yet",
+            column,
+            type);
+    }
+  }
+
+  private static String qualified(String name) {
+    int dot = name.indexOf('.');
+    if (dot < 0) {
+      return Sql.ident(name);
+    }
+    return Sql.ident(name.substring(0, dot)) + "." + Sql.ident(name.substring(dot + 1));
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      // nothing useful to do: the in-memory database goes away with the connection
+    }
+  }
+}

@@ -1,0 +1,137 @@
+package io.ticklake.catalog.snapshot;
+
+import static java.util.Objects.requireNonNull;
+
+import io.ticklake.catalog.TicklakeException;
+import io.ticklake.catalog.TicklakeException.Kind;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.iceberg.HistoryEntry;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotRef;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+/**
+ * Resolves an {@link AsOf} to a concrete snapshot of a table, or to "empty" when the table had no
+ * snapshot at that point (a typed empty read, not an error).
+ */
+public final class SnapshotResolver {
+  private SnapshotResolver() {}
+
+  /**
+   * The snapshot of {@code table} at {@code asOf}.
+   *
+   * @return the snapshot, or empty when the table had no data then
+   * @throws TicklakeException of kind INPUT for an unknown snapshot id or reference
+   */
+  public static Optional<Snapshot> resolve(Table table, AsOf asOf) {
+    requireNonNull(table, "table is null");
+    requireNonNull(asOf, "asOf is null");
+    if (asOf instanceof AsOf.Latest) {
+      return Optional.ofNullable(table.currentSnapshot());
+    }
+    if (asOf instanceof AsOf.SnapshotId id) {
+      Snapshot snapshot = table.snapshot(id.snapshotId());
+      if (snapshot == null) {
+        throw TicklakeException.of(
+            Kind.INPUT, "Cannot find snapshot %d in table %s", id.snapshotId(), table.name());
+      }
+      return Optional.of(snapshot);
+    }
+    if (asOf instanceof AsOf.Timestamp ts) {
+      return snapshotAt(table, ts.instant());
+    }
+    AsOf.Ref ref = (AsOf.Ref) asOf;
+    SnapshotRef snapshotRef = table.refs().get(ref.name());
+    if (snapshotRef == null) {
+      throw TicklakeException.of(
+          Kind.INPUT,
+          "Cannot find tag or branch '%s' in table %s (it has: %s)",
+          ref.name(),
+          table.name(),
+          table.refs().isEmpty() ? "none" : String.join(", ", table.refs().keySet()));
+    }
+    return Optional.of(table.snapshot(snapshotRef.snapshotId()));
+  }
+
+  /** The snapshot that was current on the main branch at {@code instant}, if any. */
+  public static Optional<Snapshot> snapshotAt(Table table, Instant instant) {
+    long millis = instant.toEpochMilli();
+    Long found = null;
+    for (HistoryEntry entry : table.history()) {
+      if (entry.timestampMillis() <= millis) {
+        found = entry.snapshotId();
+      }
+    }
+    return found == null ? Optional.empty() : Optional.ofNullable(table.snapshot(found));
+  }
+
+  /**
+   * Resolves one as-of for several tables so that they form one consistent view of the lake.
+   *
+   * <p>A time applies to every table. A snapshot id belongs to one table, which is read at that
+   * snapshot; every other table is read as of that snapshot's commit time. A tag or branch is used
+   * where it exists; the other tables are read as of the commit time of the first table's
+   * referenced snapshot.
+   *
+   * @throws TicklakeException of kind INPUT when no table has the snapshot id or reference
+   */
+  public static Map<TableIdentifier, Optional<Snapshot>> resolveAll(
+      Map<TableIdentifier, Table> tables, AsOf asOf) {
+    Map<TableIdentifier, Optional<Snapshot>> result = new LinkedHashMap<>();
+    if (asOf instanceof AsOf.Latest || asOf instanceof AsOf.Timestamp) {
+      tables.forEach((id, t) -> result.put(id, resolve(t, asOf)));
+      return result;
+    }
+    Instant pointInTime = null;
+    for (Map.Entry<TableIdentifier, Table> e : tables.entrySet()) {
+      Optional<Snapshot> own = ownSnapshot(e.getValue(), asOf);
+      if (own.isPresent()) {
+        result.put(e.getKey(), own);
+        if (pointInTime == null) {
+          pointInTime = Instant.ofEpochMilli(own.get().timestampMillis());
+        }
+      }
+    }
+    if (pointInTime == null) {
+      String what =
+          asOf instanceof AsOf.SnapshotId id
+              ? "snapshot " + id.snapshotId()
+              : "tag or branch '" + ((AsOf.Ref) asOf).name() + "'";
+      throw TicklakeException.of(
+          Kind.INPUT,
+          "Cannot find %s in any of the %d tables (%s)",
+          what,
+          tables.size(),
+          String.join(", ", tables.keySet().stream().map(Object::toString).toList()));
+    }
+    Map<TableIdentifier, Optional<Snapshot>> ordered = new LinkedHashMap<>();
+    for (Map.Entry<TableIdentifier, Table> e : tables.entrySet()) {
+      Optional<Snapshot> s = result.get(e.getKey());
+      ordered.put(e.getKey(), s != null ? s : snapshotAt(e.getValue(), pointInTime));
+    }
+    return ordered;
+  }
+
+  private static Optional<Snapshot> ownSnapshot(Table table, AsOf asOf) {
+    if (asOf instanceof AsOf.SnapshotId id) {
+      return Optional.ofNullable(table.snapshot(id.snapshotId()));
+    }
+    SnapshotRef ref = table.refs().get(((AsOf.Ref) asOf).name());
+    return ref == null ? Optional.empty() : Optional.ofNullable(table.snapshot(ref.snapshotId()));
+  }
+
+  /** Lists a table's snapshots in commit order. */
+  public static List<Snapshot> snapshots(Table table) {
+    List<Snapshot> list = new java.util.ArrayList<>();
+    table.snapshots().forEach(list::add);
+    list.sort(
+        java.util.Comparator.comparingLong(Snapshot::timestampMillis)
+            .thenComparingLong(Snapshot::sequenceNumber));
+    return list;
+  }
+}
