@@ -35,7 +35,8 @@ public final class Warehouse implements AutoCloseable {
   /** Name of the Iceberg catalog inside ticklake (other engines may name it as they like). */
   public static final String CATALOG_NAME = "ticklake";
 
-  private static final byte[] SQLITE_MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SQLITE_MAGIC =
+      "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
   private final WarehouseConfig config;
   private final JdbcCatalog catalog;
@@ -166,10 +167,7 @@ public final class Warehouse implements AutoCloseable {
       Files.createDirectories(dir);
     } catch (FileSystemException e) {
       throw TicklakeException.of(
-          Kind.CONFIGURATION,
-          "Cannot create warehouse directory %s: %s",
-          dir,
-          describe(e));
+          Kind.CONFIGURATION, "Cannot create warehouse directory %s: %s", dir, describe(e));
     } catch (IOException e) {
       throw TicklakeException.of(
           Kind.CONFIGURATION, "Cannot create warehouse directory %s: %s", dir, e.getMessage());
@@ -217,10 +215,16 @@ public final class Warehouse implements AutoCloseable {
   }
 
   private static String describe(FileSystemException e) {
-    String reason = e.getReason();
     if (e instanceof AccessDeniedException) {
       return "permission denied";
     }
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof java.nio.file.FileAlreadyExistsException) {
+      return "a file is in the way";
+    }
+    String reason = e.getReason();
     if (reason == null) {
       return e.getClass().getSimpleName();
     }

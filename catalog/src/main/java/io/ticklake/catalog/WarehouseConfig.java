@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where the lake lives: a warehouse directory for data and metadata files, and the JDBC URL of
- * the Iceberg catalog that records each table's current metadata.
+ * Where the lake lives: a warehouse directory for data and metadata files, and the JDBC URL of the
+ * Iceberg catalog that records each table's current metadata.
  *
  * <p>By default the catalog is an embedded SQLite file, {@code <warehouse>/catalog.db}. A {@code
  * jdbc:postgresql:} URL selects a PostgreSQL catalog through the same {@code JdbcCatalog} code
@@ -22,7 +22,10 @@ import java.util.Optional;
  * @param catalogPassword catalog database password, if any
  */
 public record WarehouseConfig(
-    Path warehouse, String catalogUri, Optional<String> catalogUser, Optional<String> catalogPassword) {
+    Path warehouse,
+    String catalogUri,
+    Optional<String> catalogUser,
+    Optional<String> catalogPassword) {
 
   /** Environment variable that overrides the default warehouse directory. */
   public static final String ENV_WAREHOUSE = "TICKLAKE_WAREHOUSE";
@@ -60,10 +63,7 @@ public record WarehouseConfig(
   public static WarehouseConfig embedded(Path warehouse) {
     Path dir = warehouse.toAbsolutePath().normalize();
     return new WarehouseConfig(
-        dir,
-        "jdbc:sqlite:" + dir.resolve(SQLITE_CATALOG_FILE),
-        Optional.empty(),
-        Optional.empty());
+        dir, "jdbc:sqlite:" + dir.resolve(SQLITE_CATALOG_FILE), Optional.empty(), Optional.empty());
   }
 
   /**

@@ -127,7 +127,8 @@ class WarehouseTest {
     Path wh = dir.resolve("wh");
     Files.createDirectories(wh.resolve("catalog.db"));
     assertThatThrownBy(() -> Warehouse.open(WarehouseConfig.embedded(wh)))
-        .hasMessage("Cannot open catalog " + wh.resolve("catalog.db") + ": it is a directory, not a file");
+        .hasMessage(
+            "Cannot open catalog " + wh.resolve("catalog.db") + ": it is a directory, not a file");
   }
 
   @Test

@@ -14,8 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Answers calendar questions for one exchange: the trading date and session of an instant, and
- * the sessions of a trading date as instants. Built from an {@link ExchangeDefinition}.
+ * Answers calendar questions for one exchange: the trading date and session of an instant, and the
+ * sessions of a trading date as instants. Built from an {@link ExchangeDefinition}.
  *
  * <h2>Trading dates</h2>
  *
@@ -24,38 +24,38 @@ import java.util.concurrent.ConcurrentHashMap;
  * session (a 03:00 or a 19:59 New York instant belongs to that New York date). With a rollover
  * {@code R}, trading date {@code D} runs from local {@code D-1 R} (inclusive) to local {@code D R}
  * (exclusive), so a Sunday 18:00 Chicago print belongs to Monday when {@code R} is 17:00.
- * Wall-clock times become instants with the zone rules, so the same local time is a different
- * UTC time in summer and winter; in a repeated (fall-back) hour the earlier offset is used, a
- * time in a skipped (spring-forward) hour moves forward by the gap.
+ * Wall-clock times become instants with the zone rules, so the same local time is a different UTC
+ * time in summer and winter; in a repeated (fall-back) hour the earlier offset is used, a time in a
+ * skipped (spring-forward) hour moves forward by the gap.
  *
  * <h2>Sessions of a date</h2>
  *
- * These rules are Lean's ({@code SecurityExchangeHours}), applied per local calendar date {@code
- * C} to the weekly windows of {@code C}'s weekday:
+ * These rules are Lean's ({@code SecurityExchangeHours}), applied per local calendar date {@code C}
+ * to the weekly windows of {@code C}'s weekday:
  *
  * <ul>
  *   <li>Holiday: {@code C} has no windows at all.
- *   <li>Early close at {@code T}: the exchange is closed from {@code T} to the end of {@code C}
- *       for every session type, so windows starting at or after {@code T} are dropped and a window
+ *   <li>Early close at {@code T}: the exchange is closed from {@code T} to the end of {@code C} for
+ *       every session type, so windows starting at or after {@code T} are dropped and a window
  *       spanning {@code T} ends at {@code T}. On 2013-11-29 (close 13:00) US equities trade
  *       pre-market 04:00-09:30 and regular 09:30-13:00, and there is no post-market.
- *   <li>Late open at {@code T}: the exchange is closed from the start of {@code C} to {@code T},
- *       so windows ending at or before {@code T} are dropped and a window spanning {@code T}
- *       starts at {@code T}. (Lean also treats the instant {@code T} itself as closed; here the
- *       session starts at {@code T} inclusive.)
+ *   <li>Late open at {@code T}: the exchange is closed from the start of {@code C} to {@code T}, so
+ *       windows ending at or before {@code T} are dropped and a window spanning {@code T} starts at
+ *       {@code T}. (Lean also treats the instant {@code T} itself as closed; here the session
+ *       starts at {@code T} inclusive.)
  *   <li>Both on one date: the windows are cut to {@code [late open, early close)}.
  * </ul>
  *
- * The sessions of trading date {@code D} are the cut windows of the calendar dates it spans
- * (with a midnight rollover: just {@code D}), as instants, clipped to the trading date; adjacent
- * intervals of the same type (e.g. 18:00-24:00 and 00:00-16:00) are joined into one. A date is a
- * trading day if it has at least one session.
+ * The sessions of trading date {@code D} are the cut windows of the calendar dates it spans (with a
+ * midnight rollover: just {@code D}), as instants, clipped to the trading date; adjacent intervals
+ * of the same type (e.g. 18:00-24:00 and 00:00-16:00) are joined into one. A date is a trading day
+ * if it has at least one session.
  *
  * <h2>Performance and thread safety</h2>
  *
- * Immutable and thread-safe. Per-date results are computed once and cached in a bounded
- * concurrent map, and the last date looked up is remembered, so {@link #tradingDate(Instant)}
- * and {@link #session(Instant)} on time-ordered events cost a few comparisons and no allocation.
+ * Immutable and thread-safe. Per-date results are computed once and cached in a bounded concurrent
+ * map, and the last date looked up is remembered, so {@link #tradingDate(Instant)} and {@link
+ * #session(Instant)} on time-ordered events cost a few comparisons and no allocation.
  */
 public final class ExchangeCalendar {
   private static final int MAX_CACHED_DATES = 1 << 16;
@@ -138,8 +138,8 @@ public final class ExchangeCalendar {
   }
 
   /**
-   * The session of {@code t}'s trading date that contains {@code t}, or {@link
-   * SessionType#CLOSED} if none does (a holiday, a weekend, the night, after an early close).
+   * The session of {@code t}'s trading date that contains {@code t}, or {@link SessionType#CLOSED}
+   * if none does (a holiday, a weekend, the night, after an early close).
    *
    * @throws java.time.DateTimeException if {@code t} is beyond the supported date range
    */

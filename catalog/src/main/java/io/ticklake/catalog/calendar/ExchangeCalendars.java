@@ -12,8 +12,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * A registry of {@link ExchangeCalendar}s by exchange id. Immutable and thread-safe; the
- * calendars it hands out are shared.
+ * A registry of {@link ExchangeCalendar}s by exchange id. Immutable and thread-safe; the calendars
+ * it hands out are shared.
  */
 public final class ExchangeCalendars {
   private final Map<String, ExchangeCalendar> calendars;

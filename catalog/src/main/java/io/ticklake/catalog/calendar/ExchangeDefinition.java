@@ -35,16 +35,15 @@ import java.util.regex.Pattern;
  * {@link #earlyCloses()} and {@link #lateOpens()} cut the windows of a local date (see {@link
  * ExchangeCalendar} for the exact rules, which are Lean's).
  *
- * <p>{@code dayRollover} is the local wall-clock time at which the next trading date begins:
- * {@link LocalTime#MIDNIGHT} means the trading date is the local calendar date; any other time
- * {@code R} means an instant whose local time is at or after {@code R} belongs to the next calendar
- * date's trading date (CME-style {@code 17:00}: a Sunday 18:00 print belongs to Monday).
+ * <p>{@code dayRollover} is the local wall-clock time at which the next trading date begins: {@link
+ * LocalTime#MIDNIGHT} means the trading date is the local calendar date; any other time {@code R}
+ * means an instant whose local time is at or after {@code R} belongs to the next calendar date's
+ * trading date (CME-style {@code 17:00}: a Sunday 18:00 print belongs to Monday).
  *
- * <p>The collections are immutable copies; {@link #weeklySessions()} always has all seven days
- * (an empty list for a day without sessions), each day's windows sorted by start and not
- * overlapping. The {@code ...Json()} methods and {@link #fromColumns} convert to and from the
- * deterministic column strings of {@code ref.exchange}; the round trip is exact. Immutable and
- * thread-safe.
+ * <p>The collections are immutable copies; {@link #weeklySessions()} always has all seven days (an
+ * empty list for a day without sessions), each day's windows sorted by start and not overlapping.
+ * The {@code ...Json()} methods and {@link #fromColumns} convert to and from the deterministic
+ * column strings of {@code ref.exchange}; the round trip is exact. Immutable and thread-safe.
  *
  * @param exchangeId ticklake exchange id, lower-case letters and digits with single hyphens
  * @param name human-readable name
@@ -123,10 +122,16 @@ public record ExchangeDefinition(
     for (Map.Entry<DayOfWeek, List<SessionWindow>> entry : week.entrySet()) {
       DayOfWeek day = Objects.requireNonNull(entry.getKey(), "weeklySessions has a null day");
       List<SessionWindow> windows = entry.getValue();
-      if (windows == null || windows.contains(null)) {
-        throw new IllegalArgumentException(prefix + dayName(day) + " has a null window list or window");
+      if (windows == null) {
+        throw new IllegalArgumentException(prefix + dayName(day) + " has a null window list");
       }
-      List<SessionWindow> sorted = new ArrayList<>(windows);
+      List<SessionWindow> sorted = new ArrayList<>(windows.size());
+      for (SessionWindow window : windows) {
+        if (window == null) {
+          throw new IllegalArgumentException(prefix + dayName(day) + " has a null window");
+        }
+        sorted.add(window);
+      }
       sorted.sort(Comparator.comparing(SessionWindow::start));
       for (int i = 1; i < sorted.size(); i++) {
         SessionWindow previous = sorted.get(i - 1);
@@ -325,7 +330,8 @@ public record ExchangeDefinition(
       }
       JsonNode windows = dayEntry.getValue();
       if (!windows.isArray()) {
-        throw new IllegalArgumentException("weekly_sessions " + dayEntry.getKey() + " is not an array");
+        throw new IllegalArgumentException(
+            "weekly_sessions " + dayEntry.getKey() + " is not an array");
       }
       List<SessionWindow> list = new ArrayList<>();
       for (int i = 0; i < windows.size(); i++) {

@@ -29,17 +29,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads QuantConnect Lean's market-hours database ({@code market-hours-database.json}) into
- * {@link ExchangeDefinition}s.
+ * Reads QuantConnect Lean's market-hours database ({@code market-hours-database.json}) into {@link
+ * ExchangeDefinition}s.
  *
- * <p>Per entry it uses {@code exchangeTimeZone}, the seven weekday arrays of {@code
- * {start, end, state}} segments (a missing day has no sessions; states premarket, market,
- * postmarket become {@link SessionType#PRE}, {@link SessionType#REGULAR}, {@link SessionType#POST};
- * times are .NET time spans such as {@code 09:30:00}, {@code 8:15:00} or {@code 1.00:00:00} for
- * the end of the day), {@code holidays} ({@code M/d/yyyy}), {@code earlyCloses} and {@code
- * lateOpens} ({@code M/d/yyyy} to a time). It ignores {@code dataTimeZone} (the time zone of
- * Lean's data files, not of the exchange) and {@code bankHolidays} (days the exchange trades but
- * banks settle nothing). Definitions read from Lean roll the trading date over at local midnight.
+ * <p>Per entry it uses {@code exchangeTimeZone}, the seven weekday arrays of {@code {start, end,
+ * state}} segments (a missing day has no sessions; states premarket, market, postmarket become
+ * {@link SessionType#PRE}, {@link SessionType#REGULAR}, {@link SessionType#POST}; times are .NET
+ * time spans such as {@code 09:30:00}, {@code 8:15:00} or {@code 1.00:00:00} for the end of the
+ * day), {@code holidays} ({@code M/d/yyyy}), {@code earlyCloses} and {@code lateOpens} ({@code
+ * M/d/yyyy} to a time). It ignores {@code dataTimeZone} (the time zone of Lean's data files, not of
+ * the exchange) and {@code bankHolidays} (days the exchange trades but banks settle nothing).
+ * Definitions read from Lean roll the trading date over at local midnight.
  *
  * <p>A trimmed copy of the database with the entries ticklake seeds is bundled; see {@link
  * #bundled()} and {@link #bundledMapping()}. Stateless and thread-safe.
@@ -59,7 +59,8 @@ public final class LeanMarketHours {
    * d:hh:mm:ss}, which .NET accepts and some Lean entries use.
    */
   private static final Pattern LEAN_TIME =
-      Pattern.compile("(?:([0-9]{1,2})[.:])?([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\\.([0-9]{1,7}))?");
+      Pattern.compile(
+          "(?:([0-9]{1,2})[.:])?([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\\.([0-9]{1,7}))?");
 
   private static final Map<String, Target> BUNDLED_MAPPING = bundledMappingTable();
 
@@ -94,7 +95,8 @@ public final class LeanMarketHours {
         "CryptoFuture-binance-[*]",
         new Target("binance-futures", "Binance USD-M futures", "crypto-future"));
     mapping.put(
-        "CryptoFuture-bybit-[*]", new Target("bybit-futures", "Bybit derivatives", "crypto-future"));
+        "CryptoFuture-bybit-[*]",
+        new Target("bybit-futures", "Bybit derivatives", "crypto-future"));
     mapping.put("CryptoFuture-dydx-[*]", new Target("dydx", "dYdX", "crypto-future"));
     return Collections.unmodifiableMap(mapping);
   }
@@ -135,8 +137,8 @@ public final class LeanMarketHours {
   }
 
   /**
-   * Reads the entries named by {@code mapping}'s keys from a Lean market-hours database and
-   * returns one definition per entry, sorted by exchange id. Does not close {@code in}.
+   * Reads the entries named by {@code mapping}'s keys from a Lean market-hours database and returns
+   * one definition per entry, sorted by exchange id. Does not close {@code in}.
    *
    * @param in the database JSON, {@code {"entries": {"<key>": {...}, ...}}}
    * @param mapping Lean entry key (e.g. {@code Equity-usa-[*]}) to the exchange it becomes
@@ -208,7 +210,8 @@ public final class LeanMarketHours {
           holidays.add(readDate(holiday, "holiday"));
         }
       }
-      SortedMap<LocalDate, LocalTime> earlyCloses = readDateTimes(entry, "earlyCloses", "early close");
+      SortedMap<LocalDate, LocalTime> earlyCloses =
+          readDateTimes(entry, "earlyCloses", "early close");
       SortedMap<LocalDate, LocalTime> lateOpens = readDateTimes(entry, "lateOpens", "late open");
       return new ExchangeDefinition(
           target.exchangeId(),
@@ -332,7 +335,9 @@ public final class LeanMarketHours {
     if (m.matches()) {
       try {
         return LocalDate.of(
-            Integer.parseInt(m.group(3)), Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+            Integer.parseInt(m.group(3)),
+            Integer.parseInt(m.group(1)),
+            Integer.parseInt(m.group(2)));
       } catch (DateTimeException e) {
         // reported below
       }
@@ -350,7 +355,8 @@ public final class LeanMarketHours {
       int seconds = Integer.parseInt(m.group(4));
       String fraction = m.group(5);
       if (days <= 1 && hours < 24 && minutes < 60 && seconds < 60) {
-        long nanos = fraction == null ? 0 : Long.parseLong((fraction + "000000000").substring(0, 9));
+        long nanos =
+            fraction == null ? 0 : Long.parseLong((fraction + "000000000").substring(0, 9));
         return (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1_000_000_000L + nanos;
       }
     }

@@ -24,7 +24,12 @@ public record SessionInterval(SessionType type, Instant open, Instant close) {
     }
     if (!open.isBefore(close)) {
       throw new IllegalArgumentException(
-          "Cannot create session interval " + type.label() + " [" + open + ", " + close
+          "Cannot create session interval "
+              + type.label()
+              + " ["
+              + open
+              + ", "
+              + close
               + "): it must open before it closes");
     }
   }

@@ -11,8 +11,8 @@ import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
  * The declared shape of one ticklake table: its schema (with field ids and required/optional),
- * partition spec, sort order and table properties. {@code ticklake init} creates tables from
- * their contracts and evolves existing tables towards them.
+ * partition spec, sort order and table properties. {@code ticklake init} creates tables from their
+ * contracts and evolves existing tables towards them.
  *
  * @param id the table's identifier, {@code namespace.name} where the namespace is the tier
  * @param tier the tier the table belongs to

@@ -23,9 +23,8 @@ import org.apache.iceberg.types.Types.NestedField;
  * <p>Rules that keep these definitions safe to change: a field id is never reused or renumbered;
  * new columns are appended with the next id and are optional (so {@code init} can add them to
  * existing tables without rewriting data); prices are {@code decimal(18,9)} and sizes {@code
- * decimal(18,8)} — exact, and small enough for 64-bit decimal arithmetic in DuckDB; event times
- * are {@code timestamptz} in microseconds, with any finer vendor precision kept in {@code
- * ts_event_ns}.
+ * decimal(18,8)} — exact, and small enough for 64-bit decimal arithmetic in DuckDB; event times are
+ * {@code timestamptz} in microseconds, with any finer vendor precision kept in {@code ts_event_ns}.
  */
 public final class TableContracts {
   /** Prices: up to 9 integer and 9 fractional digits (satoshi-level crypto prices fit). */
@@ -89,7 +88,8 @@ public final class TableContracts {
         optional(10, "ask_size", SIZE, "Best ask size; null when the ask side is not quoted"),
         optional(11, "venue", STRING, "Venue of the quote (Lean exchange letter)"),
         optional(12, "quote_condition", LONG, "Quote-condition flags as a number"),
-        optional(13, "quote_condition_raw", STRING, "Quote-condition flags as the vendor wrote them"),
+        optional(
+            13, "quote_condition_raw", STRING, "Quote-condition flags as the vendor wrote them"),
         optional(14, "suspicious", BOOLEAN, "The vendor marked the quote suspicious"),
         optional(15, "vendor_seq", LONG, "The vendor's sequence number in its stream"));
   }

@@ -41,8 +41,8 @@ import org.apache.iceberg.types.Types.NestedField;
  * nothing is changed.
  *
  * <p>Idempotent: when every table already matches, {@link #commit(Plan)} writes nothing (no new
- * snapshot, no new metadata file). Not thread-safe; concurrent initializers in different
- * processes are safe because table creation is atomic in the catalog.
+ * snapshot, no new metadata file). Not thread-safe; concurrent initializers in different processes
+ * are safe because table creation is atomic in the catalog.
  */
 public final class TableInitializer {
   private final Catalog catalog;
@@ -132,9 +132,7 @@ public final class TableInitializer {
     }
     if (!conflicts.isEmpty()) {
       throw TicklakeException.of(
-          Kind.CONTRACT,
-          "Cannot initialize: %s",
-          String.join("; ", conflicts));
+          Kind.CONTRACT, "Cannot initialize: %s", String.join("; ", conflicts));
     }
     return new Plan(List.copyOf(missing), plans);
   }
@@ -328,8 +326,7 @@ public final class TableInitializer {
               wantVersion));
     }
 
-    propertyChanges(table, contract)
-        .forEach((k, v) -> changes.add("set property " + k + "=" + v));
+    propertyChanges(table, contract).forEach((k, v) -> changes.add("set property " + k + "=" + v));
 
     String haveOrder = sortOrderDescription(table.sortOrder(), current);
     String wantOrder = sortOrderDescription(contract.sortOrder(), wanted);

@@ -1,7 +1,5 @@
 package io.ticklake.catalog.duckdb;
 
-import static java.util.Objects.requireNonNull;
-
 import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.snapshot.AsOf;
@@ -47,8 +45,8 @@ public final class DuckDbBridge implements AutoCloseable {
   }
 
   /**
-   * Opens an in-memory DuckDB connection set up for ticklake: UTC session time zone, spill files
-   * in {@code tempDir}, and the given number of threads.
+   * Opens an in-memory DuckDB connection set up for ticklake: UTC session time zone, spill files in
+   * {@code tempDir}, and the given number of threads.
    *
    * @param tempDir directory for DuckDB spill files (inside the warehouse)
    * @param threads engine threads, or 0 for DuckDB's default (one per core)
@@ -98,8 +96,7 @@ public final class DuckDbBridge implements AutoCloseable {
                   .collect(Collectors.joining(", "))
               + " WHERE false";
     } else {
-      String fileList =
-          files.stream().map(Sql::string).collect(Collectors.joining(", ", "[", "]"));
+      String fileList = files.stream().map(Sql::string).collect(Collectors.joining(", ", "[", "]"));
       String mapping =
           schema.columns().stream()
               .map(
@@ -148,8 +145,7 @@ public final class DuckDbBridge implements AutoCloseable {
     for (TableIdentifier id : listTables(catalog)) {
       tables.put(id, catalog.loadTable(id));
     }
-    Map<TableIdentifier, Optional<Snapshot>> snapshots =
-        SnapshotResolver.resolveAll(tables, asOf);
+    Map<TableIdentifier, Optional<Snapshot>> snapshots = SnapshotResolver.resolveAll(tables, asOf);
     Map<TableIdentifier, PinnedScan> scans = new LinkedHashMap<>();
     for (Map.Entry<TableIdentifier, Table> e : tables.entrySet()) {
       String schemaName = e.getKey().namespace().toString();
@@ -157,7 +153,10 @@ public final class DuckDbBridge implements AutoCloseable {
       scans.put(
           e.getKey(),
           registerView(
-              e.getKey().toString(), e.getValue(), snapshots.get(e.getKey()), PartitionFilter.all()));
+              e.getKey().toString(),
+              e.getValue(),
+              snapshots.get(e.getKey()),
+              PartitionFilter.all()));
     }
     return scans;
   }

@@ -10,8 +10,8 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
 /**
- * A point in a table's history to read: the latest snapshot, a snapshot id, a wall-clock time
- * (the snapshot current at that instant) or a named reference (tag or branch).
+ * A point in a table's history to read: the latest snapshot, a snapshot id, a wall-clock time (the
+ * snapshot current at that instant) or a named reference (tag or branch).
  */
 public sealed interface AsOf {
   /** The current snapshot of the main branch. */

@@ -53,7 +53,9 @@ public final class SnapshotResolver {
           "Cannot find tag or branch '%s' in table %s (it has: %s)",
           ref.name(),
           table.name(),
-          table.refs().isEmpty() ? "none" : String.join(", ", table.refs().keySet()));
+          table.refs().isEmpty()
+              ? "none"
+              : String.join(", ", new java.util.TreeSet<>(table.refs().keySet())));
     }
     return Optional.of(table.snapshot(snapshotRef.snapshotId()));
   }

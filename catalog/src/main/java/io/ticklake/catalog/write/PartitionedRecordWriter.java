@@ -110,9 +110,7 @@ public final class PartitionedRecordWriter implements AutoCloseable {
 
   private DataWriter<Record> open(StructLike partition) {
     EncryptedOutputFile out =
-        spec.isUnpartitioned()
-            ? files.newOutputFile()
-            : files.newOutputFile(spec, partition);
+        spec.isUnpartitioned() ? files.newOutputFile() : files.newOutputFile(spec, partition);
     try {
       return Parquet.writeData(out)
           .forTable(table)

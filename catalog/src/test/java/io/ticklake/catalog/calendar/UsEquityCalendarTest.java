@@ -42,7 +42,8 @@ class UsEquityCalendarTest {
             new SessionInterval(
                 SessionType.POST, at("2013-10-07T20:00:00Z"), at("2013-10-08T00:00:00Z")));
     assertThat(calendar.isTradingDay(LocalDate.of(2013, 10, 7))).isTrue();
-    assertThat(calendar.session(at("2013-10-07T07:59:59.999999999Z"))).isEqualTo(SessionType.CLOSED);
+    assertThat(calendar.session(at("2013-10-07T07:59:59.999999999Z")))
+        .isEqualTo(SessionType.CLOSED);
     assertThat(calendar.session(at("2013-10-07T08:00:00Z"))).isEqualTo(SessionType.PRE);
     assertThat(calendar.session(at("2013-10-07T13:29:59.999Z"))).isEqualTo(SessionType.PRE);
     assertThat(calendar.session(at("2013-10-07T13:30:00Z"))).isEqualTo(SessionType.REGULAR);
@@ -109,7 +110,8 @@ class UsEquityCalendarTest {
             new SessionInterval(
                 SessionType.REGULAR, at("2013-11-29T14:30:00Z"), at("2013-11-29T18:00:00Z")));
     assertThat(calendar.session(blackFriday, SessionType.POST)).isEmpty();
-    assertThat(calendar.session(newYork("2013-11-29T12:59:59.999999"))).isEqualTo(SessionType.REGULAR);
+    assertThat(calendar.session(newYork("2013-11-29T12:59:59.999999")))
+        .isEqualTo(SessionType.REGULAR);
     assertThat(calendar.session(newYork("2013-11-29T13:00:00"))).isEqualTo(SessionType.CLOSED);
     assertThat(calendar.session(newYork("2013-11-29T16:30:00"))).isEqualTo(SessionType.CLOSED);
     assertThat(calendar.tradingDate(newYork("2013-11-29T13:00:00"))).isEqualTo(blackFriday);
@@ -133,7 +135,8 @@ class UsEquityCalendarTest {
     assertThat(calendar.session(threeAm)).isEqualTo(SessionType.CLOSED);
     assertThat(calendar.tradingDate(at("2013-10-08T03:59:59.999999999Z")))
         .isEqualTo(LocalDate.of(2013, 10, 7));
-    assertThat(calendar.tradingDate(at("2013-10-08T04:00:00Z"))).isEqualTo(LocalDate.of(2013, 10, 8));
+    assertThat(calendar.tradingDate(at("2013-10-08T04:00:00Z")))
+        .isEqualTo(LocalDate.of(2013, 10, 8));
     assertThat(calendar.isTradingDay(LocalDate.of(2013, 10, 5))).isFalse(); // Saturday
     assertThat(calendar.session(newYork("2013-10-05T12:00:00"))).isEqualTo(SessionType.CLOSED);
   }

@@ -142,7 +142,8 @@ class TableInitializerTest {
             required(2, "symbol", Types.StringType.get()),
             optional(3, "size", Types.LongType.get()),
             optional(4, "venue", Types.StringType.get(), "Venue letter"));
-    TableInitializer init = new TableInitializer(warehouse.catalog(), List.of(evolvingContract(v2)));
+    TableInitializer init =
+        new TableInitializer(warehouse.catalog(), List.of(evolvingContract(v2)));
     TableInitializer.Plan plan = init.plan();
     assertThat(plan.tables().get(0).action()).isEqualTo(TableInitializer.Action.EVOLVE);
     assertThat(plan.tables().get(0).changes())

@@ -1,0 +1,302 @@
+package io.ticklake.catalog.duckdb;
+
+import static org.apache.iceberg.types.Types.NestedField.optional;
+import static org.apache.iceberg.types.Types.NestedField.required;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ticklake.catalog.TicklakeException;
+import io.ticklake.catalog.TicklakeException.Kind;
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.WarehouseConfig;
+import io.ticklake.catalog.snapshot.AsOf;
+import io.ticklake.catalog.snapshot.SnapshotResolver;
+import io.ticklake.catalog.write.PartitionedRecordWriter;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.FileMetadata;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Types;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DuckDbBridgeTest {
+  private static final Schema SCHEMA =
+      new Schema(
+          required(1, "exchange", Types.StringType.get()),
+          required(2, "trading_date", Types.DateType.get()),
+          required(3, "symbol", Types.StringType.get()),
+          required(4, "ts_event", Types.TimestampType.withZone()),
+          required(5, "price", Types.DecimalType.of(18, 9)),
+          optional(6, "size", Types.LongType.get()));
+
+  private static final TableIdentifier ID = TableIdentifier.of("bronze", "ticks");
+
+  @TempDir Path dir;
+  Warehouse warehouse;
+  Table table;
+  DuckDbBridge bridge;
+
+  @BeforeEach
+  void setUp() {
+    warehouse = Warehouse.open(WarehouseConfig.embedded(dir));
+    ((SupportsNamespaces) warehouse.catalog()).createNamespace(Namespace.of("bronze"));
+    table =
+        warehouse
+            .catalog()
+            .buildTable(ID, SCHEMA)
+            .withPartitionSpec(
+                PartitionSpec.builderFor(SCHEMA)
+                    .identity("exchange")
+                    .identity("trading_date")
+                    .build())
+            .withProperty("format-version", "2")
+            .create();
+    bridge = DuckDbBridge.open(warehouse.tempDir(), 2, null);
+  }
+
+  @AfterEach
+  void tearDown() {
+    bridge.close();
+    warehouse.close();
+  }
+
+  private Record row(String exchange, LocalDate date, String symbol, String price, Long size) {
+    GenericRecord r = GenericRecord.create(table.schema());
+    r.setField("exchange", exchange);
+    r.setField("trading_date", date);
+    r.setField("symbol", symbol);
+    r.setField("ts_event", OffsetDateTime.of(date.atTime(14, 30), ZoneOffset.UTC));
+    r.setField("price", new BigDecimal(price).setScale(9));
+    r.setField("size", size);
+    return r;
+  }
+
+  private long append(Record... rows) {
+    table.refresh();
+    List<DataFile> files;
+    try (PartitionedRecordWriter w = new PartitionedRecordWriter(table)) {
+      for (Record r : rows) {
+        w.write(r);
+      }
+      files = w.complete();
+    }
+    var append = table.newAppend();
+    files.forEach(append::appendFile);
+    append.commit();
+    table.refresh();
+    return table.currentSnapshot().snapshotId();
+  }
+
+  private List<String> query(String sql) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (Statement s = bridge.connection().createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i <= n; i++) {
+          if (i > 1) {
+            sb.append('|');
+          }
+          Object v = rs.getObject(i);
+          sb.append(v instanceof BigDecimal d ? d.toPlainString() : String.valueOf(v));
+        }
+        out.add(sb.toString());
+      }
+    }
+    return out;
+  }
+
+  private void view(AsOf asOf) {
+    bridge.execute("CREATE SCHEMA IF NOT EXISTS bronze");
+    bridge.registerView(
+        "bronze.ticks", table, SnapshotResolver.resolve(table, asOf), PartitionFilter.all());
+  }
+
+  @Test
+  void readsExactDecimalsAndTimestamps() throws Exception {
+    append(row("us-equity", LocalDate.of(2013, 10, 7), "IBM", "181.520000001", 283L));
+    view(AsOf.latest());
+    assertThat(query("SELECT symbol, price, size, ts_event FROM bronze.ticks"))
+        .containsExactly("IBM|181.520000001|283|2013-10-07T14:30Z");
+    assertThat(query("SELECT typeof(price), typeof(ts_event) FROM bronze.ticks"))
+        .containsExactly("DECIMAL(18,9)|TIMESTAMP WITH TIME ZONE");
+  }
+
+  @Test
+  void asOfSnapshotIdAndTimeReturnOnlyTheFirstCommit() throws Exception {
+    long first = append(row("us-equity", LocalDate.of(2013, 10, 7), "IBM", "181.52", 1L));
+    long firstMillis = table.snapshot(first).timestampMillis();
+    Thread.sleep(5);
+    long second = append(row("us-equity", LocalDate.of(2013, 10, 8), "BAC", "14.01", 2L));
+    assertThat(second).isNotEqualTo(first);
+
+    view(new AsOf.SnapshotId(first));
+    assertThat(query("SELECT symbol FROM bronze.ticks")).containsExactly("IBM");
+
+    Instant between = Instant.ofEpochMilli(firstMillis).plusMillis(1);
+    assertThat(between).isBefore(Instant.ofEpochMilli(table.snapshot(second).timestampMillis()));
+    view(new AsOf.Timestamp(between));
+    assertThat(query("SELECT symbol FROM bronze.ticks")).containsExactly("IBM");
+
+    view(AsOf.latest());
+    assertThat(query("SELECT symbol FROM bronze.ticks ORDER BY symbol"))
+        .containsExactly("BAC", "IBM");
+
+    view(new AsOf.Timestamp(Instant.ofEpochMilli(firstMillis - 60_000)));
+    assertThat(query("SELECT count(*) FROM bronze.ticks")).containsExactly("0");
+  }
+
+  @Test
+  void asOfTagIsResolved() throws Exception {
+    long first = append(row("us-equity", LocalDate.of(2013, 10, 7), "IBM", "181.52", 1L));
+    table.manageSnapshots().createTag("eod-2013-10-07", first).commit();
+    append(row("us-equity", LocalDate.of(2013, 10, 8), "BAC", "14.01", 2L));
+    table.refresh();
+    view(AsOf.parse("eod-2013-10-07"));
+    assertThat(query("SELECT symbol FROM bronze.ticks")).containsExactly("IBM");
+    assertThatThrownBy(() -> view(AsOf.parse("nope")))
+        .hasMessage(
+            "Cannot find tag or branch 'nope' in table ticklake.bronze.ticks (it has: eod-2013-10-07, main)");
+  }
+
+  @Test
+  void addedColumnReadsAsNullInOlderFiles() throws Exception {
+    append(row("us-equity", LocalDate.of(2013, 10, 7), "IBM", "181.52", 1L));
+    table.updateSchema().addColumn("venue", Types.StringType.get()).commit();
+    table.refresh();
+    Record r = row("us-equity", LocalDate.of(2013, 10, 7), "BAC", "14.01", 2L);
+    r.setField("venue", "P");
+    append(r);
+    view(AsOf.latest());
+    assertThat(query("SELECT symbol, venue FROM bronze.ticks ORDER BY symbol"))
+        .containsExactly("BAC|P", "IBM|null");
+  }
+
+  @Test
+  void renamedColumnIsReadByFieldId() throws Exception {
+    append(row("us-equity", LocalDate.of(2013, 10, 7), "IBM", "181.52", 100L));
+    table.updateSchema().renameColumn("size", "quantity").commit();
+    // a new column that takes the old name must not pick up the old files' values
+    table.updateSchema().addColumn("size", Types.StringType.get()).commit();
+    table.refresh();
+    view(AsOf.latest());
+    assertThat(query("SELECT symbol, quantity, size FROM bronze.ticks"))
+        .containsExactly("IBM|100|null");
+  }
+
+  @Test
+  void emptyTableGivesTypedEmptyView() throws Exception {
+    view(AsOf.latest());
+    assertThat(query("SELECT count(*) FROM bronze.ticks")).containsExactly("0");
+    assertThat(query("SELECT column_name, column_type FROM (DESCRIBE bronze.ticks)"))
+        .containsExactly(
+            "exchange|VARCHAR",
+            "trading_date|DATE",
+            "symbol|VARCHAR",
+            "ts_event|TIMESTAMP WITH TIME ZONE",
+            "price|DECIMAL(18,9)",
+            "size|BIGINT");
+  }
+
+  @Test
+  void partitionFilterPrunesFilesAndRows() throws Exception {
+    append(
+        row("us-equity", LocalDate.of(2013, 10, 7), "IBM", "1", 1L),
+        row("us-equity", LocalDate.of(2013, 10, 8), "IBM", "2", 1L),
+        row("binance-futures", LocalDate.of(2013, 10, 7), "BTCUSDT", "3", 1L));
+    PinnedScan scan =
+        bridge.registerView(
+            "ibm_day",
+            table,
+            Optional.of(table.currentSnapshot()),
+            PartitionFilter.of("us-equity", LocalDate.of(2013, 10, 7)));
+    assertThat(scan.dataFiles()).hasSize(1);
+    assertThat(query("SELECT price FROM ibm_day")).containsExactly("1.000000000");
+  }
+
+  @Test
+  void snapshotWithDeleteFilesIsRefused() {
+    long id = append(row("us-equity", LocalDate.of(2013, 10, 7), "IBM", "1", 1L));
+    DataFile data = table.snapshot(id).addedDataFiles(table.io()).iterator().next();
+    var deletes =
+        FileMetadata.deleteFileBuilder(table.spec())
+            .ofPositionDeletes()
+            .withPath(dir.resolve("other-engine-deletes.parquet").toString())
+            .withFormat(FileFormat.PARQUET)
+            .withPartition(data.partition())
+            .withFileSizeInBytes(100)
+            .withRecordCount(1)
+            .build();
+    table.newRowDelta().addDeletes(deletes).commit();
+    table.refresh();
+    assertThatThrownBy(() -> view(AsOf.latest()))
+        .isInstanceOfSatisfying(
+            TicklakeException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNSUPPORTED))
+        .hasMessageStartingWith(
+            "Cannot read ticklake.bronze.ticks at snapshot "
+                + table.currentSnapshot().snapshotId()
+                + ": it has row-level delete files");
+  }
+
+  @Test
+  void registerAllPinsEveryTableToTheSnapshotsTime() throws Exception {
+    TableIdentifier other = TableIdentifier.of("bronze", "other");
+    Table otherTable = warehouse.catalog().createTable(other, SCHEMA);
+    long first = append(row("us-equity", LocalDate.of(2013, 10, 7), "IBM", "1", 1L));
+    Thread.sleep(5);
+    // a commit to another table after the pinned snapshot must not be visible
+    Record r = row("us-equity", LocalDate.of(2013, 10, 7), "AIG", "1", 1L);
+    try (PartitionedRecordWriter w = new PartitionedRecordWriter(otherTable)) {
+      w.write(r);
+      var append = otherTable.newAppend();
+      w.complete().forEach(append::appendFile);
+      append.commit();
+    }
+    Map<TableIdentifier, PinnedScan> scans =
+        bridge.registerAll(warehouse.catalog(), new AsOf.SnapshotId(first));
+    assertThat(scans).containsKeys(ID, other);
+    assertThat(query("SELECT count(*) FROM bronze.ticks")).containsExactly("1");
+    assertThat(query("SELECT count(*) FROM bronze.other")).containsExactly("0");
+    bridge.registerAll(warehouse.catalog(), AsOf.latest());
+    assertThat(query("SELECT count(*) FROM bronze.other")).containsExactly("1");
+  }
+
+  @Test
+  void parsesAsOfText() {
+    assertThat(AsOf.parse(null)).isEqualTo(AsOf.latest());
+    assertThat(AsOf.parse("123456789")).isEqualTo(new AsOf.SnapshotId(123456789L));
+    assertThat(AsOf.parse("2026-11-22T10:15:30Z"))
+        .isEqualTo(new AsOf.Timestamp(Instant.parse("2026-11-22T10:15:30Z")));
+    assertThat(AsOf.parse("2026-11-22T11:15:30+01:00"))
+        .isEqualTo(new AsOf.Timestamp(Instant.parse("2026-11-22T10:15:30Z")));
+    assertThat(AsOf.parse("release-1")).isEqualTo(new AsOf.Ref("release-1"));
+    assertThatThrownBy(() -> AsOf.parse("2026-11-22T10:15:30"))
+        .hasMessage(
+            "Cannot use as-of '2026-11-22T10:15:30': a time must be ISO-8601 with a zone, e.g."
+                + " 2026-11-22T10:15:30Z or 2026-11-22T11:15:30+01:00");
+  }
+}

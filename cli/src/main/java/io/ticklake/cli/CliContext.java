@@ -1,0 +1,65 @@
+package io.ticklake.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.WarehouseConfig;
+import java.io.PrintWriter;
+import java.util.Map;
+
+/**
+ * What every subcommand shares: output streams, the environment and the global options. Not
+ * thread-safe; one per command-line run.
+ */
+final class CliContext {
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final Map<String, String> env;
+  private String warehouseOption;
+  private String catalogUriOption;
+
+  CliContext(PrintWriter out, PrintWriter err, Map<String, String> env) {
+    this.out = requireNonNull(out, "out is null");
+    this.err = requireNonNull(err, "err is null");
+    this.env = Map.copyOf(requireNonNull(env, "env is null"));
+  }
+
+  PrintWriter out() {
+    return out;
+  }
+
+  PrintWriter err() {
+    return err;
+  }
+
+  Map<String, String> env() {
+    return env;
+  }
+
+  boolean debug() {
+    String d = env.get("TICKLAKE_DEBUG");
+    return d != null && !d.isBlank() && !d.equals("0");
+  }
+
+  void warehouseOption(String value) {
+    this.warehouseOption = value;
+  }
+
+  void catalogUriOption(String value) {
+    this.catalogUriOption = value;
+  }
+
+  boolean warehouseGiven() {
+    return warehouseOption != null || env.get(WarehouseConfig.ENV_WAREHOUSE) != null;
+  }
+
+  /** The configuration from options and environment. */
+  WarehouseConfig config() {
+    return WarehouseConfig.resolve(warehouseOption, catalogUriOption, env);
+  }
+
+  /** Opens the configured warehouse. */
+  Warehouse openWarehouse() {
+    return Warehouse.open(config());
+  }
+}

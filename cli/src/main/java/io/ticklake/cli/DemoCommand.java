@@ -1,0 +1,101 @@
+package io.ticklake.cli;
+
+import io.ticklake.catalog.TicklakeException;
+import io.ticklake.catalog.TicklakeException.Kind;
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.WarehouseConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code ticklake demo}: builds a fresh demo warehouse and shows what is in it. Later stages of the
+ * pipeline (ingest, compaction, bars) join the demo as they are built.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Build a fresh demo warehouse (default ./demo-warehouse, or --warehouse DIR) and",
+      "show its tables. An existing demo warehouse is replaced; any other non-empty",
+      "directory is left alone and is an error."
+    })
+final class DemoCommand implements Callable<Integer> {
+  static final String MARKER = ".ticklake-demo";
+  static final String DEFAULT_DIR = "demo-warehouse";
+
+  @ParentCommand TicklakeCommand root;
+
+  @Option(
+      names = "--keep",
+      description = "Keep an existing demo warehouse instead of starting afresh.")
+  boolean keep;
+
+  @Override
+  public Integer call() throws IOException {
+    CliContext ctx = root.context();
+    PrintWriter out = ctx.out();
+    WarehouseConfig config =
+        ctx.warehouseGiven()
+            ? ctx.config()
+            : WarehouseConfig.resolve(DEFAULT_DIR, null, java.util.Map.of());
+    Path dir = config.warehouse();
+    prepare(dir, keep);
+    out.println("== ticklake demo: warehouse " + dir);
+    try (Warehouse warehouse = Warehouse.open(config)) {
+      Files.writeString(dir.resolve(MARKER), "created by 'ticklake demo'\n");
+      out.println();
+      out.println("== 1. init: create the tables from their contracts, seed exchange calendars");
+      InitCommand.run(warehouse, out, false);
+      out.println();
+      out.println("== 2. the tables");
+      TablesCommand.print(warehouse, ctx, ResultFormat.TABLE);
+    }
+    out.println();
+    out.println("Try:");
+    String wh = " --warehouse " + dir;
+    out.println(
+        "  bin/ticklake sql"
+            + wh
+            + " -c \"select exchange_id, time_zone, name from ref.exchange\"");
+    out.println("  bin/ticklake snapshots" + wh + " ref.exchange");
+    out.println("  bin/ticklake sql" + wh + " -c \"select count(*) from silver.trades\"");
+    return ExitCodes.OK;
+  }
+
+  private static void prepare(Path dir, boolean keep) throws IOException {
+    if (!Files.exists(dir) || keep) {
+      return;
+    }
+    if (!Files.isDirectory(dir)) {
+      throw TicklakeException.of(
+          Kind.CONFIGURATION, "Cannot build the demo in %s: it is a file", dir);
+    }
+    boolean empty;
+    try (Stream<Path> s = Files.list(dir)) {
+      empty = s.findAny().isEmpty();
+    }
+    if (empty) {
+      return;
+    }
+    if (!Files.exists(dir.resolve(MARKER))) {
+      throw TicklakeException.of(
+          Kind.CONFIGURATION,
+          "Cannot build the demo in %s: the directory is not empty and was not made by"
+              + " 'ticklake demo'; choose another with --warehouse",
+          dir);
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.ticklake.cli;
+
+import io.ticklake.catalog.LakeInitializer;
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.contract.TableInitializer;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code ticklake init}: create or evolve every table and seed the exchange calendars. */
+@Command(
+    name = "init",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Create the namespaces and tables from their contracts and seed ref.exchange.",
+      "Idempotent: a second run changes nothing. Tables whose contract gained optional",
+      "columns are evolved in place; a table that conflicts with its contract is an error."
+    })
+final class InitCommand implements Callable<Integer> {
+  @ParentCommand TicklakeCommand root;
+
+  @Option(names = "--dry-run", description = "Show what would change, change nothing.")
+  boolean dryRun;
+
+  @Override
+  public Integer call() {
+    CliContext ctx = root.context();
+    try (Warehouse warehouse = ctx.openWarehouse()) {
+      run(warehouse, ctx.out(), dryRun);
+    }
+    return ExitCodes.OK;
+  }
+
+  static LakeInitializer.Result run(Warehouse warehouse, PrintWriter out, boolean dryRun) {
+    LakeInitializer init = new LakeInitializer(warehouse);
+    out.println("warehouse " + warehouse.root());
+    out.println("catalog   " + warehouse.config().displayUri());
+    if (dryRun) {
+      TableInitializer.Plan plan = init.plan();
+      printTables(out, plan, true);
+      return null;
+    }
+    LakeInitializer.Result result = init.commit();
+    printTables(out, result.tables(), false);
+    var ex = result.exchanges();
+    out.printf(
+        java.util.Locale.ROOT,
+        "%-22s %s%n",
+        "ref.exchange rows",
+        ex.isNoop()
+            ? "unchanged (" + ex.unchanged() + " exchanges)"
+            : "seeded: "
+                + ex.added()
+                + " added, "
+                + ex.updated()
+                + " updated, "
+                + ex.unchanged()
+                + " unchanged");
+    out.println(result.isNoop() ? "Nothing to do: the lake is up to date." : "Done.");
+    return result;
+  }
+
+  private static void printTables(PrintWriter out, TableInitializer.Plan plan, boolean dryRun) {
+    for (var ns : plan.namespacesToCreate()) {
+      out.printf(
+          java.util.Locale.ROOT,
+          "%-22s %s%n",
+          ns,
+          dryRun ? "would create namespace" : "created namespace");
+    }
+    for (TableInitializer.TablePlan t : plan.tables()) {
+      String what =
+          switch (t.action()) {
+            case CREATE -> dryRun ? "would create" : "created";
+            case EVOLVE ->
+                (dryRun ? "would evolve: " : "evolved: ") + String.join(", ", t.changes());
+            case NONE -> "unchanged";
+          };
+      out.printf(java.util.Locale.ROOT, "%-22s %s%n", t.contract().name(), what);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.ticklake.cli;
+
+import io.ticklake.catalog.TicklakeException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import picocli.CommandLine;
+
+/** Entry point of the {@code ticklake} command. */
+public final class Main {
+  private Main() {}
+
+  /** Runs the command line and exits with its exit code. */
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    int code = run(args, out, err, System.getenv());
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+
+  /**
+   * Runs the command line without exiting: the testable entry point.
+   *
+   * @return the exit code (see {@link ExitCodes})
+   */
+  public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+    CommandLine cli = commandLine(out, err, env);
+    return cli.execute(args);
+  }
+
+  /** The configured picocli command line. */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, Map<String, String> env) {
+    CliContext context = new CliContext(out, err, env);
+    CommandLine cli = new CommandLine(new TicklakeCommand(context));
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setParameterExceptionHandler(
+        (ex, args) -> {
+          CommandLine cmd = ex.getCommandLine();
+          cmd.getErr().println("ticklake: " + ex.getMessage());
+          CommandLine.UnmatchedArgumentException.printSuggestions(ex, cmd.getErr());
+          cmd.getErr()
+              .println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
+          return ExitCodes.USAGE;
+        });
+    cli.setExecutionExceptionHandler(
+        (ex, cmd, parseResult) -> {
+          if (ex instanceof TicklakeException te) {
+            cmd.getErr().println("ticklake: " + te.getMessage());
+            if (context.debug()) {
+              te.printStackTrace(cmd.getErr());
+            }
+            return te.kind().exitCode();
+          }
+          cmd.getErr()
+              .println(
+                  "ticklake: internal error: "
+                      + ex.getClass().getSimpleName()
+                      + (ex.getMessage() == null ? "" : ": " + ex.getMessage().strip()));
+          if (context.debug()) {
+            ex.printStackTrace(cmd.getErr());
+          } else {
+            cmd.getErr().println("(set TICKLAKE_DEBUG=1 for the stack trace)");
+          }
+          return ExitCodes.FAILURE;
+        });
+    return cli;
+  }
+}

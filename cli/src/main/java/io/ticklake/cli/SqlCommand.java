@@ -1,0 +1,120 @@
+package io.ticklake.cli;
+
+import io.ticklake.catalog.TicklakeException;
+import io.ticklake.catalog.TicklakeException.Kind;
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.duckdb.DuckDbBridge;
+import io.ticklake.catalog.snapshot.AsOf;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code ticklake sql}: run DuckDB SQL over views of every table, pinned to one as-of. */
+@Command(
+    name = "sql",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run SQL (DuckDB dialect) over every table, exposed as views named namespace.table",
+      "(bronze.trades, silver.quotes, gold.bars, ref.dim_symbol, ops.quarantine, ...).",
+      "With --as-of all tables are pinned to one point in time. Without -c or -f the",
+      "query is read from standard input. Several statements may be separated by ';'",
+      "and the result of the last one is printed."
+    })
+final class SqlCommand implements Callable<Integer> {
+  @ParentCommand TicklakeCommand root;
+
+  static final class Source {
+    @Option(
+        names = {"-c", "--command"},
+        paramLabel = "QUERY",
+        description = "The SQL to run.")
+    String command;
+
+    @Option(
+        names = {"-f", "--file"},
+        paramLabel = "FILE",
+        description = "A file with the SQL to run.")
+    Path file;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  Source source;
+
+  @Option(
+      names = "--as-of",
+      paramLabel = "WHEN",
+      description = {
+        "Read tables as of a snapshot id, an ISO-8601 time with zone",
+        "(2026-11-22T10:15:30Z) or a tag/branch name. A snapshot id pins its table to",
+        "that snapshot and every other table to that snapshot's commit time."
+      })
+  String asOf;
+
+  @Option(
+      names = "--format",
+      defaultValue = "table",
+      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  ResultFormat format;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "0",
+      description = "DuckDB threads (default: one per core).")
+  int threads;
+
+  @Override
+  public Integer call() throws IOException {
+    CliContext ctx = root.context();
+    String query = query();
+    AsOf when = AsOf.parse(asOf);
+    try (Warehouse warehouse = ctx.openWarehouse();
+        DuckDbBridge bridge = DuckDbBridge.open(warehouse.tempDir(), threads, null)) {
+      bridge.registerAll(warehouse.catalog(), when);
+      try (Statement s = bridge.connection().createStatement()) {
+        if (s.execute(query)) {
+          try (ResultSet rs = s.getResultSet()) {
+            format.print(ctx.out(), rs);
+          }
+        } else {
+          ctx.out().println("OK");
+        }
+      } catch (SQLException e) {
+        throw new TicklakeException(Kind.INPUT, "Cannot run query: " + e.getMessage().strip(), e);
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  private String query() throws IOException {
+    if (source != null && source.command != null) {
+      return source.command;
+    }
+    if (source != null && source.file != null) {
+      try {
+        return Files.readString(source.file, StandardCharsets.UTF_8);
+      } catch (NoSuchFileException e) {
+        throw TicklakeException.of(
+            Kind.INPUT, "Cannot read SQL file %s: no such file", source.file);
+      }
+    }
+    if (System.console() != null) {
+      throw TicklakeException.of(
+          Kind.INPUT, "Cannot run sql: give a query with -c QUERY, -f FILE or on standard input");
+    }
+    String text = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+    if (text.isBlank()) {
+      throw TicklakeException.of(Kind.INPUT, "Cannot run sql: standard input holds no query");
+    }
+    return text;
+  }
+}

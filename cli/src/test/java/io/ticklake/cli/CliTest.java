@@ -1,0 +1,243 @@
+package io.ticklake.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.WarehouseConfig;
+import io.ticklake.catalog.contract.TableContracts;
+import io.ticklake.catalog.write.PartitionedRecordWriter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.Record;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI run in-process, as a user runs it, against real warehouses. */
+class CliTest {
+  @TempDir Path dir;
+
+  record Run(int code, String out, String err) {}
+
+  Run run(Map<String, String> env, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), env);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  Run run(String... args) {
+    return run(Map.of(WarehouseConfig.ENV_WAREHOUSE, dir.resolve("wh").toString()), args);
+  }
+
+  @Test
+  void initTwiceIsANoop() {
+    Run first = run("init");
+    assertThat(first.code()).isZero();
+    assertThat(first.out()).contains("silver.trades          created", "seeded: 10 added");
+    Map<String, String> before = metadataLocations();
+
+    Run second = run("init");
+    assertThat(second.code()).isZero();
+    assertThat(second.out())
+        .contains("silver.trades          unchanged", "Nothing to do: the lake is up to date.")
+        .doesNotContain("created");
+    assertThat(metadataLocations()).isEqualTo(before);
+  }
+
+  @Test
+  void freshWarehouseCountsZeroSilverTrades() {
+    assertThat(run("init").code()).isZero();
+    Run r = run("sql", "--format", "csv", "-c", "select count(*) as n from silver.trades");
+    assertThat(r.err()).isEmpty();
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).isEqualTo("n\r\n0\r\n");
+  }
+
+  @Test
+  void sqlAsOfSnapshotIdAndTimeSeeOnlyTheFirstCommit() throws Exception {
+    assertThat(run("init").code()).isZero();
+    long first;
+    long second;
+    try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(dir.resolve("wh")))) {
+      Table trades = w.catalog().loadTable(TableContracts.BRONZE_TRADES.id());
+      first = append(trades, trade(trades, "IBM", "181.52", 283));
+      Thread.sleep(10);
+      second = append(trades, trade(trades, "BAC", "14.01", 100), trade(trades, "AIG", "48.5", 7));
+      assertThat(second).isNotEqualTo(first);
+    }
+    String query = "select symbol, price, size from bronze.trades order by symbol";
+
+    Run latest = run("sql", "--format", "csv", "-c", query);
+    assertThat(latest.out())
+        .isEqualTo(
+            "symbol,price,size\r\nAIG,48.500000000,7.00000000\r\nBAC,14.010000000,100.00000000\r\n"
+                + "IBM,181.520000000,283.00000000\r\n");
+
+    Run byId = run("sql", "--format", "csv", "--as-of", Long.toString(first), "-c", query);
+    assertThat(byId.err()).isEmpty();
+    assertThat(byId.out()).isEqualTo("symbol,price,size\r\nIBM,181.520000000,283.00000000\r\n");
+
+    long firstMillis;
+    long secondMillis;
+    try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(dir.resolve("wh")))) {
+      Table trades = w.catalog().loadTable(TableContracts.BRONZE_TRADES.id());
+      firstMillis = trades.snapshot(first).timestampMillis();
+      secondMillis = trades.snapshot(second).timestampMillis();
+    }
+    Instant between = Instant.ofEpochMilli((firstMillis + secondMillis) / 2);
+    assertThat(between.toEpochMilli()).isGreaterThanOrEqualTo(firstMillis).isLessThan(secondMillis);
+    Run byTime = run("sql", "--format", "csv", "--as-of", between.toString(), "-c", query);
+    assertThat(byTime.out()).isEqualTo("symbol,price,size\r\nIBM,181.520000000,283.00000000\r\n");
+
+    Run json = run("sql", "--format", "json", "--as-of", Long.toString(first), "-c", query);
+    assertThat(json.out()).contains("\"price\" : 181.520000000", "\"symbol\" : \"IBM\"");
+  }
+
+  @Test
+  void tablesAndSnapshotsListWhatIsThere() {
+    assertThat(run("init").code()).isZero();
+    Run tables = run("tables", "--format", "csv");
+    assertThat(tables.code()).isZero();
+    assertThat(tables.out())
+        .startsWith("table,rows,files,bytes,snapshot,metadata\r\n")
+        .contains("ref.exchange,10,1,")
+        .contains("silver.trades,0,0,0,,");
+    Run snapshots = run("snapshots", "ref.exchange", "--format", "csv");
+    assertThat(snapshots.code()).isZero();
+    assertThat(snapshots.out()).contains("append", "added-records=10");
+    Run missing = run("snapshots", "bronze.nope");
+    assertThat(missing.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(missing.err())
+        .isEqualTo("ticklake: Cannot find table bronze.nope: run 'ticklake init' to create the tables\n");
+  }
+
+  @Test
+  void unknownOptionIsAUsageError() {
+    Run r = run("init", "--frobnicate");
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err()).startsWith("ticklake: Unknown option: '--frobnicate'");
+    assertThat(r.err()).contains("Try 'ticklake init --help' for usage.");
+  }
+
+  @Test
+  void unknownCommandSuggestsTheNearestOne() {
+    Run r = run("sqll");
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err()).contains("Did you mean", "sql");
+  }
+
+  @Test
+  void unwritableWarehouseIsAConfigurationErrorWithoutStackTrace() throws Exception {
+    Path file = Files.writeString(dir.resolve("file"), "x");
+    Run r = run(Map.of(), "--warehouse", file.resolve("wh").toString(), "init");
+    assertThat(r.code()).isEqualTo(ExitCodes.CONFIGURATION);
+    assertThat(r.err())
+        .isEqualTo(
+            "ticklake: Cannot create warehouse directory "
+                + file.resolve("wh")
+                + ": not a directory\n");
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void corruptCatalogIsAConfigurationErrorWithoutStackTrace() throws Exception {
+    Path wh = Files.createDirectories(dir.resolve("wh"));
+    Files.write(wh.resolve("catalog.db"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17});
+    Run r = run("tables");
+    assertThat(r.code()).isEqualTo(ExitCodes.CONFIGURATION);
+    assertThat(r.err())
+        .isEqualTo(
+            "ticklake: Cannot open catalog "
+                + wh.resolve("catalog.db")
+                + ": the file is not an SQLite database (corrupt or overwritten)\n");
+  }
+
+  @Test
+  void badQueryIsAnInputErrorNamingTheProblem() {
+    assertThat(run("init").code()).isZero();
+    Run r = run("sql", "-c", "select * from silver.nope");
+    assertThat(r.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(r.err()).startsWith("ticklake: Cannot run query: Catalog Error: Table with name nope does not exist");
+  }
+
+  @Test
+  void helpAndVersionWork() {
+    Run help = run("--help");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("init", "tables", "snapshots", "sql", "demo", "version", "Exit codes");
+    Run sqlHelp = run("sql", "--help");
+    assertThat(sqlHelp.out()).contains("--as-of", "--format");
+    Run version = run("version");
+    assertThat(version.out()).contains("iceberg  1.12.0", "duckdb   v2.0.0");
+  }
+
+  @Test
+  void demoBuildsAFreshWarehouseAndRefusesForeignDirectories() throws Exception {
+    Path demo = dir.resolve("demo");
+    Run r = run(Map.of(), "--warehouse", demo.toString(), "demo");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("ref.exchange", "Try:");
+    assertThat(demo.resolve(DemoCommand.MARKER)).exists();
+    // a second run starts afresh
+    assertThat(run(Map.of(), "--warehouse", demo.toString(), "demo").code()).isZero();
+
+    Path foreign = Files.createDirectories(dir.resolve("precious"));
+    Files.writeString(foreign.resolve("data.txt"), "mine");
+    Run refused = run(Map.of(), "--warehouse", foreign.toString(), "demo");
+    assertThat(refused.code()).isEqualTo(ExitCodes.CONFIGURATION);
+    assertThat(refused.err()).contains("was not made by 'ticklake demo'");
+    assertThat(foreign.resolve("data.txt")).hasContent("mine");
+  }
+
+  private Map<String, String> metadataLocations() {
+    Map<String, String> m = new TreeMap<>();
+    try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(dir.resolve("wh")))) {
+      for (var c : TableContracts.all()) {
+        m.put(
+            c.name(),
+            ((HasTableOperations) w.catalog().loadTable(c.id()))
+                .operations()
+                .current()
+                .metadataFileLocation());
+      }
+    }
+    return m;
+  }
+
+  private static Record trade(Table table, String symbol, String price, long size) {
+    GenericRecord r = GenericRecord.create(table.schema());
+    r.setField("exchange", "us-equity");
+    r.setField("trading_date", LocalDate.of(2013, 10, 7));
+    r.setField("symbol", symbol);
+    r.setField("ts_event", OffsetDateTime.of(2013, 10, 7, 13, 30, 0, 0, ZoneOffset.UTC));
+    r.setField("price", new BigDecimal(price).setScale(9));
+    r.setField("size", BigDecimal.valueOf(size).setScale(8));
+    r.setField("vendor", "test");
+    r.setField("ingested_at", OffsetDateTime.now(ZoneOffset.UTC));
+    return r;
+  }
+
+  private static long append(Table table, Record... rows) {
+    try (PartitionedRecordWriter w = new PartitionedRecordWriter(table)) {
+      w.writeAll(List.of(rows));
+      var append = table.newAppend();
+      w.complete().forEach(append::appendFile);
+      append.commit();
+    }
+    table.refresh();
+    return table.currentSnapshot().snapshotId();
+  }
+}
