@@ -38,8 +38,16 @@ class LeanMarketHoursTest {
     assertThat(bundled)
         .extracting(ExchangeDefinition::exchangeId)
         .containsExactly(
-            "binance", "binance-futures", "binance-us", "bitfinex", "bybit", "bybit-futures",
-            "coinbase", "dydx", "kraken", "us-equity");
+            "binance",
+            "binance-futures",
+            "binance-us",
+            "bitfinex",
+            "bybit",
+            "bybit-futures",
+            "coinbase",
+            "dydx",
+            "kraken",
+            "us-equity");
     assertThat(LeanMarketHours.bundledMapping()).hasSize(10);
     assertThat(LeanMarketHours.bundledMapping().get("CryptoFuture-binance-[*]").exchangeId())
         .isEqualTo("binance-futures");
@@ -47,7 +55,9 @@ class LeanMarketHoursTest {
     assertThat(equity.zone()).isEqualTo(ZoneId.of("America/New_York"));
     assertThat(equity.dayRollover()).isEqualTo(LocalTime.MIDNIGHT);
     assertThat(equity.holidays()).hasSize(293).contains(LocalDate.of(2013, 11, 28));
-    assertThat(equity.earlyCloses()).hasSize(65).containsEntry(LocalDate.of(2013, 11, 29), LocalTime.of(13, 0));
+    assertThat(equity.earlyCloses())
+        .hasSize(65)
+        .containsEntry(LocalDate.of(2013, 11, 29), LocalTime.of(13, 0));
     assertThat(equity.lateOpens()).isEmpty();
     assertThat(equity.windows(DayOfWeek.MONDAY))
         .containsExactly(
@@ -62,7 +72,8 @@ class LeanMarketHoursTest {
         assertThat(definition.zone()).isEqualTo(ZoneId.of("UTC"));
         for (DayOfWeek day : DayOfWeek.values()) {
           assertThat(definition.windows(day))
-              .containsExactly(SessionWindow.untilEndOfDay(SessionType.REGULAR, LocalTime.MIDNIGHT));
+              .containsExactly(
+                  SessionWindow.untilEndOfDay(SessionType.REGULAR, LocalTime.MIDNIGHT));
         }
       }
     }
@@ -90,8 +101,10 @@ class LeanMarketHoursTest {
     assertThat(definition.windows(DayOfWeek.TUESDAY))
         .containsExactly(SessionWindow.untilEndOfDay(SessionType.PRE, LocalTime.MIDNIGHT));
     assertThat(definition.windows(DayOfWeek.SUNDAY)).isEmpty();
-    assertThat(definition.holidays()).containsExactly(LocalDate.of(2013, 7, 4), LocalDate.of(2013, 12, 25));
-    assertThat(definition.earlyCloses()).containsEntry(LocalDate.of(2013, 11, 29), LocalTime.of(8, 15));
+    assertThat(definition.holidays())
+        .containsExactly(LocalDate.of(2013, 7, 4), LocalDate.of(2013, 12, 25));
+    assertThat(definition.earlyCloses())
+        .containsEntry(LocalDate.of(2013, 11, 29), LocalTime.of(8, 15));
     assertThat(definition.lateOpens())
         .containsEntry(LocalDate.of(2012, 1, 16), LocalTime.of(10, 30, 0, 500_000_000));
   }
@@ -108,25 +121,37 @@ class LeanMarketHoursTest {
   @Test
   void malformedEntriesGiveClearErrors() {
     assertThatThrownBy(
-            () -> readEntry(ZONE + ", \"monday\": [{\"start\": \"09:30:00\", \"end\": \"16:00:00\", \"state\": \"lunch\"}]"))
+            () ->
+                readEntry(
+                    ZONE
+                        + ", \"monday\": [{\"start\": \"09:30:00\", \"end\": \"16:00:00\", \"state\": \"lunch\"}]"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "Cannot read market hours entry Test-usa-[*]: monday segment 0 state 'lunch' is not"
                 + " premarket, market or postmarket");
     assertThatThrownBy(
-            () -> readEntry(ZONE + ", \"friday\": [{\"start\": \"09:30:00\", \"end\": \"1.02:00:00\", \"state\": \"market\"}]"))
+            () ->
+                readEntry(
+                    ZONE
+                        + ", \"friday\": [{\"start\": \"09:30:00\", \"end\": \"1.02:00:00\", \"state\": \"market\"}]"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "Cannot read market hours entry Test-usa-[*]: friday segment 0 end '1.02:00:00' is after"
                 + " the end of the day (1.00:00:00)");
     assertThatThrownBy(
-            () -> readEntry(ZONE + ", \"friday\": [{\"start\": \"9h30\", \"end\": \"16:00:00\", \"state\": \"market\"}]"))
+            () ->
+                readEntry(
+                    ZONE
+                        + ", \"friday\": [{\"start\": \"9h30\", \"end\": \"16:00:00\", \"state\": \"market\"}]"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "Cannot read market hours entry Test-usa-[*]: friday segment 0 start '9h30' is not a"
                 + " h:mm:ss time");
     assertThatThrownBy(
-            () -> readEntry(ZONE + ", \"friday\": [{\"start\": \"16:00:00\", \"end\": \"09:30:00\", \"state\": \"market\"}]"))
+            () ->
+                readEntry(
+                    ZONE
+                        + ", \"friday\": [{\"start\": \"16:00:00\", \"end\": \"09:30:00\", \"state\": \"market\"}]"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "Cannot read market hours entry Test-usa-[*]: friday segment 0 start '16:00:00' is not"
@@ -165,8 +190,7 @@ class LeanMarketHoursTest {
 
   @Test
   void missingEntryAndBadDocumentsAreReported() {
-    assertThatThrownBy(
-            () -> LeanMarketHours.read(json("{\"entries\": {}}"), TEST_MAPPING))
+    assertThatThrownBy(() -> LeanMarketHours.read(json("{\"entries\": {}}"), TEST_MAPPING))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "Cannot find market hours entry Test-usa-[*] in the Lean market hours database (0"
@@ -176,7 +200,8 @@ class LeanMarketHoursTest {
         .hasMessage("Cannot read the Lean market hours database: it has no \"entries\" object");
     assertThatThrownBy(() -> LeanMarketHours.read(json("{\"entries\": "), TEST_MAPPING))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("Cannot read the Lean market hours database: it is not valid JSON: ");
+        .hasMessageStartingWith(
+            "Cannot read the Lean market hours database: it is not valid JSON: ");
     Map<String, LeanMarketHours.Target> twice = new LinkedHashMap<>();
     twice.put("A-[*]", new LeanMarketHours.Target("same", "A", "crypto"));
     twice.put("B-[*]", new LeanMarketHours.Target("same", "B", "crypto"));
