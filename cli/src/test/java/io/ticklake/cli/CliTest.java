@@ -121,7 +121,8 @@ class CliTest {
     Run missing = run("snapshots", "bronze.nope");
     assertThat(missing.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(missing.err())
-        .isEqualTo("ticklake: Cannot find table bronze.nope: run 'ticklake init' to create the tables\n");
+        .isEqualTo(
+            "ticklake: Cannot find table bronze.nope: run 'ticklake init' to create the tables\n");
   }
 
   @Test
@@ -155,7 +156,9 @@ class CliTest {
   @Test
   void corruptCatalogIsAConfigurationErrorWithoutStackTrace() throws Exception {
     Path wh = Files.createDirectories(dir.resolve("wh"));
-    Files.write(wh.resolve("catalog.db"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17});
+    Files.write(
+        wh.resolve("catalog.db"),
+        new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17});
     Run r = run("tables");
     assertThat(r.code()).isEqualTo(ExitCodes.CONFIGURATION);
     assertThat(r.err())
@@ -170,14 +173,17 @@ class CliTest {
     assertThat(run("init").code()).isZero();
     Run r = run("sql", "-c", "select * from silver.nope");
     assertThat(r.code()).isEqualTo(ExitCodes.INPUT);
-    assertThat(r.err()).startsWith("ticklake: Cannot run query: Catalog Error: Table with name nope does not exist");
+    assertThat(r.err())
+        .startsWith(
+            "ticklake: Cannot run query: Catalog Error: Table with name nope does not exist");
   }
 
   @Test
   void helpAndVersionWork() {
     Run help = run("--help");
     assertThat(help.code()).isZero();
-    assertThat(help.out()).contains("init", "tables", "snapshots", "sql", "demo", "version", "Exit codes");
+    assertThat(help.out())
+        .contains("init", "tables", "snapshots", "sql", "demo", "version", "Exit codes");
     Run sqlHelp = run("sql", "--help");
     assertThat(sqlHelp.out()).contains("--as-of", "--format");
     Run version = run("version");

@@ -1,0 +1,2 @@
+/** Gold: bars, quality reports and exports built from Silver. */
+package io.ticklake.gold;

@@ -1,0 +1,2 @@
+/** Validation rules and the quarantine table writer shared by ingest and compaction. */
+package io.ticklake.quarantine;

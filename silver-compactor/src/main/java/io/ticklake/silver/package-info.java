@@ -1,0 +1,2 @@
+/** Silver: deterministic validation, dedup and sort of Bronze partitions. */
+package io.ticklake.silver;
