@@ -1,2 +1,5 @@
-/** Bronze: vendor readers, the Arrow IPC write-ahead log, micro-batch flushes and exactly-once appends. */
+/**
+ * Bronze: vendor readers, the Arrow IPC write-ahead log, micro-batch flushes and exactly-once
+ * appends.
+ */
 package io.ticklake.bronze;

@@ -1,2 +1,4 @@
-/** The ingest manifest: file identity, status history and row counts (filled by the ingest issue). */
+/**
+ * The ingest manifest: file identity, status history and row counts (filled by the ingest issue).
+ */
 package io.ticklake.manifests;
