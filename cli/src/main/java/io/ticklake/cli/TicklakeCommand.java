@@ -26,6 +26,8 @@ import picocli.CommandLine.Spec;
       SnapshotsCommand.class,
       SqlCommand.class,
       DemoCommand.class,
+      IngestCommand.class,
+      ManifestCommand.class,
       VersionCommand.class,
     })
 final class TicklakeCommand implements Runnable {

@@ -1,0 +1,484 @@
+package io.ticklake.bronze.ingest;
+
+import static java.util.Objects.requireNonNull;
+
+import io.ticklake.bronze.read.DataType;
+import io.ticklake.bronze.read.FileFormatException;
+import io.ticklake.bronze.read.ParseError;
+import io.ticklake.bronze.read.QuoteRow;
+import io.ticklake.bronze.read.ReadSummary;
+import io.ticklake.bronze.read.RowSink;
+import io.ticklake.bronze.read.TradeRow;
+import io.ticklake.bronze.read.VendorReader;
+import io.ticklake.catalog.TicklakeException;
+import io.ticklake.catalog.TicklakeException.Kind;
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.calendar.ExchangeCalendar;
+import io.ticklake.catalog.calendar.ExchangeCalendars;
+import io.ticklake.catalog.contract.TableContracts;
+import io.ticklake.catalog.write.PartitionedRecordWriter;
+import io.ticklake.manifests.FileIdentity;
+import io.ticklake.manifests.IngestManifest;
+import io.ticklake.manifests.ManifestEntry;
+import io.ticklake.quarantine.QuarantineRecord;
+import io.ticklake.quarantine.QuarantineWriter;
+import io.ticklake.quarantine.Severity;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericRecord;
+
+/**
+ * Ingests vendor files into Bronze exactly once.
+ *
+ * <p>Protocol per file: (1) register its identity (vendor, type, path, sha256) in the manifest —
+ * one commit for the whole run — which gives it a file id; (2) parse it, writing rows into Bronze
+ * data files and parse errors into quarantine data files, none of them visible yet; (3) commit the
+ * rows in one Bronze append whose snapshot summary names the file id ({@link
+ * BronzeHistory#FILE_IDS}), then its quarantine rows likewise; (4) record the manifest status.
+ * Before (2) the job asks the Bronze and quarantine histories whether the file id is already
+ * committed, so a crash between (3) and (4) never duplicates rows: the rerun commits only what is
+ * missing. A crash before (3) leaves data files no snapshot references (listed by {@code
+ * OrphanFiles}); the rerun writes new ones.
+ *
+ * <p>Files are parsed in parallel; commits are serialized. Not thread-safe itself.
+ */
+public final class IngestJob {
+  /** Receives progress while the job runs. Called from worker threads. */
+  public interface Progress {
+    /** Rows (or errors) were read. */
+    default void rows(long delta) {}
+
+    /** A file finished. */
+    default void fileDone(IngestResult result) {}
+  }
+
+  private final Warehouse warehouse;
+  private final VendorReader reader;
+  private final ExchangeCalendars calendars;
+  private final String defaultExchange;
+  private final int parallelism;
+  private final Progress progress;
+  private final Clock clock;
+  private final Object commitLock = new Object();
+
+  /**
+   * A job.
+   *
+   * @param warehouse the warehouse (tables initialized)
+   * @param reader the vendor reader
+   * @param calendars exchange calendars for trading dates
+   * @param defaultExchange exchange for rows whose format does not carry one (Lean: us-equity)
+   * @param parallelism files parsed at once
+   * @param progress progress listener
+   * @param clock clock for ingest times
+   */
+  public IngestJob(
+      Warehouse warehouse,
+      VendorReader reader,
+      ExchangeCalendars calendars,
+      String defaultExchange,
+      int parallelism,
+      Progress progress,
+      Clock clock) {
+    this.warehouse = requireNonNull(warehouse, "warehouse is null");
+    this.reader = requireNonNull(reader, "reader is null");
+    this.calendars = requireNonNull(calendars, "calendars is null");
+    this.defaultExchange = defaultExchange;
+    this.parallelism = Math.max(1, parallelism);
+    this.progress = progress == null ? new Progress() {} : progress;
+    this.clock = clock == null ? Clock.systemUTC() : clock;
+  }
+
+  private record Planned(Path path, FileIdentity identity, DataType type, String failure) {}
+
+  /** Ingests the files (already expanded from folders and globs). */
+  public IngestSummary run(List<Path> files) {
+    long start = System.nanoTime();
+    Instant now = clock.instant();
+    List<Planned> planned = new ArrayList<>();
+    for (Path p : files) {
+      DataType type = null;
+      String failure = null;
+      try {
+        type = reader.dataType(p);
+      } catch (FileFormatException e) {
+        failure = e.getMessage();
+      } catch (IOException e) {
+        failure = "Cannot read " + p + ": " + e.getMessage();
+      }
+      FileIdentity id =
+          FileIdentity.of(reader.vendor(), type == null ? "unknown" : type.id(), p);
+      planned.add(new Planned(p, id, type, failure));
+    }
+    Table manifestTable = warehouse.table(TableContracts.INGEST_MANIFEST.id());
+    IngestManifest manifest = new IngestManifest(manifestTable);
+    List<IngestManifest.Registration> regs =
+        manifest.register(planned.stream().map(Planned::identity).toList(), now);
+
+    Table trades = warehouse.table(TableContracts.BRONZE_TRADES.id());
+    Table quotes = warehouse.table(TableContracts.BRONZE_QUOTES.id());
+    Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
+    Map<Long, Snapshot> tradesDone = BronzeHistory.committedFiles(trades);
+    Map<Long, Snapshot> quotesDone = BronzeHistory.committedFiles(quotes);
+    Map<Long, Snapshot> quarantineDone = BronzeHistory.committedFiles(quarantine);
+    CrashPoint.BEFORE_WRITE.reach();
+
+    ExecutorService pool = Executors.newFixedThreadPool(parallelism);
+    List<Future<IngestResult>> futures = new ArrayList<>();
+    try {
+      for (int i = 0; i < planned.size(); i++) {
+        Planned p = planned.get(i);
+        IngestManifest.Registration reg = regs.get(i);
+        futures.add(
+            pool.submit(
+                () -> {
+                  IngestResult r;
+                  if (reg.alreadyIngested()) {
+                    ManifestEntry e = reg.entry();
+                    r =
+                        new IngestResult(
+                            p.path().toString(),
+                            e.fileId(),
+                            IngestResult.Outcome.SKIPPED,
+                            0,
+                            0,
+                            0,
+                            null,
+                            null,
+                            "skipped: already ingested as file " + e.fileId());
+                  } else if (p.type() == null) {
+                    r = fail(manifest, reg.entry(), p.path(), p.failure());
+                  } else {
+                    Table target = p.type() == DataType.TRADES ? trades : quotes;
+                    Map<Long, Snapshot> done = p.type() == DataType.TRADES ? tradesDone : quotesDone;
+                    r =
+                        ingestFile(
+                            manifest,
+                            reg,
+                            p,
+                            target,
+                            quarantine,
+                            Optional.ofNullable(done.get(reg.entry().fileId())),
+                            quarantineDone.containsKey(reg.entry().fileId()),
+                            now);
+                  }
+                  progress.fileDone(r);
+                  return r;
+                }));
+      }
+      List<IngestResult> results = new ArrayList<>();
+      for (Future<IngestResult> f : futures) {
+        results.add(f.get());
+      }
+      synchronized (commitLock) {
+        manifest.compactIfNeeded(64);
+      }
+      return new IngestSummary(results, (System.nanoTime() - start) / 1e9);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TicklakeException(Kind.FAILURE, "Cannot finish ingest: interrupted", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new TicklakeException(Kind.FAILURE, "Cannot finish ingest: " + cause.getMessage(), cause);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private IngestResult fail(IngestManifest manifest, ManifestEntry entry, Path path, String why) {
+    synchronized (commitLock) {
+      manifest.record(entry.failed(why, clock.instant()));
+    }
+    return new IngestResult(
+        path.toString(), entry.fileId(), IngestResult.Outcome.FAILED, 0, 0, 0, null, null, why);
+  }
+
+  private IngestResult ingestFile(
+      IngestManifest manifest,
+      IngestManifest.Registration reg,
+      Planned planned,
+      Table target,
+      Table quarantineTable,
+      Optional<Snapshot> bronzeCommitted,
+      boolean quarantineCommitted,
+      Instant now) {
+    ManifestEntry entry = reg.entry();
+    long fileId = entry.fileId();
+    String targetName = target.name().substring(target.name().indexOf('.') + 1);
+    FileSink sink =
+        new FileSink(
+            target,
+            quarantineTable,
+            targetName,
+            fileId,
+            now,
+            bronzeCommitted.isEmpty(),
+            !quarantineCommitted);
+    ReadSummary summary;
+    try {
+      summary = reader.read(planned.path(), sink);
+    } catch (FileFormatException e) {
+      sink.abort();
+      return fail(manifest, entry, planned.path(), e.getMessage());
+    } catch (IOException e) {
+      sink.abort();
+      return fail(manifest, entry, planned.path(), "Cannot read " + planned.path() + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      sink.abort();
+      throw e;
+    }
+    List<DataFile> bronzeFiles = sink.bronze == null ? List.of() : sink.bronze.complete();
+    List<DataFile> quarantineFiles = sink.quarantine == null ? List.of() : sink.quarantine.complete();
+    CrashPoint.AFTER_WRITE.reach();
+
+    synchronized (commitLock) {
+      Long snapshotId = bronzeCommitted.map(Snapshot::snapshotId).orElse(null);
+      if (bronzeCommitted.isEmpty()) {
+        AppendFiles append = target.newAppend();
+        bronzeFiles.forEach(append::appendFile);
+        append.set(BronzeHistory.FILE_IDS, Long.toString(fileId));
+        append.set(BronzeHistory.FILE_ROWS, fileId + ":" + sink.written);
+        append.set("ticklake.operation", "ingest");
+        append.commit();
+        target.refresh();
+        snapshotId = target.currentSnapshot().snapshotId();
+      }
+      if (!quarantineCommitted && sink.quarantined > 0) {
+        AppendFiles append = quarantineTable.newAppend();
+        quarantineFiles.forEach(append::appendFile);
+        append.set(BronzeHistory.FILE_IDS, Long.toString(fileId));
+        append.set(BronzeHistory.FILE_ROWS, fileId + ":" + sink.quarantined);
+        append.set("ticklake.operation", "ingest-quarantine");
+        append.commit();
+      }
+      CrashPoint.AFTER_COMMIT.reach();
+      String note =
+          bronzeCommitted.isPresent()
+              ? "rows were committed by an earlier run (snapshot " + snapshotId + ")"
+              : null;
+      manifest.record(
+          entry.ingested(
+              summary.lines(),
+              sink.written,
+              sink.quarantined,
+              sink.minDate,
+              sink.maxDate,
+              "bronze." + targetName,
+              snapshotId,
+              note,
+              clock.instant()));
+    }
+    IngestResult.Outcome outcome =
+        sink.quarantined > 0
+            ? IngestResult.Outcome.PARTLY_QUARANTINED
+            : IngestResult.Outcome.INGESTED;
+    String message =
+        (entry.revisionOf() != null && reg.isNew()
+                ? "revision of file " + entry.revisionOf() + "; "
+                : "")
+            + sink.written
+            + " rows"
+            + (sink.quarantined > 0 ? ", " + sink.quarantined + " quarantined" : "")
+            + (bronzeCommitted.isPresent() ? " (recovered: committed by an earlier run)" : "");
+    return new IngestResult(
+        planned.path().toString(),
+        fileId,
+        outcome,
+        summary.lines(),
+        sink.written,
+        sink.quarantined,
+        sink.minDate,
+        sink.maxDate,
+        message);
+  }
+
+  /** Turns reader callbacks into Bronze and quarantine records of one file. Not thread-safe. */
+  private final class FileSink implements RowSink {
+    final PartitionedRecordWriter bronze;
+    final QuarantineWriter quarantine;
+    final GenericRecord template;
+    final String sourceTable;
+    final long fileId;
+    final OffsetDateTime ingestedAt;
+    final Instant now;
+    long written;
+    long quarantined;
+    LocalDate minDate;
+    LocalDate maxDate;
+    ExchangeCalendar lastCalendar;
+    long pendingProgress;
+
+    FileSink(
+        Table target,
+        Table quarantineTable,
+        String targetName,
+        long fileId,
+        Instant now,
+        boolean writeBronze,
+        boolean writeQuarantine) {
+      this.bronze = writeBronze ? new PartitionedRecordWriter(target) : null;
+      this.quarantine = writeQuarantine ? new QuarantineWriter(quarantineTable) : null;
+      this.template = GenericRecord.create(target.schema());
+      this.sourceTable = "bronze." + targetName;
+      this.fileId = fileId;
+      this.now = now;
+      this.ingestedAt = now.atOffset(ZoneOffset.UTC);
+    }
+
+    void abort() {
+      if (bronze != null) {
+        bronze.abort();
+      }
+      if (quarantine != null) {
+        quarantine.abort();
+      }
+    }
+
+    private ExchangeCalendar calendar(String exchange) {
+      ExchangeCalendar c = lastCalendar;
+      if (c != null && c.exchangeId().equals(exchange)) {
+        return c;
+      }
+      c = calendars.find(exchange).orElse(null);
+      lastCalendar = c;
+      return c;
+    }
+
+    private void tick() {
+      if (++pendingProgress == 65_536) {
+        progress.rows(pendingProgress);
+        pendingProgress = 0;
+      }
+    }
+
+    private GenericRecord event(
+        String exchange, String symbol, long tsMicros, Long tsNanos, Long tsRecv, long line,
+        Long vendorSeq) {
+      String ex = exchange != null ? exchange : defaultExchange;
+      ExchangeCalendar cal = ex == null ? null : calendar(ex);
+      if (cal == null) {
+        reject(
+            line,
+            "unknown_exchange",
+            "exchange",
+            ex,
+            ex == null
+                ? "Cannot place the row: the file has no exchange and none was given (--exchange)"
+                : "Cannot place the row: exchange '" + ex + "' is not in ref.exchange");
+        return null;
+      }
+      Instant ts = Instant.ofEpochSecond(Math.floorDiv(tsMicros, 1_000_000L), Math.floorMod(tsMicros, 1_000_000L) * 1000L);
+      LocalDate date = cal.tradingDate(ts);
+      if (minDate == null || date.isBefore(minDate)) {
+        minDate = date;
+      }
+      if (maxDate == null || date.isAfter(maxDate)) {
+        maxDate = date;
+      }
+      GenericRecord r = template.copy();
+      r.setField("exchange", ex);
+      r.setField("trading_date", date);
+      r.setField("symbol", symbol);
+      r.setField("ts_event", ts.atOffset(ZoneOffset.UTC));
+      r.setField("ts_event_ns", tsNanos);
+      r.setField(
+          "ts_recv",
+          tsRecv == null
+              ? null
+              : Instant.ofEpochSecond(Math.floorDiv(tsRecv, 1_000_000L), Math.floorMod(tsRecv, 1_000_000L) * 1000L)
+                  .atOffset(ZoneOffset.UTC));
+      r.setField("vendor_seq", vendorSeq);
+      r.setField("vendor", reader.vendor());
+      r.setField("file_id", fileId);
+      r.setField("file_seq", line);
+      r.setField("ingested_at", ingestedAt);
+      return r;
+    }
+
+    @Override
+    public void trade(TradeRow row) {
+      tick();
+      GenericRecord r =
+          event(row.exchange(), row.symbol(), row.tsEventMicros(), row.tsEventNanos(), row.tsRecvMicros(), row.line(), row.vendorSeq());
+      if (r == null) {
+        return;
+      }
+      r.setField("price", row.price());
+      r.setField("size", row.size());
+      r.setField("venue", row.venue());
+      r.setField("side", row.side());
+      r.setField("vendor_trade_id", row.vendorTradeId());
+      r.setField("sale_condition", row.saleCondition());
+      r.setField("sale_condition_raw", row.saleConditionRaw());
+      r.setField("suspicious", row.suspicious());
+      write(r);
+    }
+
+    @Override
+    public void quote(QuoteRow row) {
+      tick();
+      GenericRecord r =
+          event(row.exchange(), row.symbol(), row.tsEventMicros(), row.tsEventNanos(), row.tsRecvMicros(), row.line(), row.vendorSeq());
+      if (r == null) {
+        return;
+      }
+      r.setField("bid_price", row.bidPrice());
+      r.setField("bid_size", row.bidSize());
+      r.setField("ask_price", row.askPrice());
+      r.setField("ask_size", row.askSize());
+      r.setField("venue", row.venue());
+      r.setField("quote_condition", row.quoteCondition());
+      r.setField("quote_condition_raw", row.quoteConditionRaw());
+      r.setField("suspicious", row.suspicious());
+      write(r);
+    }
+
+    private void write(GenericRecord r) {
+      written++;
+      if (bronze != null) {
+        bronze.write(r);
+      }
+    }
+
+    @Override
+    public void error(ParseError e) {
+      tick();
+      quarantined++;
+      if (quarantine != null) {
+        quarantine.write(
+            QuarantineRecord.parseError(
+                sourceTable, reader.vendor(), fileId, e.line(), e.field(), e.rawValue(), e.rawLine(), e.message(), now));
+      }
+    }
+
+    private void reject(long line, String rule, String field, String value, String message) {
+      quarantined++;
+      if (quarantine != null) {
+        quarantine.write(
+            new QuarantineRecord(
+                sourceTable, "ingest", rule, Severity.ERROR, message, field, value, null, null, null,
+                null, reader.vendor(), fileId, line, null, null, null, null, null, now));
+      }
+    }
+  }
+}

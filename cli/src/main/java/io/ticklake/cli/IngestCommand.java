@@ -1,0 +1,222 @@
+package io.ticklake.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.ticklake.bronze.ingest.IngestJob;
+import io.ticklake.bronze.ingest.IngestResult;
+import io.ticklake.bronze.ingest.IngestSummary;
+import io.ticklake.bronze.ingest.InputFiles;
+import io.ticklake.bronze.read.VendorReader;
+import io.ticklake.bronze.ingest.VendorReaders;
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.calendar.ExchangeTable;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code ticklake ingest}: vendor files into Bronze, exactly once. */
+@Command(
+    name = "ingest",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Ingest vendor files (files, folders, globs) into bronze.trades / bronze.quotes.",
+      "Each file is registered by identity (vendor, type, path, sha256) in ops.ingest_manifest;",
+      "re-ingesting an identical file is a no-op. Unparseable lines go to ops.quarantine with",
+      "file, line and field; a file that cannot be read at all is marked failed and nothing of",
+      "it is appended. Exit code 0 when every file was ingested or skipped, 6 when a file failed."
+    })
+final class IngestCommand implements Callable<Integer> {
+  @ParentCommand TicklakeCommand root;
+
+  @Option(
+      names = "--vendor",
+      required = true,
+      paramLabel = "VENDOR",
+      description = "File format: lean, tardis or csv (generic, needs --mapping).")
+  String vendor;
+
+  @Option(
+      names = "--mapping",
+      paramLabel = "FILE",
+      description = "Mapping file for --vendor csv (see docs/generic-mapping.md).")
+  Path mapping;
+
+  @Option(
+      names = "--exchange",
+      paramLabel = "EXCHANGE",
+      description =
+          "Exchange for rows whose format carries none (default: us-equity for lean).")
+  String exchange;
+
+  @Option(
+      names = "--parallel",
+      defaultValue = "2",
+      paramLabel = "N",
+      description = "Files parsed at once (default: ${DEFAULT-VALUE}).")
+  int parallel;
+
+  @Option(names = "--json", description = "Print the summary as JSON.")
+  boolean json;
+
+  @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files, folders or globs.")
+  List<String> paths;
+
+  @Override
+  public Integer call() throws Exception {
+    CliContext ctx = root.context();
+    VendorReader reader = VendorReaders.forVendor(vendor, mapping);
+    List<Path> files = InputFiles.expand(paths);
+    String defaultExchange = exchange != null ? exchange : VendorReaders.defaultExchange(vendor);
+    IngestSummary summary;
+    try (Warehouse warehouse = ctx.openWarehouse();
+        ProgressLine progress = ProgressLine.forTerminal(ctx.err(), files.size())) {
+      IngestJob job =
+          new IngestJob(
+              warehouse,
+              reader,
+              ExchangeTable.load(warehouse.catalog()),
+              defaultExchange,
+              parallel,
+              progress,
+              Clock.systemUTC());
+      summary = job.run(files);
+    }
+    print(ctx.out(), summary);
+    return summary.count(IngestResult.Outcome.FAILED) > 0 ? ExitCodes.INPUT : ExitCodes.OK;
+  }
+
+  private void print(PrintWriter out, IngestSummary s) throws Exception {
+    if (json) {
+      ObjectMapper mapper =
+          JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+      Map<String, Object> obj = new LinkedHashMap<>();
+      obj.put("files", s.files().size());
+      obj.put("ingested", s.count(IngestResult.Outcome.INGESTED));
+      obj.put("partly_quarantined", s.count(IngestResult.Outcome.PARTLY_QUARANTINED));
+      obj.put("skipped", s.count(IngestResult.Outcome.SKIPPED));
+      obj.put("failed", s.count(IngestResult.Outcome.FAILED));
+      obj.put("rows_total", s.rowsTotal());
+      obj.put("rows_written", s.rowsWritten());
+      obj.put("rows_quarantined", s.rowsQuarantined());
+      obj.put("seconds", Math.round(s.seconds() * 1000) / 1000.0);
+      obj.put(
+          "results",
+          s.files().stream()
+              .map(
+                  f -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("path", f.path());
+                    m.put("file_id", f.fileId());
+                    m.put("outcome", f.outcome().name().toLowerCase(Locale.ROOT));
+                    m.put("rows_total", f.rowsTotal());
+                    m.put("rows_written", f.rowsWritten());
+                    m.put("rows_quarantined", f.rowsQuarantined());
+                    m.put("first_date", f.minTradingDate() == null ? null : f.minTradingDate().toString());
+                    m.put("last_date", f.maxTradingDate() == null ? null : f.maxTradingDate().toString());
+                    m.put("message", f.message());
+                    return m;
+                  })
+              .toList());
+      out.println(mapper.writeValueAsString(obj));
+      return;
+    }
+    for (IngestResult f : s.files()) {
+      out.printf(
+          Locale.ROOT,
+          "%-18s file %-5s %s: %s%n",
+          f.outcome().name().toLowerCase(Locale.ROOT),
+          f.fileId() < 0 ? "-" : Long.toString(f.fileId()),
+          f.path(),
+          f.message());
+    }
+    out.printf(
+        Locale.ROOT,
+        "%d files: %d ingested, %d partly quarantined, %d skipped, %d failed; %,d rows written,"
+            + " %,d quarantined in %.1f s (%,.0f rows/s)%n",
+        s.files().size(),
+        s.count(IngestResult.Outcome.INGESTED),
+        s.count(IngestResult.Outcome.PARTLY_QUARANTINED),
+        s.count(IngestResult.Outcome.SKIPPED),
+        s.count(IngestResult.Outcome.FAILED),
+        s.rowsWritten(),
+        s.rowsQuarantined(),
+        s.seconds(),
+        s.seconds() > 0 ? s.rowsTotal() / s.seconds() : 0.0);
+  }
+
+  /** A one-line progress display on a terminal; silent when stderr is not a terminal. */
+  static final class ProgressLine implements IngestJob.Progress, AutoCloseable {
+    private final PrintWriter err;
+    private final int totalFiles;
+    private final boolean enabled;
+    private final AtomicLong rows = new AtomicLong();
+    private final AtomicLong files = new AtomicLong();
+    private final long start = System.nanoTime();
+    private volatile long lastPrint;
+
+    private ProgressLine(PrintWriter err, int totalFiles, boolean enabled) {
+      this.err = err;
+      this.totalFiles = totalFiles;
+      this.enabled = enabled;
+    }
+
+    static ProgressLine forTerminal(PrintWriter err, int totalFiles) {
+      return new ProgressLine(err, totalFiles, System.console() != null);
+    }
+
+    @Override
+    public void rows(long delta) {
+      rows.addAndGet(delta);
+      maybePrint();
+    }
+
+    @Override
+    public void fileDone(IngestResult result) {
+      files.incrementAndGet();
+      maybePrint();
+    }
+
+    private void maybePrint() {
+      if (!enabled) {
+        return;
+      }
+      long now = System.nanoTime();
+      if (now - lastPrint < 250_000_000L) {
+        return;
+      }
+      lastPrint = now;
+      double secs = (now - start) / 1e9;
+      synchronized (err) {
+        err.printf(
+            Locale.ROOT,
+            "\rfiles %d/%d  rows %,d  %,.0f rows/s   ",
+            files.get(),
+            totalFiles,
+            rows.get(),
+            secs > 0 ? rows.get() / secs : 0.0);
+        err.flush();
+      }
+    }
+
+    @Override
+    public void close() {
+      if (enabled) {
+        synchronized (err) {
+          err.print("\r" + " ".repeat(60) + "\r");
+          err.flush();
+        }
+      }
+    }
+  }
+}
