@@ -4,7 +4,16 @@ import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.WarehouseConfig;
+import io.ticklake.bronze.ingest.IngestJob;
+import io.ticklake.bronze.ingest.IngestResult;
+import io.ticklake.bronze.ingest.IngestSummary;
+import io.ticklake.bronze.ingest.InputFiles;
+import io.ticklake.bronze.ingest.VendorReaders;
+import io.ticklake.bronze.sample.BundledSamples;
+import io.ticklake.catalog.calendar.ExchangeCalendars;
+import io.ticklake.catalog.calendar.ExchangeTable;
 import java.io.IOException;
+import java.time.Clock;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +64,32 @@ final class DemoCommand implements Callable<Integer> {
       out.println("== 1. init: create the tables from their contracts, seed exchange calendars");
       InitCommand.run(warehouse, out, false);
       out.println();
-      out.println("== 2. the tables");
+      Path samples = BundledSamples.extractTo(dir.resolve("samples"));
+      out.println("== 2. ingest: bundled real vendor files (" + samples + ")");
+      ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
+      for (String vendor : java.util.List.of("lean", "tardis")) {
+        IngestSummary s =
+            new IngestJob(
+                    warehouse,
+                    VendorReaders.forVendor(vendor, null),
+                    calendars,
+                    VendorReaders.defaultExchange(vendor),
+                    2,
+                    null,
+                    Clock.systemUTC())
+                .run(InputFiles.expand(java.util.List.of(samples.resolve(vendor).toString())));
+        for (IngestResult f : s.files()) {
+          out.printf(
+              java.util.Locale.ROOT,
+              "  %-7s file %d %s: %s%n",
+              vendor,
+              f.fileId(),
+              samples.relativize(Path.of(f.path())),
+              f.message());
+        }
+      }
+      out.println();
+      out.println("== 3. the tables");
       TablesCommand.print(warehouse, ctx, ResultFormat.TABLE);
     }
     out.println();
@@ -66,6 +100,12 @@ final class DemoCommand implements Callable<Integer> {
             + wh
             + " -c \"select exchange_id, time_zone, name from ref.exchange\"");
     out.println("  bin/ticklake snapshots" + wh + " ref.exchange");
+    out.println(
+        "  bin/ticklake sql"
+            + wh
+            + " -c \"select exchange, symbol, trading_date, count(*) trades, sum(size) volume"
+            + " from bronze.trades group by all order by all\"");
+    out.println("  bin/ticklake manifest" + wh);
     out.println("  bin/ticklake sql" + wh + " -c \"select count(*) from silver.trades\"");
     return ExitCodes.OK;
   }

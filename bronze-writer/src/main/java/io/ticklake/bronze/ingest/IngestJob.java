@@ -224,7 +224,9 @@ public final class IngestJob {
       Instant now) {
     ManifestEntry entry = reg.entry();
     long fileId = entry.fileId();
-    String targetName = target.name().substring(target.name().indexOf('.') + 1);
+    String targetName =
+        (planned.type() == DataType.TRADES ? TableContracts.BRONZE_TRADES : TableContracts.BRONZE_QUOTES)
+            .name();
     FileSink sink =
         new FileSink(
             target,
@@ -283,7 +285,7 @@ public final class IngestJob {
               sink.quarantined,
               sink.minDate,
               sink.maxDate,
-              "bronze." + targetName,
+              targetName,
               snapshotId,
               note,
               clock.instant()));
@@ -339,7 +341,7 @@ public final class IngestJob {
       this.bronze = writeBronze ? new PartitionedRecordWriter(target) : null;
       this.quarantine = writeQuarantine ? new QuarantineWriter(quarantineTable) : null;
       this.template = GenericRecord.create(target.schema());
-      this.sourceTable = "bronze." + targetName;
+      this.sourceTable = targetName;
       this.fileId = fileId;
       this.now = now;
       this.ingestedAt = now.atOffset(ZoneOffset.UTC);

@@ -23,10 +23,18 @@ final class Numbers {
 
   private static final long[] POW10 = new long[19];
 
+  // Reasons per target scale, built once: the hot path must not concatenate strings.
+  private static final String[] TOO_FINE = new String[19];
+  private static final String[] TOO_LARGE = new String[19];
+
   static {
     POW10[0] = 1;
     for (int i = 1; i < POW10.length; i++) {
       POW10[i] = POW10[i - 1] * 10;
+    }
+    for (int scale = 0; scale < TOO_FINE.length; scale++) {
+      TOO_FINE[scale] = "needs more than " + scale + " decimal places";
+      TOO_LARGE[scale] = "does not fit decimal(18," + scale + ")";
     }
   }
 
@@ -48,8 +56,8 @@ final class Numbers {
             scale - impliedDecimals,
             MAX_DECIMAL_18,
             field,
-            "needs more than " + scale + " decimal places",
-            "does not fit decimal(18," + scale + ")");
+            TOO_FINE[scale],
+            TOO_LARGE[scale]);
     return BigDecimal.valueOf(unscaled, scale);
   }
 

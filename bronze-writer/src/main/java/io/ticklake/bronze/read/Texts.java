@@ -18,11 +18,30 @@ final class Texts {
 
   private final byte[][] keys = new byte[SLOTS][];
   private final String[] values = new String[SLOTS];
+  // Values of up to 7 bytes are packed into a long (with their length) and compared as numbers.
+  private final long[] shortKeys = new long[SLOTS];
+  private final String[] shortValues = new String[SLOTS];
   private CharsetDecoder decoder;
 
   /** The text of {@code b[s, e)}, which must be valid UTF-8; cached when short. */
   String text(byte[] b, int s, int e, String field) throws FieldProblem {
     int length = e - s;
+    if (length <= 7) {
+      long key = length;
+      for (int i = s; i < e; i++) {
+        key = (key << 8) | (b[i] & 0xFF);
+      }
+      long mixed = key * 0x9E3779B97F4A7C15L;
+      int slot = (int) (mixed >>> 55) & (SLOTS - 1);
+      String cached = shortValues[slot];
+      if (cached != null && shortKeys[slot] == key) {
+        return cached;
+      }
+      String value = decode(b, s, e, field);
+      shortKeys[slot] = key;
+      shortValues[slot] = value;
+      return value;
+    }
     if (length > MAX_CACHED_BYTES) {
       return decode(b, s, e, field);
     }
