@@ -1,22 +1,22 @@
 package io.ticklake.cli;
 
-import io.ticklake.catalog.TicklakeException;
-import io.ticklake.catalog.TicklakeException.Kind;
-import io.ticklake.catalog.Warehouse;
-import io.ticklake.catalog.WarehouseConfig;
 import io.ticklake.bronze.ingest.IngestJob;
 import io.ticklake.bronze.ingest.IngestResult;
 import io.ticklake.bronze.ingest.IngestSummary;
 import io.ticklake.bronze.ingest.InputFiles;
 import io.ticklake.bronze.ingest.VendorReaders;
 import io.ticklake.bronze.sample.BundledSamples;
+import io.ticklake.catalog.TicklakeException;
+import io.ticklake.catalog.TicklakeException.Kind;
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.WarehouseConfig;
 import io.ticklake.catalog.calendar.ExchangeCalendars;
 import io.ticklake.catalog.calendar.ExchangeTable;
 import java.io.IOException;
-import java.time.Clock;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;

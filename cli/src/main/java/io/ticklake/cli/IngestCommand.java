@@ -7,8 +7,8 @@ import io.ticklake.bronze.ingest.IngestJob;
 import io.ticklake.bronze.ingest.IngestResult;
 import io.ticklake.bronze.ingest.IngestSummary;
 import io.ticklake.bronze.ingest.InputFiles;
-import io.ticklake.bronze.read.VendorReader;
 import io.ticklake.bronze.ingest.VendorReaders;
+import io.ticklake.bronze.read.VendorReader;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.calendar.ExchangeTable;
 import java.io.PrintWriter;
@@ -55,8 +55,7 @@ final class IngestCommand implements Callable<Integer> {
   @Option(
       names = "--exchange",
       paramLabel = "EXCHANGE",
-      description =
-          "Exchange for rows whose format carries none (default: us-equity for lean).")
+      description = "Exchange for rows whose format carries none (default: us-equity for lean).")
   String exchange;
 
   @Option(
@@ -98,8 +97,7 @@ final class IngestCommand implements Callable<Integer> {
 
   private void print(PrintWriter out, IngestSummary s) throws Exception {
     if (json) {
-      ObjectMapper mapper =
-          JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+      ObjectMapper mapper = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
       Map<String, Object> obj = new LinkedHashMap<>();
       obj.put("files", s.files().size());
       obj.put("ingested", s.count(IngestResult.Outcome.INGESTED));
@@ -122,8 +120,12 @@ final class IngestCommand implements Callable<Integer> {
                     m.put("rows_total", f.rowsTotal());
                     m.put("rows_written", f.rowsWritten());
                     m.put("rows_quarantined", f.rowsQuarantined());
-                    m.put("first_date", f.minTradingDate() == null ? null : f.minTradingDate().toString());
-                    m.put("last_date", f.maxTradingDate() == null ? null : f.maxTradingDate().toString());
+                    m.put(
+                        "first_date",
+                        f.minTradingDate() == null ? null : f.minTradingDate().toString());
+                    m.put(
+                        "last_date",
+                        f.maxTradingDate() == null ? null : f.maxTradingDate().toString());
                     m.put("message", f.message());
                     return m;
                   })

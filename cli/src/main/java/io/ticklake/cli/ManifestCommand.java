@@ -41,7 +41,8 @@ final class ManifestCommand implements Callable<Integer> {
   public Integer call() {
     CliContext ctx = root.context();
     try (Warehouse warehouse = ctx.openWarehouse()) {
-      IngestManifest manifest = new IngestManifest(warehouse.table(TableContracts.INGEST_MANIFEST.id()));
+      IngestManifest manifest =
+          new IngestManifest(warehouse.table(TableContracts.INGEST_MANIFEST.id()));
       List<List<Object>> rows = new ArrayList<>();
       for (ManifestEntry e : manifest.current().values()) {
         if (statuses != null && !statuses.contains(e.status())) {
@@ -67,8 +68,19 @@ final class ManifestCommand implements Callable<Integer> {
       format.print(
           ctx.out(),
           List.of(
-              "file_id", "status", "vendor", "data_type", "rows", "written", "quarantined",
-              "first_date", "last_date", "bronze_snapshot", "revision_of", "updated_at", "reason",
+              "file_id",
+              "status",
+              "vendor",
+              "data_type",
+              "rows",
+              "written",
+              "quarantined",
+              "first_date",
+              "last_date",
+              "bronze_snapshot",
+              "revision_of",
+              "updated_at",
+              "reason",
               "path"),
           rows);
     }

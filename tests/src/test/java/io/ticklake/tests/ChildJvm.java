@@ -13,8 +13,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real child JVM running the {@code ticklake} CLI with the test's classpath and the project's
- * JVM flags, for crash tests: it can be waited for, or killed with SIGKILL the moment it prints a
+ * A real child JVM running the {@code ticklake} CLI with the test's classpath and the project's JVM
+ * flags, for crash tests: it can be waited for, or killed with SIGKILL the moment it prints a
  * marker line.
  */
 final class ChildJvm {

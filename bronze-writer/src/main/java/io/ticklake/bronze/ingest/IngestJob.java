@@ -123,8 +123,7 @@ public final class IngestJob {
       } catch (IOException e) {
         failure = "Cannot read " + p + ": " + e.getMessage();
       }
-      FileIdentity id =
-          FileIdentity.of(reader.vendor(), type == null ? "unknown" : type.id(), p);
+      FileIdentity id = FileIdentity.of(reader.vendor(), type == null ? "unknown" : type.id(), p);
       planned.add(new Planned(p, id, type, failure));
     }
     Table manifestTable = warehouse.table(TableContracts.INGEST_MANIFEST.id());
@@ -167,7 +166,8 @@ public final class IngestJob {
                     r = fail(manifest, reg.entry(), p.path(), p.failure());
                   } else {
                     Table target = p.type() == DataType.TRADES ? trades : quotes;
-                    Map<Long, Snapshot> done = p.type() == DataType.TRADES ? tradesDone : quotesDone;
+                    Map<Long, Snapshot> done =
+                        p.type() == DataType.TRADES ? tradesDone : quotesDone;
                     r =
                         ingestFile(
                             manifest,
@@ -199,7 +199,8 @@ public final class IngestJob {
       if (cause instanceof RuntimeException re) {
         throw re;
       }
-      throw new TicklakeException(Kind.FAILURE, "Cannot finish ingest: " + cause.getMessage(), cause);
+      throw new TicklakeException(
+          Kind.FAILURE, "Cannot finish ingest: " + cause.getMessage(), cause);
     } finally {
       pool.shutdownNow();
     }
@@ -225,7 +226,9 @@ public final class IngestJob {
     ManifestEntry entry = reg.entry();
     long fileId = entry.fileId();
     String targetName =
-        (planned.type() == DataType.TRADES ? TableContracts.BRONZE_TRADES : TableContracts.BRONZE_QUOTES)
+        (planned.type() == DataType.TRADES
+                ? TableContracts.BRONZE_TRADES
+                : TableContracts.BRONZE_QUOTES)
             .name();
     FileSink sink =
         new FileSink(
@@ -244,13 +247,15 @@ public final class IngestJob {
       return fail(manifest, entry, planned.path(), e.getMessage());
     } catch (IOException e) {
       sink.abort();
-      return fail(manifest, entry, planned.path(), "Cannot read " + planned.path() + ": " + e.getMessage());
+      return fail(
+          manifest, entry, planned.path(), "Cannot read " + planned.path() + ": " + e.getMessage());
     } catch (RuntimeException e) {
       sink.abort();
       throw e;
     }
     List<DataFile> bronzeFiles = sink.bronze == null ? List.of() : sink.bronze.complete();
-    List<DataFile> quarantineFiles = sink.quarantine == null ? List.of() : sink.quarantine.complete();
+    List<DataFile> quarantineFiles =
+        sink.quarantine == null ? List.of() : sink.quarantine.complete();
     CrashPoint.AFTER_WRITE.reach();
 
     synchronized (commitLock) {
@@ -374,7 +379,12 @@ public final class IngestJob {
     }
 
     private GenericRecord event(
-        String exchange, String symbol, long tsMicros, Long tsNanos, Long tsRecv, long line,
+        String exchange,
+        String symbol,
+        long tsMicros,
+        Long tsNanos,
+        Long tsRecv,
+        long line,
         Long vendorSeq) {
       String ex = exchange != null ? exchange : defaultExchange;
       ExchangeCalendar cal = ex == null ? null : calendar(ex);
@@ -389,7 +399,9 @@ public final class IngestJob {
                 : "Cannot place the row: exchange '" + ex + "' is not in ref.exchange");
         return null;
       }
-      Instant ts = Instant.ofEpochSecond(Math.floorDiv(tsMicros, 1_000_000L), Math.floorMod(tsMicros, 1_000_000L) * 1000L);
+      Instant ts =
+          Instant.ofEpochSecond(
+              Math.floorDiv(tsMicros, 1_000_000L), Math.floorMod(tsMicros, 1_000_000L) * 1000L);
       LocalDate date = cal.tradingDate(ts);
       if (minDate == null || date.isBefore(minDate)) {
         minDate = date;
@@ -407,7 +419,8 @@ public final class IngestJob {
           "ts_recv",
           tsRecv == null
               ? null
-              : Instant.ofEpochSecond(Math.floorDiv(tsRecv, 1_000_000L), Math.floorMod(tsRecv, 1_000_000L) * 1000L)
+              : Instant.ofEpochSecond(
+                      Math.floorDiv(tsRecv, 1_000_000L), Math.floorMod(tsRecv, 1_000_000L) * 1000L)
                   .atOffset(ZoneOffset.UTC));
       r.setField("vendor_seq", vendorSeq);
       r.setField("vendor", reader.vendor());
@@ -421,7 +434,14 @@ public final class IngestJob {
     public void trade(TradeRow row) {
       tick();
       GenericRecord r =
-          event(row.exchange(), row.symbol(), row.tsEventMicros(), row.tsEventNanos(), row.tsRecvMicros(), row.line(), row.vendorSeq());
+          event(
+              row.exchange(),
+              row.symbol(),
+              row.tsEventMicros(),
+              row.tsEventNanos(),
+              row.tsRecvMicros(),
+              row.line(),
+              row.vendorSeq());
       if (r == null) {
         return;
       }
@@ -440,7 +460,14 @@ public final class IngestJob {
     public void quote(QuoteRow row) {
       tick();
       GenericRecord r =
-          event(row.exchange(), row.symbol(), row.tsEventMicros(), row.tsEventNanos(), row.tsRecvMicros(), row.line(), row.vendorSeq());
+          event(
+              row.exchange(),
+              row.symbol(),
+              row.tsEventMicros(),
+              row.tsEventNanos(),
+              row.tsRecvMicros(),
+              row.line(),
+              row.vendorSeq());
       if (r == null) {
         return;
       }
@@ -469,7 +496,15 @@ public final class IngestJob {
       if (quarantine != null) {
         quarantine.write(
             QuarantineRecord.parseError(
-                sourceTable, reader.vendor(), fileId, e.line(), e.field(), e.rawValue(), e.rawLine(), e.message(), now));
+                sourceTable,
+                reader.vendor(),
+                fileId,
+                e.line(),
+                e.field(),
+                e.rawValue(),
+                e.rawLine(),
+                e.message(),
+                now));
       }
     }
 
@@ -478,8 +513,26 @@ public final class IngestJob {
       if (quarantine != null) {
         quarantine.write(
             new QuarantineRecord(
-                sourceTable, "ingest", rule, Severity.ERROR, message, field, value, null, null, null,
-                null, reader.vendor(), fileId, line, null, null, null, null, null, now));
+                sourceTable,
+                "ingest",
+                rule,
+                Severity.ERROR,
+                message,
+                field,
+                value,
+                null,
+                null,
+                null,
+                null,
+                reader.vendor(),
+                fileId,
+                line,
+                null,
+                null,
+                null,
+                null,
+                null,
+                now));
       }
     }
   }

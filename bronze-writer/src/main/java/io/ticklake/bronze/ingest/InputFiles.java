@@ -83,7 +83,8 @@ public final class InputFiles {
     String normalized = pattern.replace('\\', '/');
     int firstGlob = indexOfGlob(normalized);
     int slash = normalized.lastIndexOf('/', firstGlob);
-    Path base = Path.of(slash < 0 ? "." : normalized.substring(0, slash + 1)).toAbsolutePath().normalize();
+    Path base =
+        Path.of(slash < 0 ? "." : normalized.substring(0, slash + 1)).toAbsolutePath().normalize();
     String rest = slash < 0 ? normalized : normalized.substring(slash + 1);
     if (!Files.isDirectory(base)) {
       return List.of();

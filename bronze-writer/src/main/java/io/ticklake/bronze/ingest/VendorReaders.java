@@ -33,7 +33,9 @@ public final class VendorReaders {
       case "generic":
         if (mapping == null) {
           throw TicklakeException.of(
-              Kind.INPUT, "Cannot ingest with --vendor %s: give the column mapping with --mapping FILE", v);
+              Kind.INPUT,
+              "Cannot ingest with --vendor %s: give the column mapping with --mapping FILE",
+              v);
         }
         return new MappedReader(ReaderMapping.load(mapping));
       default:

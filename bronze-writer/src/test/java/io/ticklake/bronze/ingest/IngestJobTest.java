@@ -100,15 +100,25 @@ class IngestJobTest {
     // fixture line counts: 200 IBM + 200 BAC trades, 224 IBM quotes, 9,999 per Tardis file? no:
     // the fixtures hold the first lines of each vendor file
     long tradeLines =
-        lean.files().stream().filter(f -> f.path().endsWith("_trade.zip")).mapToLong(IngestResult::rowsTotal).sum()
-            + tardis.files().stream().filter(f -> f.path().endsWith("trades.csv")).mapToLong(IngestResult::rowsTotal).sum();
+        lean.files().stream()
+                .filter(f -> f.path().endsWith("_trade.zip"))
+                .mapToLong(IngestResult::rowsTotal)
+                .sum()
+            + tardis.files().stream()
+                .filter(f -> f.path().endsWith("trades.csv"))
+                .mapToLong(IngestResult::rowsTotal)
+                .sum();
     assertThat(count("select count(*) from bronze.trades")).isEqualTo(tradeLines);
     assertThat(count("select count(*) from bronze.trades where symbol = 'BAC' and price = 13.99"))
         .as("the four identical BAC prints of lines 8-11 stay four rows")
         .isGreaterThanOrEqualTo(4);
-    assertThat(count("select count(*) from bronze.quotes where exchange = 'us-equity' and trading_date = DATE '2013-10-07'"))
+    assertThat(
+            count(
+                "select count(*) from bronze.quotes where exchange = 'us-equity' and trading_date = DATE '2013-10-07'"))
         .isEqualTo(224);
-    assertThat(count("select count(*) from bronze.trades where exchange = 'binance-futures' and trading_date = DATE '2020-02-22'"))
+    assertThat(
+            count(
+                "select count(*) from bronze.trades where exchange = 'binance-futures' and trading_date = DATE '2020-02-22'"))
         .isGreaterThan(0);
 
     Long trades = snapshotId(TableContracts.BRONZE_TRADES.id());
@@ -124,8 +134,12 @@ class IngestJobTest {
   void badLinesGoToQuarantineAndGoodLinesToBronze() throws Exception {
     Path file = dir.resolve("mixed/tardis_trades.csv");
     Files.createDirectories(file.getParent());
-    List<String> lines = new ArrayList<>(Files.readAllLines(data.resolve("tardis/tardis_trades.csv")).subList(0, 11));
-    lines.set(3, lines.get(3).replaceFirst(",9682,", ",96x2,")); // file line 4 (after the header): bad price
+    List<String> lines =
+        new ArrayList<>(
+            Files.readAllLines(data.resolve("tardis/tardis_trades.csv")).subList(0, 11));
+    lines.set(
+        3,
+        lines.get(3).replaceFirst(",9682,", ",96x2,")); // file line 4 (after the header): bad price
     lines.set(5, "binance-futures,BTCUSDT,1582329602130000"); // file line 6: missing columns
     Files.write(file, lines);
 
@@ -143,7 +157,9 @@ class IngestJobTest {
                     + r.fileId()
                     + " and source_table = 'bronze.trades' and raw_line is not null and message like 'Cannot parse%'"))
         .isEqualTo(2);
-    assertThat(count("select count(*) from ops.quarantine where file_seq = 4 and field = 'price' and value = '96x2'"))
+    assertThat(
+            count(
+                "select count(*) from ops.quarantine where file_seq = 4 and field = 'price' and value = '96x2'"))
         .isEqualTo(1);
     ManifestEntry m =
         new IngestManifest(warehouse.catalog().loadTable(TableContracts.INGEST_MANIFEST.id()))
@@ -188,7 +204,8 @@ class IngestJobTest {
 
   @Test
   void rerunAfterCommitButBeforeManifestUpdateDoesNotDuplicate() throws Exception {
-    IngestResult r = ingest("tardis", data.resolve("tardis/tardis_trades.csv").toString()).files().get(0);
+    IngestResult r =
+        ingest("tardis", data.resolve("tardis/tardis_trades.csv").toString()).files().get(0);
     long rows = count("select count(*) from bronze.trades");
     Long snapshot = snapshotId(TableContracts.BRONZE_TRADES.id());
     // the state a crash between the Bronze commit and the manifest update leaves: the manifest's
@@ -198,7 +215,8 @@ class IngestJobTest {
     manifest.record(manifest.current().get(r.fileId()).restarted(Instant.now()));
     assertThat(manifest.current().get(r.fileId()).status()).isEqualTo(ManifestStatus.INGESTING);
 
-    IngestResult rerun = ingest("tardis", data.resolve("tardis/tardis_trades.csv").toString()).files().get(0);
+    IngestResult rerun =
+        ingest("tardis", data.resolve("tardis/tardis_trades.csv").toString()).files().get(0);
     assertThat(rerun.fileId()).isEqualTo(r.fileId());
     assertThat(rerun.message()).contains("recovered: committed by an earlier run");
     assertThat(count("select count(*) from bronze.trades")).isEqualTo(rows);
