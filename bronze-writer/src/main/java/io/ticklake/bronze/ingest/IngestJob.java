@@ -16,7 +16,8 @@ import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.calendar.ExchangeCalendar;
 import io.ticklake.catalog.calendar.ExchangeCalendars;
 import io.ticklake.catalog.contract.TableContracts;
-import io.ticklake.catalog.write.PartitionedRecordWriter;
+import io.ticklake.catalog.write.ArrayRow;
+import io.ticklake.catalog.write.InternalRowWriter;
 import io.ticklake.manifests.FileIdentity;
 import io.ticklake.manifests.IngestManifest;
 import io.ticklake.manifests.ManifestEntry;
@@ -28,8 +29,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,6 @@ import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.GenericRecord;
 
 /**
  * Ingests vendor files into Bronze exactly once.
@@ -235,6 +233,7 @@ public final class IngestJob {
             target,
             quarantineTable,
             targetName,
+            planned.type(),
             fileId,
             now,
             bronzeCommitted.isEmpty(),
@@ -319,14 +318,66 @@ public final class IngestJob {
         message);
   }
 
+  /** Column positions of a Bronze table, resolved once. */
+  private static final class Positions {
+    final int exchange;
+    final int tradingDate;
+    final int symbol;
+    final int tsEvent;
+    final int tsEventNs;
+    final int tsRecv;
+    final int vendorSeq;
+    final int vendor;
+    final int fileId;
+    final int fileSeq;
+    final int ingestedAt;
+    final int venue;
+    final int suspicious;
+    final int[] body;
+
+    Positions(org.apache.iceberg.Schema schema, DataType type) {
+      exchange = ArrayRow.position(schema, "exchange");
+      tradingDate = ArrayRow.position(schema, "trading_date");
+      symbol = ArrayRow.position(schema, "symbol");
+      tsEvent = ArrayRow.position(schema, "ts_event");
+      tsEventNs = ArrayRow.position(schema, "ts_event_ns");
+      tsRecv = ArrayRow.position(schema, "ts_recv");
+      vendorSeq = ArrayRow.position(schema, "vendor_seq");
+      vendor = ArrayRow.position(schema, "vendor");
+      fileId = ArrayRow.position(schema, "file_id");
+      fileSeq = ArrayRow.position(schema, "file_seq");
+      ingestedAt = ArrayRow.position(schema, "ingested_at");
+      venue = ArrayRow.position(schema, "venue");
+      suspicious = ArrayRow.position(schema, "suspicious");
+      List<String> names =
+          type == DataType.TRADES
+              ? List.of(
+                  "price",
+                  "size",
+                  "side",
+                  "vendor_trade_id",
+                  "sale_condition",
+                  "sale_condition_raw")
+              : List.of(
+                  "bid_price",
+                  "bid_size",
+                  "ask_price",
+                  "ask_size",
+                  "quote_condition",
+                  "quote_condition_raw");
+      body = names.stream().mapToInt(n -> ArrayRow.position(schema, n)).toArray();
+    }
+  }
+
   /** Turns reader callbacks into Bronze and quarantine records of one file. Not thread-safe. */
   private final class FileSink implements RowSink {
-    final PartitionedRecordWriter bronze;
+    final InternalRowWriter bronze;
     final QuarantineWriter quarantine;
-    final GenericRecord template;
+    final ArrayRow row;
+    final Positions pos;
     final String sourceTable;
     final long fileId;
-    final OffsetDateTime ingestedAt;
+    final long ingestedAtMicros;
     final Instant now;
     long written;
     long quarantined;
@@ -339,17 +390,20 @@ public final class IngestJob {
         Table target,
         Table quarantineTable,
         String targetName,
+        DataType type,
         long fileId,
         Instant now,
         boolean writeBronze,
         boolean writeQuarantine) {
-      this.bronze = writeBronze ? new PartitionedRecordWriter(target) : null;
+      this.bronze = writeBronze ? new InternalRowWriter(target) : null;
       this.quarantine = writeQuarantine ? new QuarantineWriter(quarantineTable) : null;
-      this.template = GenericRecord.create(target.schema());
+      this.row = new ArrayRow(target.schema());
+      this.pos = new Positions(target.schema(), type);
       this.sourceTable = targetName;
       this.fileId = fileId;
       this.now = now;
-      this.ingestedAt = now.atOffset(ZoneOffset.UTC);
+      this.ingestedAtMicros =
+          Math.multiplyExact(now.getEpochSecond(), 1_000_000L) + now.getNano() / 1000;
     }
 
     void abort() {
@@ -378,14 +432,16 @@ public final class IngestJob {
       }
     }
 
-    private GenericRecord event(
+    private boolean event(
         String exchange,
         String symbol,
         long tsMicros,
         Long tsNanos,
         Long tsRecv,
         long line,
-        Long vendorSeq) {
+        Long vendorSeq,
+        String venue,
+        Boolean suspicious) {
       String ex = exchange != null ? exchange : defaultExchange;
       ExchangeCalendar cal = ex == null ? null : calendar(ex);
       if (cal == null) {
@@ -397,7 +453,7 @@ public final class IngestJob {
             ex == null
                 ? "Cannot place the row: the file has no exchange and none was given (--exchange)"
                 : "Cannot place the row: exchange '" + ex + "' is not in ref.exchange");
-        return null;
+        return false;
       }
       Instant ts =
           Instant.ofEpochSecond(
@@ -409,83 +465,76 @@ public final class IngestJob {
       if (maxDate == null || date.isAfter(maxDate)) {
         maxDate = date;
       }
-      GenericRecord r = template.copy();
-      r.setField("exchange", ex);
-      r.setField("trading_date", date);
-      r.setField("symbol", symbol);
-      r.setField("ts_event", ts.atOffset(ZoneOffset.UTC));
-      r.setField("ts_event_ns", tsNanos);
-      r.setField(
-          "ts_recv",
-          tsRecv == null
-              ? null
-              : Instant.ofEpochSecond(
-                      Math.floorDiv(tsRecv, 1_000_000L), Math.floorMod(tsRecv, 1_000_000L) * 1000L)
-                  .atOffset(ZoneOffset.UTC));
-      r.setField("vendor_seq", vendorSeq);
-      r.setField("vendor", reader.vendor());
-      r.setField("file_id", fileId);
-      r.setField("file_seq", line);
-      r.setField("ingested_at", ingestedAt);
-      return r;
+      row.set(pos.exchange, ex);
+      row.set(pos.tradingDate, (int) date.toEpochDay());
+      row.set(pos.symbol, symbol);
+      row.set(pos.tsEvent, tsMicros);
+      row.set(pos.tsEventNs, tsNanos);
+      row.set(pos.tsRecv, tsRecv);
+      row.set(pos.vendorSeq, vendorSeq);
+      row.set(pos.vendor, reader.vendor());
+      row.set(pos.fileId, fileId);
+      row.set(pos.fileSeq, line);
+      row.set(pos.ingestedAt, ingestedAtMicros);
+      row.set(pos.venue, venue);
+      row.set(pos.suspicious, suspicious);
+      return true;
     }
 
     @Override
-    public void trade(TradeRow row) {
+    public void trade(TradeRow t) {
       tick();
-      GenericRecord r =
-          event(
-              row.exchange(),
-              row.symbol(),
-              row.tsEventMicros(),
-              row.tsEventNanos(),
-              row.tsRecvMicros(),
-              row.line(),
-              row.vendorSeq());
-      if (r == null) {
+      if (!event(
+          t.exchange(),
+          t.symbol(),
+          t.tsEventMicros(),
+          t.tsEventNanos(),
+          t.tsRecvMicros(),
+          t.line(),
+          t.vendorSeq(),
+          t.venue(),
+          t.suspicious())) {
         return;
       }
-      r.setField("price", row.price());
-      r.setField("size", row.size());
-      r.setField("venue", row.venue());
-      r.setField("side", row.side());
-      r.setField("vendor_trade_id", row.vendorTradeId());
-      r.setField("sale_condition", row.saleCondition());
-      r.setField("sale_condition_raw", row.saleConditionRaw());
-      r.setField("suspicious", row.suspicious());
-      write(r);
+      int[] b = pos.body;
+      row.set(b[0], t.price());
+      row.set(b[1], t.size());
+      row.set(b[2], t.side());
+      row.set(b[3], t.vendorTradeId());
+      row.set(b[4], t.saleCondition());
+      row.set(b[5], t.saleConditionRaw());
+      write();
     }
 
     @Override
-    public void quote(QuoteRow row) {
+    public void quote(QuoteRow q) {
       tick();
-      GenericRecord r =
-          event(
-              row.exchange(),
-              row.symbol(),
-              row.tsEventMicros(),
-              row.tsEventNanos(),
-              row.tsRecvMicros(),
-              row.line(),
-              row.vendorSeq());
-      if (r == null) {
+      if (!event(
+          q.exchange(),
+          q.symbol(),
+          q.tsEventMicros(),
+          q.tsEventNanos(),
+          q.tsRecvMicros(),
+          q.line(),
+          q.vendorSeq(),
+          q.venue(),
+          q.suspicious())) {
         return;
       }
-      r.setField("bid_price", row.bidPrice());
-      r.setField("bid_size", row.bidSize());
-      r.setField("ask_price", row.askPrice());
-      r.setField("ask_size", row.askSize());
-      r.setField("venue", row.venue());
-      r.setField("quote_condition", row.quoteCondition());
-      r.setField("quote_condition_raw", row.quoteConditionRaw());
-      r.setField("suspicious", row.suspicious());
-      write(r);
+      int[] b = pos.body;
+      row.set(b[0], q.bidPrice());
+      row.set(b[1], q.bidSize());
+      row.set(b[2], q.askPrice());
+      row.set(b[3], q.askSize());
+      row.set(b[4], q.quoteCondition());
+      row.set(b[5], q.quoteConditionRaw());
+      write();
     }
 
-    private void write(GenericRecord r) {
+    private void write() {
       written++;
       if (bronze != null) {
-        bronze.write(r);
+        bronze.write(row);
       }
     }
 

@@ -1,5 +1,6 @@
 package io.ticklake.catalog.write;
 
+import io.ticklake.catalog.duckdb.PinnedScan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,12 +13,11 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
-import io.ticklake.catalog.duckdb.PinnedScan;
 
 /**
- * Data files in a table's {@code data/} folder that no snapshot references: what a job that
- * crashed between writing files and committing them leaves behind. They are invisible to readers;
- * this lists them so an operator (or a retention job) can delete them.
+ * Data files in a table's {@code data/} folder that no snapshot references: what a job that crashed
+ * between writing files and committing them leaves behind. They are invisible to readers; this
+ * lists them so an operator (or a retention job) can delete them.
  */
 public final class OrphanFiles {
   private OrphanFiles() {}
