@@ -54,15 +54,17 @@ final class Emitter {
             problem.reason()));
   }
 
-  /**
-   * Reports an overlong or empty line as an error and returns true; false for a usable line.
-   */
+  /** Reports an overlong or empty line as an error and returns true; false for a usable line. */
   boolean rejectUnusable(LineSource lines) {
     if (lines.overlong()) {
       error(
           lines,
           FieldProblem.line(
-              "the line is longer than " + LineSource.MAX_LINE_BYTES + " bytes (" + lines.lineBytes() + ")"));
+              "the line is longer than "
+                  + LineSource.MAX_LINE_BYTES
+                  + " bytes ("
+                  + lines.lineBytes()
+                  + ")"));
       return true;
     }
     if (lines.start() == lines.end()) {

@@ -20,7 +20,8 @@ final class FieldProblem extends Exception {
 
   /** A bad value {@code bytes[start, end)} of {@code field}. */
   static FieldProblem field(String field, byte[] bytes, int start, int end, String reason) {
-    return new FieldProblem(field, new String(bytes, start, end - start, StandardCharsets.UTF_8), reason);
+    return new FieldProblem(
+        field, new String(bytes, start, end - start, StandardCharsets.UTF_8), reason);
   }
 
   /** A bad value of {@code field} given as text. */

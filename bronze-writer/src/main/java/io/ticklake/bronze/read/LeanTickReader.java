@@ -30,18 +30,19 @@ import java.util.zip.ZipFile;
  *   <li>Trades: {@code ms, price×10000, size, venue, condition_hex, suspicious}.
  *   <li>Quotes: {@code ms, bid×10000, bid_size, ask×10000, ask_size, venue, condition_hex,
  *       suspicious}. A side written {@code 0,0} is not quoted in that update: its price and size
- *       are null. Any other combination (0 with a size, a price with size 0) is kept as written
- *       and left to validation.
+ *       are null. Any other combination (0 with a size, a price with size 0) is kept as written and
+ *       left to validation.
  * </ul>
  *
  * <p>The date and symbol come from the path (the symbol upper-cased: {@code ibm} → {@code IBM});
  * the zip's entry name must agree with them. {@code ms} is wall-clock milliseconds since local
  * midnight of that date in the data time zone (America/New_York), resolved to an instant with
- * {@link WallClock}'s rule, Lean's own: on 2013-10-07 (EDT) {@code 14430270} is
+ * ticklake's wall-clock rule (Lean's own: a repeated local time is the later instant, a skipped one
+ * the first instant after the gap): on 2013-10-07 (EDT) {@code 14430270} is
  * 2013-10-07T08:00:30.270Z. Prices become exact decimals at scale 9 (×10000 integers divided by
- * 10^4), sizes scale 8; the condition is parsed as unsigned hex ({@code 20002020} → 0x20002020)
- * and also kept as written; suspicious is {@code 0} or {@code 1}. Rows carry no exchange (the
- * ingest job assigns the market, e.g. {@code us-equity}), no side, no receive time.
+ * 10^4), sizes scale 8; the condition is parsed as unsigned hex ({@code 20002020} → 0x20002020) and
+ * also kept as written; suspicious is {@code 0} or {@code 1}. Rows carry no exchange (the ingest
+ * job assigns the market, e.g. {@code us-equity}), no side, no receive time.
  *
  * <p>Instances are immutable and thread-safe.
  */

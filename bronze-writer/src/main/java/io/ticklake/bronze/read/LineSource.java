@@ -7,11 +7,11 @@ import java.io.InputStream;
  * Splits a byte stream into lines without creating strings, in bounded memory.
  *
  * <p>A line ends at {@code \n}; a trailing {@code \r} is dropped; a last line without a newline
- * counts, an empty tail after the final newline does not. A UTF-8 byte-order mark at the very
- * start is skipped. The current line is {@code bytes()[start(), end())}, valid until the next call
- * of {@link #next()}. A line longer than {@link #MAX_LINE_BYTES} is not kept: {@link
- * #overlong()} is set, the line holds its first {@link ParseError#MAX_RAW_LINE} bytes and {@link
- * #lineBytes()} its full length. This class is not thread-safe.
+ * counts, an empty tail after the final newline does not. A UTF-8 byte-order mark at the very start
+ * is skipped. The current line is {@code bytes()[start(), end())}, valid until the next call of
+ * {@link #next()}. A line longer than {@link #MAX_LINE_BYTES} is not kept: {@link #overlong()} is
+ * set, the line holds its first {@link ParseError#MAX_RAW_LINE} bytes and {@link #lineBytes()} its
+ * full length. This class is not thread-safe.
  */
 final class LineSource {
   /** The longest line kept whole; longer lines become errors. */

@@ -42,8 +42,9 @@ import java.util.Map;
  * required one (symbol, ts_event, and price and size of a trade); a quote side with both values
  * empty is not quoted, one empty and one not is an error. Numbers are exact (no rounding), times
  * keep nanoseconds in {@code ts_event_ns} when the source is finer than microseconds. ISO local
- * times are resolved in the field's time zone with {@link WallClock}'s rule. A CSV with a header
- * must have as many fields on every line as the header names.
+ * times are resolved in the field's time zone with ticklake's wall-clock rule (Lean's: a repeated
+ * local time is the later instant, a skipped one the first instant after the gap). A CSV with a
+ * header must have as many fields on every line as the header names.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -227,7 +228,9 @@ public final class MappedReader implements VendorReader {
       }
       if (lines.overlong()) {
         throw FileFormatException.of(
-            out.file(), out.sourceName(), "its header line is longer than %d bytes",
+            out.file(),
+            out.sourceName(),
+            "its header line is longer than %d bytes",
             LineSource.MAX_LINE_BYTES);
       }
       Fields header = new Fields(MAX_COLUMNS);
@@ -348,7 +351,10 @@ public final class MappedReader implements VendorReader {
       if (expectedFields >= 0 && count != expectedFields) {
         throw FieldProblem.line(
             String.format(
-                Locale.ROOT, "expected %d fields as in the header, found %d", expectedFields, count));
+                Locale.ROOT,
+                "expected %d fields as in the header, found %d",
+                expectedFields,
+                count));
       }
       if (count < minFields) {
         throw FieldProblem.line(
@@ -390,8 +396,9 @@ public final class MappedReader implements VendorReader {
           value = new byte[0];
         } else if (node.isContainerNode()) {
           throw FieldProblem.field(
-              FIELDS[o].id(), abbreviate(node.toString()), "expected a single value, not "
-                  + (node.isArray() ? "an array" : "an object"));
+              FIELDS[o].id(),
+              abbreviate(node.toString()),
+              "expected a single value, not " + (node.isArray() ? "an array" : "an object"));
         } else {
           value = node.asText().getBytes(StandardCharsets.UTF_8);
         }
@@ -406,7 +413,8 @@ public final class MappedReader implements VendorReader {
       String exchange = optionalText(Field.EXCHANGE);
       long ts = time(Field.TS_EVENT, true);
       Long tsNanos = fine ? nanos : null;
-      Long recv = mapped(Field.TS_RECV) && !empty(Field.TS_RECV) ? time(Field.TS_RECV, false) : null;
+      Long recv =
+          mapped(Field.TS_RECV) && !empty(Field.TS_RECV) ? time(Field.TS_RECV, false) : null;
       BigDecimal price = decimal(Field.PRICE, Rows.PRICE_SCALE);
       BigDecimal size = decimal(Field.SIZE, Rows.SIZE_SCALE);
       if (price == null || size == null) {
@@ -442,7 +450,8 @@ public final class MappedReader implements VendorReader {
       String exchange = optionalText(Field.EXCHANGE);
       long ts = time(Field.TS_EVENT, true);
       Long tsNanos = fine ? nanos : null;
-      Long recv = mapped(Field.TS_RECV) && !empty(Field.TS_RECV) ? time(Field.TS_RECV, false) : null;
+      Long recv =
+          mapped(Field.TS_RECV) && !empty(Field.TS_RECV) ? time(Field.TS_RECV, false) : null;
       BigDecimal bidPrice = decimal(Field.BID_PRICE, Rows.PRICE_SCALE);
       BigDecimal bidSize = decimal(Field.BID_SIZE, Rows.SIZE_SCALE);
       BigDecimal askPrice = decimal(Field.ASK_PRICE, Rows.PRICE_SCALE);
@@ -518,11 +527,15 @@ public final class MappedReader implements VendorReader {
         throws FieldProblem {
       if (price == null && size != null) {
         throw FieldProblem.field(
-            priceField.id(), "", "the price is empty but the size is '" + size.toPlainString() + "'");
+            priceField.id(),
+            "",
+            "the price is empty but the size is '" + size.toPlainString() + "'");
       }
       if (price != null && size == null) {
         throw FieldProblem.field(
-            sizeField.id(), "", "the size is empty but the price is '" + price.toPlainString() + "'");
+            sizeField.id(),
+            "",
+            "the size is empty but the price is '" + price.toPlainString() + "'");
       }
     }
 
@@ -557,7 +570,8 @@ public final class MappedReader implements VendorReader {
       byte[] b = vb[o];
       int s = vs[o];
       int e = ve[o];
-      if (Texts.equalsAsciiIgnoreCase(b, s, e, "buy") || Texts.equalsAsciiIgnoreCase(b, s, e, "b")) {
+      if (Texts.equalsAsciiIgnoreCase(b, s, e, "buy")
+          || Texts.equalsAsciiIgnoreCase(b, s, e, "b")) {
         return TradeRow.BUY;
       }
       if (Texts.equalsAsciiIgnoreCase(b, s, e, "sell")
@@ -588,9 +602,7 @@ public final class MappedReader implements VendorReader {
       throw FieldProblem.field("suspicious", b, s, e, "expected 0, 1, true or false");
     }
 
-    /**
-     * Parses a time field into {@link #nanos} and {@link #fine} and returns epoch microseconds.
-     */
+    /** Parses a time field into {@link #nanos} and {@link #fine} and returns epoch microseconds. */
     private long time(Field f, boolean required) throws FieldProblem {
       int o = f.ordinal();
       byte[] b = vb[o];
@@ -605,8 +617,9 @@ public final class MappedReader implements VendorReader {
         String text = texts.text(b, s, e, f.id());
         Instant instant = instant(f, spec, text);
         try {
-          nanos = Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L),
-              instant.getNano());
+          nanos =
+              Math.addExact(
+                  Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
         } catch (ArithmeticException ex) {
           throw FieldProblem.field(f.id(), text, "outside the years 1677..2262");
         }

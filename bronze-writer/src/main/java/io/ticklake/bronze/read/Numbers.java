@@ -5,11 +5,11 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Exact number parsing straight from ASCII bytes: no regex, no intermediate strings and no
- * {@code BigDecimal(String)} on the common path (plain decimals of up to 18 significant digits).
- * Anything unusual (an exponent, more digits) takes a slower exact path through {@link
- * BigDecimal}. Nothing is ever rounded: a value that needs more digits than the target has is an
- * error. NaN, Infinity and other text are "not a number".
+ * Exact number parsing straight from ASCII bytes: no regex, no intermediate strings and no {@code
+ * BigDecimal(String)} on the common path (plain decimals of up to 18 significant digits). Anything
+ * unusual (an exponent, more digits) takes a slower exact path through {@link BigDecimal}. Nothing
+ * is ever rounded: a value that needs more digits than the target has is an error. NaN, Infinity
+ * and other text are "not a number".
  */
 final class Numbers {
   /** Largest 18-digit unscaled value: the bound of {@code decimal(18, s)}. */
@@ -190,12 +190,14 @@ final class Numbers {
       }
     }
     long v = 0;
+    // Up to 18 digits cannot overflow: skip the (slow) overflow division on the common path.
+    boolean check = e - i > 18;
     for (; i < e; i++) {
       int d = b[i] - '0';
       if (d < 0 || d > 9) {
         throw FieldProblem.field(field, b, s, e, NOT_AN_INTEGER);
       }
-      if (v > (Long.MAX_VALUE - d) / 10) {
+      if (check && v > (Long.MAX_VALUE - d) / 10) {
         throw FieldProblem.field(field, b, s, e, "out of range for a 64-bit integer");
       }
       v = v * 10 + d;

@@ -53,7 +53,8 @@ public record ParseError(
       String reason) {
     String message;
     if (field == null) {
-      message = String.format(Locale.ROOT, "Cannot parse line %d of %s: %s", line, sourceName, reason);
+      message =
+          String.format(Locale.ROOT, "Cannot parse line %d of %s: %s", line, sourceName, reason);
     } else {
       message =
           String.format(
@@ -68,14 +69,15 @@ public record ParseError(
     return new ParseError(file, line, field, field == null ? null : rawValue, rawLine, message);
   }
 
-  /** The raw line of {@code bytes[start, end)}, truncated when longer than {@link #MAX_RAW_LINE}. */
+  /**
+   * The raw line of {@code bytes[start, end)}, truncated when longer than {@link #MAX_RAW_LINE}.
+   */
   static String rawLine(byte[] bytes, int start, int end, long totalBytes) {
     int length = end - start;
     if (totalBytes <= MAX_RAW_LINE && length == totalBytes) {
       return new String(bytes, start, length, StandardCharsets.UTF_8);
     }
-    String head =
-        new String(bytes, start, Math.min(length, MAX_RAW_LINE), StandardCharsets.UTF_8);
+    String head = new String(bytes, start, Math.min(length, MAX_RAW_LINE), StandardCharsets.UTF_8);
     if (head.length() > MAX_RAW_LINE) {
       head = head.substring(0, MAX_RAW_LINE);
     }

@@ -4,9 +4,9 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
- * One top-of-book quote update as a vendor file states it. A side that is not quoted in this
- * update has a null price and size (Lean writes such a side as {@code 0,0}; Tardis leaves it
- * empty). Values are parsed, not validated: a crossed or zero-priced quote is a legal row here.
+ * One top-of-book quote update as a vendor file states it. A side that is not quoted in this update
+ * has a null price and size (Lean writes such a side as {@code 0,0}; Tardis leaves it empty).
+ * Values are parsed, not validated: a crossed or zero-priced quote is a legal row here.
  *
  * @param symbol the ticker
  * @param exchange the market of the feed, or null when the format does not carry it
@@ -46,19 +46,20 @@ public record QuoteRow(
     Rows.checkSymbol(symbol);
     Rows.checkExchange(exchange);
     Rows.checkNanos(tsEventMicros, tsEventNanos);
-    checkSide(bidPrice, bidSize, "bid");
-    checkSide(askPrice, askSize, "ask");
+    checkSide(bidPrice, bidSize, "bid", "bid_price", "bid_size");
+    checkSide(askPrice, askSize, "ask", "ask_price", "ask_size");
     Rows.checkLine(line);
   }
 
-  private static void checkSide(BigDecimal price, BigDecimal size, String side) {
+  private static void checkSide(
+      BigDecimal price, BigDecimal size, String side, String priceName, String sizeName) {
     if ((price == null) != (size == null)) {
       throw new IllegalArgumentException(
           side + " price and size must both be set or both be null: " + price + ", " + size);
     }
     if (price != null) {
-      Rows.checkDecimal(price, Rows.PRICE_SCALE, side + "_price");
-      Rows.checkDecimal(size, Rows.SIZE_SCALE, side + "_size");
+      Rows.checkDecimal(price, Rows.PRICE_SCALE, priceName);
+      Rows.checkDecimal(size, Rows.SIZE_SCALE, sizeName);
     }
   }
 

@@ -49,11 +49,17 @@ public record ReaderMapping(
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> TOP_KEYS =
-      Set.of(
-          "name", "format", "data_type", "delimiter", "header", "zero_side_absent", "fields");
+      Set.of("name", "format", "data_type", "delimiter", "header", "zero_side_absent", "fields");
   private static final Set<String> SPEC_KEYS =
       Set.of(
-          "column", "value", "unit", "time_zone", "pattern", "implied_decimals", "format", "values");
+          "column",
+          "value",
+          "unit",
+          "time_zone",
+          "pattern",
+          "implied_decimals",
+          "format",
+          "values");
 
   /** Checks the mapping; see {@code docs/generic-mapping.md} for the rules. */
   public ReaderMapping {
@@ -63,7 +69,9 @@ public record ReaderMapping(
     requireNonNull(fields, "fields is null");
     EnumMap<Field, FieldSpec> copy = new EnumMap<>(Field.class);
     for (Map.Entry<Field, FieldSpec> e : fields.entrySet()) {
-      copy.put(requireNonNull(e.getKey(), "field is null"), requireNonNull(e.getValue(), "spec is null"));
+      copy.put(
+          requireNonNull(e.getKey(), "field is null"),
+          requireNonNull(e.getValue(), "spec is null"));
     }
     fields = Collections.unmodifiableMap(copy);
     List<String> problems = problems(name, format, dataType, delimiter, header, fields);
@@ -151,8 +159,12 @@ public record ReaderMapping(
     }
 
     boolean isDecimal() {
-      return this == PRICE || this == SIZE || this == BID_PRICE || this == BID_SIZE
-          || this == ASK_PRICE || this == ASK_SIZE;
+      return this == PRICE
+          || this == SIZE
+          || this == BID_PRICE
+          || this == BID_SIZE
+          || this == ASK_PRICE
+          || this == ASK_SIZE;
     }
 
     boolean isCondition() {
@@ -225,12 +237,13 @@ public record ReaderMapping(
   /**
    * Where one Bronze field comes from.
    *
-   * @param column CSV header name, JSON key or JSON pointer ({@code /a/b}); null when {@code
-   *     index} or {@code value} is used
+   * @param column CSV header name, JSON key or JSON pointer ({@code /a/b}); null when {@code index}
+   *     or {@code value} is used
    * @param index 1-based CSV column number, or null
    * @param value a fixed value for every row, or null
    * @param unit time fields: how the time is written
-   * @param timeZone ISO times without an offset are local to this zone (null: such times are errors)
+   * @param timeZone ISO times without an offset are local to this zone (null: such times are
+   *     errors)
    * @param pattern ISO times: a {@link DateTimeFormatter} pattern instead of ISO-8601, or null
    * @param impliedDecimals prices and sizes: the value is written times 10^n (Lean: 4 for prices)
    * @param conditionFormat conditions: how to read the number
@@ -284,7 +297,8 @@ public record ReaderMapping(
 
     /** A copy with implied decimals. */
     public FieldSpec withImpliedDecimals(int n) {
-      return new FieldSpec(column, index, value, unit, timeZone, pattern, n, conditionFormat, values);
+      return new FieldSpec(
+          column, index, value, unit, timeZone, pattern, n, conditionFormat, values);
     }
 
     /** A copy with a condition format. */
@@ -362,9 +376,7 @@ public record ReaderMapping(
       throw fail(source, "'fields' must be an object mapping Bronze fields to columns");
     }
     Map<Field, FieldSpec> fields = new EnumMap<>(Field.class);
-    Iterator<Map.Entry<String, JsonNode>> it = fieldsNode.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : fieldsNode.properties()) {
       Field field = Field.fromId(e.getKey());
       if (field == null) {
         List<String> known = new ArrayList<>();
@@ -450,9 +462,7 @@ public record ReaderMapping(
       if (!valuesNode.isObject()) {
         throw fail(source, where + ": 'values' must be an object of text to text");
       }
-      Iterator<Map.Entry<String, JsonNode>> vs = valuesNode.fields();
-      while (vs.hasNext()) {
-        Map.Entry<String, JsonNode> v = vs.next();
+      for (Map.Entry<String, JsonNode> v : valuesNode.properties()) {
         if (!v.getValue().isValueNode() || v.getValue().isNull()) {
           throw fail(source, where + ": 'values' must map text to text");
         }
@@ -563,7 +573,12 @@ public record ReaderMapping(
       if (!allowed.contains(key)) {
         throw fail(
             source,
-            where + "unknown key '" + key + "' (allowed: " + new java.util.TreeSet<>(allowed) + ")");
+            where
+                + "unknown key '"
+                + key
+                + "' (allowed: "
+                + new java.util.TreeSet<>(allowed)
+                + ")");
       }
     }
   }

@@ -1,9 +1,9 @@
 package io.ticklake.bronze.read;
 
 /**
- * Receives what a {@link VendorReader} makes of each data line, in file order: exactly one call
- * per line, either a row or an error. A trades file only calls {@link #trade} and {@link #error},
- * a quotes file only {@link #quote} and {@link #error}. An exception thrown by the sink stops the
+ * Receives what a {@link VendorReader} makes of each data line, in file order: exactly one call per
+ * line, either a row or an error. A trades file only calls {@link #trade} and {@link #error}, a
+ * quotes file only {@link #quote} and {@link #error}. An exception thrown by the sink stops the
  * read and propagates unchanged.
  */
 public interface RowSink {

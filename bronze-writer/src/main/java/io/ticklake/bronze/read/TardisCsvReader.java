@@ -22,8 +22,8 @@ import java.nio.file.Path;
  * binance-futures}), {@code id} the vendor trade id, {@code side} is {@code buy}, {@code sell} or
  * {@code unknown}. Prices and amounts are exact decimals ({@code 9681.92}, {@code 0.003}, also
  * {@code 1e-05}); a value needing more than 9 (price) or 8 (size) decimals is an error, never
- * rounded. A quote side whose price and amount are both empty is not quoted (null); one empty
- * and one not is an error. A wrong or missing header fails the whole file.
+ * rounded. A quote side whose price and amount are both empty is not quoted (null); one empty and
+ * one not is an error. A wrong or missing header fails the whole file.
  *
  * <p>Instances are immutable and thread-safe.
  */

@@ -6,9 +6,9 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
- * One trade as a vendor file states it: the Bronze event columns a reader knows, without
- * lineage. Values are parsed, not validated: a zero or negative price is a legal row here and
- * the quarantine rules reject it later.
+ * One trade as a vendor file states it: the Bronze event columns a reader knows, without lineage.
+ * Values are parsed, not validated: a zero or negative price is a legal row here and the quarantine
+ * rules reject it later.
  *
  * @param symbol the ticker (Lean: upper case of the path's symbol)
  * @param exchange the market of the feed ({@code binance-futures}), or null when the format does
@@ -20,8 +20,8 @@ import java.time.Instant;
  * @param price exact price at scale 9, at most 18 digits
  * @param size exact size at scale 8, at most 18 digits
  * @param venue venue of the print (Lean exchange letter), or null
- * @param side aggressor side {@code buy}, {@code sell} or {@code unknown}; null when the format
- *     has no side (Lean)
+ * @param side aggressor side {@code buy}, {@code sell} or {@code unknown}; null when the format has
+ *     no side (Lean)
  * @param vendorTradeId the vendor's trade id, or null
  * @param saleCondition sale-condition flags as a number, or null
  * @param saleConditionRaw sale-condition text as written (Lean hex {@code 20002020}), or null

@@ -10,8 +10,8 @@ import java.nio.file.Path;
  * streamed, never collected; a line longer than 1 MiB becomes a parse error); every data line
  * becomes exactly one row or one {@link ParseError}; a file that cannot be read at all throws
  * {@link FileFormatException}, after which rows already delivered must be discarded; any other
- * {@link IOException} is a genuine I/O failure. Implementations are immutable and thread-safe:
- * one instance may read several files concurrently.
+ * {@link IOException} is a genuine I/O failure. Implementations are immutable and thread-safe: one
+ * instance may read several files concurrently.
  */
 public interface VendorReader {
   /** The Bronze lineage {@code vendor} of rows from this reader: lean, tardis, csv:&lt;name&gt;. */

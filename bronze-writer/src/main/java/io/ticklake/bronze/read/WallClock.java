@@ -9,19 +9,19 @@ import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
 
 /**
- * Turns wall-clock local times into instants with one rule for every ticklake reader, the rule
- * Lean applies to its own data (QuantConnect {@code Extensions.ConvertTo}: NodaTime {@code
- * ReturnLater} + {@code ReturnStartOfIntervalAfter}):
+ * Turns wall-clock local times into instants with one rule for every ticklake reader, the rule Lean
+ * applies to its own data (QuantConnect {@code Extensions.ConvertTo}: NodaTime {@code ReturnLater}
+ * + {@code ReturnStartOfIntervalAfter}):
  *
  * <ul>
- *   <li>a local time that occurs twice (the hour repeated when clocks go back) is the
- *       <b>later</b> of the two instants, i.e. it takes the offset after the transition;
- *   <li>a local time that does not exist (the hour skipped when clocks go forward) is the
- *       <b>first instant after the gap</b>: on 2013-03-10 in New York, 02:30 is 03:00 EDT.
+ *   <li>a local time that occurs twice (the hour repeated when clocks go back) is the <b>later</b>
+ *       of the two instants, i.e. it takes the offset after the transition;
+ *   <li>a local time that does not exist (the hour skipped when clocks go forward) is the <b>first
+ *       instant after the gap</b>: on 2013-03-10 in New York, 02:30 is 03:00 EDT.
  * </ul>
  *
- * <p>Note this differs from {@link java.time.ZonedDateTime#of}, which picks the earlier offset
- * for repeated times and shifts skipped times forward by the length of the gap.
+ * <p>Note this differs from {@link java.time.ZonedDateTime#of}, which picks the earlier offset for
+ * repeated times and shifts skipped times forward by the length of the gap.
  *
  * <p>An instance serves one local date: {@link #epochMicros(long)} maps milliseconds since the
  * date's local midnight, read as wall-clock time (Lean: {@code date.AddMilliseconds(ms)} on a

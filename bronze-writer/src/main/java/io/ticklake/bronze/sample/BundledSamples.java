@@ -9,9 +9,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
- * The real vendor sample files bundled with ticklake for the demo: one day of IBM trades and
- * quotes from Lean/AlgoSeek (2013-10-11) and the Tardis binance-futures BTCUSDT samples. See the
- * NOTICE.md next to them for sources and licences.
+ * The real vendor sample files bundled with ticklake for the demo: one day of IBM trades and quotes
+ * from Lean/AlgoSeek (2013-10-11) and the Tardis binance-futures BTCUSDT samples. See the NOTICE.md
+ * next to them for sources and licences.
  */
 public final class BundledSamples {
   /** Resource paths relative to this package's {@code sample/} folder. */

@@ -19,8 +19,9 @@ import java.util.Locale;
 
 /**
  * Golden files: parsed rows rendered as CSV lines (decimals as plain strings at their scale,
- * instants in UTC with microseconds, nulls empty) and compared with {@code src/test/resources/golden}.
- * The golden files are written by {@code golden/make_golden.py}, independently of the Java code.
+ * instants in UTC with microseconds, nulls empty) and compared with {@code
+ * src/test/resources/golden}. The golden files are written by {@code golden/make_golden.py},
+ * independently of the Java code.
  */
 final class Golden {
   static final String TRADE_HEADER =

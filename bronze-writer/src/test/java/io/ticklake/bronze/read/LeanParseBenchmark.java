@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -39,6 +42,8 @@ import org.junit.jupiter.api.Test;
 class LeanParseBenchmark {
   private static final int WARMUPS = 2;
   private static final int RUNS = 5;
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final AtomicLong CPU_NANOS = new AtomicLong();
 
   @Test
   void leanTickParseThroughput() throws Exception {
@@ -54,7 +59,17 @@ class LeanParseBenchmark {
     long[] baselineRows = new long[1];
     long baseline = median(() -> baselineRows[0] = baseline(files));
     long[] parsedRows = new long[1];
-    long parse = median(() -> parsedRows[0] = parse(files, 1));
+    long[] cpu = new long[RUNS];
+    int[] run = new int[1];
+    long parse =
+        median(
+            () -> {
+              CPU_NANOS.set(0);
+              parsedRows[0] = parse(files, 1);
+              cpu[run[0]++ % RUNS] = CPU_NANOS.get();
+            });
+    Arrays.sort(cpu);
+    long parseCpu = cpu[RUNS / 2];
     long[] parsedRows2 = new long[1];
     long parse2 = median(() -> parsedRows2[0] = parse(files, 2));
 
@@ -67,6 +82,10 @@ class LeanParseBenchmark {
     line(
         "LeanTickReader, 1 thread:   %,d rows  in %.3f s = %.2f M rows/s (%.0f MB/s)",
         rows, parse / 1e9, rows / (parse / 1e9) / 1e6, bytes / (parse / 1e9) / 1e6);
+    line(
+        "LeanTickReader, 1 thread, CPU time of the parsing thread: %.3f s = %.2f M rows per"
+            + " CPU-second (%.0f ns/row)",
+        parseCpu / 1e9, rows / (parseCpu / 1e9) / 1e6, parseCpu / (double) rows);
     line(
         "LeanTickReader, 2 threads:  %,d rows  in %.3f s = %.2f M rows/s",
         rows, parse2 / 1e9, rows / (parse2 / 1e9) / 1e6);
@@ -139,11 +158,13 @@ class LeanParseBenchmark {
             pool.submit(
                 () -> {
                   Counting sink = new Counting();
+                  long cpu0 = THREADS.getCurrentThreadCpuTime();
                   for (int i = next.getAndIncrement();
                       i < bySize.size();
                       i = next.getAndIncrement()) {
                     reader.read(bySize.get(i), sink);
                   }
+                  CPU_NANOS.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu0);
                   assertThat(sink.errors).isZero();
                   assertThat(sink.checksum).isNotZero();
                   return sink.rows;
@@ -168,7 +189,8 @@ class LeanParseBenchmark {
     @Override
     public void trade(TradeRow row) {
       rows++;
-      checksum += row.tsEventMicros() ^ row.price().unscaledValue().longValue() ^ row.size().scale();
+      checksum +=
+          row.tsEventMicros() ^ row.price().unscaledValue().longValue() ^ row.size().scale();
     }
 
     @Override

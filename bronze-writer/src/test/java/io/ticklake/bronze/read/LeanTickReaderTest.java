@@ -149,7 +149,11 @@ class LeanTickReaderTest {
   void sideWithOnlyOneZeroIsKeptAsWritten(@TempDir Path dir) throws IOException {
     Path zip =
         leanZip(
-            dir, "ibm", "20131007", "quote", "20131007_ibm_Quote_Tick.csv",
+            dir,
+            "ibm",
+            "20131007",
+            "quote",
+            "20131007_ibm_Quote_Tick.csv",
             "34200000,0,100,1820000,0,Q,1,0\n34200001,0,0,0,0,Q,1,0\n");
     CollectingSink sink = new CollectingSink();
     reader.read(zip, sink);
@@ -167,12 +171,15 @@ class LeanTickReaderTest {
   // ---- time zone and DST
 
   @Test
-  void fallBackDayUsesWallClockAndLaterOffsetForRepeatedHour(@TempDir Path dir)
-      throws IOException {
+  void fallBackDayUsesWallClockAndLaterOffsetForRepeatedHour(@TempDir Path dir) throws IOException {
     // 2013-11-03: clocks go back at 02:00 EDT to 01:00 EST; 01:30 happens twice.
     Path zip =
         leanZip(
-            dir, "ibm", "20131103", "trade", "20131103_ibm_Trade_Tick.csv",
+            dir,
+            "ibm",
+            "20131103",
+            "trade",
+            "20131103_ibm_Trade_Tick.csv",
             String.join(
                 "\n",
                 "1800000,1815200,100,P,1,0", // 00:30 EDT
@@ -196,7 +203,11 @@ class LeanTickReaderTest {
     // 2013-03-10: clocks jump from 02:00 EST to 03:00 EDT; 02:30 does not exist.
     Path zip =
         leanZip(
-            dir, "ibm", "20130310", "trade", "20130310_ibm_Trade_Tick.csv",
+            dir,
+            "ibm",
+            "20130310",
+            "trade",
+            "20130310_ibm_Trade_Tick.csv",
             String.join(
                 "\n",
                 "7199999,1815200,100,P,1,0", // 01:59:59.999 EST
@@ -218,7 +229,11 @@ class LeanTickReaderTest {
   void winterDateIsUtcMinusFive(@TempDir Path dir) throws IOException {
     Path zip =
         leanZip(
-            dir, "spy", "20131202", "trade", "20131202_spy_Trade_Tick.csv",
+            dir,
+            "spy",
+            "20131202",
+            "trade",
+            "20131202_spy_Trade_Tick.csv",
             "34200000,1800000,1,Z,1,0\n");
     CollectingSink sink = new CollectingSink();
     reader.read(zip, sink);
@@ -232,7 +247,11 @@ class LeanTickReaderTest {
   void badFieldsBecomeErrorsWithFileLineAndField(@TempDir Path dir) throws IOException {
     Path zip =
         leanZip(
-            dir, "ibm", "20131007", "trade", "20131007_ibm_Trade_Tick.csv",
+            dir,
+            "ibm",
+            "20131007",
+            "trade",
+            "20131007_ibm_Trade_Tick.csv",
             String.join(
                 "\n",
                 "14430270,1815200,283,P,20002020,0",
@@ -323,7 +342,8 @@ class LeanTickReaderTest {
                 + " the path (symbol IBM, date 2013-10-07, trades): expected"
                 + " '20131007_ibm_Trade_Tick.csv'")
         .satisfies(
-            e -> assertThat(((TicklakeException) e).kind()).isEqualTo(TicklakeException.Kind.INPUT));
+            e ->
+                assertThat(((TicklakeException) e).kind()).isEqualTo(TicklakeException.Kind.INPUT));
     Path quote =
         leanZip(dir, "bac", "20131007", "quote", "20131007_bac_Trade_Tick.csv", "1,1,1,P,1,0\n");
     assertThatThrownBy(() -> reader.read(quote, new CollectingSink()))
@@ -369,7 +389,8 @@ class LeanTickReaderTest {
     assertThatThrownBy(() -> reader.read(empty, new CollectingSink()))
         .isInstanceOf(FileFormatException.class)
         .hasMessage("Cannot read 20131008_trade.zip: the file is empty (0 bytes)");
-    assertThatThrownBy(() -> reader.read(folder.resolve("20131009_trade.zip"), new CollectingSink()))
+    assertThatThrownBy(
+            () -> reader.read(folder.resolve("20131009_trade.zip"), new CollectingSink()))
         .isInstanceOf(FileFormatException.class)
         .hasMessageEndingWith("20131009_trade.zip: the file does not exist");
   }
@@ -392,7 +413,8 @@ class LeanTickReaderTest {
     for (int i = 0; i < 5000; i++) {
       csv.append(14430270 + i).append(",1815200,283,P,20002020,0\n");
     }
-    Path zip = leanZip(dir, "ibm", "20131007", "trade", "20131007_ibm_Trade_Tick.csv", csv.toString());
+    Path zip =
+        leanZip(dir, "ibm", "20131007", "trade", "20131007_ibm_Trade_Tick.csv", csv.toString());
     byte[] bytes = Files.readAllBytes(zip);
     for (int i = 200; i < 260; i++) {
       bytes[i] = (byte) 0xFF;
@@ -469,8 +491,21 @@ class LeanTickReaderTest {
     assertThatThrownBy(
             () ->
                 new TradeRow(
-                    "IBM", null, 0, null, null, new BigDecimal("1.5"), size, null, null, null,
-                    null, null, null, null, 1))
+                    "IBM",
+                    null,
+                    0,
+                    null,
+                    null,
+                    new BigDecimal("1.5"),
+                    size,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("price must have scale 9, not 1: 1.5");
     assertThatThrownBy(

@@ -21,8 +21,12 @@ class LineSourceTest {
     while (source.next()) {
       String text =
           new String(
-              source.bytes(), source.start(), source.end() - source.start(), StandardCharsets.UTF_8);
-      out.add(source.lineNumber() + (source.overlong() ? "!" + source.lineBytes() : "") + ":" + text);
+              source.bytes(),
+              source.start(),
+              source.end() - source.start(),
+              StandardCharsets.UTF_8);
+      out.add(
+          source.lineNumber() + (source.overlong() ? "!" + source.lineBytes() : "") + ":" + text);
     }
     return out;
   }

@@ -51,8 +51,7 @@ class MappedReaderTest {
     reader("ibm_local_trades.json").read(Golden.fixture("mapped/ibm_local_trades.csv"), mapped);
     assertThat(mapped.errors).isEmpty();
     CollectingSink lean = new CollectingSink();
-    new LeanTickReader()
-        .read(Golden.fixture("lean/equity/usa/tick/ibm/20131007_trade.zip"), lean);
+    new LeanTickReader().read(Golden.fixture("lean/equity/usa/tick/ibm/20131007_trade.zip"), lean);
     assertThat(mapped.trades).hasSize(30).isEqualTo(lean.trades.subList(0, 30));
   }
 
@@ -198,8 +197,7 @@ class MappedReaderTest {
             "IBM,1381152600000,181,1,182,5,Z",
             "IBM,1381152600000,181,1,182,5,Z,\"say \"\"hi\"\"\"");
     CollectingSink sink = new CollectingSink();
-    ReadSummary summary =
-        new MappedReader(ReaderMapping.parse(mapping, "inline")).read(csv, sink);
+    ReadSummary summary = new MappedReader(ReaderMapping.parse(mapping, "inline")).read(csv, sink);
     assertThat(summary.lines()).isEqualTo(7);
     QuoteRow brk = sink.quotes.get(0);
     assertThat(brk.symbol()).isEqualTo("BRK,A");

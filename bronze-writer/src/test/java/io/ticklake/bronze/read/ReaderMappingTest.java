@@ -81,7 +81,9 @@ class ReaderMappingTest {
             + " vendor_trade_id, sale_condition])");
     String base = "\"symbol\": \"s\", \"price\": \"p\", \"size\": \"q\"";
     assertProblem(
-        "{\"name\": \"x\", \"data_type\": \"trades\", \"fields\": {" + base + ", \"ts_event\": \"t\"}}",
+        "{\"name\": \"x\", \"data_type\": \"trades\", \"fields\": {"
+            + base
+            + ", \"ts_event\": \"t\"}}",
         "Cannot load reader mapping m.json: field 'ts_event': 'unit' is missing (s, ms, us, ns or"
             + " iso)");
     assertProblem(

@@ -28,8 +28,24 @@ import org.junit.jupiter.api.io.TempDir;
 class ReaderRobustnessTest {
   private static final int VARIANTS = 300;
   private static final String[] POISON = {
-    "NaN", "Infinity", "-Infinity", "-1", "0", "1e999999999", "99999999999999999999999", "",
-    "1e-999999999", "0x10", " ", "\"", "\u00e9", "-", ".", "1.2.3", "+", "9".repeat(200)
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "-1",
+    "0",
+    "1e999999999",
+    "99999999999999999999999",
+    "",
+    "1e-999999999",
+    "0x10",
+    " ",
+    "\"",
+    "\u00e9",
+    "-",
+    ".",
+    "1.2.3",
+    "+",
+    "9".repeat(200)
   };
 
   @TempDir Path dir;
@@ -149,8 +165,10 @@ class ReaderRobustnessTest {
           fields[random.nextInt(fields.length)] = POISON[random.nextInt(POISON.length)];
           lines.set(at, String.join(",", fields));
         }
-        String utf8 = new String(String.join("\n", lines).getBytes(StandardCharsets.UTF_8),
-            StandardCharsets.ISO_8859_1);
+        String utf8 =
+            new String(
+                String.join("\n", lines).getBytes(StandardCharsets.UTF_8),
+                StandardCharsets.ISO_8859_1);
         return utf8.getBytes(StandardCharsets.ISO_8859_1);
       }
       case 5 -> {

@@ -172,7 +172,8 @@ class TardisCsvReaderTest {
   @Test
   void invalidUtf8IsAFieldError() throws IOException {
     Path csv = dir.resolve("bad.csv");
-    byte[] head = (TardisCsvReader.TRADES_HEADER + "\nbinance,BTC").getBytes(StandardCharsets.UTF_8);
+    byte[] head =
+        (TardisCsvReader.TRADES_HEADER + "\nbinance,BTC").getBytes(StandardCharsets.UTF_8);
     byte[] tail = ",1582329602111000,,1,buy,1,1\n".getBytes(StandardCharsets.UTF_8);
     byte[] all = Arrays.copyOf(head, head.length + 2 + tail.length);
     all[head.length] = (byte) 0xC3;
@@ -267,7 +268,8 @@ class TardisCsvReaderTest {
     assertThat(e.message())
         .isEqualTo(
             "Cannot parse line 2 of long.csv: the line is longer than 1048576 bytes (1048586)");
-    assertThat(e.rawLine()).hasSize(ParseError.MAX_RAW_LINE + "…[truncated, 1048586 bytes]".length());
+    assertThat(e.rawLine())
+        .hasSize(ParseError.MAX_RAW_LINE + "…[truncated, 1048586 bytes]".length());
     assertThat(e.rawLine()).endsWith("…[truncated, 1048586 bytes]");
   }
 

@@ -11,20 +11,18 @@ import io.ticklake.bronze.read.RowSink;
 import io.ticklake.bronze.read.TardisCsvReader;
 import io.ticklake.bronze.read.TradeRow;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SampleDataTest {
+class BundledSamplesTest {
   @Test
-  void sampleFilesCopyOutAndReadCleanly(@TempDir Path dir) throws IOException {
-    List<Path> files = SampleData.copyTo(dir);
-    assertThat(files).hasSize(4).allMatch(Files::isRegularFile);
-    assertThat(dir.resolve("NOTICE.md")).isRegularFile();
-    assertThat(dir.resolve("lean/LICENSE")).isRegularFile();
+  void samplesExtractAndReadWithoutErrors(@TempDir Path dir) throws IOException {
+    Path root = BundledSamples.extractTo(dir);
+    assertThat(root.resolve("NOTICE.md")).isRegularFile();
+    assertThat(root.resolve("lean/LICENSE")).isRegularFile();
     List<ParseError> errors = new ArrayList<>();
     RowSink sink =
         new RowSink() {
@@ -41,12 +39,13 @@ class SampleDataTest {
         };
     LeanTickReader lean = new LeanTickReader();
     TardisCsvReader tardis = new TardisCsvReader();
-    ReadSummary leanTrades = lean.read(dir.resolve(SampleData.LEAN_TRADES), sink);
-    ReadSummary leanQuotes = lean.read(dir.resolve(SampleData.LEAN_QUOTES), sink);
-    ReadSummary tardisTrades = tardis.read(dir.resolve(SampleData.TARDIS_TRADES), sink);
-    ReadSummary tardisQuotes = tardis.read(dir.resolve(SampleData.TARDIS_QUOTES), sink);
+    ReadSummary leanTrades = lean.read(root.resolve(BundledSamples.LEAN_FILES.get(0)), sink);
+    ReadSummary leanQuotes = lean.read(root.resolve(BundledSamples.LEAN_FILES.get(1)), sink);
+    ReadSummary tardisTrades = tardis.read(root.resolve(BundledSamples.TARDIS_FILES.get(0)), sink);
+    ReadSummary tardisQuotes = tardis.read(root.resolve(BundledSamples.TARDIS_FILES.get(1)), sink);
     assertThat(errors).isEmpty();
     assertThat(leanTrades.rows()).isEqualTo(19_264);
+    assertThat(leanTrades.dataType()).isEqualTo(DataType.TRADES);
     assertThat(leanQuotes.rows()).isEqualTo(99_852);
     assertThat(leanQuotes.dataType()).isEqualTo(DataType.QUOTES);
     assertThat(tardisTrades.rows()).isEqualTo(9_999);
