@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
       DemoCommand.class,
       IngestCommand.class,
       ManifestCommand.class,
+      OrphansCommand.class,
       VersionCommand.class,
     })
 final class TicklakeCommand implements Runnable {

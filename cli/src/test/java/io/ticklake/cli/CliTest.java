@@ -208,6 +208,48 @@ class CliTest {
     assertThat(foreign.resolve("data.txt")).hasContent("mine");
   }
 
+  @Test
+  void ingestManifestAndOrphansFromTheCommandLine() throws Exception {
+    assertThat(run("init").code()).isZero();
+    Path samples = io.ticklake.bronze.sample.BundledSamples.extractTo(dir.resolve("samples"));
+    Run first = run("ingest", "--vendor", "tardis", "--json", samples.resolve("tardis").toString());
+    assertThat(first.err()).isEmpty();
+    assertThat(first.code()).isZero();
+    assertThat(first.out())
+        .contains("\"ingested\" : 2", "\"rows_written\" : 19998", "\"failed\" : 0");
+
+    Run again = run("ingest", "--vendor", "tardis", samples.resolve("tardis").toString());
+    assertThat(again.code()).isZero();
+    assertThat(again.out()).contains("skipped: already ingested as file 1", "2 skipped");
+
+    Run manifest = run("manifest", "--format", "csv", "--status", "ingested");
+    assertThat(manifest.out()).contains("1,ingested,tardis,", "2,ingested,tardis,");
+
+    Run orphans = run("orphans", "--older-than", "0");
+    assertThat(orphans.code()).isZero();
+    assertThat(orphans.out()).contains("0 orphaned files");
+
+    Path bad = Files.writeString(dir.resolve("bad.csv"), "not,a,tardis,header\n1,2,3,4\n");
+    Run failed = run("ingest", "--vendor", "tardis", bad.toString());
+    assertThat(failed.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(failed.out()).contains("failed", "1 failed");
+  }
+
+  @Test
+  void ingestRejectsUnknownVendorsAndMissingPaths() {
+    assertThat(run("init").code()).isZero();
+    Run vendor = run("ingest", "--vendor", "bloomberg", dir.toString());
+    assertThat(vendor.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(vendor.err())
+        .isEqualTo(
+            "ticklake: Cannot ingest with --vendor 'bloomberg': expected lean, tardis or csv\n");
+    Run missing = run("ingest", "--vendor", "lean", dir.resolve("nope").toString());
+    assertThat(missing.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(missing.err())
+        .isEqualTo(
+            "ticklake: Cannot find " + dir.resolve("nope") + ": no such file or directory\n");
+  }
+
   private Map<String, String> metadataLocations() {
     Map<String, String> m = new TreeMap<>();
     try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(dir.resolve("wh")))) {

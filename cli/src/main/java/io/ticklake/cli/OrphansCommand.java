@@ -1,0 +1,78 @@
+package io.ticklake.cli;
+
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.duckdb.DuckDbBridge;
+import io.ticklake.catalog.write.OrphanFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code ticklake orphans}: data files no snapshot references (left by crashed jobs). */
+@Command(
+    name = "orphans",
+    mixinStandardHelpOptions = true,
+    description = {
+      "List data files in the warehouse that no snapshot references: what a job killed between",
+      "writing its files and committing them leaves behind. They are invisible to readers.",
+      "With --delete they are removed (only files older than --older-than minutes, so that",
+      "files of a job still running are never touched)."
+    })
+final class OrphansCommand implements Callable<Integer> {
+  @ParentCommand TicklakeCommand root;
+
+  @Parameters(arity = "0..*", paramLabel = "TABLE", description = "Tables (default: all).")
+  List<String> tables;
+
+  @Option(
+      names = "--older-than",
+      defaultValue = "60",
+      paramLabel = "MINUTES",
+      description = "Only files last modified this many minutes ago or earlier (default: 60).")
+  long olderThanMinutes;
+
+  @Option(names = "--delete", description = "Delete the files listed.")
+  boolean delete;
+
+  @Override
+  public Integer call() throws IOException {
+    CliContext ctx = root.context();
+    long cutoff = System.currentTimeMillis() - olderThanMinutes * 60_000L;
+    try (Warehouse warehouse = ctx.openWarehouse()) {
+      List<TableIdentifier> ids =
+          tables == null || tables.isEmpty()
+              ? DuckDbBridge.listTables(warehouse.catalog())
+              : tables.stream().map(TableIdentifier::parse).toList();
+      List<List<Object>> rows = new ArrayList<>();
+      long bytes = 0;
+      for (TableIdentifier id : ids) {
+        Table table = warehouse.table(id);
+        for (Path p : OrphanFiles.list(table, cutoff)) {
+          long size = Files.size(p);
+          bytes += size;
+          if (delete) {
+            Files.deleteIfExists(p);
+          }
+          rows.add(List.of(id.toString(), size, p.toString()));
+        }
+      }
+      ResultFormat.TABLE.print(ctx.out(), List.of("table", "bytes", "file"), rows);
+      ctx.out()
+          .printf(
+              java.util.Locale.ROOT,
+              "%d orphaned files, %,d bytes%s%n",
+              rows.size(),
+              bytes,
+              delete ? " deleted" : " (use --delete to remove them)");
+    }
+    return ExitCodes.OK;
+  }
+}
