@@ -12,12 +12,17 @@ import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.WarehouseConfig;
 import io.ticklake.catalog.calendar.ExchangeCalendars;
 import io.ticklake.catalog.calendar.ExchangeTable;
+import io.ticklake.catalog.dim.DimSymbolTable;
+import io.ticklake.catalog.dim.SymbolLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -64,8 +69,17 @@ final class DemoCommand implements Callable<Integer> {
       out.println("== 1. init: create the tables from their contracts, seed exchange calendars");
       InitCommand.run(warehouse, out, false);
       out.println();
+      out.println("== 2. dims: load the bundled symbol reference data into ref.dim_symbol");
+      SymbolLoader.Result symbols =
+          new SymbolLoader(
+                  SymbolLoader.references(Optional.empty(), Optional.empty(), Optional.empty()),
+                  LocalDate.now(ZoneOffset.UTC),
+                  Clock.systemUTC())
+              .commit(DimSymbolTable.open(warehouse), DimSymbolTable.Retry.DEFAULT);
+      out.println("  ref.dim_symbol at version " + symbols.version());
+      out.println();
       Path samples = BundledSamples.extractTo(dir.resolve("samples"));
-      out.println("== 2. ingest: bundled real vendor files (" + samples + ")");
+      out.println("== 3. ingest: bundled real vendor files (" + samples + ")");
       ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
       for (String vendor : java.util.List.of("lean", "tardis")) {
         IngestSummary s =
@@ -89,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
       out.println();
-      out.println("== 3. the tables");
+      out.println("== 4. the tables");
       TablesCommand.print(warehouse, ctx, ResultFormat.TABLE);
     }
     out.println();
@@ -106,6 +120,7 @@ final class DemoCommand implements Callable<Integer> {
             + " -c \"select exchange, symbol, trading_date, count(*) trades, sum(size) volume"
             + " from bronze.trades group by all order by all\"");
     out.println("  bin/ticklake manifest" + wh);
+    out.println("  bin/ticklake dims history BAC" + wh);
     out.println("  bin/ticklake sql" + wh + " -c \"select count(*) from silver.trades\"");
     return ExitCodes.OK;
   }

@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
       IngestCommand.class,
       ManifestCommand.class,
       OrphansCommand.class,
+      DimsCommand.class,
       VersionCommand.class,
     })
 final class TicklakeCommand implements Runnable {

@@ -288,7 +288,9 @@ public final class TableContracts {
           required(13, "is_current", BOOLEAN, "This is the current version"),
           required(14, "auto_registered", BOOLEAN, "Registered on first sight, without ref data"),
           optional(15, "source", STRING, "Where the row came from"),
-          required(16, "updated_at", TIMESTAMPTZ, "When this version was written"));
+          required(16, "updated_at", TIMESTAMPTZ, "When this version was written"),
+          optional(17, "exchange_code", STRING, "Vendor's listing-venue code (Lean map file)"),
+          optional(18, "base_currency", STRING, "Base currency of a currency pair (crypto)"));
 
   /** Symbols as a slowly changing dimension (type 2). */
   public static final TableContract DIM_SYMBOL =
