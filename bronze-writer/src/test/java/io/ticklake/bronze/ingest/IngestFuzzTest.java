@@ -82,7 +82,8 @@ class IngestFuzzTest {
           new IngestManifest(w.catalog().loadTable(TableContracts.INGEST_MANIFEST.id())).current();
       try (DuckDbBridge bridge = DuckDbBridge.open(w.tempDir(), 1, null)) {
         bridge.registerAll(w.catalog(), AsOf.latest());
-        Map<Long, TreeSet<Long>> bronze = lines(bridge, "select file_id, file_seq from bronze.trades");
+        Map<Long, TreeSet<Long>> bronze =
+            lines(bridge, "select file_id, file_seq from bronze.trades");
         Map<Long, TreeSet<Long>> quarantined =
             lines(bridge, "select file_id, file_seq from ops.quarantine");
         int failed = 0;
@@ -143,7 +144,9 @@ class IngestFuzzTest {
         Clock.systemUTC());
   }
 
-  /** Physical lines after the header; a last line without newline counts, a final newline does not. */
+  /**
+   * Physical lines after the header; a last line without newline counts, a final newline does not.
+   */
   private static long dataLines(byte[] content, boolean header) {
     if (content.length == 0) {
       return 0;
@@ -175,8 +178,18 @@ class IngestFuzzTest {
   }
 
   private static final String[] BAD_NUMBERS = {
-    "NaN", "Infinity", "-Infinity", "-1", "0", "1e30", "99999999999999999999999", "12.3.4", "",
-    "0x1F", "1,5", "\u00e9"
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "-1",
+    "0",
+    "1e30",
+    "99999999999999999999999",
+    "12.3.4",
+    "",
+    "0x1F",
+    "1,5",
+    "\u00e9"
   };
 
   /** One corruption of the data lines (the header, if any, is kept). */
