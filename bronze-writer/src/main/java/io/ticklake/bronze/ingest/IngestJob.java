@@ -74,7 +74,6 @@ public final class IngestJob {
   private final int parallelism;
   private final Progress progress;
   private final Clock clock;
-  private final Object commitLock = new Object();
 
   /**
    * A job.
@@ -138,7 +137,7 @@ public final class IngestJob {
     CrashPoint.BEFORE_WRITE.reach();
 
     ExecutorService pool = Executors.newFixedThreadPool(parallelism);
-    List<Future<IngestResult>> futures = new ArrayList<>();
+    List<Future<Object>> futures = new ArrayList<>();
     try {
       for (int i = 0; i < planned.size(); i++) {
         Planned p = planned.get(i);
@@ -146,49 +145,60 @@ public final class IngestJob {
         futures.add(
             pool.submit(
                 () -> {
-                  IngestResult r;
                   if (reg.alreadyIngested()) {
                     ManifestEntry e = reg.entry();
-                    r =
-                        new IngestResult(
-                            p.path().toString(),
-                            e.fileId(),
-                            IngestResult.Outcome.SKIPPED,
-                            0,
-                            0,
-                            0,
-                            null,
-                            null,
-                            "skipped: already ingested as file " + e.fileId());
-                  } else if (p.type() == null) {
-                    r = fail(manifest, reg.entry(), p.path(), p.failure());
-                  } else {
-                    Table target = p.type() == DataType.TRADES ? trades : quotes;
-                    Map<Long, Snapshot> done =
-                        p.type() == DataType.TRADES ? tradesDone : quotesDone;
-                    r =
-                        ingestFile(
-                            manifest,
-                            reg,
-                            p,
-                            target,
-                            quarantine,
-                            Optional.ofNullable(done.get(reg.entry().fileId())),
-                            quarantineDone.containsKey(reg.entry().fileId()),
-                            now);
+                    return new IngestResult(
+                        p.path().toString(),
+                        e.fileId(),
+                        IngestResult.Outcome.SKIPPED,
+                        0,
+                        0,
+                        0,
+                        null,
+                        null,
+                        "skipped: already ingested as file " + e.fileId());
                   }
-                  progress.fileDone(r);
-                  return r;
+                  if (p.type() == null) {
+                    return new Failed(reg.entry(), p.path(), p.failure());
+                  }
+                  Table target = p.type() == DataType.TRADES ? trades : quotes;
+                  Map<Long, Snapshot> done = p.type() == DataType.TRADES ? tradesDone : quotesDone;
+                  return parse(
+                      reg,
+                      p,
+                      target,
+                      quarantine,
+                      Optional.ofNullable(done.get(reg.entry().fileId())),
+                      quarantineDone.containsKey(reg.entry().fileId()),
+                      now);
                 }));
       }
-      List<IngestResult> results = new ArrayList<>();
-      for (Future<IngestResult> f : futures) {
-        results.add(f.get());
+      IngestResult[] results = new IngestResult[planned.size()];
+      List<Object> group = new ArrayList<>();
+      List<Integer> groupIndex = new ArrayList<>();
+      long groupRows = 0;
+      for (int i = 0; i < futures.size(); i++) {
+        Object o = futures.get(i).get();
+        if (o instanceof IngestResult r) {
+          results[i] = r;
+          progress.fileDone(r);
+          continue;
+        }
+        group.add(o);
+        groupIndex.add(i);
+        groupRows += o instanceof Parsed parsed ? parsed.sink().written : 0;
+        if (group.size() >= GROUP_FILES || groupRows >= GROUP_ROWS) {
+          commitGroup(manifest, trades, quotes, quarantine, group, groupIndex, results);
+          group.clear();
+          groupIndex.clear();
+          groupRows = 0;
+        }
       }
-      synchronized (commitLock) {
-        manifest.compactIfNeeded(64);
+      if (!group.isEmpty()) {
+        commitGroup(manifest, trades, quotes, quarantine, group, groupIndex, results);
       }
-      return new IngestSummary(results, (System.nanoTime() - start) / 1e9);
+      manifest.compactIfNeeded(64);
+      return new IngestSummary(List.of(results), (System.nanoTime() - start) / 1e9);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TicklakeException(Kind.FAILURE, "Cannot finish ingest: interrupted", e);
@@ -204,16 +214,29 @@ public final class IngestJob {
     }
   }
 
-  private IngestResult fail(IngestManifest manifest, ManifestEntry entry, Path path, String why) {
-    synchronized (commitLock) {
-      manifest.record(entry.failed(why, clock.instant()));
-    }
-    return new IngestResult(
-        path.toString(), entry.fileId(), IngestResult.Outcome.FAILED, 0, 0, 0, null, null, why);
-  }
+  /** Files committed together at most: fewer commits for many small files. */
+  private static final int GROUP_FILES = 32;
 
-  private IngestResult ingestFile(
-      IngestManifest manifest,
+  /** Rows committed together at most: a crash redoes no more than this much work. */
+  private static final long GROUP_ROWS = 5_000_000;
+
+  /** A file that could not be read at all. */
+  private record Failed(ManifestEntry entry, Path path, String reason) {}
+
+  /** A parsed file whose data files are written but not committed. */
+  private record Parsed(
+      IngestManifest.Registration reg,
+      Planned planned,
+      String targetName,
+      FileSink sink,
+      ReadSummary summary,
+      List<DataFile> bronzeFiles,
+      List<DataFile> quarantineFiles,
+      Optional<Snapshot> bronzeCommitted,
+      boolean quarantineCommitted) {}
+
+  /** Parses one file into uncommitted Bronze and quarantine data files. */
+  private Object parse(
       IngestManifest.Registration reg,
       Planned planned,
       Table target,
@@ -222,7 +245,6 @@ public final class IngestJob {
       boolean quarantineCommitted,
       Instant now) {
     ManifestEntry entry = reg.entry();
-    long fileId = entry.fileId();
     String targetName =
         (planned.type() == DataType.TRADES
                 ? TableContracts.BRONZE_TRADES
@@ -234,7 +256,7 @@ public final class IngestJob {
             quarantineTable,
             targetName,
             planned.type(),
-            fileId,
+            entry.fileId(),
             now,
             bronzeCommitted.isEmpty(),
             !quarantineCommitted);
@@ -243,11 +265,11 @@ public final class IngestJob {
       summary = reader.read(planned.path(), sink);
     } catch (FileFormatException e) {
       sink.abort();
-      return fail(manifest, entry, planned.path(), e.getMessage());
+      return new Failed(entry, planned.path(), e.getMessage());
     } catch (IOException e) {
       sink.abort();
-      return fail(
-          manifest, entry, planned.path(), "Cannot read " + planned.path() + ": " + e.getMessage());
+      return new Failed(
+          entry, planned.path(), "Cannot read " + planned.path() + ": " + e.getMessage());
     } catch (RuntimeException e) {
       sink.abort();
       throw e;
@@ -256,66 +278,146 @@ public final class IngestJob {
     List<DataFile> quarantineFiles =
         sink.quarantine == null ? List.of() : sink.quarantine.complete();
     CrashPoint.AFTER_WRITE.reach();
+    return new Parsed(
+        reg,
+        planned,
+        targetName,
+        sink,
+        summary,
+        bronzeFiles,
+        quarantineFiles,
+        bronzeCommitted,
+        quarantineCommitted);
+  }
 
-    synchronized (commitLock) {
-      Long snapshotId = bronzeCommitted.map(Snapshot::snapshotId).orElse(null);
-      if (bronzeCommitted.isEmpty()) {
-        AppendFiles append = target.newAppend();
-        bronzeFiles.forEach(append::appendFile);
-        append.set(BronzeHistory.FILE_IDS, Long.toString(fileId));
-        append.set(BronzeHistory.FILE_ROWS, fileId + ":" + sink.written);
-        append.set("ticklake.operation", "ingest");
-        append.commit();
-        target.refresh();
-        snapshotId = target.currentSnapshot().snapshotId();
+  /**
+   * Commits a group of files: one Bronze append per table naming every file id it holds, one
+   * quarantine append, then one manifest append with every file's status.
+   */
+  private void commitGroup(
+      IngestManifest manifest,
+      Table trades,
+      Table quotes,
+      Table quarantine,
+      List<Object> group,
+      List<Integer> index,
+      IngestResult[] results) {
+    Map<String, Long> snapshots = new java.util.HashMap<>();
+    for (Table target : List.of(trades, quotes)) {
+      List<Parsed> toCommit = new ArrayList<>();
+      for (Object o : group) {
+        if (o instanceof Parsed p
+            && p.bronzeCommitted().isEmpty()
+            && p.targetName()
+                .equals(
+                    target == trades
+                        ? TableContracts.BRONZE_TRADES.name()
+                        : TableContracts.BRONZE_QUOTES.name())) {
+          toCommit.add(p);
+        }
       }
-      if (!quarantineCommitted && sink.quarantined > 0) {
-        AppendFiles append = quarantineTable.newAppend();
-        quarantineFiles.forEach(append::appendFile);
-        append.set(BronzeHistory.FILE_IDS, Long.toString(fileId));
-        append.set(BronzeHistory.FILE_ROWS, fileId + ":" + sink.quarantined);
-        append.set("ticklake.operation", "ingest-quarantine");
-        append.commit();
+      if (toCommit.isEmpty()) {
+        continue;
       }
-      CrashPoint.AFTER_COMMIT.reach();
-      String note =
-          bronzeCommitted.isPresent()
-              ? "rows were committed by an earlier run (snapshot " + snapshotId + ")"
-              : null;
-      manifest.record(
-          entry.ingested(
-              summary.lines(),
-              sink.written,
-              sink.quarantined,
-              sink.minDate,
-              sink.maxDate,
-              targetName,
-              snapshotId,
-              note,
-              clock.instant()));
+      AppendFiles append = target.newAppend();
+      toCommit.forEach(p -> p.bronzeFiles().forEach(append::appendFile));
+      append.set(BronzeHistory.FILE_IDS, join(toCommit, p -> Long.toString(p.sink().fileId)));
+      append.set(
+          BronzeHistory.FILE_ROWS, join(toCommit, p -> p.sink().fileId + ":" + p.sink().written));
+      append.set("ticklake.operation", "ingest");
+      append.commit();
+      target.refresh();
+      snapshots.put(toCommit.get(0).targetName(), target.currentSnapshot().snapshotId());
     }
-    IngestResult.Outcome outcome =
-        sink.quarantined > 0
-            ? IngestResult.Outcome.PARTLY_QUARANTINED
-            : IngestResult.Outcome.INGESTED;
-    String message =
-        (entry.revisionOf() != null && reg.isNew()
-                ? "revision of file " + entry.revisionOf() + "; "
-                : "")
-            + sink.written
-            + " rows"
-            + (sink.quarantined > 0 ? ", " + sink.quarantined + " quarantined" : "")
-            + (bronzeCommitted.isPresent() ? " (recovered: committed by an earlier run)" : "");
-    return new IngestResult(
-        planned.path().toString(),
-        fileId,
-        outcome,
-        summary.lines(),
-        sink.written,
-        sink.quarantined,
-        sink.minDate,
-        sink.maxDate,
-        message);
+    List<Parsed> withQuarantine = new ArrayList<>();
+    for (Object o : group) {
+      if (o instanceof Parsed p && !p.quarantineCommitted() && p.sink().quarantined > 0) {
+        withQuarantine.add(p);
+      }
+    }
+    if (!withQuarantine.isEmpty()) {
+      AppendFiles append = quarantine.newAppend();
+      withQuarantine.forEach(p -> p.quarantineFiles().forEach(append::appendFile));
+      append.set(BronzeHistory.FILE_IDS, join(withQuarantine, p -> Long.toString(p.sink().fileId)));
+      append.set(
+          BronzeHistory.FILE_ROWS,
+          join(withQuarantine, p -> p.sink().fileId + ":" + p.sink().quarantined));
+      append.set("ticklake.operation", "ingest-quarantine");
+      append.commit();
+    }
+    CrashPoint.AFTER_COMMIT.reach();
+
+    Instant at = clock.instant();
+    List<ManifestEntry> statuses = new ArrayList<>();
+    for (int k = 0; k < group.size(); k++) {
+      Object o = group.get(k);
+      IngestResult r;
+      if (o instanceof Failed f) {
+        statuses.add(f.entry().failed(f.reason(), at));
+        r =
+            new IngestResult(
+                f.path().toString(),
+                f.entry().fileId(),
+                IngestResult.Outcome.FAILED,
+                0,
+                0,
+                0,
+                null,
+                null,
+                f.reason());
+      } else {
+        Parsed p = (Parsed) o;
+        FileSink sink = p.sink();
+        ManifestEntry entry = p.reg().entry();
+        Long snapshotId =
+            p.bronzeCommitted().map(Snapshot::snapshotId).orElse(snapshots.get(p.targetName()));
+        statuses.add(
+            entry.ingested(
+                p.summary().lines(),
+                sink.written,
+                sink.quarantined,
+                sink.minDate,
+                sink.maxDate,
+                p.targetName(),
+                snapshotId,
+                p.bronzeCommitted().isPresent()
+                    ? "rows were committed by an earlier run (snapshot " + snapshotId + ")"
+                    : null,
+                at));
+        String message =
+            (entry.revisionOf() != null && p.reg().isNew()
+                    ? "revision of file " + entry.revisionOf() + "; "
+                    : "")
+                + sink.written
+                + " rows"
+                + (sink.quarantined > 0 ? ", " + sink.quarantined + " quarantined" : "")
+                + (p.bronzeCommitted().isPresent()
+                    ? " (recovered: committed by an earlier run)"
+                    : "");
+        r =
+            new IngestResult(
+                p.planned().path().toString(),
+                entry.fileId(),
+                sink.quarantined > 0
+                    ? IngestResult.Outcome.PARTLY_QUARANTINED
+                    : IngestResult.Outcome.INGESTED,
+                p.summary().lines(),
+                sink.written,
+                sink.quarantined,
+                sink.minDate,
+                sink.maxDate,
+                message);
+      }
+      results[index.get(k)] = r;
+    }
+    manifest.record(statuses);
+    for (int k = 0; k < group.size(); k++) {
+      progress.fileDone(results[index.get(k)]);
+    }
+  }
+
+  private static String join(List<Parsed> files, java.util.function.Function<Parsed, String> f) {
+    return String.join(",", files.stream().map(f).toList());
   }
 
   /** Column positions of a Bronze table, resolved once. */

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (The readers alone are fuzzed with 1,200 variants in ReaderRobustnessTest.)
  */
 class IngestFuzzTest {
-  private static final int VARIANTS_PER_FORMAT = 110;
+  private static final int VARIANTS_PER_FORMAT = 500;
 
   @TempDir Path dir;
 
@@ -110,6 +110,9 @@ class IngestFuzzTest {
                 r.path().endsWith(".csv")
                     ? tardisFiles.get(Path.of(r.path()))
                     : leanFiles.get(Path.of(r.path()));
+            if (content == null) {
+              continue; // a zip with garbage bytes that still opened: content unknown here
+            }
             long expectedLines = dataLines(content, r.path().endsWith(".csv"));
             assertThat(m.rowsTotal()).as("data lines of %s", r.path()).isEqualTo(expectedLines);
             TreeSet<Long> all = new TreeSet<>(inBronze);
