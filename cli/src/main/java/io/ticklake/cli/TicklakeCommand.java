@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
       ManifestCommand.class,
       OrphansCommand.class,
       DimsCommand.class,
+      CompactCommand.class,
       VersionCommand.class,
     })
 final class TicklakeCommand implements Runnable {

@@ -1,0 +1,103 @@
+package io.ticklake.silver;
+
+import static java.util.Objects.requireNonNull;
+
+import io.ticklake.catalog.dim.RegistrationPolicy;
+import java.time.LocalDate;
+import java.util.Optional;
+
+/**
+ * What and how to compact.
+ *
+ * @param exchange only this exchange, or every one
+ * @param tradingDate only this trading date, or every one
+ * @param force rebuild the selected partitions even when Bronze has not changed since
+ * @param threads DuckDB threads, 0 for one per core
+ * @param memoryLimit DuckDB memory limit such as {@code 2GB}, or empty for DuckDB's default
+ * @param registration what to do with symbols the dimension does not know
+ * @param validation rules and thresholds
+ */
+public record CompactOptions(
+    Optional<String> exchange,
+    Optional<LocalDate> tradingDate,
+    boolean force,
+    int threads,
+    Optional<String> memoryLimit,
+    RegistrationPolicy registration,
+    ValidationSettings validation) {
+  public CompactOptions {
+    requireNonNull(exchange, "exchange is null");
+    requireNonNull(tradingDate, "tradingDate is null");
+    requireNonNull(memoryLimit, "memoryLimit is null");
+    requireNonNull(registration, "registration is null");
+    requireNonNull(validation, "validation is null");
+    if (threads < 0) {
+      throw new IllegalArgumentException("Cannot use " + threads + " threads");
+    }
+  }
+
+  /** Every changed partition, default threads, AUTO registration, default rules. */
+  public static CompactOptions defaults() {
+    return new CompactOptions(
+        Optional.empty(),
+        Optional.empty(),
+        false,
+        0,
+        Optional.empty(),
+        RegistrationPolicy.AUTO,
+        ValidationSettings.defaults());
+  }
+
+  /** Only one partition. */
+  public CompactOptions onlyPartition(PartitionKey key) {
+    return new CompactOptions(
+        Optional.of(key.exchange()),
+        Optional.of(key.tradingDate()),
+        force,
+        threads,
+        memoryLimit,
+        registration,
+        validation);
+  }
+
+  /** With or without forcing rebuilds of unchanged partitions. */
+  public CompactOptions withForce(boolean newForce) {
+    return new CompactOptions(
+        exchange, tradingDate, newForce, threads, memoryLimit, registration, validation);
+  }
+
+  /** With this many engine threads. */
+  public CompactOptions withThreads(int newThreads) {
+    return new CompactOptions(
+        exchange, tradingDate, force, newThreads, memoryLimit, registration, validation);
+  }
+
+  /** With this registration policy. */
+  public CompactOptions withRegistration(RegistrationPolicy policy) {
+    return new CompactOptions(
+        exchange, tradingDate, force, threads, memoryLimit, policy, validation);
+  }
+
+  /** With these validation settings. */
+  public CompactOptions withValidation(ValidationSettings settings) {
+    return new CompactOptions(
+        exchange, tradingDate, force, threads, memoryLimit, registration, settings);
+  }
+
+  /** With only this exchange and/or date (null = any). */
+  public CompactOptions selecting(String newExchange, LocalDate newDate) {
+    return new CompactOptions(
+        Optional.ofNullable(newExchange),
+        Optional.ofNullable(newDate),
+        force,
+        threads,
+        memoryLimit,
+        registration,
+        validation);
+  }
+
+  boolean selects(PartitionKey key) {
+    return exchange.map(key.exchange()::equals).orElse(true)
+        && tradingDate.map(key.tradingDate()::equals).orElse(true);
+  }
+}

@@ -1,0 +1,44 @@
+package io.ticklake.silver;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * The partitions a compaction would rebuild, all from one pinned Bronze snapshot.
+ *
+ * @param table the table
+ * @param bronzeSnapshotId the pinned Bronze snapshot, or -1 when Bronze is empty
+ * @param silverSnapshotId the Silver snapshot the plan read, or -1 when Silver was empty; the
+ *     commits validate from it, so a partition another compaction replaced since is a conflict
+ * @param partitions the partitions to rebuild, sorted
+ */
+public record CompactionPlan(
+    SilverTable table, long bronzeSnapshotId, long silverSnapshotId, List<Task> partitions) {
+  public CompactionPlan {
+    requireNonNull(table, "table is null");
+    partitions = List.copyOf(partitions);
+  }
+
+  /**
+   * One partition to rebuild.
+   *
+   * @param key the partition
+   * @param bronzeRows rows of the partition at the pinned Bronze snapshot
+   * @param bronzeFiles data files of the partition at that snapshot
+   * @param reason why: {@code new} (never compacted), {@code changed} (Bronze commits since) or
+   *     {@code forced}, or {@code unfinished} (its Silver and quarantine commits name different
+   *     Bronze snapshots: a run died or lost a race between the two)
+   */
+  public record Task(PartitionKey key, long bronzeRows, long bronzeFiles, String reason) {
+    public Task {
+      requireNonNull(key, "key is null");
+      requireNonNull(reason, "reason is null");
+    }
+  }
+
+  /** True when there is nothing to do. */
+  public boolean isEmpty() {
+    return partitions.isEmpty();
+  }
+}

@@ -1,0 +1,399 @@
+package io.ticklake.silver;
+
+import io.ticklake.catalog.TicklakeException;
+import io.ticklake.catalog.TicklakeException.Kind;
+import io.ticklake.catalog.calendar.ExchangeCalendar;
+import io.ticklake.catalog.calendar.SessionInterval;
+import io.ticklake.catalog.dim.SymbolLookup;
+import io.ticklake.catalog.duckdb.DuckDbBridge;
+import io.ticklake.catalog.duckdb.PartitionFilter;
+import io.ticklake.catalog.duckdb.PinnedScan;
+import io.ticklake.catalog.duckdb.Sql;
+import io.ticklake.quarantine.QuarantineRecord;
+import io.ticklake.quarantine.Severity;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.types.Type;
+import org.apache.iceberg.types.Types.NestedField;
+
+/**
+ * Rebuilds the content of one Silver partition in DuckDB from all its Bronze rows at a pinned
+ * snapshot: event ids, dedup, symbol ids, sessions, validation, sort and one Parquet file. Commits
+ * nothing. Not thread-safe (uses one bridge).
+ */
+final class PartitionRebuild {
+  /** Lineage columns: they differ between batchings, so the digest leaves them out. */
+  static final Set<String> LINEAGE =
+      Set.of("vendor", "file_id", "file_seq", "writer_id", "wal_seq", "ingested_at");
+
+  /** The Silver sort order as SQL; event_id is unique, so the order is total. */
+  static final String ORDER =
+      "symbol NULLS FIRST, ts_event NULLS FIRST, vendor_seq NULLS FIRST, file_seq NULLS FIRST,"
+          + " wal_seq NULLS FIRST, event_id NULLS FIRST";
+
+  private static final int ROW_GROUP_SIZE = 122_880;
+
+  private final DuckDbBridge bridge;
+  private final SilverTable kind;
+  private final Schema silverSchema;
+  private final List<ValidationRule> rules;
+  private final ValidationSettings settings;
+
+  PartitionRebuild(
+      DuckDbBridge bridge, SilverTable kind, Schema silverSchema, ValidationSettings settings) {
+    this.bridge = bridge;
+    this.kind = kind;
+    this.silverSchema = silverSchema;
+    this.settings = settings;
+    this.rules = settings.rules(kind);
+  }
+
+  /**
+   * What the rebuild produced.
+   *
+   * @param rowsIn Bronze rows read
+   * @param duplicates rows removed by dedup
+   * @param quarantined rows rejected
+   * @param warned rows kept but flagged
+   * @param rowsOut rows written
+   * @param digest digest of the event columns in order
+   * @param quarantine quarantine rows (errors and warnings)
+   */
+  record Built(
+      long rowsIn,
+      long duplicates,
+      long quarantined,
+      long warned,
+      long rowsOut,
+      String digest,
+      List<QuarantineRecord> quarantine) {}
+
+  /**
+   * Rebuilds one partition.
+   *
+   * @param bronze the Bronze table
+   * @param snapshot the pinned Bronze snapshot
+   * @param key the partition
+   * @param calendar the exchange's calendar
+   * @param lookupFor registers the given distinct symbols and returns a lookup pinned afterwards
+   * @param sourceTable the Silver table name, for quarantine rows
+   * @param outputPath local path of the Parquet file to write when any row survives
+   */
+  Built build(
+      Table bronze,
+      Snapshot snapshot,
+      PartitionKey key,
+      ExchangeCalendar calendar,
+      Function<List<String>, SymbolLookup> lookupFor,
+      String sourceTable,
+      String outputPath) {
+    PartitionFilter filter = PartitionFilter.of(key.exchange(), key.tradingDate());
+    PinnedScan scan = PinnedScan.plan(bronze, Optional.of(snapshot), filter.expression());
+    try {
+      bridge.execute(
+          "CREATE OR REPLACE TEMP TABLE tl_b AS " + DuckDbBridge.relationSql(scan, filter));
+      long rowsIn = count("SELECT count(*) FROM tl_b");
+
+      bridge.execute("CREATE OR REPLACE TEMP TABLE tl_k AS " + keyedSql());
+      bridge.execute(
+          "CREATE OR REPLACE TEMP TABLE tl_d0 AS SELECT * EXCLUDE (tl_stream, tl_occurrence,"
+              + " tl_key) FROM tl_k QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY"
+              + " file_id NULLS LAST, file_seq NULLS LAST, writer_id NULLS LAST, wal_seq NULLS"
+              + " LAST, ingested_at, ts_recv NULLS LAST) = 1");
+      long deduped = count("SELECT count(*) FROM tl_d0");
+
+      List<String> symbols = strings("SELECT DISTINCT symbol FROM tl_d0 ORDER BY symbol");
+      SymbolLookup lookup = lookupFor.apply(symbols);
+      bridge.execute(
+          "CREATE OR REPLACE TEMP TABLE tl_d AS SELECT r.*, "
+              + sessionSql(calendar, key.tradingDate())
+              + " AS session FROM ("
+              + lookup.resolveSql("tl_d0")
+              + ") AS r");
+      if (kind == SilverTable.TRADES) {
+        bridge.execute(
+            "CREATE OR REPLACE TEMP TABLE tl_ref AS SELECT event_id, CAST(quantile_disc(price,"
+                + " 0.5) OVER w AS DECIMAL(38,9)) AS ref_price, count(*) OVER w AS ref_count FROM"
+                + " tl_d WHERE price > 0 WINDOW w AS (PARTITION BY symbol ORDER BY "
+                + ORDER
+                + " ROWS BETWEEN "
+                + settings.spikeWindow()
+                + " PRECEDING AND 1 PRECEDING)");
+        bridge.execute(
+            "CREATE OR REPLACE TEMP TABLE tl_e AS SELECT d.*, f.ref_price, coalesce(f.ref_count,"
+                + " 0) AS ref_count FROM tl_d AS d LEFT JOIN tl_ref AS f USING (event_id)");
+      } else {
+        bridge.execute(
+            "CREATE OR REPLACE TEMP TABLE tl_e AS SELECT *, CAST(NULL AS DECIMAL(38,9)) AS"
+                + " ref_price, CAST(0 AS BIGINT) AS ref_count FROM tl_d");
+      }
+      bridge.execute("CREATE OR REPLACE TEMP TABLE tl_v AS " + violationsSql(calendar, key));
+      bridge.execute(
+          "CREATE OR REPLACE TEMP TABLE tl_rejected AS SELECT DISTINCT event_id FROM tl_v WHERE"
+              + " severity = 'error'");
+      long quarantined = count("SELECT count(*) FROM tl_rejected");
+      long warned =
+          count(
+              "SELECT count(DISTINCT event_id) FROM tl_v WHERE severity = 'warn' AND event_id NOT"
+                  + " IN (SELECT event_id FROM tl_rejected)");
+      String columns =
+          silverSchema.columns().stream()
+              .map(f -> Sql.ident(f.name()))
+              .collect(Collectors.joining(", "));
+      bridge.execute(
+          "CREATE OR REPLACE TEMP TABLE tl_out AS SELECT "
+              + columns
+              + " FROM tl_e WHERE event_id NOT IN (SELECT event_id FROM tl_rejected)");
+      long rowsOut = count("SELECT count(*) FROM tl_out");
+      if (rowsOut > 0) {
+        bridge.execute(
+            "COPY (SELECT "
+                + columns
+                + " FROM tl_out ORDER BY "
+                + ORDER
+                + ") TO "
+                + Sql.string(outputPath)
+                + " (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 3, ROW_GROUP_SIZE "
+                + ROW_GROUP_SIZE
+                + ", FIELD_IDS {"
+                + silverSchema.columns().stream()
+                    .map(f -> Sql.ident(f.name()) + ": " + f.fieldId())
+                    .collect(Collectors.joining(", "))
+                + "})");
+      }
+      String digest = digest();
+      List<QuarantineRecord> q =
+          quarantineRows(sourceTable, snapshot.snapshotId(), snapshotTime(snapshot));
+      return new Built(rowsIn, rowsIn - deduped, quarantined, warned, rowsOut, digest, q);
+    } finally {
+      for (String t : List.of("tl_b", "tl_k", "tl_d0", "tl_d", "tl_ref", "tl_e", "tl_v")) {
+        bridge.execute("DROP TABLE IF EXISTS " + t);
+      }
+      bridge.execute("DROP TABLE IF EXISTS tl_rejected");
+      bridge.execute("DROP TABLE IF EXISTS tl_out");
+    }
+  }
+
+  /** Commit time of the Bronze snapshot: quarantine rows carry it so reruns write equal rows. */
+  static Instant snapshotTime(Snapshot snapshot) {
+    return Instant.ofEpochMilli(snapshot.timestampMillis());
+  }
+
+  /**
+   * Adds tl_stream (the source stream: a file or a live writer), tl_occurrence (the index of a
+   * record among identical records of its stream, in source order) and event_id.
+   */
+  private String keyedSql() {
+    List<String> identity = kind.identityColumns();
+    String identityList = identity.stream().map(Sql::ident).collect(Collectors.joining(", "));
+    String identityText = identity.stream().map(this::text).collect(Collectors.joining(", "));
+    String byOccurrence =
+        "concat_ws(chr(31), 'v1', 'occ', " + identityText + ", CAST(tl_occurrence AS VARCHAR))";
+    String bySeq =
+        "concat_ws(chr(31), 'v1', 'seq', " + identityText + ", CAST(vendor_seq AS VARCHAR))";
+    String key =
+        kind == SilverTable.TRADES
+            ? "CASE WHEN vendor_trade_id IS NOT NULL THEN concat_ws(chr(31), 'v1', 'tid',"
+                + " exchange, symbol, vendor_trade_id) WHEN vendor_seq IS NOT NULL THEN "
+                + bySeq
+                + " ELSE "
+                + byOccurrence
+                + " END"
+            : "CASE WHEN vendor_seq IS NOT NULL THEN " + bySeq + " ELSE " + byOccurrence + " END";
+    return "SELECT *, substr(sha256(tl_key), 1, 32) AS event_id FROM (SELECT *, "
+        + key
+        + " AS tl_key FROM (SELECT *, row_number() OVER (PARTITION BY tl_stream, "
+        + identityList
+        + " ORDER BY file_seq NULLS FIRST, wal_seq NULLS FIRST, ingested_at, ts_recv NULLS"
+        + " FIRST) AS tl_occurrence FROM (SELECT *, CASE WHEN file_id IS NOT NULL THEN 'f' ||"
+        + " CAST(file_id AS VARCHAR) ELSE 'w' || coalesce(writer_id, '') END AS tl_stream FROM"
+        + " tl_b)))";
+  }
+
+  /** Canonical text of a column: timestamps as epoch microseconds, NULL as \u0001. */
+  private String text(String column) {
+    NestedField f = silverSchema.findField(column);
+    String c = Sql.ident(column);
+    String v =
+        f.type().typeId() == Type.TypeID.TIMESTAMP
+            ? "CAST(epoch_us(" + c + ") AS VARCHAR)"
+            : "CAST(" + c + " AS VARCHAR)";
+    return "coalesce(" + v + ", chr(1))";
+  }
+
+  private static String ts(Instant t) {
+    return "TIMESTAMPTZ " + Sql.string(t.toString());
+  }
+
+  private static String sessionSql(ExchangeCalendar calendar, LocalDate date) {
+    List<SessionInterval> sessions = calendar.sessions(date);
+    if (sessions.isEmpty()) {
+      return "'closed'";
+    }
+    StringBuilder sb = new StringBuilder("CASE");
+    for (SessionInterval s : sessions) {
+      sb.append(" WHEN ts_event >= ")
+          .append(ts(s.open()))
+          .append(" AND ts_event < ")
+          .append(ts(s.close()))
+          .append(" THEN ")
+          .append(Sql.string(s.type().label()));
+    }
+    return sb.append(" ELSE 'closed' END").toString();
+  }
+
+  private String violationsSql(ExchangeCalendar calendar, PartitionKey key) {
+    List<SessionInterval> sessions = calendar.sessions(key.tradingDate());
+    Duration tol = settings.sessionTolerance();
+    String start =
+        sessions.isEmpty() ? "CAST(NULL AS TIMESTAMPTZ)" : ts(sessions.get(0).open().minus(tol));
+    String end =
+        sessions.isEmpty()
+            ? "CAST(NULL AS TIMESTAMPTZ)"
+            : ts(sessions.get(sessions.size() - 1).close().plus(tol));
+    List<String> parts = new ArrayList<>();
+    for (ValidationRule r : rules) {
+      String cond = r.condition().replace("${window_start}", start).replace("${window_end}", end);
+      parts.add(
+          "SELECT event_id, "
+              + Sql.string(r.name())
+              + " AS rule, "
+              + Sql.string(r.severity().label())
+              + " AS severity, "
+              + Sql.string(r.field())
+              + " AS field, CAST("
+              + r.value()
+              + " AS VARCHAR) AS value, CAST("
+              + r.message()
+              + " AS VARCHAR) AS message FROM tl_e WHERE coalesce("
+              + cond
+              + ", false)");
+    }
+    if (parts.isEmpty()) {
+      return "SELECT CAST(NULL AS VARCHAR) AS event_id, CAST(NULL AS VARCHAR) AS rule, CAST(NULL"
+          + " AS VARCHAR) AS severity, CAST(NULL AS VARCHAR) AS field, CAST(NULL AS VARCHAR) AS"
+          + " value, CAST(NULL AS VARCHAR) AS message WHERE false";
+    }
+    return String.join(" UNION ALL ", parts);
+  }
+
+  /** Order-sensitive digest of the event columns: xor of md5(position, row text). */
+  private String digest() {
+    String rowText =
+        silverSchema.columns().stream()
+            .filter(f -> !LINEAGE.contains(f.name()))
+            .map(f -> text(f.name()))
+            .collect(Collectors.joining(", ", "concat_ws(chr(31), ", ")"));
+    List<String> r =
+        strings(
+            "SELECT printf('%032x', bit_xor(md5_number(CAST(rn AS VARCHAR) || chr(31) || t)))"
+                + " FROM (SELECT row_number() OVER (ORDER BY "
+                + ORDER
+                + ") AS rn, "
+                + rowText
+                + " AS t FROM tl_out)");
+    String hex = r.isEmpty() || r.get(0) == null ? "0".repeat(32) : r.get(0);
+    return "md5x:" + hex;
+  }
+
+  private List<QuarantineRecord> quarantineRows(
+      String sourceTable, long bronzeSnapshotId, Instant at) {
+    Schema bronzeSchema = kind.bronze().schema();
+    List<String> jsonFields = new ArrayList<>();
+    for (NestedField f : bronzeSchema.columns()) {
+      jsonFields.add(Sql.string(f.name()) + ": e." + Sql.ident(f.name()));
+    }
+    jsonFields.add("'event_id': e.event_id");
+    jsonFields.add("'symbol_id': e.symbol_id");
+    jsonFields.add("'session': e.session");
+    String sql =
+        "SELECT v.rule, v.severity, v.message, v.field, v.value, e.exchange, e.trading_date,"
+            + " e.symbol, epoch_us(e.ts_event), e.vendor, e.file_id, e.file_seq, e.writer_id,"
+            + " e.wal_seq, CAST(to_json({"
+            + String.join(", ", jsonFields)
+            + "}) AS VARCHAR) FROM tl_v AS v JOIN tl_e AS e USING (event_id) ORDER BY "
+            + ORDER
+            + ", v.rule";
+    List<QuarantineRecord> out = new ArrayList<>();
+    try (Statement s = bridge.connection().createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(
+            new QuarantineRecord(
+                sourceTable,
+                "compact",
+                rs.getString(1),
+                Severity.valueOf(rs.getString(2).toUpperCase(java.util.Locale.ROOT)),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                rs.getObject(7, LocalDate.class),
+                rs.getString(8),
+                micros(rs, 9),
+                rs.getString(10),
+                (Long) rs.getObject(11),
+                (Long) rs.getObject(12),
+                rs.getString(13),
+                (Long) rs.getObject(14),
+                null,
+                rs.getString(15),
+                bronzeSnapshotId,
+                at));
+      }
+    } catch (SQLException e) {
+      throw failure("read quarantine rows", e);
+    }
+    return out;
+  }
+
+  private static Instant micros(ResultSet rs, int column) throws SQLException {
+    long us = rs.getLong(column);
+    if (rs.wasNull()) {
+      return null;
+    }
+    return Instant.ofEpochSecond(
+        Math.floorDiv(us, 1_000_000L), Math.floorMod(us, 1_000_000L) * 1000L);
+  }
+
+  private long count(String sql) {
+    try (Statement s = bridge.connection().createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw failure("count rows", e);
+    }
+  }
+
+  private List<String> strings(String sql) {
+    List<String> out = new ArrayList<>();
+    try (Statement s = bridge.connection().createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    } catch (SQLException e) {
+      throw failure("query rows", e);
+    }
+    return out;
+  }
+
+  private static TicklakeException failure(String what, SQLException e) {
+    return new TicklakeException(
+        Kind.FAILURE, "Cannot " + what + " in DuckDB: " + e.getMessage().strip(), e);
+  }
+}

@@ -1,0 +1,479 @@
+package io.ticklake.silver;
+
+import static java.util.Objects.requireNonNull;
+
+import io.ticklake.catalog.TicklakeException;
+import io.ticklake.catalog.TicklakeException.Kind;
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.calendar.ExchangeCalendar;
+import io.ticklake.catalog.calendar.ExchangeCalendars;
+import io.ticklake.catalog.calendar.ExchangeTable;
+import io.ticklake.catalog.contract.TableContracts;
+import io.ticklake.catalog.dim.DimSymbolTable;
+import io.ticklake.catalog.dim.SymbolLookup;
+import io.ticklake.catalog.dim.SymbolRegistry;
+import io.ticklake.catalog.duckdb.DuckDbBridge;
+import io.ticklake.catalog.duckdb.PinnedScan;
+import io.ticklake.quarantine.QuarantineRecord;
+import io.ticklake.quarantine.QuarantineWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DataFiles;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.MetricsConfig;
+import org.apache.iceberg.OverwriteFiles;
+import org.apache.iceberg.PartitionField;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotChanges;
+import org.apache.iceberg.StructLike;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.parquet.ParquetUtil;
+import org.apache.iceberg.util.SnapshotUtil;
+
+/**
+ * Turns Bronze partitions into Silver partitions: for every (exchange, trading_date) partition that
+ * Bronze commits touched since its last compaction, rebuilds the whole Silver partition from all
+ * its Bronze rows at one pinned Bronze snapshot (event ids, dedup, point-in-time symbol ids,
+ * validation, sort) and replaces it with one {@code OverwriteFiles} validated from the Silver
+ * snapshot it started from. The partition's quarantine rows are replaced just before, by the same
+ * rule, so reruns converge.
+ *
+ * <p>Follows the plan/commit shape: {@link #plan()} changes nothing (a dry run), {@link
+ * #commit(CompactionPlan)} does the work. Not thread-safe; run one compactor per thread (several
+ * processes may compact different partitions; Iceberg's validation arbitrates the same one).
+ */
+public final class SilverCompactor {
+  private final Warehouse warehouse;
+  private final SilverTable kind;
+  private final CompactOptions options;
+  private final Clock clock;
+
+  /**
+   * A compactor for one table.
+   *
+   * @param warehouse the open warehouse
+   * @param kind trades or quotes
+   * @param options what and how to compact
+   * @param clock gives {@code updated_at} of auto-registered symbols
+   */
+  public SilverCompactor(
+      Warehouse warehouse, SilverTable kind, CompactOptions options, Clock clock) {
+    this.warehouse = requireNonNull(warehouse, "warehouse is null");
+    this.kind = requireNonNull(kind, "kind is null");
+    this.options = requireNonNull(options, "options is null");
+    this.clock = requireNonNull(clock, "clock is null");
+  }
+
+  /**
+   * Lists the partitions to rebuild, pinned to the current Bronze snapshot. Writes nothing.
+   *
+   * <p>A partition is due when Silver has no compaction commit for it, or when a Bronze snapshot
+   * newer (by sequence number) than the one its latest compaction read added a data file to it, or
+   * when the options force it.
+   */
+  public CompactionPlan plan() {
+    Table bronze = warehouse.table(kind.bronze().id());
+    Snapshot pinned = bronze.currentSnapshot();
+    if (pinned == null) {
+      return new CompactionPlan(kind, -1, -1, List.of());
+    }
+    Map<PartitionKey, long[]> content = new TreeMap<>();
+    try (CloseableIterable<FileScanTask> tasks =
+        bronze.newScan().useSnapshot(pinned.snapshotId()).planFiles()) {
+      for (FileScanTask t : tasks) {
+        PartitionKey key = keyOf(bronze, t.file());
+        long[] c = content.computeIfAbsent(key, k -> new long[2]);
+        c[0] += t.file().recordCount();
+        c[1]++;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<PartitionKey, Long> touched = new HashMap<>();
+    for (Snapshot s : SnapshotUtil.ancestorsOf(pinned.snapshotId(), bronze::snapshot)) {
+      for (DataFile f : SnapshotChanges.builderFor(bronze).snapshot(s).build().addedDataFiles()) {
+        touched.merge(keyOf(bronze, f), s.sequenceNumber(), Math::max);
+      }
+    }
+    Table silver = warehouse.table(kind.silver().id());
+    Snapshot silverRead = silver.currentSnapshot();
+    Map<PartitionKey, Long> compactedFrom = lastCompactions(silver, kind.silver().name());
+    Map<PartitionKey, Long> quarantinedFrom =
+        lastCompactions(warehouse.table(TableContracts.QUARANTINE.id()), kind.silver().name());
+    List<CompactionPlan.Task> due = new ArrayList<>();
+    for (Map.Entry<PartitionKey, long[]> e : content.entrySet()) {
+      PartitionKey key = e.getKey();
+      if (!options.selects(key)) {
+        continue;
+      }
+      Long from = compactedFrom.get(key);
+      String reason;
+      if (from == null) {
+        reason = "new";
+      } else if (options.force()) {
+        reason = "forced";
+      } else if (!from.equals(quarantinedFrom.get(key))) {
+        reason = "unfinished";
+      } else {
+        Snapshot read = bronze.snapshot(from);
+        long touchedAt = touched.getOrDefault(key, Long.MAX_VALUE);
+        if (read == null || touchedAt > read.sequenceNumber()) {
+          reason = "changed";
+        } else {
+          continue;
+        }
+      }
+      due.add(new CompactionPlan.Task(key, e.getValue()[0], e.getValue()[1], reason));
+    }
+    return new CompactionPlan(
+        kind, pinned.snapshotId(), silverRead == null ? -1 : silverRead.snapshotId(), due);
+  }
+
+  /** Plans and commits; see {@link #commit(CompactionPlan)}. */
+  public List<PartitionResult> run() {
+    return commit(plan());
+  }
+
+  /**
+   * Rebuilds and commits every partition of the plan, one after another; an empty plan does
+   * nothing.
+   *
+   * @return one result per partition, in plan order
+   * @throws TicklakeException of kind CONFLICT when another commit changed a partition meanwhile
+   *     (partitions before it stay committed; rerun to retry)
+   */
+  public List<PartitionResult> commit(CompactionPlan plan) {
+    requireNonNull(plan, "plan is null");
+    if (plan.table() != kind) {
+      throw new IllegalArgumentException(
+          "Cannot commit a plan for " + plan.table() + " with a compactor for " + kind);
+    }
+    if (plan.isEmpty()) {
+      return List.of();
+    }
+    Table bronze = warehouse.table(kind.bronze().id());
+    Snapshot pinned = bronze.snapshot(plan.bronzeSnapshotId());
+    if (pinned == null) {
+      throw TicklakeException.of(
+          Kind.INPUT,
+          "Cannot compact %s: Bronze snapshot %d of the plan no longer exists; plan again",
+          kind.silver().name(),
+          plan.bronzeSnapshotId());
+    }
+    ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
+    DimSymbolTable dim = DimSymbolTable.open(warehouse);
+    SymbolRegistry registry = new SymbolRegistry(dim, options.registration(), clock);
+    List<PartitionResult> results = new ArrayList<>();
+    try (DuckDbBridge bridge =
+        DuckDbBridge.open(
+            warehouse.tempDir(), options.threads(), options.memoryLimit().orElse(null))) {
+      PartitionRebuild rebuild =
+          new PartitionRebuild(bridge, kind, kind.silver().schema(), options.validation());
+      for (CompactionPlan.Task task : plan.partitions()) {
+        ExchangeCalendar calendar =
+            calendars
+                .find(task.key().exchange())
+                .orElseThrow(
+                    () ->
+                        TicklakeException.of(
+                            Kind.CONFIGURATION,
+                            "Cannot compact %s partition %s: exchange %s has no calendar in %s",
+                            kind.silver().name(),
+                            task.key(),
+                            task.key().exchange(),
+                            TableContracts.EXCHANGE.name()));
+        results.add(
+            compactPartition(
+                bridge,
+                rebuild,
+                registry,
+                dim,
+                bronze,
+                pinned,
+                plan.silverSnapshotId(),
+                task.key(),
+                calendar));
+      }
+    }
+    return results;
+  }
+
+  private PartitionResult compactPartition(
+      DuckDbBridge bridge,
+      PartitionRebuild rebuild,
+      SymbolRegistry registry,
+      DimSymbolTable dim,
+      Table bronze,
+      Snapshot pinned,
+      long silverBaseId,
+      PartitionKey key,
+      ExchangeCalendar calendar) {
+    Table silver = warehouse.table(kind.silver().id());
+    Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
+    Snapshot quarantineBase = quarantine.currentSnapshot();
+    checkNotReplacedSince(silver, silverBaseId, key);
+
+    String location =
+        silver.location()
+            + "/data/"
+            + key.path()
+            + "/"
+            + pinned.snapshotId()
+            + "-"
+            + UUID.randomUUID()
+            + ".parquet";
+    Path local = Path.of(PinnedScan.localPath(location));
+    try {
+      Files.createDirectories(local.getParent());
+    } catch (IOException e) {
+      throw TicklakeException.of(
+          Kind.FAILURE, "Cannot create directory %s: %s", local.getParent(), e.getMessage());
+    }
+    PartitionRebuild.Built built;
+    try {
+      built =
+          rebuild.build(
+              bronze,
+              pinned,
+              key,
+              calendar,
+              symbols -> {
+                registry.ensureRegistered(key.exchange(), symbols);
+                return SymbolLookup.register(bridge, dim.read());
+              },
+              kind.silver().name(),
+              local.toString());
+    } catch (RuntimeException e) {
+      deleteQuietly(local);
+      throw e;
+    }
+    Optional<DataFile> dataFile =
+        built.rowsOut() == 0 ? Optional.empty() : Optional.of(dataFile(silver, key, location));
+
+    Map<String, String> summary = new TreeMap<>();
+    summary.put(SilverSummary.OPERATION, SilverSummary.COMPACT);
+    summary.put(SilverSummary.TABLE, kind.silver().name());
+    summary.put(SilverSummary.BRONZE_SNAPSHOT_ID, Long.toString(pinned.snapshotId()));
+    summary.put(SilverSummary.PARTITION, key.toString());
+    summary.put(SilverSummary.ROWS_IN, Long.toString(built.rowsIn()));
+    summary.put(SilverSummary.DUPLICATES, Long.toString(built.duplicates()));
+    summary.put(SilverSummary.QUARANTINED, Long.toString(built.quarantined()));
+    summary.put(SilverSummary.WARNED, Long.toString(built.warned()));
+    summary.put(SilverSummary.ROWS_OUT, Long.toString(built.rowsOut()));
+    summary.put(SilverSummary.DIGEST, built.digest());
+
+    // Quarantine first: if the process dies between the two commits, Silver still names the old
+    // Bronze snapshot, so the partition stays due and the rerun replaces both again.
+    replaceQuarantine(quarantine, quarantineBase, key, built.quarantine(), summary);
+
+    Expression partition = key.expression();
+    OverwriteFiles overwrite = silver.newOverwrite().overwriteByRowFilter(partition);
+    dataFile.ifPresent(overwrite::addFile);
+    if (silverBaseId >= 0) {
+      overwrite.validateFromSnapshot(silverBaseId);
+    }
+    overwrite
+        .conflictDetectionFilter(partition)
+        .validateNoConflictingData()
+        .validateNoConflictingDeletes();
+    summary.forEach(overwrite::set);
+    try {
+      overwrite.commit();
+    } catch (CommitStateUnknownException e) {
+      throw new TicklakeException(
+          Kind.FAILURE,
+          String.format(
+              java.util.Locale.ROOT,
+              "Cannot tell whether compaction of %s partition %s committed: %s; the file %s is"
+                  + " kept, check the table before rerunning",
+              kind.silver().name(),
+              key,
+              e.getMessage(),
+              location),
+          e);
+    } catch (CommitFailedException | ValidationException e) {
+      deleteQuietly(local);
+      throw new TicklakeException(
+          Kind.CONFLICT,
+          String.format(
+              java.util.Locale.ROOT,
+              "Cannot compact %s partition %s: another commit changed it since snapshot %s (%s);"
+                  + " rerun to retry",
+              kind.silver().name(),
+              key,
+              silverBaseId < 0 ? "none" : Long.toString(silverBaseId),
+              e.getMessage()),
+          e);
+    }
+    silver.refresh();
+    return new PartitionResult(
+        key,
+        pinned.snapshotId(),
+        built.rowsIn(),
+        built.duplicates(),
+        built.quarantined(),
+        built.warned(),
+        built.rowsOut(),
+        built.digest(),
+        dataFile.map(DataFile::location),
+        silver.currentSnapshot().snapshotId());
+  }
+
+  private void replaceQuarantine(
+      Table quarantine,
+      Snapshot base,
+      PartitionKey key,
+      List<QuarantineRecord> rows,
+      Map<String, String> summary) {
+    Expression partition =
+        Expressions.and(
+            Expressions.equal("source_table", kind.silver().name()),
+            Expressions.and(
+                Expressions.equal("exchange", key.exchange()),
+                Expressions.equal("trading_date", key.tradingDate().toString())));
+    List<DataFile> files;
+    try (QuarantineWriter writer = new QuarantineWriter(quarantine)) {
+      rows.forEach(writer::write);
+      files = writer.complete();
+    }
+    OverwriteFiles overwrite = quarantine.newOverwrite().overwriteByRowFilter(partition);
+    files.forEach(overwrite::addFile);
+    if (base != null) {
+      overwrite.validateFromSnapshot(base.snapshotId());
+    }
+    overwrite
+        .conflictDetectionFilter(partition)
+        .validateNoConflictingData()
+        .validateNoConflictingDeletes();
+    summary.forEach(overwrite::set);
+    try {
+      overwrite.commit();
+    } catch (CommitFailedException | ValidationException e) {
+      files.forEach(f -> quarantine.io().deleteFile(f.location()));
+      throw new TicklakeException(
+          Kind.CONFLICT,
+          String.format(
+              java.util.Locale.ROOT,
+              "Cannot replace the quarantine rows of %s partition %s: another commit changed them"
+                  + " (%s); rerun to retry",
+              kind.silver().name(),
+              key,
+              e.getMessage()),
+          e);
+    }
+  }
+
+  private static DataFile dataFile(Table silver, PartitionKey key, String location) {
+    return DataFiles.builder(silver.spec())
+        .withPath(location)
+        .withFormat(FileFormat.PARQUET)
+        .withPartitionValues(List.of(key.exchange(), key.tradingDate().toString()))
+        .withFileSizeInBytes(silver.io().newInputFile(location).getLength())
+        .withMetrics(
+            ParquetUtil.fileMetrics(
+                silver.io().newInputFile(location), MetricsConfig.forTable(silver)))
+        .withSortOrder(silver.sortOrder())
+        .build();
+  }
+
+  /**
+   * Fails early, before quarantine is touched, when a compaction committed the partition after the
+   * plan's Silver snapshot (the Silver commit's own validation would refuse it anyway).
+   */
+  private void checkNotReplacedSince(Table silver, long silverBaseId, PartitionKey key) {
+    Snapshot current = silver.currentSnapshot();
+    if (current == null || current.snapshotId() == silverBaseId) {
+      return;
+    }
+    for (Snapshot s : SnapshotUtil.ancestorsOf(current.snapshotId(), silver::snapshot)) {
+      if (s.snapshotId() == silverBaseId) {
+        return;
+      }
+      if (key.toString().equals(s.summary().get(SilverSummary.PARTITION))) {
+        throw TicklakeException.of(
+            Kind.CONFLICT,
+            "Cannot compact %s partition %s: snapshot %d replaced it after the plan was made"
+                + " (at snapshot %d); plan again",
+            kind.silver().name(),
+            key,
+            s.snapshotId(),
+            silverBaseId);
+      }
+    }
+  }
+
+  /**
+   * The Bronze snapshot each partition's latest compaction of {@code silverTable} read, from the
+   * history of {@code table} (Silver or quarantine; the newest commit per partition wins).
+   */
+  static Map<PartitionKey, Long> lastCompactions(Table table, String silverTable) {
+    Map<PartitionKey, Long> out = new HashMap<>();
+    Snapshot current = table.currentSnapshot();
+    if (current == null) {
+      return out;
+    }
+    for (Snapshot s : SnapshotUtil.ancestorsOf(current.snapshotId(), table::snapshot)) {
+      Map<String, String> summary = s.summary();
+      if (summary == null
+          || !SilverSummary.COMPACT.equals(summary.get(SilverSummary.OPERATION))
+          || !silverTable.equals(summary.get(SilverSummary.TABLE))) {
+        continue;
+      }
+      PartitionKey key = PartitionKey.parse(summary.get(SilverSummary.PARTITION));
+      out.putIfAbsent(key, Long.parseLong(summary.get(SilverSummary.BRONZE_SNAPSHOT_ID)));
+    }
+    return out;
+  }
+
+  private static PartitionKey keyOf(Table table, DataFile file) {
+    PartitionSpec spec = table.specs().get(file.specId());
+    StructLike p = file.partition();
+    String exchange = null;
+    LocalDate date = null;
+    List<PartitionField> fields = spec.fields();
+    for (int i = 0; i < fields.size(); i++) {
+      String name = fields.get(i).name();
+      if (name.equals("exchange")) {
+        exchange = p.get(i, CharSequence.class).toString();
+      } else if (name.equals("trading_date")) {
+        date = LocalDate.ofEpochDay(p.get(i, Integer.class));
+      }
+    }
+    if (exchange == null || date == null) {
+      throw TicklakeException.of(
+          Kind.CONTRACT,
+          "Cannot compact %s: file %s is not partitioned by exchange and trading_date",
+          table.name(),
+          file.location());
+    }
+    return new PartitionKey(exchange, date);
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // an orphan file is harmless: no snapshot names it
+    }
+  }
+}

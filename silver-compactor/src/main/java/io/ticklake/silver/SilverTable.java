@@ -1,0 +1,184 @@
+package io.ticklake.silver;
+
+import io.ticklake.catalog.contract.TableContract;
+import io.ticklake.catalog.contract.TableContracts;
+import io.ticklake.quarantine.Severity;
+import java.util.List;
+import java.util.Locale;
+
+/** A Silver table the compactor builds, with its Bronze source, identity columns and rules. */
+public enum SilverTable {
+  /** {@code bronze.trades} to {@code silver.trades}. */
+  TRADES(
+      TableContracts.BRONZE_TRADES,
+      TableContracts.SILVER_TRADES,
+      List.of(
+          "exchange",
+          "symbol",
+          "ts_event",
+          "ts_event_ns",
+          "price",
+          "size",
+          "venue",
+          "side",
+          "sale_condition",
+          "sale_condition_raw",
+          "suspicious")),
+  /** {@code bronze.quotes} to {@code silver.quotes}. */
+  QUOTES(
+      TableContracts.BRONZE_QUOTES,
+      TableContracts.SILVER_QUOTES,
+      List.of(
+          "exchange",
+          "symbol",
+          "ts_event",
+          "ts_event_ns",
+          "bid_price",
+          "bid_size",
+          "ask_price",
+          "ask_size",
+          "venue",
+          "quote_condition",
+          "quote_condition_raw",
+          "suspicious"));
+
+  private final TableContract bronze;
+  private final TableContract silver;
+  private final List<String> identity;
+
+  SilverTable(TableContract bronze, TableContract silver, List<String> identity) {
+    this.bronze = bronze;
+    this.silver = silver;
+    this.identity = identity;
+  }
+
+  /** The Bronze source contract. */
+  public TableContract bronze() {
+    return bronze;
+  }
+
+  /** The Silver target contract. */
+  public TableContract silver() {
+    return silver;
+  }
+
+  /**
+   * The columns that identify a vendor record when it has neither trade id nor sequence number
+   * (lineage, receive and ingest times excluded: a re-delivery differs in those).
+   */
+  public List<String> identityColumns() {
+    return identity;
+  }
+
+  /** The table with the given name: {@code trades}, {@code quotes} or a qualified name. */
+  public static SilverTable parse(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    for (SilverTable t : values()) {
+      if (n.equals(t.silver.id().name())
+          || n.equals(t.silver.name())
+          || n.equals(t.bronze.name())) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("Cannot compact table " + name + ": use trades or quotes");
+  }
+
+  /** The built-in rules of this table with the given thresholds. */
+  List<ValidationRule> defaultRules(ValidationSettings s) {
+    String window =
+        "(${window_start} IS NULL OR ts_event < ${window_start} OR ts_event >= ${window_end})";
+    ValidationRule session =
+        new ValidationRule(
+            "session_window",
+            Severity.ERROR,
+            "ts_event",
+            window,
+            "CAST(ts_event AS VARCHAR)",
+            "'Event time ' || CAST(ts_event AS VARCHAR) || ' is outside the sessions of "
+                + "trading date ' || CAST(trading_date AS VARCHAR) || ' (tolerance "
+                + s.sessionTolerance()
+                + ")'");
+    ValidationRule unknown =
+        new ValidationRule(
+            "unknown_symbol",
+            Severity.ERROR,
+            "symbol",
+            "symbol_id IS NULL",
+            "symbol",
+            "'Symbol ' || symbol || ' names no instrument of ' || exchange || ' at ' ||"
+                + " CAST(ts_event AS VARCHAR)");
+    if (this == TRADES) {
+      return List.of(
+          new ValidationRule(
+              "price_positive",
+              Severity.ERROR,
+              "price",
+              "price <= 0",
+              "CAST(price AS VARCHAR)",
+              "'Price must be positive'"),
+          new ValidationRule(
+              "size_positive",
+              Severity.ERROR,
+              "size",
+              "size <= 0",
+              "CAST(size AS VARCHAR)",
+              "'Size must be positive'"),
+          new ValidationRule(
+              "side_known",
+              Severity.ERROR,
+              "side",
+              "side IS NOT NULL AND side NOT IN ('buy', 'sell', 'unknown')",
+              "side",
+              "'Side must be buy, sell or unknown'"),
+          session,
+          unknown,
+          new ValidationRule(
+              "price_spike",
+              Severity.WARN,
+              "price",
+              "ref_count >= "
+                  + s.spikeMinPoints()
+                  + " AND abs(CAST(price AS DECIMAL(38,9)) - ref_price) * 100 > ref_price * "
+                  + s.spikePercent().toPlainString(),
+              "CAST(price AS VARCHAR)",
+              "'Price deviates more than "
+                  + s.spikePercent().toPlainString()
+                  + "% from the median ' || CAST(ref_price AS VARCHAR) || ' of the previous "
+                  + s.spikeWindow()
+                  + " trades'"));
+    }
+    return List.of(
+        new ValidationRule(
+            "quote_crossed",
+            Severity.ERROR,
+            "bid_price",
+            "bid_price > ask_price",
+            "CAST(bid_price AS VARCHAR) || ' > ' || CAST(ask_price AS VARCHAR)",
+            "'Bid is above ask (crossed quote)'"),
+        new ValidationRule(
+            "quote_locked",
+            Severity.WARN,
+            "bid_price",
+            "bid_price = ask_price",
+            "CAST(bid_price AS VARCHAR)",
+            "'Bid equals ask (locked quote)'"),
+        new ValidationRule(
+            "size_non_negative",
+            Severity.ERROR,
+            "bid_size",
+            "bid_size < 0 OR ask_size < 0",
+            "coalesce(CAST(bid_size AS VARCHAR), '') || '/' || coalesce(CAST(ask_size AS VARCHAR),"
+                + " '')",
+            "'Quote sizes must not be negative'"),
+        new ValidationRule(
+            "price_positive",
+            Severity.ERROR,
+            "bid_price",
+            "bid_price <= 0 OR ask_price <= 0",
+            "coalesce(CAST(bid_price AS VARCHAR), '') || '/' || coalesce(CAST(ask_price AS"
+                + " VARCHAR), '')",
+            "'Quote prices must be positive'"),
+        session,
+        unknown);
+  }
+}

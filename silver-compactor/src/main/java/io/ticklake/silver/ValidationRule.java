@@ -1,0 +1,40 @@
+package io.ticklake.silver;
+
+import static java.util.Objects.requireNonNull;
+
+import io.ticklake.quarantine.Severity;
+
+/**
+ * A named validation rule of the compactor, as SQL over one deduplicated event row.
+ *
+ * <p>The expressions may use every Bronze column plus {@code symbol_id}, {@code session}, {@code
+ * ref_price} / {@code ref_count} (the rolling price reference of the symbol) and the placeholders
+ * {@code ${window_start}} / {@code ${window_end}} (the trading date's session window widened by the
+ * tolerance, or NULL when the date has no session).
+ *
+ * @param name rule name stored in quarantine, e.g. {@code price_positive}
+ * @param severity error (row to quarantine) or warn (row kept, logged in quarantine)
+ * @param field the offending field
+ * @param condition SQL boolean: true when the row violates the rule (NULL counts as no violation)
+ * @param value SQL text expression of the offending value
+ * @param message SQL text expression of the message
+ */
+public record ValidationRule(
+    String name, Severity severity, String field, String condition, String value, String message) {
+  public ValidationRule {
+    requireNonNull(name, "name is null");
+    requireNonNull(severity, "severity is null");
+    requireNonNull(field, "field is null");
+    requireNonNull(condition, "condition is null");
+    requireNonNull(value, "value is null");
+    requireNonNull(message, "message is null");
+    if (!name.matches("[a-z][a-z0-9_]*")) {
+      throw new IllegalArgumentException("Cannot name a rule " + name + ": use lower_snake_case");
+    }
+  }
+
+  /** The same rule with another severity. */
+  public ValidationRule withSeverity(Severity newSeverity) {
+    return new ValidationRule(name, newSeverity, field, condition, value, message);
+  }
+}

@@ -1,0 +1,117 @@
+package io.ticklake.silver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.contract.TableContracts;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DedupTest {
+  private static final OffsetDateTime T0 =
+      OffsetDateTime.ofInstant(Instant.parse("2024-03-01T12:00:00Z"), ZoneOffset.UTC);
+
+  @TempDir Path dir;
+
+  private static Map<String, Object> trade(long ms, String price) {
+    Map<String, Object> m = new HashMap<>();
+    m.put("symbol", "BTCUSDT");
+    m.put("ts_event", T0.plusNanos(ms * 1_000_000));
+    m.put("price", new BigDecimal(price).setScale(9));
+    m.put("size", BigDecimal.ONE.setScale(8));
+    return m;
+  }
+
+  private static Map<String, Object> with(Map<String, Object> m, Object... kv) {
+    Map<String, Object> out = new HashMap<>(m);
+    for (int i = 0; i < kv.length; i += 2) {
+      out.put((String) kv[i], kv[i + 1]);
+    }
+    return out;
+  }
+
+  private static List<Record> silver(Warehouse w) throws Exception {
+    Table t = w.table(TableContracts.SILVER_TRADES.id());
+    List<Record> out = new ArrayList<>();
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(t).build()) {
+      rows.forEach(out::add);
+    }
+    return out;
+  }
+
+  @Test
+  void vendorTradeIdsDedupReSentTradesEvenWithOtherReceiveTimes() throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      Table bronze = BronzeFixture.bronzeTrades(w);
+      BronzeFixture.appendRows(
+          bronze,
+          List.of(
+              with(trade(0, "100"), "vendor_trade_id", "t1", "writer_id", "w1", "wal_seq", 1L),
+              with(trade(0, "100"), "vendor_trade_id", "t2", "writer_id", "w1", "wal_seq", 2L),
+              // the feed re-sends t1 later: same trade id, new receive time and WAL position
+              with(
+                  trade(0, "100"),
+                  "vendor_trade_id",
+                  "t1",
+                  "writer_id",
+                  "w1",
+                  "wal_seq",
+                  3L,
+                  "ts_recv",
+                  T0.plusSeconds(5))));
+      PartitionResult r =
+          new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC())
+              .run()
+              .get(0);
+      assertThat(r.duplicates()).isEqualTo(1);
+      assertThat(r.rowsOut()).isEqualTo(2);
+      // the earliest lineage survives
+      assertThat(silver(w))
+          .extracting(x -> x.getField("vendor_trade_id") + "@" + x.getField("wal_seq"))
+          .containsExactly("t1@1", "t2@2");
+    }
+  }
+
+  @Test
+  void liveIdenticalPrintsWithoutIdsAreKeptAndReplayedStreamsDedup() throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      Table bronze = BronzeFixture.bronzeTrades(w);
+      List<Map<String, Object>> stream =
+          List.of(
+              with(trade(0, "100"), "writer_id", "w1", "wal_seq", 1L),
+              with(trade(0, "100"), "writer_id", "w1", "wal_seq", 2L),
+              with(trade(1, "101"), "writer_id", "w1", "wal_seq", 3L));
+      BronzeFixture.appendRows(bronze, stream);
+      // a second writer logging the same feed (fail-over): same records, another stream
+      List<Map<String, Object>> replica = new ArrayList<>();
+      for (Map<String, Object> m : stream) {
+        replica.add(with(m, "writer_id", "w2"));
+      }
+      BronzeFixture.appendRows(bronze, replica);
+      PartitionResult r =
+          new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC())
+              .run()
+              .get(0);
+      assertThat(r.rowsIn()).isEqualTo(6);
+      assertThat(r.duplicates()).isEqualTo(3);
+      assertThat(r.rowsOut()).isEqualTo(3);
+      assertThat(silver(w))
+          .extracting(x -> x.getField("writer_id") + "@" + x.getField("wal_seq"))
+          .containsExactly("w1@1", "w1@2", "w1@3");
+    }
+  }
+}

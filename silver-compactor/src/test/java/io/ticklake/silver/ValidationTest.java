@@ -1,0 +1,222 @@
+package io.ticklake.silver;
+
+import static io.ticklake.silver.BronzeFixture.DATE;
+import static io.ticklake.silver.BronzeFixture.EXCHANGE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.contract.TableContracts;
+import io.ticklake.catalog.dim.RegistrationPolicy;
+import io.ticklake.quarantine.Severity;
+import io.ticklake.silver.BronzeFixture.Quote;
+import io.ticklake.silver.BronzeFixture.Trade;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ValidationTest {
+  private static final Instant T0 = Instant.parse("2024-03-01T12:00:00Z");
+
+  @TempDir Path dir;
+
+  private static List<Record> read(Table t) throws Exception {
+    t.refresh();
+    List<Record> out = new ArrayList<>();
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(t).build()) {
+      rows.forEach(out::add);
+    }
+    out.sort(Comparator.comparing(r -> String.valueOf(r.getField("file_seq"))));
+    return out;
+  }
+
+  private static List<Record> quarantine(Warehouse w) throws Exception {
+    List<Record> q = read(w.table(TableContracts.QUARANTINE.id()));
+    q.sort(Comparator.comparing(r -> (Long) r.getField("file_seq")));
+    return q;
+  }
+
+  @Test
+  void quotesRejectCrossedAndNegativeSizesFlagLockedAndAllowOneSided() throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      BronzeFixture.appendQuoteFile(
+          BronzeFixture.bronzeQuotes(w),
+          1,
+          List.of(
+              new Quote("BTCUSDT", T0, "100.1", "1", "100.2", "2"),
+              new Quote("BTCUSDT", T0.plusMillis(1), "100.1", "1", null, null),
+              new Quote("BTCUSDT", T0.plusMillis(2), "100.3", "1", "100.2", "2"),
+              new Quote("BTCUSDT", T0.plusMillis(3), "100.2", "1", "100.2", "2"),
+              new Quote("BTCUSDT", T0.plusMillis(4), "100.1", "-1", "100.2", "2")));
+      PartitionResult r =
+          new SilverCompactor(w, SilverTable.QUOTES, CompactOptions.defaults(), Clock.systemUTC())
+              .run()
+              .get(0);
+      assertThat(r.rowsIn()).isEqualTo(5);
+      assertThat(r.quarantined()).isEqualTo(2);
+      assertThat(r.warned()).isEqualTo(1);
+      assertThat(r.rowsOut()).isEqualTo(3);
+      List<Record> silver = read(w.table(TableContracts.SILVER_QUOTES.id()));
+      assertThat(silver).extracting(x -> x.getField("file_seq")).containsExactly(1L, 2L, 4L);
+      List<Record> q = quarantine(w);
+      assertThat(q)
+          .extracting(
+              x -> x.getField("file_seq") + ":" + x.getField("rule") + ":" + x.getField("severity"))
+          .containsExactly(
+              "3:quote_crossed:error", "4:quote_locked:warn", "5:size_non_negative:error");
+      assertThat(q.get(0).getField("value")).isEqualTo("100.300000000 > 100.200000000");
+      assertThat(q.get(0).getField("source_table")).isEqualTo("silver.quotes");
+    }
+  }
+
+  @Test
+  void priceSpikeIsKeptAndLoggedAsWarning() throws Exception {
+    List<Trade> trades = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      trades.add(new Trade("BTCUSDT", T0.plusMillis(i), "100", "1", "buy"));
+    }
+    trades.add(new Trade("BTCUSDT", T0.plusMillis(10), "200", "1", "buy"));
+    trades.add(new Trade("BTCUSDT", T0.plusMillis(11), "100", "1", "weird"));
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      BronzeFixture.appendTradeFiles(BronzeFixture.bronzeTrades(w), 1, List.of(trades));
+      PartitionResult r =
+          new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC())
+              .run()
+              .get(0);
+      // 10 equal prints are genuine identical trades: all kept
+      assertThat(r.duplicates()).isZero();
+      assertThat(r.warned()).isEqualTo(1);
+      assertThat(r.quarantined()).isEqualTo(1);
+      assertThat(r.rowsOut()).isEqualTo(11);
+      assertThat(quarantine(w))
+          .extracting(x -> x.getField("rule") + ":" + x.getField("severity"))
+          .containsExactly("price_spike:warn", "side_known:error");
+
+      // the severity is configurable: side_known as a warning keeps the row
+      CompactOptions relaxed =
+          CompactOptions.defaults()
+              .withForce(true)
+              .withValidation(
+                  ValidationSettings.defaults().withSeverity("side_known", Severity.WARN));
+      PartitionResult r2 =
+          new SilverCompactor(w, SilverTable.TRADES, relaxed, Clock.systemUTC()).run().get(0);
+      assertThat(r2.quarantined()).isZero();
+      assertThat(r2.rowsOut()).isEqualTo(12);
+      // replaced, not appended
+      assertThat(quarantine(w)).hasSize(2);
+    }
+  }
+
+  @Test
+  void unknownSymbolsAreQuarantinedUnderStrict() throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      BronzeFixture.appendTradeFiles(
+          BronzeFixture.bronzeTrades(w),
+          1,
+          List.of(List.of(new Trade("NOPEUSDT", T0, "1", "1", "buy"))));
+      PartitionResult r =
+          new SilverCompactor(
+                  w,
+                  SilverTable.TRADES,
+                  CompactOptions.defaults().withRegistration(RegistrationPolicy.STRICT),
+                  Clock.systemUTC())
+              .run()
+              .get(0);
+      assertThat(r.quarantined()).isEqualTo(1);
+      assertThat(r.rowsOut()).isZero();
+      assertThat(r.dataFile()).isEmpty();
+      assertThat(read(w.table(TableContracts.SILVER_TRADES.id()))).isEmpty();
+      assertThat(quarantine(w))
+          .singleElement()
+          .satisfies(
+              q -> {
+                assertThat(q.getField("rule")).isEqualTo("unknown_symbol");
+                assertThat((String) q.getField("message")).startsWith("Symbol NOPEUSDT names no");
+              });
+    }
+  }
+
+  @Test
+  void eventsOutsideTheSessionWindowAreRejected() throws Exception {
+    LocalDate date = LocalDate.of(2024, 3, 1); // a Friday; New York is UTC-5 in March before DST
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      BronzeFixture.appendTradeFiles(
+          BronzeFixture.bronzeTrades(w),
+          "us-equity",
+          date,
+          1,
+          List.of(
+              List.of(
+                  new Trade("SPY", Instant.parse("2024-03-01T08:00:00Z"), "500", "1", "buy"),
+                  new Trade("SPY", Instant.parse("2024-03-01T08:59:30Z"), "500", "1", "buy"),
+                  new Trade("SPY", Instant.parse("2024-03-01T15:00:00Z"), "500", "1", "buy"),
+                  new Trade("SPY", Instant.parse("2024-03-02T01:00:30Z"), "500", "1", "buy"),
+                  new Trade("SPY", Instant.parse("2024-03-02T01:02:00Z"), "500", "1", "buy"))));
+      PartitionResult r =
+          new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC())
+              .run()
+              .get(0);
+      assertThat(r.quarantined()).isEqualTo(2);
+      assertThat(read(w.table(TableContracts.SILVER_TRADES.id())))
+          .extracting(x -> x.getField("session"))
+          .containsExactly("closed", "regular", "closed");
+      assertThat(quarantine(w))
+          .extracting(x -> x.getField("rule"))
+          .containsExactly("session_window", "session_window");
+    }
+  }
+
+  @Test
+  void unknownSymbolRuleCannotBeRelaxed() {
+    assertThatThrownBy(() -> ValidationSettings.defaults().without("unknown_symbol"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Cannot relax rule unknown_symbol: symbol_id is required in Silver");
+  }
+
+  @Test
+  void planListsOnlyPartitionsChangedSinceTheirCompaction() throws Exception {
+    Instant nextDay = T0.plusSeconds(86_400);
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      Table bronze = BronzeFixture.bronzeTrades(w);
+      BronzeFixture.appendTradeFiles(
+          bronze,
+          1,
+          List.of(
+              List.of(
+                  new Trade("BTCUSDT", T0, "1", "1", "buy"),
+                  new Trade("BTCUSDT", nextDay, "1", "1", "buy"))));
+      SilverCompactor c =
+          new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC());
+      assertThat(c.plan().partitions()).hasSize(2);
+      assertThat(c.run()).hasSize(2);
+      assertThat(c.plan().isEmpty()).isTrue();
+
+      BronzeFixture.appendTradeFiles(
+          bronze,
+          2,
+          List.of(List.of(new Trade("BTCUSDT", nextDay.plusSeconds(1), "1", "2", "buy"))));
+      CompactionPlan plan = c.plan();
+      assertThat(plan.partitions())
+          .singleElement()
+          .satisfies(
+              t -> {
+                assertThat(t.key()).isEqualTo(PartitionKey.of(EXCHANGE, DATE.plusDays(1)));
+                assertThat(t.reason()).isEqualTo("changed");
+                assertThat(t.bronzeRows()).isEqualTo(2);
+              });
+      assertThat(c.commit(plan).get(0).rowsOut()).isEqualTo(2);
+      assertThat(c.plan().isEmpty()).isTrue();
+      assertThat(read(w.table(TableContracts.SILVER_TRADES.id()))).hasSize(3);
+    }
+  }
+}
