@@ -51,7 +51,9 @@ class IngestCrashTest {
     };
 
     ChildJvm crashing = ChildJvm.start(Map.of("TICKLAKE_CRASH_POINT", point), "CRASH-POINT", args);
-    assertThat(crashing.killAtMarker(120)).as("reached %s: %s", point, crashing.stderr()).isTrue();
+    assertThat(crashing.killAtMarker(300))
+        .as("reached %s: stderr %s stdout %s", point, crashing.stderr(), crashing.stdout())
+        .isTrue();
 
     long orphansAfterCrash;
     try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(warehouse))) {
@@ -71,7 +73,7 @@ class IngestCrashTest {
     }
 
     ChildJvm rerun = ChildJvm.start(Map.of(), null, args);
-    assertThat(rerun.waitFor(120)).as(rerun.stderr()).isZero();
+    assertThat(rerun.waitFor(300)).as(rerun.stderr()).isZero();
 
     try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(warehouse));
         DuckDbBridge bridge = DuckDbBridge.open(w.tempDir(), 1, null)) {
