@@ -13,6 +13,10 @@ import io.ticklake.catalog.WarehouseConfig;
 import io.ticklake.catalog.calendar.ExchangeCalendars;
 import io.ticklake.catalog.calendar.ExchangeTable;
 import io.ticklake.catalog.dim.DimSymbolTable;
+import io.ticklake.silver.CompactOptions;
+import io.ticklake.silver.PartitionResult;
+import io.ticklake.silver.SilverCompactor;
+import io.ticklake.silver.SilverTable;
 import io.ticklake.catalog.dim.SymbolLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -103,7 +107,24 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
       out.println();
-      out.println("== 4. the tables");
+      out.println("== 4. compact: validate, dedup and sort Bronze into Silver");
+      for (SilverTable kind : SilverTable.values()) {
+        SilverCompactor compactor =
+            new SilverCompactor(warehouse, kind, CompactOptions.defaults(), Clock.systemUTC());
+        for (PartitionResult r : compactor.commit(compactor.plan())) {
+          out.printf(
+              java.util.Locale.ROOT,
+              "  %s %s: %,d in, %,d duplicates, %,d quarantined, %,d out%n",
+              kind.silver().name(),
+              r.key(),
+              r.rowsIn(),
+              r.duplicates(),
+              r.quarantined(),
+              r.rowsOut());
+        }
+      }
+      out.println();
+      out.println("== 5. the tables");
       TablesCommand.print(warehouse, ctx, ResultFormat.TABLE);
     }
     out.println();
@@ -121,7 +142,12 @@ final class DemoCommand implements Callable<Integer> {
             + " from bronze.trades group by all order by all\"");
     out.println("  bin/ticklake manifest" + wh);
     out.println("  bin/ticklake dims history BAC" + wh);
-    out.println("  bin/ticklake sql" + wh + " -c \"select count(*) from silver.trades\"");
+    out.println(
+        "  bin/ticklake sql"
+            + wh
+            + " -c \"select symbol, trading_date, count(*), min(price), max(price) from silver.trades"
+            + " group by all\"");
+    out.println("  bin/ticklake snapshots" + wh + " silver.trades");
     return ExitCodes.OK;
   }
 
