@@ -27,6 +27,8 @@ import picocli.CommandLine.Spec;
       SqlCommand.class,
       DemoCommand.class,
       IngestCommand.class,
+      WriterCommand.class,
+      SimulateCommand.class,
       ManifestCommand.class,
       OrphansCommand.class,
       DimsCommand.class,

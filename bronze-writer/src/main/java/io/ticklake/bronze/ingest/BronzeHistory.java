@@ -69,4 +69,46 @@ public final class BronzeHistory {
     }
     return Optional.empty();
   }
+
+  /** Snapshot summary property: id of the live writer whose WAL records the snapshot holds. */
+  public static final String WRITER_ID = "ticklake.writer-id";
+
+  /** Snapshot summary property: first WAL sequence number the snapshot holds. */
+  public static final String WAL_FIRST_SEQ = "ticklake.wal-first-seq";
+
+  /** Snapshot summary property: last WAL sequence number the snapshot holds. */
+  public static final String WAL_LAST_SEQ = "ticklake.wal-last-seq";
+
+  /** Snapshot summary property: the WAL (trades, quotes) the records came from. */
+  public static final String WAL_TABLE = "ticklake.wal-table";
+
+  /** Snapshot summary property: highest vendor sequence number the writer has committed so far. */
+  public static final String VENDOR_HIGH_SEQ = "ticklake.vendor-high-seq";
+
+  /**
+   * The newest snapshot on the current branch's ancestry written by live writer {@code writerId}
+   * from WAL {@code walTable} (any WAL when null). A writer commits its WAL records in sequence
+   * order, so this snapshot holds the writer's watermark, {@link #WAL_LAST_SEQ}.
+   */
+  public static Optional<Snapshot> lastWriterSnapshot(
+      Table table, String writerId, String walTable) {
+    table.refresh();
+    Snapshot s = table.currentSnapshot();
+    while (s != null) {
+      java.util.Map<String, String> summary = s.summary();
+      if (writerId.equals(summary.get(WRITER_ID))
+          && summary.get(WAL_LAST_SEQ) != null
+          && (walTable == null || walTable.equals(summary.get(WAL_TABLE)))) {
+        return Optional.of(s);
+      }
+      s = s.parentId() == null ? null : table.snapshot(s.parentId());
+    }
+    return Optional.empty();
+  }
+
+  /** A long summary property of a snapshot, or {@code absent} when the snapshot lacks it. */
+  public static long summaryLong(Snapshot s, String key, long absent) {
+    String v = s.summary().get(key);
+    return v == null ? absent : Long.parseLong(v);
+  }
 }

@@ -13,7 +13,11 @@ public enum CrashPoint {
   /** Data files written, not committed. */
   AFTER_WRITE,
   /** Bronze rows committed, manifest not yet updated. */
-  AFTER_COMMIT;
+  AFTER_COMMIT,
+  /** Live writer: a flush wrote its Bronze data files, not committed; appends continue. */
+  FLUSH_AFTER_WRITE,
+  /** Live writer: a flush committed its Bronze append, WAL segments not yet deleted. */
+  FLUSH_AFTER_COMMIT;
 
   /** The environment variable that arms a crash point. */
   public static final String ENV = "TICKLAKE_CRASH_POINT";

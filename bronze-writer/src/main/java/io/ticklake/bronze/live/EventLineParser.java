@@ -1,0 +1,278 @@
+package io.ticklake.bronze.live;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.ticklake.bronze.read.QuoteRow;
+import io.ticklake.bronze.read.TradeRow;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Parses the live writer's input lines into {@link TradeRow}s and {@link QuoteRow}s.
+ *
+ * <p>JSONL: one object per line, {@code {"type":"trade","exchange":"binance-futures",
+ * "symbol":"BTCUSDT","ts":"2020-02-22T00:00:02.111Z","price":"9682.00","size":"0.132",
+ * "side":"buy","id":"42377944","seq":17}}; a quote has {@code bid_price}, {@code bid_size}, {@code
+ * ask_price}, {@code ask_size} (a side may be absent or null: one-sided quote). {@code ts} is an
+ * ISO-8601 instant or epoch microseconds; decimals are strings or JSON numbers, read exactly (never
+ * through a double); {@code side}, {@code id}, {@code venue} and {@code seq} are optional.
+ *
+ * <p>CSV: {@code type,exchange,symbol,ts,seq,price,size,side,id,bid_price,bid_size,ask_price,
+ * ask_size} without quoting; empty fields are absent; a header line starting with {@code type,} is
+ * skipped.
+ *
+ * <p>Thread-safe (stateless apart from the shared, immutable JSON mapper).
+ */
+public final class EventLineParser {
+  /** Input formats. */
+  public enum Format {
+    /** One JSON object per line. */
+    JSONL,
+    /** Comma-separated fields in a fixed order. */
+    CSV
+  }
+
+  /** CSV columns, in order. */
+  public static final String CSV_HEADER =
+      "type,exchange,symbol,ts,seq,price,size,side,id,bid_price,bid_size,ask_price,ask_size";
+
+  private static final String[] CSV_COLUMNS = CSV_HEADER.split(",");
+
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+
+  private final Format format;
+
+  /** A parser of one format. */
+  public EventLineParser(Format format) {
+    this.format = requireNonNull(format, "format is null");
+  }
+
+  /**
+   * Parses one line: a {@link TradeRow} or a {@link QuoteRow} whose {@code line} is {@code lineNo},
+   * or null for a line to skip (blank, CSV header).
+   *
+   * @throws EventLineException when the line is not a valid event
+   */
+  public Object parse(String line, long lineNo) throws EventLineException {
+    requireNonNull(line, "line is null");
+    if (line.isBlank() || (format == Format.CSV && line.startsWith("type,"))) {
+      return null;
+    }
+    Map<String, Object> fields = format == Format.JSONL ? json(line) : csv(line);
+    String type = text(fields, "type", true);
+    String exchange = text(fields, "exchange", true);
+    String symbol = text(fields, "symbol", true);
+    long ts = timestamp(fields, "ts");
+    Long seq = integer(fields, "seq");
+    String venue = text(fields, "venue", false);
+    try {
+      switch (type) {
+        case "trade":
+          String side = text(fields, "side", false);
+          if (side != null) {
+            side = side.toLowerCase(Locale.ROOT);
+            if (!side.equals(TradeRow.BUY)
+                && !side.equals(TradeRow.SELL)
+                && !side.equals(TradeRow.UNKNOWN)) {
+              throw new EventLineException(
+                  "side", side, "Cannot read side: not buy, sell or unknown");
+            }
+          }
+          return new TradeRow(
+              symbol,
+              exchange,
+              ts,
+              null,
+              null,
+              decimal(fields, "price", 9, true),
+              decimal(fields, "size", 8, true),
+              venue,
+              side,
+              text(fields, "id", false),
+              null,
+              null,
+              null,
+              seq,
+              lineNo);
+        case "quote":
+          return new QuoteRow(
+              symbol,
+              exchange,
+              ts,
+              null,
+              null,
+              decimal(fields, "bid_price", 9, false),
+              decimal(fields, "bid_size", 8, false),
+              decimal(fields, "ask_price", 9, false),
+              decimal(fields, "ask_size", 8, false),
+              venue,
+              null,
+              null,
+              null,
+              seq,
+              lineNo);
+        default:
+          throw new EventLineException("type", type, "Cannot read type: not trade or quote");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new EventLineException(null, null, "Cannot read the event: " + e.getMessage());
+    }
+  }
+
+  private static Map<String, Object> json(String line) throws EventLineException {
+    JsonNode node;
+    try {
+      node = JSON.readTree(line);
+    } catch (JsonProcessingException e) {
+      throw new EventLineException(
+          null, null, "Cannot parse the line as JSON: " + e.getOriginalMessage());
+    }
+    if (node == null || !node.isObject()) {
+      throw new EventLineException(null, null, "Cannot parse the line: not a JSON object");
+    }
+    Map<String, Object> out = new HashMap<>();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
+      JsonNode v = e.getValue();
+      if (v.isNull()) {
+        continue;
+      }
+      if (v.isTextual()) {
+        out.put(e.getKey(), v.textValue());
+      } else if (v.isNumber()) {
+        out.put(e.getKey(), v.decimalValue());
+      } else {
+        out.put(e.getKey(), v);
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, Object> csv(String line) throws EventLineException {
+    String[] parts = line.split(",", -1);
+    if (parts.length != CSV_COLUMNS.length) {
+      throw new EventLineException(
+          null,
+          null,
+          "Cannot parse the line: " + parts.length + " fields, expected " + CSV_COLUMNS.length);
+    }
+    Map<String, Object> out = new HashMap<>();
+    for (int i = 0; i < parts.length; i++) {
+      if (!parts[i].isEmpty()) {
+        out.put(CSV_COLUMNS[i], parts[i]);
+      }
+    }
+    return out;
+  }
+
+  private static String text(Map<String, Object> f, String name, boolean required)
+      throws EventLineException {
+    Object v = f.get(name);
+    if (v == null) {
+      if (required) {
+        throw new EventLineException(name, null, "Cannot read " + name + ": missing");
+      }
+      return null;
+    }
+    if (!(v instanceof String s)) {
+      throw new EventLineException(name, v.toString(), "Cannot read " + name + ": not a string");
+    }
+    if (required && s.isBlank()) {
+      throw new EventLineException(name, s, "Cannot read " + name + ": empty");
+    }
+    return s;
+  }
+
+  private static long timestamp(Map<String, Object> f, String name) throws EventLineException {
+    Object v = f.get(name);
+    if (v == null) {
+      throw new EventLineException(name, null, "Cannot read " + name + ": missing");
+    }
+    if (v instanceof BigDecimal d) {
+      return micros(name, d);
+    }
+    if (v instanceof String s) {
+      if (!s.isEmpty() && (Character.isDigit(s.charAt(0)) && s.indexOf('T') < 0)) {
+        return micros(name, parseDecimal(name, s));
+      }
+      try {
+        Instant i = Instant.parse(s);
+        if (i.getNano() % 1000 != 0) {
+          throw new EventLineException(
+              name, s, "Cannot read " + name + ": finer than microseconds");
+        }
+        return Math.addExact(
+            Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
+      } catch (DateTimeParseException | ArithmeticException e) {
+        throw new EventLineException(
+            name, s, "Cannot read " + name + ": not an ISO-8601 instant or epoch microseconds");
+      }
+    }
+    throw new EventLineException(name, v.toString(), "Cannot read " + name + ": wrong type");
+  }
+
+  private static long micros(String name, BigDecimal d) throws EventLineException {
+    try {
+      return d.longValueExact();
+    } catch (ArithmeticException e) {
+      throw new EventLineException(
+          name, d.toPlainString(), "Cannot read " + name + ": not whole epoch microseconds");
+    }
+  }
+
+  private static Long integer(Map<String, Object> f, String name) throws EventLineException {
+    Object v = f.get(name);
+    if (v == null) {
+      return null;
+    }
+    BigDecimal d = v instanceof BigDecimal b ? b : parseDecimal(name, v.toString());
+    try {
+      return d.longValueExact();
+    } catch (ArithmeticException e) {
+      throw new EventLineException(
+          name, d.toPlainString(), "Cannot read " + name + ": not a 64-bit integer");
+    }
+  }
+
+  private static BigDecimal decimal(Map<String, Object> f, String name, int scale, boolean required)
+      throws EventLineException {
+    Object v = f.get(name);
+    if (v == null) {
+      if (required) {
+        throw new EventLineException(name, null, "Cannot read " + name + ": missing");
+      }
+      return null;
+    }
+    BigDecimal d = v instanceof BigDecimal b ? b : parseDecimal(name, v.toString());
+    try {
+      BigDecimal scaled = d.setScale(scale, RoundingMode.UNNECESSARY);
+      if (scaled.precision() > 18) {
+        throw new EventLineException(
+            name, d.toPlainString(), "Cannot read " + name + ": more than 18 digits");
+      }
+      return scaled;
+    } catch (ArithmeticException e) {
+      throw new EventLineException(
+          name,
+          d.toPlainString(),
+          "Cannot read " + name + ": more than " + scale + " decimal places");
+    }
+  }
+
+  private static BigDecimal parseDecimal(String name, String s) throws EventLineException {
+    if (s instanceof String && !(s.matches("[+-]?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?"))) {
+      throw new EventLineException(name, s, "Cannot read " + name + ": not a number");
+    }
+    return new BigDecimal(s);
+  }
+}

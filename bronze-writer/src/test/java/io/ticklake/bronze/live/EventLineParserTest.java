@@ -1,0 +1,90 @@
+package io.ticklake.bronze.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ticklake.bronze.read.QuoteRow;
+import io.ticklake.bronze.read.TradeRow;
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
+
+/** The writer's input lines: exact decimals, both timestamp forms, clear errors. */
+class EventLineParserTest {
+  private final EventLineParser json = new EventLineParser(EventLineParser.Format.JSONL);
+  private final EventLineParser csv = new EventLineParser(EventLineParser.Format.CSV);
+
+  @Test
+  void parsesATradeWithStringAndNumberDecimalsExactly() throws Exception {
+    TradeRow t =
+        (TradeRow)
+            json.parse(
+                "{\"type\":\"trade\",\"exchange\":\"binance-futures\",\"symbol\":\"BTCUSDT\","
+                    + "\"ts\":\"2020-02-22T00:00:02.111Z\",\"price\":9682.1,"
+                    + "\"size\":\"0.132\",\"side\":\"BUY\",\"id\":\"42377944\",\"seq\":17}",
+                5);
+    assertThat(t.price()).isEqualByComparingTo(new BigDecimal("9682.1"));
+    assertThat(t.price().scale()).isEqualTo(9);
+    assertThat(t.size()).isEqualTo(new BigDecimal("0.13200000"));
+    assertThat(t.tsEventMicros()).isEqualTo(1_582_329_602_111_000L);
+    assertThat(t.side()).isEqualTo("buy");
+    assertThat(t.vendorSeq()).isEqualTo(17);
+    assertThat(t.line()).isEqualTo(5);
+  }
+
+  @Test
+  void parsesAOneSidedQuoteWithEpochMicros() throws Exception {
+    QuoteRow q =
+        (QuoteRow)
+            json.parse(
+                "{\"type\":\"quote\",\"exchange\":\"x\",\"symbol\":\"S\",\"ts\":1582329602111000,"
+                    + "\"ask_price\":\"1.5\",\"ask_size\":2,\"bid_price\":null,\"seq\":3}",
+                1);
+    assertThat(q.bidPrice()).isNull();
+    assertThat(q.askSize()).isEqualTo(new BigDecimal("2.00000000"));
+    assertThat(q.tsEventMicros()).isEqualTo(1_582_329_602_111_000L);
+    Object c = csv.parse("quote,x,S,2020-02-22T00:00:02Z,4,,,,,1.0,3,,", 2);
+    assertThat(((QuoteRow) c).askPrice()).isNull();
+    assertThat(csv.parse(EventLineParser.CSV_HEADER, 1)).isNull();
+    assertThat(json.parse("  ", 1)).isNull();
+  }
+
+  @Test
+  void badLinesSayWhatIsWrong() {
+    assertThatThrownBy(() -> json.parse("{\"type\":\"trade\"", 1))
+        .isInstanceOf(EventLineException.class)
+        .hasMessageStartingWith("Cannot parse the line as JSON");
+    assertThatThrownBy(
+            () ->
+                json.parse(
+                    "{\"type\":\"trade\",\"exchange\":\"x\",\"ts\":1,\"price\":1,\"size\":1}", 1))
+        .isInstanceOf(EventLineException.class)
+        .hasMessage("Cannot read symbol: missing");
+    assertThatThrownBy(
+            () ->
+                json.parse(
+                    "{\"type\":\"trade\",\"exchange\":\"x\",\"symbol\":\"S\",\"ts\":true,"
+                        + "\"price\":1,\"size\":1}",
+                    1))
+        .isInstanceOf(EventLineException.class)
+        .hasMessage("Cannot read ts: wrong type");
+    assertThatThrownBy(
+            () ->
+                json.parse(
+                    "{\"type\":\"trade\",\"exchange\":\"x\",\"symbol\":\"S\",\"ts\":1,"
+                        + "\"price\":\"1.0000000001\",\"size\":1}",
+                    1))
+        .isInstanceOf(EventLineException.class)
+        .hasMessage("Cannot read price: more than 9 decimal places");
+    assertThatThrownBy(
+            () ->
+                json.parse(
+                    "{\"type\":\"quote\",\"exchange\":\"x\",\"symbol\":\"S\",\"ts\":1,"
+                        + "\"bid_price\":\"1\"}",
+                    1))
+        .isInstanceOf(EventLineException.class)
+        .hasMessageContaining("bid price and size must both be set");
+    assertThatThrownBy(() -> csv.parse("trade,x", 1))
+        .isInstanceOf(EventLineException.class)
+        .hasMessage("Cannot parse the line: 2 fields, expected 13");
+  }
+}

@@ -1,0 +1,311 @@
+package io.ticklake.cli;
+
+import io.ticklake.bronze.live.BronzeWriter;
+import io.ticklake.bronze.live.BronzeWriterOptions;
+import io.ticklake.bronze.live.EventLineException;
+import io.ticklake.bronze.live.EventLineParser;
+import io.ticklake.bronze.read.QuoteRow;
+import io.ticklake.bronze.read.TradeRow;
+import io.ticklake.bronze.wal.FsyncPolicy;
+import io.ticklake.bronze.wal.WalOptions;
+import io.ticklake.bronze.wal.WalTable;
+import io.ticklake.catalog.TicklakeException;
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.calendar.ExchangeTable;
+import io.ticklake.catalog.contract.TableContracts;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.ReentrantLock;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code ticklake writer}: events from stdin through the WAL into Bronze, exactly once. */
+@Command(
+    name = "writer",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a live writer: read events from stdin (or --input) as JSONL or CSV lines, log them in",
+      "the write-ahead log <warehouse>/wal/<writer-id>/ and flush them to bronze.trades /",
+      "bronze.quotes every --flush-interval or --flush-events. On start, whatever the WAL holds",
+      "above the Bronze watermark is committed first; input events whose seq is at or below what",
+      "this writer already committed for their table are skipped, so a feed may resend from its",
+      "last ack. Bad lines go to ops.quarantine (stage writer, rule parse_error). End of input or",
+      "SIGTERM: flush, commit, exit 0."
+    })
+final class WriterCommand implements Callable<Integer> {
+  @ParentCommand TicklakeCommand root;
+
+  @Option(
+      names = "--writer-id",
+      defaultValue = "writer",
+      paramLabel = "ID",
+      description = "Writer id, [A-Za-z0-9._-]+ (default: ${DEFAULT-VALUE}).")
+  String writerId;
+
+  @Option(
+      names = "--format",
+      defaultValue = "jsonl",
+      paramLabel = "FORMAT",
+      description = "Input format: jsonl or csv (default: ${DEFAULT-VALUE}).")
+  EventLineParser.Format format;
+
+  @Option(
+      names = "--fsync",
+      defaultValue = "batch",
+      paramLabel = "POLICY",
+      description = "WAL fsync policy: os, batch or every (default: ${DEFAULT-VALUE}).")
+  FsyncPolicy fsync;
+
+  @Option(
+      names = "--flush-interval",
+      defaultValue = "5s",
+      paramLabel = "DURATION",
+      description =
+          "Flush to Bronze at least this often, e.g. 5s, 500ms (default: ${DEFAULT-VALUE}).")
+  String flushInterval;
+
+  @Option(
+      names = "--flush-events",
+      defaultValue = "1000000",
+      paramLabel = "N",
+      description = "Flush as soon as N events are pending in a table (default: ${DEFAULT-VALUE}).")
+  int flushEvents;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "1000",
+      paramLabel = "N",
+      description = "Lines appended to the WAL together at most (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--input", paramLabel = "FILE", description = "Read this file instead of stdin.")
+  Path input;
+
+  @Option(
+      names = "--ack-log",
+      paramLabel = "FILE",
+      description =
+          "Append 'ack <seq>' to FILE each time every line up to input seq <seq> is durable.")
+  Path ackLog;
+
+  private final ReentrantLock appendLock = new ReentrantLock();
+  private volatile boolean stopped;
+  private long lastAcked = -1; // guarded by appendLock
+
+  @Override
+  public Integer call() throws Exception {
+    CliContext ctx = root.context();
+    Duration interval = duration(flushInterval);
+    if (flushEvents < 1 || batch < 1) {
+      throw new TicklakeException(
+          TicklakeException.Kind.INPUT,
+          "Cannot run the writer: --flush-events and --batch must be >= 1");
+    }
+    BronzeWriterOptions options =
+        BronzeWriterOptions.of(writerId)
+            .withWal(WalOptions.defaults().withFsyncPolicy(fsync))
+            .withFlush(interval, flushEvents);
+    EventLineParser parser = new EventLineParser(format);
+    Stats stats = new Stats();
+    try (Warehouse warehouse = ctx.openWarehouse();
+        OutputStream acks =
+            ackLog == null
+                ? OutputStream.nullOutputStream()
+                : Files.newOutputStream(
+                    ackLog, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+      BronzeWriter writer =
+          BronzeWriter.open(warehouse, ExchangeTable.load(warehouse.catalog()), options);
+      long tradesHigh = writer.vendorHighWater(WalTable.TRADES);
+      long quotesHigh = writer.vendorHighWater(WalTable.QUOTES);
+      ctx.err()
+          .printf(
+              Locale.ROOT,
+              "writer %s: ready, resume after seq trades=%d quotes=%d%n",
+              writerId,
+              tradesHigh,
+              quotesHigh);
+      // SIGTERM/SIGINT: flush and commit what was acknowledged, then exit 0. A signal handler
+      // rather than a shutdown hook: during shutdown Iceberg's worker pools are already gone.
+      onSignal(
+          () -> {
+            stop(writer, ctx, stats);
+            System.exit(ExitCodes.OK);
+          });
+      InputStream in = input == null ? System.in : Files.newInputStream(input);
+      try (BufferedReader reader =
+          new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
+        List<TradeRow> trades = new ArrayList<>();
+        List<QuoteRow> quotes = new ArrayList<>();
+        long lineNo = 0;
+        long lastSeq = -1;
+        int lines = 0;
+        for (String line; !stopped && (line = reader.readLine()) != null; ) {
+          lineNo++;
+          lines++;
+          try {
+            Object event = parser.parse(line, lineNo);
+            if (event instanceof TradeRow t) {
+              lastSeq = t.vendorSeq() == null ? lastSeq : t.vendorSeq();
+              if (t.vendorSeq() != null && t.vendorSeq() <= tradesHigh) {
+                stats.skipped++;
+              } else {
+                trades.add(t);
+              }
+            } else if (event instanceof QuoteRow q) {
+              lastSeq = q.vendorSeq() == null ? lastSeq : q.vendorSeq();
+              if (q.vendorSeq() != null && q.vendorSeq() <= quotesHigh) {
+                stats.skipped++;
+              } else {
+                quotes.add(q);
+              }
+            }
+          } catch (EventLineException e) {
+            stats.bad++;
+            writer.quarantineLine(
+                TableContracts.BRONZE_TRADES.id().toString(),
+                line,
+                e.field(),
+                e.value(),
+                "line " + lineNo + ": " + e.getMessage());
+          }
+          if (lines >= batch || !reader.ready()) {
+            if (!append(writer, trades, quotes, lastSeq, acks, stats)) {
+              break;
+            }
+            lines = 0;
+          }
+        }
+        append(writer, trades, quotes, lastSeq, acks, stats);
+      }
+      stop(writer, ctx, stats);
+    }
+    return ExitCodes.OK;
+  }
+
+  /** Appends a batch and acknowledges it; false when the writer was stopped by a signal. */
+  private boolean append(
+      BronzeWriter writer,
+      List<TradeRow> trades,
+      List<QuoteRow> quotes,
+      long lastSeq,
+      OutputStream acks,
+      Stats stats)
+      throws IOException {
+    appendLock.lock();
+    try {
+      if (stopped) {
+        return false;
+      }
+      if (!trades.isEmpty()) {
+        writer.appendTrades(trades);
+        stats.trades += trades.size();
+        trades.clear();
+      }
+      if (!quotes.isEmpty()) {
+        writer.appendQuotes(quotes);
+        stats.quotes += quotes.size();
+        quotes.clear();
+      }
+      if (lastSeq > lastAcked) {
+        lastAcked = lastSeq;
+        acks.write(("ack " + lastSeq + "\n").getBytes(StandardCharsets.UTF_8));
+        acks.flush();
+      }
+      return true;
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  /** Stops reading, flushes and commits what was acknowledged, closes the writer. Idempotent. */
+  private void stop(BronzeWriter writer, CliContext ctx, Stats stats) {
+    appendLock.lock();
+    try {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+      writer.close();
+      long[] t = writer.committedRows(WalTable.TRADES);
+      long[] q = writer.committedRows(WalTable.QUOTES);
+      ctx.err()
+          .printf(
+              Locale.ROOT,
+              "writer %s: stopped; %d trades, %d quotes appended, %d skipped (already committed),"
+                  + " %d bad lines quarantined; committed %d trade and %d quote rows,"
+                  + " %d quarantined; watermark trades=%d quotes=%d%n",
+              writerId,
+              stats.trades,
+              stats.quotes,
+              stats.skipped,
+              stats.bad,
+              t[0],
+              q[0],
+              t[1] + q[1],
+              writer.watermark(WalTable.TRADES),
+              writer.watermark(WalTable.QUOTES));
+      ctx.err().flush();
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  /** sun.misc.Signal (jdk.unsupported): javac warns, but the JDK has no public equivalent. */
+  private static void onSignal(Runnable action) {
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> action.run());
+      } catch (IllegalArgumentException e) {
+        // the signal is not available on this platform (or reserved by the JVM)
+      }
+    }
+  }
+
+  private static final class Stats {
+    long trades;
+    long quotes;
+    long skipped;
+    long bad;
+  }
+
+  /** Parses {@code 5s}, {@code 500ms}, {@code 2m} or an ISO-8601 duration. */
+  static Duration duration(String text) {
+    String s = text.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (s.endsWith("ms")) {
+        return positive(text, Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2))));
+      }
+      if (s.endsWith("s")) {
+        return positive(text, Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1))));
+      }
+      if (s.endsWith("m")) {
+        return positive(text, Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1))));
+      }
+      return positive(text, Duration.parse(text.trim().toUpperCase(Locale.ROOT)));
+    } catch (RuntimeException e) {
+      throw new TicklakeException(
+          TicklakeException.Kind.INPUT,
+          "Cannot read duration '" + text + "': use e.g. 5s, 500ms or 2m");
+    }
+  }
+
+  private static Duration positive(String text, Duration d) {
+    if (d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException(text);
+    }
+    return d;
+  }
+}
