@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Runs only when a data folder is given: {@code -Dticklake.data=/path/to/data} or the
  * environment variable {@code TICKLAKE_DATA} (the folder holding {@code lean/equity/usa/tick}).
- * {@code mvn -o -q -pl bronze-writer test -Pbench -Dticklake.data=../shared/data
+ * {@code mvn -o -q -pl bronze-writer test -Pbench -Dticklake.data=DIR (the vendor data folder)
  * -Dtest=LeanParseBenchmark}. Figures are printed and appended to {@code target/benchmarks.txt}.
  */
 @Tag("benchmark")
