@@ -1,0 +1,144 @@
+package io.ticklake.silver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ticklake.catalog.TicklakeException;
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.contract.TableContracts;
+import io.ticklake.silver.BronzeFixture.Trade;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two compactors started together on a barrier, repeated: on different partitions both commit; on
+ * the same partition one wins and the other fails with a retryable conflict, and the partition
+ * holds exactly one compaction's rows.
+ */
+class ConcurrentCompactorsTest {
+  private static final LocalDate DAY_2 = BronzeFixture.DATE.plusDays(1);
+
+  @TempDir Path dir;
+
+  private static long silverRows(Warehouse w, String exchange, LocalDate date) throws Exception {
+    Table silver = w.table(TableContracts.SILVER_TRADES.id());
+    long n = 0;
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(silver).build()) {
+      for (Record r : rows) {
+        if (r.getField("exchange").equals(exchange) && r.getField("trading_date").equals(date)) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  private static List<Object> race(Warehouse w, List<CompactOptions> options) throws Exception {
+    CyclicBarrier barrier = new CyclicBarrier(options.size());
+    ExecutorService pool = Executors.newFixedThreadPool(options.size());
+    try {
+      List<Future<Object>> futures = new ArrayList<>();
+      for (CompactOptions o : options) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  SilverCompactor c =
+                      new SilverCompactor(w, SilverTable.TRADES, o, Clock.systemUTC());
+                  CompactionPlan plan = c.plan();
+                  barrier.await();
+                  try {
+                    return c.commit(plan);
+                  } catch (TicklakeException e) {
+                    return e;
+                  }
+                }));
+      }
+      List<Object> out = new ArrayList<>();
+      for (Future<Object> f : futures) {
+        out.add(f.get());
+      }
+      return out;
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @RepeatedTest(3)
+  void differentPartitionsCommitSideBySide() throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      Table bronze = BronzeFixture.bronzeTrades(w);
+      List<Trade> day1 = BronzeFixture.trades(500, 1);
+      List<Trade> day2 = BronzeFixture.trades(700, 2);
+      BronzeFixture.appendTradeFiles(
+          bronze, BronzeFixture.EXCHANGE, BronzeFixture.DATE, 1, List.of(day1));
+      BronzeFixture.appendTradeFiles(bronze, BronzeFixture.EXCHANGE, DAY_2, 2, List.of(day2));
+
+      List<Object> results =
+          race(
+              w,
+              List.of(
+                  CompactOptions.defaults()
+                      .onlyPartition(PartitionKey.of(BronzeFixture.EXCHANGE, BronzeFixture.DATE)),
+                  CompactOptions.defaults()
+                      .onlyPartition(PartitionKey.of(BronzeFixture.EXCHANGE, DAY_2))));
+      assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOf(List.class));
+      long out1 = ((PartitionResult) ((List<?>) results.get(0)).get(0)).rowsOut();
+      long out2 = ((PartitionResult) ((List<?>) results.get(1)).get(0)).rowsOut();
+      assertThat(silverRows(w, BronzeFixture.EXCHANGE, BronzeFixture.DATE)).isEqualTo(out1);
+      assertThat(silverRows(w, BronzeFixture.EXCHANGE, DAY_2)).isEqualTo(out2);
+      assertThat(
+              new SilverCompactor(
+                      w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC())
+                  .plan()
+                  .isEmpty())
+          .isTrue();
+    }
+  }
+
+  @RepeatedTest(3)
+  void samePartitionHasOneWinnerAndTheLoserGetsARetryableConflict() throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      Table bronze = BronzeFixture.bronzeTrades(w);
+      BronzeFixture.appendTradeFiles(bronze, 1, List.of(BronzeFixture.trades(800, 3)));
+
+      List<Object> results = race(w, List.of(CompactOptions.defaults(), CompactOptions.defaults()));
+      List<PartitionResult> won = new ArrayList<>();
+      List<TicklakeException> lost = new ArrayList<>();
+      for (Object r : results) {
+        if (r instanceof TicklakeException e) {
+          lost.add(e);
+        } else {
+          won.add((PartitionResult) ((List<?>) r).get(0));
+        }
+      }
+      assertThat(won).hasSize(1);
+      assertThat(lost).hasSize(1);
+      for (TicklakeException e : lost) {
+        assertThat(e.kind()).isEqualTo(TicklakeException.Kind.CONFLICT);
+        assertThat(e.getMessage())
+            .startsWith("Cannot compact silver.trades partition binance-futures/2024-03-01");
+      }
+      // whoever won, the partition holds exactly one compaction's rows, and nothing is due again
+      assertThat(silverRows(w, BronzeFixture.EXCHANGE, BronzeFixture.DATE))
+          .isEqualTo(won.get(0).rowsOut());
+      assertThat(
+              new SilverCompactor(
+                      w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC())
+                  .plan()
+                  .isEmpty())
+          .isTrue();
+    }
+  }
+}
