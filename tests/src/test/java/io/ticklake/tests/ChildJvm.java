@@ -79,6 +79,14 @@ final class ChildJvm {
     return seen;
   }
 
+  /** Kills the process with SIGKILL after {@code millis}; returns true if it was still running. */
+  boolean killAfter(long millis) throws InterruptedException {
+    boolean exited = process.waitFor(millis, TimeUnit.MILLISECONDS);
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+    return !exited;
+  }
+
   /** Waits for the process to exit and returns its exit code. */
   int waitFor(long timeoutSeconds) throws InterruptedException {
     if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
