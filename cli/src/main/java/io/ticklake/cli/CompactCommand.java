@@ -4,6 +4,7 @@ import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.dim.RegistrationPolicy;
 import io.ticklake.silver.CompactOptions;
 import io.ticklake.silver.CompactionPlan;
+import io.ticklake.silver.PartitionKey;
 import io.ticklake.silver.PartitionResult;
 import io.ticklake.silver.SilverCompactor;
 import io.ticklake.silver.SilverTable;
@@ -116,7 +117,16 @@ final class CompactCommand implements Callable<Integer> {
           }
           continue;
         }
-        for (PartitionResult r : compactor.commit(plan)) {
+        SilverCompactor.Outcome outcome = compactor.runResolvingConflicts(3);
+        for (PartitionKey skipped : outcome.skipped()) {
+          ctx.out()
+              .printf(
+                  Locale.ROOT,
+                  "%s %s: skipped, another compactor rebuilt it first%n",
+                  name,
+                  skipped);
+        }
+        for (PartitionResult r : outcome.committed()) {
           ctx.out()
               .printf(
                   Locale.ROOT,

@@ -155,6 +155,53 @@ public final class SilverCompactor {
   }
 
   /**
+   * What {@link #runResolvingConflicts} did.
+   *
+   * @param committed partitions this compactor rebuilt
+   * @param skipped partitions another compactor rebuilt first (nothing left to do for them)
+   */
+  public record Outcome(List<PartitionResult> committed, List<PartitionKey> skipped) {
+    public Outcome {
+      committed = List.copyOf(committed);
+      skipped = List.copyOf(skipped);
+    }
+  }
+
+  /**
+   * Plans and commits partition by partition; when another compactor commits a partition first (a
+   * CONFLICT), re-plans that partition and either rebuilds it again on the newer state or, when
+   * nothing is left to do, skips it. Gives up with the CONFLICT after {@code maxAttempts} tries of
+   * one partition.
+   */
+  public Outcome runResolvingConflicts(int maxAttempts) {
+    CompactionPlan plan = plan();
+    List<PartitionResult> committed = new java.util.ArrayList<>();
+    List<PartitionKey> skipped = new java.util.ArrayList<>();
+    for (CompactionPlan.Task task : plan.partitions()) {
+      CompactionPlan one =
+          new CompactionPlan(
+              plan.table(), plan.bronzeSnapshotId(), plan.silverSnapshotId(), List.of(task));
+      for (int attempt = 1; ; attempt++) {
+        try {
+          committed.addAll(commit(one));
+          break;
+        } catch (TicklakeException e) {
+          if (e.kind() != TicklakeException.Kind.CONFLICT || attempt >= maxAttempts) {
+            throw e;
+          }
+          one =
+              new SilverCompactor(warehouse, kind, options.onlyPartition(task.key()), clock).plan();
+          if (one.isEmpty()) {
+            skipped.add(task.key());
+            break;
+          }
+        }
+      }
+    }
+    return new Outcome(committed, skipped);
+  }
+
+  /**
    * Rebuilds and commits every partition of the plan, one after another; an empty plan does
    * nothing.
    *
