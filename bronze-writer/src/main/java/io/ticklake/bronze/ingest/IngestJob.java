@@ -420,63 +420,11 @@ public final class IngestJob {
     return String.join(",", files.stream().map(f).toList());
   }
 
-  /** Column positions of a Bronze table, resolved once. */
-  private static final class Positions {
-    final int exchange;
-    final int tradingDate;
-    final int symbol;
-    final int tsEvent;
-    final int tsEventNs;
-    final int tsRecv;
-    final int vendorSeq;
-    final int vendor;
-    final int fileId;
-    final int fileSeq;
-    final int ingestedAt;
-    final int venue;
-    final int suspicious;
-    final int[] body;
-
-    Positions(org.apache.iceberg.Schema schema, DataType type) {
-      exchange = ArrayRow.position(schema, "exchange");
-      tradingDate = ArrayRow.position(schema, "trading_date");
-      symbol = ArrayRow.position(schema, "symbol");
-      tsEvent = ArrayRow.position(schema, "ts_event");
-      tsEventNs = ArrayRow.position(schema, "ts_event_ns");
-      tsRecv = ArrayRow.position(schema, "ts_recv");
-      vendorSeq = ArrayRow.position(schema, "vendor_seq");
-      vendor = ArrayRow.position(schema, "vendor");
-      fileId = ArrayRow.position(schema, "file_id");
-      fileSeq = ArrayRow.position(schema, "file_seq");
-      ingestedAt = ArrayRow.position(schema, "ingested_at");
-      venue = ArrayRow.position(schema, "venue");
-      suspicious = ArrayRow.position(schema, "suspicious");
-      List<String> names =
-          type == DataType.TRADES
-              ? List.of(
-                  "price",
-                  "size",
-                  "side",
-                  "vendor_trade_id",
-                  "sale_condition",
-                  "sale_condition_raw")
-              : List.of(
-                  "bid_price",
-                  "bid_size",
-                  "ask_price",
-                  "ask_size",
-                  "quote_condition",
-                  "quote_condition_raw");
-      body = names.stream().mapToInt(n -> ArrayRow.position(schema, n)).toArray();
-    }
-  }
-
   /** Turns reader callbacks into Bronze and quarantine records of one file. Not thread-safe. */
   private final class FileSink implements RowSink {
     final InternalRowWriter bronze;
     final QuarantineWriter quarantine;
-    final ArrayRow row;
-    final Positions pos;
+    final BronzeRowMapper mapper;
     final String sourceTable;
     final long fileId;
     final long ingestedAtMicros;
@@ -499,8 +447,7 @@ public final class IngestJob {
         boolean writeQuarantine) {
       this.bronze = writeBronze ? new InternalRowWriter(target) : null;
       this.quarantine = writeQuarantine ? new QuarantineWriter(quarantineTable) : null;
-      this.row = new ArrayRow(target.schema());
-      this.pos = new Positions(target.schema(), type);
+      this.mapper = new BronzeRowMapper(target.schema(), type == DataType.TRADES);
       this.sourceTable = targetName;
       this.fileId = fileId;
       this.now = now;
@@ -534,16 +481,11 @@ public final class IngestJob {
       }
     }
 
-    private boolean event(
-        String exchange,
-        String symbol,
-        long tsMicros,
-        Long tsNanos,
-        Long tsRecv,
-        long line,
-        Long vendorSeq,
-        String venue,
-        Boolean suspicious) {
+    /** The exchange {@link #place} chose for the last event. */
+    private String placedExchange;
+
+    /** The trading date of an event, or null after quarantining it for an unknown exchange. */
+    private LocalDate place(String exchange, long tsMicros, long line) {
       String ex = exchange != null ? exchange : defaultExchange;
       ExchangeCalendar cal = ex == null ? null : calendar(ex);
       if (cal == null) {
@@ -555,7 +497,7 @@ public final class IngestJob {
             ex == null
                 ? "Cannot place the row: the file has no exchange and none was given (--exchange)"
                 : "Cannot place the row: exchange '" + ex + "' is not in ref.exchange");
-        return false;
+        return null;
       }
       Instant ts =
           Instant.ofEpochSecond(
@@ -567,73 +509,31 @@ public final class IngestJob {
       if (maxDate == null || date.isAfter(maxDate)) {
         maxDate = date;
       }
-      row.set(pos.exchange, ex);
-      row.set(pos.tradingDate, (int) date.toEpochDay());
-      row.set(pos.symbol, symbol);
-      row.set(pos.tsEvent, tsMicros);
-      row.set(pos.tsEventNs, tsNanos);
-      row.set(pos.tsRecv, tsRecv);
-      row.set(pos.vendorSeq, vendorSeq);
-      row.set(pos.vendor, reader.vendor());
-      row.set(pos.fileId, fileId);
-      row.set(pos.fileSeq, line);
-      row.set(pos.ingestedAt, ingestedAtMicros);
-      row.set(pos.venue, venue);
-      row.set(pos.suspicious, suspicious);
-      return true;
+      placedExchange = ex;
+      return date;
     }
 
     @Override
     public void trade(TradeRow t) {
       tick();
-      if (!event(
-          t.exchange(),
-          t.symbol(),
-          t.tsEventMicros(),
-          t.tsEventNanos(),
-          t.tsRecvMicros(),
-          t.line(),
-          t.vendorSeq(),
-          t.venue(),
-          t.suspicious())) {
-        return;
+      LocalDate date = place(t.exchange(), t.tsEventMicros(), t.line());
+      if (date != null) {
+        mapper.trade(t, placedExchange, date, reader.vendor(), ingestedAtMicros);
+        write(mapper.fileLineage(fileId, t.line()));
       }
-      int[] b = pos.body;
-      row.set(b[0], t.price());
-      row.set(b[1], t.size());
-      row.set(b[2], t.side());
-      row.set(b[3], t.vendorTradeId());
-      row.set(b[4], t.saleCondition());
-      row.set(b[5], t.saleConditionRaw());
-      write();
     }
 
     @Override
     public void quote(QuoteRow q) {
       tick();
-      if (!event(
-          q.exchange(),
-          q.symbol(),
-          q.tsEventMicros(),
-          q.tsEventNanos(),
-          q.tsRecvMicros(),
-          q.line(),
-          q.vendorSeq(),
-          q.venue(),
-          q.suspicious())) {
-        return;
+      LocalDate date = place(q.exchange(), q.tsEventMicros(), q.line());
+      if (date != null) {
+        mapper.quote(q, placedExchange, date, reader.vendor(), ingestedAtMicros);
+        write(mapper.fileLineage(fileId, q.line()));
       }
-      int[] b = pos.body;
-      row.set(b[0], q.bidPrice());
-      row.set(b[1], q.bidSize());
-      row.set(b[2], q.askPrice());
-      row.set(b[3], q.askSize());
-      row.set(b[4], q.quoteCondition());
-      row.set(b[5], q.quoteConditionRaw());
-      write();
     }
 
-    private void write() {
+    private void write(ArrayRow row) {
       written++;
       if (bronze != null) {
         bronze.write(row);

@@ -3,6 +3,7 @@ package io.ticklake.bronze.live;
 import static java.util.Objects.requireNonNull;
 
 import io.ticklake.bronze.ingest.BronzeHistory;
+import io.ticklake.bronze.ingest.BronzeRowMapper;
 import io.ticklake.bronze.ingest.CrashPoint;
 import io.ticklake.bronze.read.QuoteRow;
 import io.ticklake.bronze.read.TradeRow;
@@ -697,130 +698,29 @@ public final class BronzeWriter implements AutoCloseable {
 
   /** Fills one reusable Bronze row from a WAL record. Not thread-safe. */
   private static final class RowFiller {
-    private final ArrayRow row;
-    private final int exchange;
-    private final int tradingDate;
-    private final int symbol;
-    private final int tsEvent;
-    private final int tsEventNs;
-    private final int tsRecv;
-    private final int vendorSeq;
-    private final int vendor;
-    private final int writerId;
-    private final int walSeq;
-    private final int ingestedAt;
-    private final int venue;
-    private final int suspicious;
-    private final int[] body;
+    private final BronzeRowMapper mapper;
 
     RowFiller(org.apache.iceberg.Schema schema, WalTable kind) {
-      row = new ArrayRow(schema);
-      exchange = ArrayRow.position(schema, "exchange");
-      tradingDate = ArrayRow.position(schema, "trading_date");
-      symbol = ArrayRow.position(schema, "symbol");
-      tsEvent = ArrayRow.position(schema, "ts_event");
-      tsEventNs = ArrayRow.position(schema, "ts_event_ns");
-      tsRecv = ArrayRow.position(schema, "ts_recv");
-      vendorSeq = ArrayRow.position(schema, "vendor_seq");
-      vendor = ArrayRow.position(schema, "vendor");
-      writerId = ArrayRow.position(schema, "writer_id");
-      walSeq = ArrayRow.position(schema, "wal_seq");
-      ingestedAt = ArrayRow.position(schema, "ingested_at");
-      venue = ArrayRow.position(schema, "venue");
-      suspicious = ArrayRow.position(schema, "suspicious");
-      List<String> names =
-          kind == WalTable.TRADES
-              ? List.of(
-                  "price",
-                  "size",
-                  "side",
-                  "vendor_trade_id",
-                  "sale_condition",
-                  "sale_condition_raw")
-              : List.of(
-                  "bid_price",
-                  "bid_size",
-                  "ask_price",
-                  "ask_size",
-                  "quote_condition",
-                  "quote_condition_raw");
-      body = names.stream().mapToInt(n -> ArrayRow.position(schema, n)).toArray();
+      mapper = new BronzeRowMapper(schema, kind == WalTable.TRADES);
     }
 
     ArrayRow fill(WalRecord<?> r, ExchangeCalendar cal, String writer, long ingestedAtMicros) {
       if (r.row() instanceof TradeRow t) {
-        event(
-            t.exchange(),
-            t.symbol(),
-            t.tsEventMicros(),
-            t.tsEventNanos(),
-            t.vendorSeq(),
-            t.venue(),
-            t.suspicious(),
-            cal,
-            r,
-            writer,
-            ingestedAtMicros);
-        row.set(body[0], t.price());
-        row.set(body[1], t.size());
-        row.set(body[2], t.side());
-        row.set(body[3], t.vendorTradeId());
-        row.set(body[4], t.saleCondition());
-        row.set(body[5], t.saleConditionRaw());
+        mapper.trade(
+            t, t.exchange(), tradingDate(cal, t.tsEventMicros()), VENDOR, ingestedAtMicros);
       } else {
         QuoteRow q = (QuoteRow) r.row();
-        event(
-            q.exchange(),
-            q.symbol(),
-            q.tsEventMicros(),
-            q.tsEventNanos(),
-            q.vendorSeq(),
-            q.venue(),
-            q.suspicious(),
-            cal,
-            r,
-            writer,
-            ingestedAtMicros);
-        row.set(body[0], q.bidPrice());
-        row.set(body[1], q.bidSize());
-        row.set(body[2], q.askPrice());
-        row.set(body[3], q.askSize());
-        row.set(body[4], q.quoteCondition());
-        row.set(body[5], q.quoteConditionRaw());
+        mapper.quote(
+            q, q.exchange(), tradingDate(cal, q.tsEventMicros()), VENDOR, ingestedAtMicros);
       }
-      return row;
+      // ts_recv is when the writer received the event (the WAL's received_at)
+      return mapper.walLineage(writer, r.seq(), r.receivedAtMicros());
     }
 
-    private void event(
-        String ex,
-        String sym,
-        long tsMicros,
-        Long tsNanos,
-        Long vSeq,
-        String ven,
-        Boolean susp,
-        ExchangeCalendar cal,
-        WalRecord<?> r,
-        String writer,
-        long ingestedAtMicros) {
-      Instant ts =
+    private static LocalDate tradingDate(ExchangeCalendar cal, long tsMicros) {
+      return cal.tradingDate(
           Instant.ofEpochSecond(
-              Math.floorDiv(tsMicros, 1_000_000L), Math.floorMod(tsMicros, 1_000_000L) * 1000L);
-      LocalDate date = cal.tradingDate(ts);
-      row.set(exchange, ex);
-      row.set(tradingDate, (int) date.toEpochDay());
-      row.set(symbol, sym);
-      row.set(tsEvent, tsMicros);
-      row.set(tsEventNs, tsNanos);
-      // ts_recv is when the writer received the event (the WAL's received_at)
-      row.set(tsRecv, r.receivedAtMicros());
-      row.set(vendorSeq, vSeq);
-      row.set(vendor, VENDOR);
-      row.set(writerId, writer);
-      row.set(walSeq, r.seq());
-      row.set(ingestedAt, ingestedAtMicros);
-      row.set(venue, ven);
-      row.set(suspicious, susp);
+              Math.floorDiv(tsMicros, 1_000_000L), Math.floorMod(tsMicros, 1_000_000L) * 1000L));
     }
   }
 }
