@@ -94,4 +94,41 @@ final class Emitter {
     }
     throw e;
   }
+
+  /** Parses one data line into a row, or reports a field problem. */
+  @FunctionalInterface
+  interface LineParser<T> {
+    /** The row of the current line of {@code lines}. */
+    T parse(LineSource lines) throws FieldProblem;
+  }
+
+  /**
+   * Reads every remaining line of {@code lines}: unusable lines and field problems become errors,
+   * every other line a trade or a quote of {@code type} — the one loop all readers share.
+   */
+  void drain(
+      LineSource lines, DataType type, LineParser<TradeRow> trades, LineParser<QuoteRow> quotes)
+      throws IOException {
+    while (true) {
+      try {
+        if (!lines.next()) {
+          return;
+        }
+      } catch (IOException e) {
+        throw corrupt(e, lines.lineNumber());
+      }
+      if (rejectUnusable(lines)) {
+        continue;
+      }
+      try {
+        if (type == DataType.TRADES) {
+          trade(trades.parse(lines));
+        } else {
+          quote(quotes.parse(lines));
+        }
+      } catch (FieldProblem p) {
+        error(lines, p);
+      }
+    }
+  }
 }

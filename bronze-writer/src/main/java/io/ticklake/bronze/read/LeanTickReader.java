@@ -193,37 +193,7 @@ public final class LeanTickReader implements VendorReader {
       }
       try (in) {
         LineSource lines = new LineSource(in);
-        while (true) {
-          try {
-            if (!lines.next()) {
-              break;
-            }
-          } catch (IOException e) {
-            throw out.corrupt(e, lines.lineNumber());
-          }
-          if (out.rejectUnusable(lines)) {
-            continue;
-          }
-          if (info.dataType() == DataType.TRADES) {
-            TradeRow row;
-            try {
-              row = parser.trade(lines);
-            } catch (FieldProblem p) {
-              out.error(lines, p);
-              continue;
-            }
-            out.trade(row);
-          } else {
-            QuoteRow row;
-            try {
-              row = parser.quote(lines);
-            } catch (FieldProblem p) {
-              out.error(lines, p);
-              continue;
-            }
-            out.quote(row);
-          }
-        }
+        out.drain(lines, info.dataType(), parser::trade, parser::quote);
       }
       return out.summary(info.dataType());
     }

@@ -121,39 +121,17 @@ public final class MappedReader implements VendorReader {
       if (mapping.format() == Format.CSV && mapping.header()) {
         session.readHeader(lines, out);
       }
-      while (true) {
-        try {
-          if (!lines.next()) {
-            break;
-          }
-        } catch (IOException e) {
-          throw out.corrupt(e, lines.lineNumber());
-        }
-        if (out.rejectUnusable(lines)) {
-          continue;
-        }
-        if (mapping.dataType() == DataType.TRADES) {
-          TradeRow row;
-          try {
-            session.extract(lines);
-            row = session.trade(lines.lineNumber());
-          } catch (FieldProblem p) {
-            out.error(lines, p);
-            continue;
-          }
-          out.trade(row);
-        } else {
-          QuoteRow row;
-          try {
-            session.extract(lines);
-            row = session.quote(lines.lineNumber());
-          } catch (FieldProblem p) {
-            out.error(lines, p);
-            continue;
-          }
-          out.quote(row);
-        }
-      }
+      out.drain(
+          lines,
+          mapping.dataType(),
+          l -> {
+            session.extract(l);
+            return session.trade(l.lineNumber());
+          },
+          l -> {
+            session.extract(l);
+            return session.quote(l.lineNumber());
+          });
       return out.summary(mapping.dataType());
     }
   }

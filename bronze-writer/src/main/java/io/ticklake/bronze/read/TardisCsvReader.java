@@ -73,37 +73,7 @@ public final class TardisCsvReader implements VendorReader {
       Emitter out = new Emitter(fileText, name, sink);
       DataType type = header(lines, out);
       LineParser parser = new LineParser();
-      while (true) {
-        try {
-          if (!lines.next()) {
-            break;
-          }
-        } catch (IOException e) {
-          throw out.corrupt(e, lines.lineNumber());
-        }
-        if (out.rejectUnusable(lines)) {
-          continue;
-        }
-        if (type == DataType.TRADES) {
-          TradeRow row;
-          try {
-            row = parser.trade(lines);
-          } catch (FieldProblem p) {
-            out.error(lines, p);
-            continue;
-          }
-          out.trade(row);
-        } else {
-          QuoteRow row;
-          try {
-            row = parser.quote(lines);
-          } catch (FieldProblem p) {
-            out.error(lines, p);
-            continue;
-          }
-          out.quote(row);
-        }
-      }
+      out.drain(lines, type, parser::trade, parser::quote);
       return out.summary(type);
     }
   }
