@@ -1,0 +1,251 @@
+package io.ticklake.gold.export;
+
+import static java.util.Objects.requireNonNull;
+
+import io.ticklake.catalog.TicklakeException;
+import io.ticklake.catalog.TicklakeException.Kind;
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.duckdb.DuckDbBridge;
+import io.ticklake.catalog.snapshot.AsOf;
+import io.ticklake.catalog.snapshot.SnapshotResolver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+
+/**
+ * Exports rows of gold.bars or a Silver table, pinned to one snapshot, into a new folder in one of
+ * the {@link ExportProfile}s, with a {@link ExportReceipt}.
+ *
+ * <p>{@link #plan()} checks the request against the warehouse and writes nothing. {@link #commit}
+ * writes every file into a hidden sibling folder and renames it to the requested folder at the end,
+ * so a failed or interrupted export leaves no partial output under the requested name (at worst a
+ * hidden {@code .<name>.export-*} folder after a kill, never a half-written export).
+ *
+ * <p>Not thread-safe.
+ */
+public final class ExportJob {
+  private final Warehouse warehouse;
+  private final ExportRequest request;
+
+  /** A job exporting {@code request} from {@code warehouse}. */
+  public ExportJob(Warehouse warehouse, ExportRequest request) {
+    this.warehouse = requireNonNull(warehouse, "warehouse is null");
+    this.request = requireNonNull(request, "request is null");
+  }
+
+  /**
+   * Resolves the snapshot and checks the request: the output folder, file paths, known symbols and
+   * a non-empty selection.
+   *
+   * @throws TicklakeException of kind INPUT with a "Cannot export …" sentence on a bad request
+   */
+  public ExportPlan plan() {
+    Path out = checkOutFolder(request.out());
+    if (request.profile() == ExportProfile.LEAN) {
+      for (String symbol : request.symbols()) {
+        try {
+          ExportFiles.inside(out, LeanExport.zipPath(request.interval(), symbol, request.from()));
+        } catch (TicklakeException e) {
+          throw TicklakeException.of(
+              Kind.INPUT,
+              "Cannot export symbol '%s' as lean: its file path would escape the output folder %s",
+              symbol,
+              out);
+        }
+      }
+    }
+    Table table = warehouse.table(request.table());
+    Optional<Snapshot> snapshot = SnapshotResolver.resolve(table, AsOf.parse(request.asOf()));
+    if (snapshot.isEmpty()) {
+      throw TicklakeException.of(
+          Kind.INPUT,
+          "Cannot export %s: the table has no data%s",
+          request.table(),
+          request.asOf() == null ? "" : " as of " + request.asOf());
+    }
+    try (ExportSource source = ExportSource.open(warehouse.tempDir(), request, table, snapshot)) {
+      List<String> known = source.knownSymbols();
+      List<String> unknown = request.symbols().stream().filter(s -> !known.contains(s)).toList();
+      if (!unknown.isEmpty()) {
+        throw TicklakeException.of(
+            Kind.INPUT,
+            "Cannot export: unknown symbol%s %s in %s%s at snapshot %d (it has %s)",
+            unknown.size() == 1 ? "" : "s",
+            String.join(", ", unknown),
+            request.table(),
+            request.exchange() == null ? "" : " for exchange " + request.exchange(),
+            source.snapshotId(),
+            known.isEmpty()
+                ? "no symbols"
+                : known.size() <= 20
+                    ? String.join(", ", known)
+                    : String.join(", ", known.subList(0, 20)) + ", … (" + known.size() + ")");
+      }
+      long rows = source.rowCount();
+      if (rows == 0) {
+        throw TicklakeException.of(
+            Kind.INPUT,
+            "Cannot export: %s has no rows for %s from %s to %s%s at snapshot %d (empty range)",
+            request.describeTable(),
+            String.join(", ", request.symbols()),
+            request.from(),
+            request.to(),
+            request.exchange() == null ? "" : " on exchange " + request.exchange(),
+            source.snapshotId());
+      }
+      return new ExportPlan(
+          request,
+          out,
+          source.snapshotId(),
+          Instant.ofEpochMilli(snapshot.get().timestampMillis()),
+          rows,
+          source.contentDigest(),
+          source.symbolDays().size());
+    }
+  }
+
+  /** Plans and writes the export; returns its receipt. */
+  public ExportReceipt commit() {
+    return commit(plan());
+  }
+
+  /**
+   * Writes the planned export into a hidden sibling folder, then renames it into place.
+   *
+   * @throws TicklakeException when writing fails; nothing is left under the requested name
+   */
+  public ExportReceipt commit(ExportPlan plan) {
+    Path out = plan.out();
+    Path parent = out.getParent();
+    Path tmp = parent.resolve("." + out.getFileName() + ".export-" + UUID.randomUUID());
+    Table table = warehouse.table(request.table());
+    Snapshot snapshot = table.snapshot(plan.snapshotId());
+    try {
+      Files.createDirectories(parent);
+      Files.createDirectory(tmp);
+      List<Path> written;
+      try (ExportSource source =
+          ExportSource.open(warehouse.tempDir(), request, table, Optional.of(snapshot))) {
+        written = write(source, tmp);
+      }
+      ExportReceipt receipt = receipt(plan, tmp, written, timeColumns(table));
+      receipt.writeTo(tmp);
+      for (Path f : ExportFiles.listFiles(tmp)) {
+        ExportFiles.fsync(f);
+      }
+      checkOutFolder(out);
+      if (Files.isDirectory(out)) {
+        Files.delete(out); // empty, checked above; rename(2) needs it gone or empty
+      }
+      Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+      return receipt;
+    } catch (DirectoryNotEmptyException e) {
+      ExportFiles.deleteTree(tmp);
+      throw TicklakeException.of(
+          Kind.INPUT, "Cannot export to %s: the folder was filled while exporting", out);
+    } catch (IOException | UncheckedIOException e) {
+      ExportFiles.deleteTree(tmp);
+      throw TicklakeException.of(Kind.FAILURE, "Cannot export to %s: %s", out, e.getMessage());
+    } catch (RuntimeException e) {
+      ExportFiles.deleteTree(tmp);
+      throw e;
+    }
+  }
+
+  private List<Path> write(ExportSource source, Path dir) throws IOException {
+    String base = request.table().replace('.', '_');
+    return switch (request.profile()) {
+      case PANDAS -> ParquetExport.pandas(source, dir, base);
+      case PARQUET_PARTITIONED -> ParquetExport.partitioned(source, dir);
+      case R -> CsvExport.r(source, dir, base);
+      case EXCEL -> CsvExport.excel(source, dir, base);
+      case POSTGRES -> CsvExport.postgres(source, dir, base);
+      case ARROW -> ArrowExport.write(source, dir, base);
+      case LEAN -> LeanExport.write(source, dir);
+    };
+  }
+
+  private ExportReceipt receipt(
+      ExportPlan plan, Path dir, List<Path> written, List<String> timeColumns) throws IOException {
+    List<ExportReceipt.FileEntry> files = new ArrayList<>();
+    long fileRows = 0;
+    try (DuckDbBridge duck = DuckDbBridge.open(warehouse.tempDir(), 0, null)) {
+      for (Path f : written) {
+        Long rows = ExportFiles.countRows(duck, f);
+        fileRows += rows == null ? 0 : rows;
+        files.add(
+            new ExportReceipt.FileEntry(
+                ExportFiles.relative(dir, f), rows, Files.size(f), ExportFiles.sha256(f)));
+      }
+    }
+    if (fileRows != plan.rows()) {
+      throw TicklakeException.of(
+          Kind.FAILURE,
+          "Cannot export %s: the files hold %d rows but the snapshot has %d",
+          request.describeTable(),
+          fileRows,
+          plan.rows());
+    }
+    return new ExportReceipt(
+        ExportReceipt.FORMAT,
+        Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
+        ExportReceipt.Request.of(request),
+        List.of(
+            new ExportReceipt.TableRead(
+                request.table(),
+                plan.snapshotId(),
+                plan.committedAt().toString(),
+                plan.rows(),
+                plan.contentDigest())),
+        files,
+        ExportLoaders.of(request, files, timeColumns));
+  }
+
+  private static List<String> timeColumns(Table table) {
+    return table.schema().columns().stream()
+        .filter(f -> f.type().typeId() == org.apache.iceberg.types.Type.TypeID.TIMESTAMP)
+        .map(org.apache.iceberg.types.Types.NestedField::name)
+        .toList();
+  }
+
+  /** Checks that {@code out} is a new or empty folder; returns it absolute and normalised. */
+  static Path checkOutFolder(Path requested) {
+    Path out = requested.toAbsolutePath().normalize();
+    if (out.getParent() == null) {
+      throw TicklakeException.of(Kind.INPUT, "Cannot export to %s: choose a folder", requested);
+    }
+    if (Files.exists(out)) {
+      if (!Files.isDirectory(out)) {
+        throw TicklakeException.of(
+            Kind.INPUT, "Cannot export to %s: it is a file, not a folder", requested);
+      }
+      try (Stream<Path> entries = Files.list(out)) {
+        if (entries.findAny().isPresent()) {
+          throw TicklakeException.of(
+              Kind.INPUT,
+              "Cannot export to %s: the folder exists and is not empty (choose a new folder)",
+              requested);
+        }
+      } catch (IOException e) {
+        throw TicklakeException.of(
+            Kind.INPUT, "Cannot export to %s: %s", requested, e.getMessage());
+      }
+    } else if (Files.exists(out.getParent()) && !Files.isDirectory(out.getParent())) {
+      throw TicklakeException.of(
+          Kind.INPUT, "Cannot export to %s: %s is a file", requested, out.getParent());
+    }
+    return out;
+  }
+}

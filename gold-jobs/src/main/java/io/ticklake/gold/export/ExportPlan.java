@@ -1,0 +1,33 @@
+package io.ticklake.gold.export;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * What an export will write, decided before anything is written.
+ *
+ * @param request the request
+ * @param out the absolute, normalised output folder
+ * @param snapshotId the snapshot of the table that will be read
+ * @param committedAt when that snapshot was committed
+ * @param rows rows that will be exported
+ * @param contentDigest digest of those rows, see {@link ExportSource#contentDigest()}
+ * @param symbolDays number of (exchange, symbol, trading date) groups in the rows
+ */
+public record ExportPlan(
+    ExportRequest request,
+    Path out,
+    long snapshotId,
+    Instant committedAt,
+    long rows,
+    String contentDigest,
+    int symbolDays) {
+  public ExportPlan {
+    requireNonNull(request, "request is null");
+    requireNonNull(out, "out is null");
+    requireNonNull(committedAt, "committedAt is null");
+    requireNonNull(contentDigest, "contentDigest is null");
+  }
+}

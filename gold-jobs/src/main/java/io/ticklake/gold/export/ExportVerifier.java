@@ -1,0 +1,191 @@
+package io.ticklake.gold.export;
+
+import static java.util.Objects.requireNonNull;
+
+import io.ticklake.catalog.TicklakeException;
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.duckdb.DuckDbBridge;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+
+/**
+ * Checks an export folder against its receipt: every file's SHA-256 and size, the rows in every
+ * data file (read back), no missing or extra files, and that the pinned snapshot still exists and
+ * still selects the same number of rows with the same content digest.
+ *
+ * <p>Not thread-safe.
+ */
+public final class ExportVerifier {
+  private final Warehouse warehouse;
+
+  /** A verifier reading pinned snapshots from {@code warehouse}. */
+  public ExportVerifier(Warehouse warehouse) {
+    this.warehouse = requireNonNull(warehouse, "warehouse is null");
+  }
+
+  /**
+   * The outcome of a verification.
+   *
+   * @param dir the export folder
+   * @param receipt its receipt
+   * @param filesChecked files compared with the receipt
+   * @param rows data rows found in the files
+   * @param problems one "Cannot verify …" sentence per difference, naming the file or table; empty
+   *     when the export is intact
+   */
+  public record Report(
+      Path dir, ExportReceipt receipt, int filesChecked, long rows, List<String> problems) {
+    public Report {
+      problems = List.copyOf(problems);
+    }
+
+    /** True when nothing differs. */
+    public boolean ok() {
+      return problems.isEmpty();
+    }
+  }
+
+  /**
+   * Verifies {@code dir}.
+   *
+   * @throws TicklakeException of kind INPUT when the folder has no readable receipt
+   */
+  public Report verify(Path dir) {
+    ExportReceipt receipt = ExportReceipt.read(dir);
+    List<String> problems = new ArrayList<>();
+    Set<Path> listed = new HashSet<>();
+    long rows = 0;
+    int checked = 0;
+    try (DuckDbBridge duck = DuckDbBridge.open(warehouse.tempDir(), 0, null)) {
+      for (ExportReceipt.FileEntry entry : receipt.files()) {
+        Path file;
+        try {
+          file = ExportFiles.inside(dir, entry.path());
+        } catch (TicklakeException e) {
+          problems.add("Cannot verify " + entry.path() + ": " + e.getMessage());
+          continue;
+        }
+        listed.add(file);
+        checked++;
+        if (!Files.isRegularFile(file)) {
+          problems.add("Cannot verify " + entry.path() + ": the file is missing");
+          continue;
+        }
+        try {
+          String sha = ExportFiles.sha256(file);
+          if (!sha.equals(entry.sha256())) {
+            problems.add(
+                String.format(
+                    Locale.ROOT,
+                    "Cannot verify %s: sha256 is %s, the receipt says %s",
+                    entry.path(),
+                    sha,
+                    entry.sha256()));
+          }
+          Long fileRows;
+          try {
+            fileRows = ExportFiles.countRows(duck, file);
+          } catch (TicklakeException e) {
+            problems.add("Cannot verify " + entry.path() + ": unreadable (" + e.getMessage() + ")");
+            continue;
+          }
+          if (fileRows != null) {
+            rows += fileRows;
+          }
+          if (!java.util.Objects.equals(fileRows, entry.rows())) {
+            problems.add(
+                String.format(
+                    Locale.ROOT,
+                    "Cannot verify %s: it holds %s rows, the receipt says %s",
+                    entry.path(),
+                    fileRows,
+                    entry.rows()));
+          }
+        } catch (IOException e) {
+          problems.add("Cannot verify " + entry.path() + ": " + e.getMessage());
+        }
+      }
+      try {
+        for (Path f : ExportFiles.listFiles(dir)) {
+          String rel = ExportFiles.relative(dir, f);
+          if (!listed.contains(f.toAbsolutePath().normalize())
+              && !rel.equals(ExportReceipt.FILE_NAME)) {
+            problems.add("Cannot verify " + rel + ": the file is not in the receipt");
+          }
+        }
+      } catch (IOException e) {
+        problems.add("Cannot list " + dir + ": " + e.getMessage());
+      }
+    }
+    for (ExportReceipt.TableRead read : receipt.tables()) {
+      checkSnapshot(dir, receipt, read, problems);
+    }
+    long expected = receipt.tables().stream().mapToLong(ExportReceipt.TableRead::rows).sum();
+    if (rows != expected) {
+      problems.add(
+          String.format(
+              Locale.ROOT,
+              "Cannot verify %s: the files hold %d rows, the pinned snapshot selection %d",
+              dir,
+              rows,
+              expected));
+    }
+    return new Report(dir, receipt, checked, rows, problems);
+  }
+
+  private void checkSnapshot(
+      Path dir, ExportReceipt receipt, ExportReceipt.TableRead read, List<String> problems) {
+    Table table;
+    try {
+      table = warehouse.table(read.table());
+    } catch (TicklakeException e) {
+      problems.add("Cannot verify " + read.table() + ": " + e.getMessage());
+      return;
+    }
+    Snapshot snapshot = table.snapshot(read.snapshotId());
+    if (snapshot == null) {
+      problems.add(
+          String.format(
+              Locale.ROOT,
+              "Cannot verify %s: snapshot %d no longer exists (expired?)",
+              read.table(),
+              read.snapshotId()));
+      return;
+    }
+    ExportRequest request = receipt.request().toRequest(dir);
+    try (ExportSource source =
+        ExportSource.open(warehouse.tempDir(), request, table, Optional.of(snapshot))) {
+      long n = source.rowCount();
+      if (n != read.rows()) {
+        problems.add(
+            String.format(
+                Locale.ROOT,
+                "Cannot verify %s: snapshot %d now selects %d rows, the receipt says %d",
+                read.table(),
+                read.snapshotId(),
+                n,
+                read.rows()));
+      }
+      String digest = source.contentDigest();
+      if (!digest.equals(read.contentDigest())) {
+        problems.add(
+            String.format(
+                Locale.ROOT,
+                "Cannot verify %s: snapshot %d content digest is %s, the receipt says %s",
+                read.table(),
+                read.snapshotId(),
+                digest,
+                read.contentDigest()));
+      }
+    }
+  }
+}
