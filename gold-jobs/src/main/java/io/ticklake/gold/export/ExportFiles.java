@@ -125,7 +125,8 @@ public final class ExportFiles {
           duck,
           "read_csv("
               + Sql.string(file.toString())
-              + ", header = true, all_varchar = true, delim = ',', quote = '\"')");
+              + ", header = true, all_varchar = true, delim = ',', quote = '\"',"
+              + " null_padding = true)");
     }
     if (name.endsWith(".arrow")) {
       return arrowRows(file);
@@ -143,7 +144,9 @@ public final class ExportFiles {
       return rs.getLong(1);
     } catch (SQLException e) {
       throw new TicklakeException(
-          Kind.INPUT, "Cannot read " + relation + ": " + e.getMessage().strip(), e);
+          Kind.INPUT,
+          "Cannot read " + relation + ": " + e.getMessage().strip().lines().findFirst().orElse(""),
+          e);
     }
   }
 

@@ -1,0 +1,167 @@
+package io.ticklake.gold.export;
+
+import static io.ticklake.gold.export.ExportFixture.bar;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ticklake.catalog.TicklakeException;
+import io.ticklake.catalog.Warehouse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDate;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Receipts, {@code export verify}, and pinning to snapshots. */
+class ExportVerifyTest {
+  static final LocalDate DAY = LocalDate.of(2013, 10, 11);
+
+  @TempDir Path tmp;
+  Warehouse warehouse;
+  long firstSnapshot;
+
+  @BeforeEach
+  void setUp() {
+    warehouse = ExportFixture.warehouse(tmp.resolve("wh"));
+    firstSnapshot = ExportFixture.appendBars(warehouse, ExportProfilesTest.bars());
+  }
+
+  @AfterEach
+  void tearDown() {
+    warehouse.close();
+  }
+
+  ExportRequest request(ExportProfile profile, Path out, String asOf) {
+    return new ExportRequest(
+        profile, "gold.bars", null, List.of("IBM", "BAC"), DAY, DAY, "1m", out, asOf);
+  }
+
+  @ParameterizedTest
+  @EnumSource(ExportProfile.class)
+  void receiptListsSnapshotRowsChecksumsAndLoadersAndVerifies(ExportProfile profile)
+      throws Exception {
+    Path out = tmp.resolve("x-" + profile.cliName());
+    ExportReceipt receipt = new ExportJob(warehouse, request(profile, out, null)).commit();
+
+    JsonNode json = new ObjectMapper().readTree(out.resolve("receipt.json").toFile());
+    assertThat(json.get("format").asText()).isEqualTo("ticklake-export-receipt/1");
+    assertThat(json.at("/request/profile").asText()).isEqualTo(profile.cliName());
+    assertThat(json.at("/request/symbols/0").asText()).isEqualTo("IBM");
+    assertThat(json.at("/tables/0/snapshot_id").asLong()).isEqualTo(firstSnapshot);
+    long expectedRows = profile == ExportProfile.LEAN ? 3 : 4; // lean drops the volume-only bar
+    assertThat(json.at("/tables/0/rows").asLong()).isEqualTo(expectedRows);
+    assertThat(json.at("/loaders/pandas").asText()).contains("import pandas as pd");
+    assertThat(json.at("/loaders/r").asText()).isNotBlank();
+    for (ExportReceipt.FileEntry f : receipt.files()) {
+      Path file = out.resolve(f.path());
+      assertThat(ExportFiles.sha256(file)).isEqualTo(f.sha256());
+      assertThat(Files.size(file)).isEqualTo(f.bytes());
+    }
+    assertThat(receipt.files().stream().mapToLong(f -> f.rows() == null ? 0 : f.rows()).sum())
+        .isEqualTo(expectedRows);
+
+    ExportVerifier.Report report = new ExportVerifier(warehouse).verify(out);
+    assertThat(report.problems()).isEmpty();
+    assertThat(report.rows()).isEqualTo(expectedRows);
+    assertThat(report.filesChecked()).isEqualTo(receipt.files().size());
+  }
+
+  @Test
+  void tamperedFileFailsVerifyNamingTheFile() throws Exception {
+    Path out = tmp.resolve("r");
+    new ExportJob(warehouse, request(ExportProfile.R, out, null)).commit();
+    Files.writeString(
+        out.resolve("gold_bars.csv"), "us-equity,2013-10-11,1m,IBM\n", StandardOpenOption.APPEND);
+    ExportVerifier.Report report = new ExportVerifier(warehouse).verify(out);
+    assertThat(report.ok()).isFalse();
+    assertThat(report.problems())
+        .anySatisfy(p -> assertThat(p).startsWith("Cannot verify gold_bars.csv: sha256 is "))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .isEqualTo("Cannot verify gold_bars.csv: it holds 5 rows, the receipt says 4"));
+  }
+
+  @Test
+  void missingExtraAndEscapingFilesAreReported() throws Exception {
+    Path out = tmp.resolve("pg");
+    new ExportJob(warehouse, request(ExportProfile.POSTGRES, out, null)).commit();
+    Files.delete(out.resolve("schema.sql"));
+    Files.writeString(out.resolve("notes.txt"), "hello");
+    String receipt = Files.readString(out.resolve("receipt.json"));
+    Files.writeString(
+        out.resolve("receipt.json"), receipt.replace("\"load.sql\"", "\"../outside.sql\""));
+    ExportVerifier.Report report = new ExportVerifier(warehouse).verify(out);
+    assertThat(report.problems())
+        .contains(
+            "Cannot verify schema.sql: the file is missing",
+            "Cannot verify notes.txt: the file is not in the receipt",
+            "Cannot verify load.sql: the file is not in the receipt")
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .startsWith(
+                        "Cannot verify ../outside.sql: Cannot use file path '../outside.sql':"
+                            + " it escapes the folder"));
+  }
+
+  @Test
+  void changedSnapshotContentIsReported() throws Exception {
+    Path out = tmp.resolve("pandas");
+    new ExportJob(warehouse, request(ExportProfile.PANDAS, out, null)).commit();
+    // Rewrite the receipt as if it had pinned another snapshot with fewer rows of IBM/BAC.
+    long other =
+        ExportFixture.appendBars(
+            warehouse, List.of(bar("IBM", DAY, "1m", "09:40", "185", "185", "185", "185", "1")));
+    String text = Files.readString(out.resolve("receipt.json"));
+    Files.writeString(
+        out.resolve("receipt.json"),
+        text.replace("\"snapshot_id\" : " + firstSnapshot, "\"snapshot_id\" : " + other));
+    ExportVerifier.Report report = new ExportVerifier(warehouse).verify(out);
+    assertThat(report.problems())
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .isEqualTo(
+                        "Cannot verify gold.bars: snapshot "
+                            + other
+                            + " now selects 5 rows, the receipt says 4"))
+        .anySatisfy(p -> assertThat(p).contains("content digest is md5-sum:"));
+  }
+
+  @Test
+  void exportAsOfAnOldSnapshotGivesTheOldContent() throws Exception {
+    ExportFixture.appendBars(
+        warehouse, List.of(bar("IBM", DAY, "1m", "09:40", "185", "185", "185", "185", "1")));
+    Path latest = tmp.resolve("latest");
+    Path old = tmp.resolve("old");
+    ExportReceipt now = new ExportJob(warehouse, request(ExportProfile.R, latest, null)).commit();
+    ExportReceipt then =
+        new ExportJob(warehouse, request(ExportProfile.R, old, Long.toString(firstSnapshot)))
+            .commit();
+    assertThat(now.tables().get(0).rows()).isEqualTo(5);
+    assertThat(then.tables().get(0).rows()).isEqualTo(4);
+    assertThat(then.tables().get(0).snapshotId()).isEqualTo(firstSnapshot);
+    assertThat(Files.readString(old.resolve("gold_bars.csv"))).doesNotContain("13:40:00");
+    assertThat(Files.readString(latest.resolve("gold_bars.csv"))).contains("2013-10-11T13:40:00");
+    // Both still verify: each is pinned to its own snapshot.
+    assertThat(new ExportVerifier(warehouse).verify(old).problems()).isEmpty();
+    assertThat(new ExportVerifier(warehouse).verify(latest).problems()).isEmpty();
+  }
+
+  @Test
+  void verifyOfAFolderWithoutReceiptIsRefused() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("plain"));
+    assertThatThrownBy(() -> new ExportVerifier(warehouse).verify(dir))
+        .isInstanceOf(TicklakeException.class)
+        .hasMessage("Cannot verify " + dir + ": it has no receipt.json (not an export folder?)");
+  }
+}
