@@ -29,7 +29,9 @@ import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,9 +40,22 @@ import org.junit.jupiter.api.io.TempDir;
 class ExportProfilesTest {
   static final LocalDate DAY = LocalDate.of(2013, 10, 11);
 
+  @TempDir static Path shared;
+  static Warehouse warehouse;
+
   @TempDir Path tmp;
-  Warehouse warehouse;
   DuckDbBridge duck;
+
+  @BeforeAll
+  static void createWarehouse() {
+    warehouse = ExportFixture.warehouse(shared.resolve("wh"));
+    ExportFixture.appendBars(warehouse, bars());
+  }
+
+  @AfterAll
+  static void closeWarehouse() {
+    warehouse.close();
+  }
 
   /** 1m bars of IBM and BAC on DAY, one volume-only bar, and bars that must not be exported. */
   static List<Bar> bars() {
@@ -57,15 +72,12 @@ class ExportProfilesTest {
 
   @BeforeEach
   void setUp() {
-    warehouse = ExportFixture.warehouse(tmp.resolve("wh"));
-    ExportFixture.appendBars(warehouse, bars());
     duck = DuckDbBridge.open(null, 1, null);
   }
 
   @AfterEach
   void tearDown() {
     duck.close();
-    warehouse.close();
   }
 
   ExportReceipt export(ExportProfile profile, Path out) {

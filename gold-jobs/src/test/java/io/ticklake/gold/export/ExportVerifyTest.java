@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,19 +26,42 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ExportVerifyTest {
   static final LocalDate DAY = LocalDate.of(2013, 10, 11);
 
+  @TempDir static Path shared;
+  static Warehouse sharedWarehouse;
+  static long sharedSnapshot;
+
   @TempDir Path tmp;
   Warehouse warehouse;
   long firstSnapshot;
 
+  @BeforeAll
+  static void createWarehouse() {
+    sharedWarehouse = ExportFixture.warehouse(shared.resolve("wh"));
+    sharedSnapshot = ExportFixture.appendBars(sharedWarehouse, ExportProfilesTest.bars());
+  }
+
+  @AfterAll
+  static void closeWarehouse() {
+    sharedWarehouse.close();
+  }
+
   @BeforeEach
-  void setUp() {
-    warehouse = ExportFixture.warehouse(tmp.resolve("wh"));
+  void useShared() {
+    warehouse = sharedWarehouse;
+    firstSnapshot = sharedSnapshot;
+  }
+
+  /** Tests that commit more data get a warehouse of their own. */
+  void useOwnWarehouse() {
+    warehouse = ExportFixture.warehouse(tmp.resolve("own"));
     firstSnapshot = ExportFixture.appendBars(warehouse, ExportProfilesTest.bars());
   }
 
   @AfterEach
-  void tearDown() {
-    warehouse.close();
+  void closeOwn() {
+    if (warehouse != sharedWarehouse) {
+      warehouse.close();
+    }
   }
 
   ExportRequest request(ExportProfile profile, Path out, String asOf) {
@@ -115,6 +140,7 @@ class ExportVerifyTest {
 
   @Test
   void changedSnapshotContentIsReported() throws Exception {
+    useOwnWarehouse();
     Path out = tmp.resolve("pandas");
     new ExportJob(warehouse, request(ExportProfile.PANDAS, out, null)).commit();
     // Rewrite the receipt as if it had pinned another snapshot with fewer rows of IBM/BAC.
@@ -139,6 +165,7 @@ class ExportVerifyTest {
 
   @Test
   void exportAsOfAnOldSnapshotGivesTheOldContent() throws Exception {
+    useOwnWarehouse();
     ExportFixture.appendBars(
         warehouse, List.of(bar("IBM", DAY, "1m", "09:40", "185", "185", "185", "185", "1")));
     Path latest = tmp.resolve("latest");
