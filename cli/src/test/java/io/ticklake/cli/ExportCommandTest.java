@@ -57,6 +57,24 @@ class ExportCommandTest {
     }
   }
 
+  /** {@code export --profile r} with the given table, symbols and dates. */
+  static Run runR(Path target, String table, String symbols, String from, String to) {
+    return run(
+        "export",
+        "--profile",
+        "r",
+        "--table",
+        table,
+        "--symbols",
+        symbols,
+        "--from",
+        from,
+        "--to",
+        to,
+        "--out",
+        target.toString());
+  }
+
   String[] export(Path target, String profile, String... more) {
     List<String> args =
         new java.util.ArrayList<>(
@@ -148,56 +166,14 @@ class ExportCommandTest {
                 + target
                 + ": the folder exists and is not empty (choose a new folder)\n");
     Path other = out.resolve("y");
-    Run unknown =
-        run(
-            "export",
-            "--profile",
-            "r",
-            "--table",
-            "gold.bars",
-            "--symbols",
-            "IBM,NOPE",
-            "--from",
-            "2013-10-11",
-            "--to",
-            "2013-10-11",
-            "--out",
-            other.toString());
+    Run unknown = runR(other, "gold.bars", "IBM,NOPE", "2013-10-11", "2013-10-11");
     assertThat(unknown.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(unknown.err())
         .startsWith("ticklake: Cannot export: unknown symbol NOPE in gold.bars");
-    Run order =
-        run(
-            "export",
-            "--profile",
-            "r",
-            "--table",
-            "gold.bars",
-            "--symbols",
-            "IBM",
-            "--from",
-            "2013-10-12",
-            "--to",
-            "2013-10-11",
-            "--out",
-            other.toString());
+    Run order = runR(other, "gold.bars", "IBM", "2013-10-12", "2013-10-11");
     assertThat(order.err())
         .isEqualTo("ticklake: Cannot export: --from 2013-10-12 is after --to 2013-10-11\n");
-    Run table =
-        run(
-            "export",
-            "--profile",
-            "r",
-            "--table",
-            "gold.nope",
-            "--symbols",
-            "IBM",
-            "--from",
-            "2013-10-11",
-            "--to",
-            "2013-10-11",
-            "--out",
-            other.toString());
+    Run table = runR(other, "gold.nope", "IBM", "2013-10-11", "2013-10-11");
     assertThat(table.err())
         .isEqualTo(
             "ticklake: Cannot export table 'gold.nope': exportable tables are gold.bars,"

@@ -189,44 +189,14 @@ class ExportBadRequestTest {
                     ExportProfile.R, "gold.bars", List.of("IBM"), DAY, DAY.minusDays(1), exports))
         .hasMessage("Cannot export: --from 2013-10-11 is after --to 2013-10-10");
     assertThatThrownBy(
-            () ->
-                new ExportRequest(
-                    ExportProfile.R,
-                    "gold.bars",
-                    null,
-                    List.of("IBM"),
-                    DAY,
-                    DAY,
-                    "2m",
-                    exports,
-                    null))
+            () -> ExportFixture.request(ExportProfile.R, "gold.bars", "2m", exports, "IBM"))
         .hasMessage(
             "Cannot export gold.bars: unknown interval '2m' (intervals: 1s, 1m, 5m, 1h, 1d)");
     assertThatThrownBy(
-            () ->
-                new ExportRequest(
-                    ExportProfile.R,
-                    "silver.trades",
-                    null,
-                    List.of("IBM"),
-                    DAY,
-                    DAY,
-                    "1m",
-                    exports,
-                    null))
+            () -> ExportFixture.request(ExportProfile.R, "silver.trades", "1m", exports, "IBM"))
         .hasMessage("Cannot export silver.trades with --interval: only gold.bars has intervals");
     assertThatThrownBy(
-            () ->
-                new ExportRequest(
-                    ExportProfile.LEAN,
-                    "gold.bars",
-                    null,
-                    List.of("IBM"),
-                    DAY,
-                    DAY,
-                    "5m",
-                    exports,
-                    null))
+            () -> ExportFixture.request(ExportProfile.LEAN, "gold.bars", "5m", exports, "IBM"))
         .hasMessage(
             "Cannot export gold.bars at 5m as lean: the lean profile writes gold.bars at 1m (minute)"
                 + " or 1s (second) only");

@@ -64,6 +64,15 @@ public final class ExportFixture {
   /** One trade. */
   public record Trade(String symbol, Instant ts, BigDecimal price, BigDecimal size) {}
 
+  /** The trading date of the fixtures. */
+  public static final LocalDate DAY = LocalDate.of(2013, 10, 11);
+
+  /** A request for {@link #DAY} on every exchange at the latest snapshot. */
+  public static ExportRequest request(
+      ExportProfile profile, String table, String interval, Path out, String... symbols) {
+    return new ExportRequest(profile, table, null, List.of(symbols), DAY, DAY, interval, out, null);
+  }
+
   /** Opens a fresh warehouse in {@code dir} with every table created. */
   public static Warehouse warehouse(Path dir) {
     Warehouse w = Warehouse.open(WarehouseConfig.embedded(dir));

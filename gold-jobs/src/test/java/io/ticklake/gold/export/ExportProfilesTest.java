@@ -266,16 +266,7 @@ class ExportProfilesTest {
     ExportReceipt receipt =
         new ExportJob(
                 warehouse,
-                new ExportRequest(
-                    ExportProfile.R,
-                    "silver.trades",
-                    null,
-                    List.of("IBM"),
-                    DAY,
-                    DAY,
-                    null,
-                    out,
-                    null))
+                ExportFixture.request(ExportProfile.R, "silver.trades", null, out, "IBM"))
             .commit();
     assertThat(receipt.tables().get(0).rows()).isEqualTo(3);
     List<String> lines = Files.readAllLines(out.resolve("silver_trades.csv"));

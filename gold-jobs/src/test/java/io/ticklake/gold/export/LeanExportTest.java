@@ -55,16 +55,7 @@ class LeanExportTest {
     ExportReceipt receipt =
         new ExportJob(
                 warehouse,
-                new ExportRequest(
-                    ExportProfile.LEAN,
-                    "gold.bars",
-                    null,
-                    List.of("IBM"),
-                    DAY,
-                    DAY,
-                    interval,
-                    out,
-                    null))
+                ExportFixture.request(ExportProfile.LEAN, "gold.bars", interval, out, "IBM"))
             .commit();
 
     String rel = "equity/usa/" + resolution + "/ibm/20131011_trade.zip";
@@ -96,17 +87,7 @@ class LeanExportTest {
     Path out = tmp.resolve("lean");
     ExportReceipt receipt =
         new ExportJob(
-                warehouse,
-                new ExportRequest(
-                    ExportProfile.LEAN,
-                    "gold.bars",
-                    null,
-                    List.of("IBM"),
-                    DAY,
-                    DAY,
-                    "1m",
-                    out,
-                    null))
+                warehouse, ExportFixture.request(ExportProfile.LEAN, "gold.bars", "1m", out, "IBM"))
             .commit();
     assertThat(receipt.tables().get(0).rows()).isEqualTo(1);
     assertThat(
@@ -126,16 +107,7 @@ class LeanExportTest {
             () ->
                 new ExportJob(
                         warehouse,
-                        new ExportRequest(
-                            ExportProfile.LEAN,
-                            "gold.bars",
-                            null,
-                            List.of("IBM"),
-                            DAY,
-                            DAY,
-                            "1m",
-                            out,
-                            null))
+                        ExportFixture.request(ExportProfile.LEAN, "gold.bars", "1m", out, "IBM"))
                     .commit())
         .isInstanceOf(TicklakeException.class)
         .hasMessageContaining(
