@@ -99,6 +99,19 @@ class ExportVerifyTest {
     assertThat(report.filesChecked()).isEqualTo(receipt.files().size());
   }
 
+  @ParameterizedTest
+  @EnumSource(ExportProfile.class)
+  void theSameSnapshotExportsToIdenticalFiles(ExportProfile profile) throws Exception {
+    ExportReceipt a =
+        new ExportJob(warehouse, request(profile, tmp.resolve("a"), Long.toString(firstSnapshot)))
+            .commit();
+    ExportReceipt b =
+        new ExportJob(warehouse, request(profile, tmp.resolve("b"), Long.toString(firstSnapshot)))
+            .commit();
+    assertThat(b.files()).isEqualTo(a.files());
+    assertThat(b.tables()).isEqualTo(a.tables());
+  }
+
   @Test
   void tamperedFileFailsVerifyNamingTheFile() throws Exception {
     Path out = tmp.resolve("r");
