@@ -205,7 +205,7 @@ public final class QualityJob {
         Map<DayKey, Integer> rowCounts = new LinkedHashMap<>();
         try {
           for (QualityPlan.Task t : group) {
-            ExchangeCalendar calendar = calendar(calendars, t.key());
+            ExchangeCalendar calendar = calendar(calendars, t.key(), "build quality of");
             Snapshot compaction = silver.snapshot(t.compactionSnapshotId());
             List<QualityRow> rows =
                 dayQuality.compute(
@@ -413,14 +413,16 @@ public final class QualityJob {
     return v == null ? 0 : v;
   }
 
-  private static ExchangeCalendar calendar(ExchangeCalendars calendars, DayKey key) {
+  /** The calendar of a day's exchange, or a CONFIGURATION error: "Cannot {@code verb} day …". */
+  static ExchangeCalendar calendar(ExchangeCalendars calendars, DayKey key, String verb) {
     return calendars
         .find(key.exchange())
         .orElseThrow(
             () ->
                 TicklakeException.of(
                     Kind.CONFIGURATION,
-                    "Cannot build quality of %s: exchange %s has no calendar in %s",
+                    "Cannot %s %s: exchange %s has no calendar in %s",
+                    verb,
                     key,
                     key.exchange(),
                     TableContracts.EXCHANGE.name()));

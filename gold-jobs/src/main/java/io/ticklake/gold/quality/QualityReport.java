@@ -170,7 +170,7 @@ public final class QualityReport {
     for (QualityRow r : charted) {
       List<Minute> series =
           minutes.getOrDefault(r.day(), Map.of()).getOrDefault(r.symbol(), List.of());
-      symbolDay(h, r, series, calendar(calendars, r.day()));
+      symbolDay(h, r, series, QualityJob.calendar(calendars, r.day(), "report on"));
       progress.chartDone(++done, charted.size());
     }
     h.append("</section>\n</body></html>\n");
@@ -262,27 +262,22 @@ public final class QualityReport {
           .append(escape(r.grade()))
           .append("\">")
           .append(escape(r.grade()))
-          .append("</span></td><td class=\"n\">")
-          .append(r.score().setScale(1, java.math.RoundingMode.HALF_EVEN).toPlainString())
-          .append("</td><td class=\"n\">")
-          .append(percent(r.coverage()))
-          .append("</td><td class=\"n\">")
-          .append(r.sessionMinutes())
-          .append("</td><td class=\"n\">")
-          .append(r.gapCount())
-          .append("</td><td class=\"n\">")
-          .append(duration(r.maxGapMs()))
-          .append("</td><td class=\"n\">")
-          .append(count(r.rowsBronze()))
-          .append("</td><td class=\"n\">")
-          .append(count(r.rowsSilver()))
-          .append("</td><td class=\"n\">")
-          .append(count(r.duplicates()))
-          .append("</td><td class=\"n\">")
-          .append(count(r.quarantined()))
-          .append("</td><td class=\"n\">")
-          .append(count(r.outliers()))
-          .append("</td></tr>\n");
+          .append("</span></td>");
+      for (String cell :
+          List.of(
+              r.score().setScale(1, java.math.RoundingMode.HALF_EVEN).toPlainString(),
+              percent(r.coverage()),
+              Integer.toString(r.sessionMinutes()),
+              Integer.toString(r.gapCount()),
+              duration(r.maxGapMs()),
+              count(r.rowsBronze()),
+              count(r.rowsSilver()),
+              count(r.duplicates()),
+              count(r.quarantined()),
+              count(r.outliers()))) {
+        h.append("<td class=\"n\">").append(escape(cell)).append("</td>");
+      }
+      h.append("</tr>\n");
     }
     h.append("</tbody></table>\n");
   }
@@ -307,15 +302,7 @@ public final class QualityReport {
     int rowH = 26;
     int labelW = 260;
     int height = bars.size() * rowH + 10;
-    h.append("<svg class=\"chart\" width=\"")
-        .append(WIDTH)
-        .append("\" height=\"")
-        .append(height)
-        .append("\" viewBox=\"0 0 ")
-        .append(WIDTH)
-        .append(' ')
-        .append(height)
-        .append("\" role=\"img\" aria-label=\"Quarantined rows by rule\">");
+    svgOpen(h, height, "Quarantined rows by rule");
     int i = 0;
     for (Map.Entry<String, Long> e : bars.entrySet()) {
       double y = 5 + i * rowH;
@@ -356,15 +343,7 @@ public final class QualityReport {
     int labelW = 260;
     int plotW = WIDTH - labelW - RIGHT;
     int height = rows.size() * rowH + 30;
-    h.append("<svg class=\"chart\" width=\"")
-        .append(WIDTH)
-        .append("\" height=\"")
-        .append(height)
-        .append("\" viewBox=\"0 0 ")
-        .append(WIDTH)
-        .append(' ')
-        .append(height)
-        .append("\" role=\"img\" aria-label=\"Gap timeline\">");
+    svgOpen(h, height, "Gap timeline");
     h.append("<text x=\"")
         .append(labelW)
         .append("\" y=\"14\" class=\"axis\">session open</text><text x=\"")
@@ -380,7 +359,7 @@ public final class QualityReport {
           .append("\" text-anchor=\"end\">")
           .append(escape(r.symbol() + "  " + r.tradingDate()))
           .append("</text>");
-      ExchangeCalendar cal = calendar(calendars, r.day());
+      ExchangeCalendar cal = QualityJob.calendar(calendars, r.day(), "report on");
       List<SessionInterval> windows = DayQuality.regularWindows(cal, r.tradingDate());
       if (windows.isEmpty()) {
         h.append("<text x=\"").append(labelW).append("\" y=\"").append(px(y + 14));
@@ -434,6 +413,21 @@ public final class QualityReport {
       i++;
     }
     h.append("</svg>\n");
+  }
+
+  /** Opens an inline SVG chart of the report's width; {@code label} is escaped. */
+  private static void svgOpen(StringBuilder h, int height, String label) {
+    h.append("<svg class=\"chart\" width=\"")
+        .append(WIDTH)
+        .append("\" height=\"")
+        .append(height)
+        .append("\" viewBox=\"0 0 ")
+        .append(WIDTH)
+        .append(' ')
+        .append(height)
+        .append("\" role=\"img\" aria-label=\"")
+        .append(escape(label))
+        .append("\">");
   }
 
   private static void timelineRect(
@@ -529,17 +523,7 @@ public final class QualityReport {
     int volTop = priceTop + priceH + 28;
     int volH = 80;
     int height = volTop + volH + 24;
-    h.append("<svg class=\"chart\" width=\"")
-        .append(WIDTH)
-        .append("\" height=\"")
-        .append(height)
-        .append("\" viewBox=\"0 0 ")
-        .append(WIDTH)
-        .append(' ')
-        .append(height)
-        .append("\" role=\"img\" aria-label=\"")
-        .append(escape("Price and volume of " + r.symbol() + " on " + r.tradingDate()))
-        .append("\">");
+    svgOpen(h, height, "Price and volume of " + r.symbol() + " on " + r.tradingDate());
     for (SessionInterval s : regular) {
       double a = LEFT + plotW * ((DayQuality.micros(s.open()) - x0) / span);
       double b = LEFT + plotW * ((DayQuality.micros(s.close()) - x0) / span);
@@ -769,19 +753,6 @@ public final class QualityReport {
       return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
     }
     return String.format(Locale.ROOT, "%d h %02d min", s / 3600, (s % 3600) / 60);
-  }
-
-  private static ExchangeCalendar calendar(ExchangeCalendars calendars, DayKey key) {
-    return calendars
-        .find(key.exchange())
-        .orElseThrow(
-            () ->
-                TicklakeException.of(
-                    Kind.CONFIGURATION,
-                    "Cannot report on %s: exchange %s has no calendar in %s",
-                    key,
-                    key.exchange(),
-                    TableContracts.EXCHANGE.name()));
   }
 
   private static final String CSS =
