@@ -2,7 +2,9 @@ package io.ticklake.gold.quality;
 
 import static io.ticklake.gold.quality.GoldFixture.EXCHANGE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.calendar.ExchangeCalendars;
 import io.ticklake.catalog.contract.TableContracts;
@@ -374,6 +376,40 @@ class QualityJobTest {
       new QualityJob(w, QualityOptions.defaults().forced(true)).run();
       assertThat(QualityJob.read(w, QualityOptions.defaults(), Optional.empty())).isEqualTo(after);
       // and still nothing to do afterwards
+      assertThat(new QualityJob(w, QualityOptions.defaults()).plan().isEmpty()).isTrue();
+    }
+  }
+
+  @Test
+  void aBuildThatLostTheRaceIsAConflictAndLeavesNoFiles() throws Exception {
+    try (Warehouse w = GoldFixture.warehouse(dir.resolve("w"))) {
+      GoldFixture.appendFile(w, 1, aaa());
+      GoldFixture.compact(w);
+      QualityJob a = new QualityJob(w, QualityOptions.defaults());
+      QualityJob b = new QualityJob(w, QualityOptions.defaults());
+      QualityPlan planA = a.plan();
+      QualityPlan planB = b.plan();
+      a.commit(planA, QualityJob.Progress.NONE);
+      Table quality = w.table(TableContracts.GOLD_QUALITY_DAILY.id());
+      quality.refresh();
+      long winner = quality.currentSnapshot().snapshotId();
+      Path data = Path.of(quality.location().replaceFirst("^file:", ""), "data");
+      long filesBefore;
+      try (var walk = java.nio.file.Files.walk(data)) {
+        filesBefore = walk.filter(java.nio.file.Files::isRegularFile).count();
+      }
+      assertThatThrownBy(() -> b.commit(planB, QualityJob.Progress.NONE))
+          .isInstanceOf(TicklakeException.class)
+          .hasMessageContaining("Cannot build quality of us-equity/2013-10-11")
+          .hasMessageContaining("another build replaced these days")
+          .extracting(e -> ((TicklakeException) e).kind())
+          .isEqualTo(TicklakeException.Kind.CONFLICT);
+      quality.refresh();
+      assertThat(quality.currentSnapshot().snapshotId()).isEqualTo(winner);
+      try (var walk = java.nio.file.Files.walk(data)) {
+        assertThat(walk.filter(java.nio.file.Files::isRegularFile).count()).isEqualTo(filesBefore);
+      }
+      // the loser re-plans and finds nothing to do
       assertThat(new QualityJob(w, QualityOptions.defaults()).plan().isEmpty()).isTrue();
     }
   }
