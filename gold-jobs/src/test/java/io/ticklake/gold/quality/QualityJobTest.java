@@ -415,6 +415,30 @@ class QualityJobTest {
   }
 
   @Test
+  void aDayWhoseCompactionIsUnfinishedIsLeftAlone() {
+    try (Warehouse w = GoldFixture.warehouse(dir.resolve("w"))) {
+      List<Trade> file = new ArrayList<>(aaa());
+      file.addAll(ccc());
+      GoldFixture.appendFile(w, 1, file);
+      GoldFixture.compact(w);
+      // what a compactor killed between its quarantine and its Silver commit leaves behind
+      Table quarantine = w.table(TableContracts.QUARANTINE.id());
+      quarantine
+          .newAppend()
+          .set(QualitySummary.OPERATION, QualitySummary.SILVER_COMPACT)
+          .set(QualitySummary.COMPACTED_TABLE, "silver.trades")
+          .set(QualitySummary.COMPACTED_PARTITION, EXCHANGE + "/" + DAY)
+          .set(QualitySummary.BRONZE_SNAPSHOT_ID, "42")
+          .commit();
+      QualityPlan plan = new QualityJob(w, QualityOptions.defaults()).plan();
+      assertThat(plan.unfinished()).containsExactly(DayKey.of(EXCHANGE, DAY));
+      assertThat(plan.days())
+          .extracting(QualityPlan.Task::key)
+          .containsExactly(DayKey.of(EXCHANGE, EARLY_CLOSE));
+    }
+  }
+
+  @Test
   void scoreFormulaByHand() {
     // 60 * 0.5 + 5 * 1 + 1000 * 5 / 1000 + 100 * 5 / 1000 + 1000 * 1 / 990 = 41.51010101…
     BigDecimal s = QualityScore.score(new BigDecimal("0.500000"), 1, 1000L, 990, 5L, 5, 1);
