@@ -3,6 +3,8 @@ package io.ticklake.cli;
 import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.calendar.ExchangeCalendars;
+import io.ticklake.catalog.calendar.ExchangeTable;
 import io.ticklake.gold.quality.DayKey;
 import io.ticklake.gold.quality.Gap;
 import io.ticklake.gold.quality.GapRule;
@@ -130,6 +132,16 @@ final class QualityCommand implements Callable<Integer> {
     QualityOptions options = options();
     PrintWriter log = json ? ctx.err() : ctx.out();
     try (Warehouse warehouse = ctx.openWarehouse()) {
+      if (exchange != null) {
+        ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
+        if (calendars.find(exchange).isEmpty()) {
+          throw TicklakeException.of(
+              Kind.INPUT,
+              "Cannot build quality of exchange %s: it is not in ref.exchange (known: %s)",
+              exchange,
+              String.join(", ", calendars.exchangeIds()));
+        }
+      }
       QualityJob job = new QualityJob(warehouse, options);
       QualityPlan plan = job.plan();
       for (DayKey key : plan.unfinished()) {

@@ -80,6 +80,12 @@ class QualityCommandTest {
     assertThat(unknown.err())
         .contains("Cannot show quality: gold.quality_daily has no row for symbol NOPE");
 
+    Run badExchange = run("quality", "--exchange", "nasdaq-moon");
+    assertThat(badExchange.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(badExchange.err())
+        .contains("Cannot build quality of exchange nasdaq-moon: it is not in ref.exchange")
+        .contains("us-equity");
+
     Path html = dir.resolve("none.html");
     Run noRows = run("quality", "--html", html.toString());
     assertThat(noRows.code()).isEqualTo(ExitCodes.INPUT);
