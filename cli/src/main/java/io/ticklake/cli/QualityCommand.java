@@ -35,10 +35,11 @@ import picocli.CommandLine.Spec;
     name = "quality",
     mixinStandardHelpOptions = true,
     description = {
-      "Build gold.quality_daily for the days whose Silver trades changed since the last build",
-      "(rows, duplicates, quarantine by rule, gaps, outliers, session coverage, score and grade",
-      "per exchange, symbol and trading date), then print the selected rows or, with --html,",
-      "write one self-contained HTML report with charts."
+      "Build gold.quality_daily for the days whose Silver trades changed since the",
+      "last build: per exchange, symbol and trading date the rows, duplicates,",
+      "quarantine by rule, gaps, outliers, session coverage, score and grade.",
+      "Then print the selected rows or, with --html, write one self-contained",
+      "HTML report with charts."
     })
 final class QualityCommand implements Callable<Integer> {
   static final List<String> COLUMNS =
@@ -116,7 +117,7 @@ final class QualityCommand implements Callable<Integer> {
       names = "--gap-floor-seconds",
       defaultValue = "60",
       paramLabel = "S",
-      description = "…and longer than S seconds (default ${DEFAULT-VALUE}).")
+      description = "A gap is also longer than S seconds (default ${DEFAULT-VALUE}).")
   long gapFloorSeconds;
 
   @Option(
