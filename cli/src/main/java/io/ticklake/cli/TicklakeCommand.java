@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
       DimsCommand.class,
       CompactCommand.class,
       ExportCommand.class,
+      QualityCommand.class,
       VersionCommand.class,
     })
 final class TicklakeCommand implements Runnable {
