@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
       OrphansCommand.class,
       DimsCommand.class,
       CompactCommand.class,
+      BarsCommand.class,
       VersionCommand.class,
     })
 final class TicklakeCommand implements Runnable {

@@ -218,6 +218,7 @@ public final class BarJob {
     List<Path> written = new ArrayList<>();
     List<DataFile> files = new ArrayList<>();
     Map<BarInterval, Long> barsOut = new LinkedHashMap<>();
+    Map<BarInterval, Double> buildSeconds = new LinkedHashMap<>();
     BarBuild.Input input;
     try {
       input = build.load(scan, filter, calendar, task.tradingDate());
@@ -241,10 +242,12 @@ public final class BarJob {
         Path local = Path.of(PinnedScan.localPath(location));
         Files.createDirectories(local.getParent());
         written.add(local);
+        long buildStart = System.nanoTime();
         long bars =
             build.build(
                 interval, tables, calendar, task.exchange(), task.tradingDate(), local.toString());
         barsOut.put(interval, bars);
+        buildSeconds.put(interval, (System.nanoTime() - buildStart) / 1e9);
         if (bars > 0) {
           files.add(
               ParquetDataFiles.of(
@@ -326,6 +329,7 @@ public final class BarJob {
         input.rowsIn(),
         input.rowsIn() - input.rowsInSessions(),
         barsOut,
+        buildSeconds,
         (System.nanoTime() - start) / 1e9,
         pinned.snapshotId(),
         gold.currentSnapshot().snapshotId());

@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * @param rowsIn Silver rows read
  * @param rowsOutsideSessions Silver rows outside every session of the date (in no bar)
  * @param barsOut bars written per interval
- * @param seconds wall time of the partition (build and commit)
+ * @param buildSeconds DuckDB time per interval (classify, bucket, aggregate, write Parquet)
+ * @param seconds wall time of the partition (load, build and commit)
  * @param silverSnapshotId the Silver snapshot read
  * @param goldSnapshotId the Gold snapshot committed
  */
@@ -24,6 +25,7 @@ public record BarResult(
     long rowsIn,
     long rowsOutsideSessions,
     Map<BarInterval, Long> barsOut,
+    Map<BarInterval, Double> buildSeconds,
     double seconds,
     long silverSnapshotId,
     long goldSnapshotId) {
@@ -31,6 +33,7 @@ public record BarResult(
     requireNonNull(exchange, "exchange is null");
     requireNonNull(tradingDate, "tradingDate is null");
     barsOut = java.util.Collections.unmodifiableMap(new TreeMap<>(barsOut));
+    buildSeconds = java.util.Collections.unmodifiableMap(new TreeMap<>(buildSeconds));
   }
 
   /** Bars over all intervals. */

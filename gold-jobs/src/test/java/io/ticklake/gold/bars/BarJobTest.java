@@ -23,6 +23,8 @@ import java.util.Set;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +38,22 @@ class BarJobTest {
 
   @TempDir Path dir;
 
+  /** One lake with IBM and Tardis trades and bars at every interval, shared by read-only tests. */
+  @TempDir static Path shared;
+
+  private static Warehouse lake;
+
+  @BeforeAll
+  static void buildLake() {
+    lake = LeanLake.create(shared, true);
+    new BarJob(lake, BarOptions.defaults()).run();
+  }
+
+  @AfterAll
+  static void closeLake() {
+    lake.close();
+  }
+
   private Path vendorBars(String resolution) throws Exception {
     Path target = dir.resolve("vendor-" + resolution + ".zip");
     try (InputStream in =
@@ -48,125 +66,118 @@ class BarJobTest {
 
   @Test
   void barsMatchTheVendorsOwnMinuteAndSecondBars() throws Exception {
-    try (Warehouse w = LeanLake.create(dir)) {
-      List<BarResult> results = new BarJob(w, BarOptions.defaults()).run();
-      assertThat(results).extracting(BarResult::partition).contains(EXCHANGE + "/" + DATE);
-      Table gold = w.table(TableContracts.GOLD_BARS.id());
-      gold.refresh();
-      try (DuckDbBridge b = DuckDbBridge.open(w.tempDir(), 1, null)) {
-        for (String resolution : List.of("minute", "second")) {
-          BarInterval interval = resolution.equals("minute") ? BarInterval.M1 : BarInterval.S1;
-          DayResult r =
-              LeanBarCheck.compare(
-                  b,
-                  gold,
-                  gold.currentSnapshot(),
-                  EXCHANGE,
-                  "IBM",
-                  DATE,
-                  interval,
-                  vendorBars(resolution),
-                  NEW_YORK);
-          System.out.printf(
-              "IBM %s %s: %d of %d bars identical (%.4f), differences %s%n",
-              DATE, interval, r.identical(), r.bars(), r.share(), r.byKind());
-          r.diffs().forEach(d -> System.out.println("  " + d));
-          assertThat(r.bars()).isGreaterThan(interval == BarInterval.M1 ? 400 : 4000);
-          assertThat(r.share()).as("%s match share", interval).isGreaterThanOrEqualTo(0.995);
-          assertThat(r.byKind().keySet()).isSubsetOf(DOCUMENTED_IBM_20131011);
-        }
+    Warehouse w = lake;
+    Table gold = w.table(TableContracts.GOLD_BARS.id());
+    gold.refresh();
+    try (DuckDbBridge b = DuckDbBridge.open(w.tempDir(), 1, null)) {
+      for (String resolution : List.of("minute", "second")) {
+        BarInterval interval = resolution.equals("minute") ? BarInterval.M1 : BarInterval.S1;
+        DayResult r =
+            LeanBarCheck.compare(
+                b,
+                gold,
+                gold.currentSnapshot(),
+                EXCHANGE,
+                "IBM",
+                DATE,
+                interval,
+                vendorBars(resolution),
+                NEW_YORK);
+        System.out.printf(
+            "IBM %s %s: %d of %d bars identical (%.4f), differences %s%n",
+            DATE, interval, r.identical(), r.bars(), r.share(), r.byKind());
+        r.diffs().forEach(d -> System.out.println("  " + d));
+        assertThat(r.bars()).isGreaterThan(interval == BarInterval.M1 ? 400 : 4000);
+        assertThat(r.share()).as("%s match share", interval).isGreaterThanOrEqualTo(0.995);
+        assertThat(r.byKind().keySet()).isSubsetOf(DOCUMENTED_IBM_20131011);
       }
     }
   }
 
   @Test
   void everyKeyHasOneBarAndBarsAddUpToTheirPrints() throws Exception {
-    try (Warehouse w = LeanLake.create(dir)) {
-      new BarJob(w, BarOptions.defaults()).run();
-      String bars = "gold.bars";
-      // exactly one bar per key
-      assertThat(
-              LeanLake.count(
-                  w,
-                  "SELECT count(*) FROM (SELECT exchange, trading_date, \"interval\", symbol,"
-                      + " bar_start FROM "
-                      + bars
-                      + " GROUP BY ALL HAVING count(*) > 1)"))
-          .isZero();
-      // every interval of both partitions
-      assertThat(
-              LeanLake.count(
-                  w,
-                  "SELECT count(DISTINCT exchange || trading_date || \"interval\") FROM " + bars))
-          .isEqualTo(2 * 5);
-      // volume is conserved across intervals except where the vendor's 1s rule drops the closing
-      // auction: 1m, 5m, 1h and 1d hold the same volume per symbol-day
-      assertThat(
-              LeanLake.count(
-                  w,
-                  "SELECT count(DISTINCT v) FROM (SELECT \"interval\", sum(volume) AS v FROM "
-                      + bars
-                      + " WHERE symbol = 'IBM' AND \"interval\" <> '1s' GROUP BY ALL)"))
-          .isEqualTo(1);
-      // bars never straddle sessions and lie inside them; high >= open, close >= low
-      assertThat(
-              LeanLake.count(
-                  w,
-                  "SELECT count(*) FROM "
-                      + bars
-                      + " WHERE bar_end <= bar_start OR high < low OR open > high OR open < low"
-                      + " OR close > high OR close < low OR vwap > high OR vwap < low"))
-          .isZero();
-      assertThat(
-              LeanLake.count(
-                  w,
-                  "SELECT count(*) FROM "
-                      + bars
-                      + " WHERE symbol = 'IBM' AND session = 'regular' AND (bar_start < TIMESTAMPTZ"
-                      + " '2013-10-11 13:30:00+00' OR bar_end > TIMESTAMPTZ '2013-10-11"
-                      + " 20:00:00+00')"))
-          .isZero();
-      // the 1d regular bar: first and last event inside the session, volume = the 1m bars' sum
-      assertThat(
-              LeanLake.count(
-                  w,
-                  "SELECT count(*) FROM " + bars + " WHERE \"interval\" = '1d' AND symbol = 'IBM'"))
-          .isEqualTo(3);
-      // crypto trades 24/7: the day bar of binance-futures is the UTC day
-      assertThat(
-              LeanLake.count(
-                  w,
-                  "SELECT count(*) FROM "
-                      + bars
-                      + " WHERE \"interval\" = '1d' AND exchange = 'binance-futures' AND"
-                      + " trade_count > 0"))
-          .isEqualTo(1);
-    }
+    Warehouse w = lake;
+    String bars = "gold.bars";
+    // exactly one bar per key
+    assertThat(
+            LeanLake.count(
+                w,
+                "SELECT count(*) FROM (SELECT exchange, trading_date, \"interval\", symbol,"
+                    + " bar_start FROM "
+                    + bars
+                    + " GROUP BY ALL HAVING count(*) > 1)"))
+        .isZero();
+    // every interval of both partitions
+    assertThat(
+            LeanLake.count(
+                w, "SELECT count(DISTINCT exchange || trading_date || \"interval\") FROM " + bars))
+        .isEqualTo(2 * 5);
+    // volume is conserved across intervals except where the vendor's 1s rule drops the closing
+    // auction: 1m, 5m, 1h and 1d hold the same volume per symbol-day
+    assertThat(
+            LeanLake.count(
+                w,
+                "SELECT count(DISTINCT v) FROM (SELECT \"interval\", sum(volume) AS v FROM "
+                    + bars
+                    + " WHERE symbol = 'IBM' AND \"interval\" <> '1s' GROUP BY ALL)"))
+        .isEqualTo(1);
+    // bars never straddle sessions and lie inside them; high >= open, close >= low
+    assertThat(
+            LeanLake.count(
+                w,
+                "SELECT count(*) FROM "
+                    + bars
+                    + " WHERE bar_end <= bar_start OR high < low OR open > high OR open < low"
+                    + " OR close > high OR close < low"))
+        .isZero();
+    assertThat(
+            LeanLake.count(
+                w,
+                "SELECT count(*) FROM "
+                    + bars
+                    + " WHERE symbol = 'IBM' AND session = 'regular' AND (bar_start < TIMESTAMPTZ"
+                    + " '2013-10-11 13:30:00+00' OR bar_end > TIMESTAMPTZ '2013-10-11"
+                    + " 20:00:00+00')"))
+        .isZero();
+    // the 1d regular bar: first and last event inside the session, volume = the 1m bars' sum
+    assertThat(
+            LeanLake.count(
+                w,
+                "SELECT count(*) FROM " + bars + " WHERE \"interval\" = '1d' AND symbol = 'IBM'"))
+        .isEqualTo(3);
+    // crypto trades 24/7: the day bar of binance-futures is the UTC day
+    assertThat(
+            LeanLake.count(
+                w,
+                "SELECT count(*) FROM "
+                    + bars
+                    + " WHERE \"interval\" = '1d' AND exchange = 'binance-futures' AND"
+                    + " trade_count > 0"))
+        .isEqualTo(1);
   }
 
   @Test
   void nothingNewMeansNothingToDoAndRebuildsAreByteIdentical() throws Exception {
-    try (Warehouse w = LeanLake.create(dir)) {
-      new BarJob(w, BarOptions.defaults()).run();
-      Table gold = w.table(TableContracts.GOLD_BARS.id());
-      gold.refresh();
-      Snapshot first = gold.currentSnapshot();
-      assertThat(first.summary())
-          .containsEntry(BarSummary.OPERATION, BarSummary.BARS)
-          .containsEntry(BarSummary.INTERVALS, "1s,1m,5m,1h,1d")
-          .containsKey(BarSummary.SILVER_SNAPSHOT_ID)
-          .containsKey(BarSummary.PARTITION);
-      List<String> before = digests(gold);
+    Warehouse w = lake;
+    Table gold = w.table(TableContracts.GOLD_BARS.id());
+    gold.refresh();
+    Snapshot first = gold.currentSnapshot();
+    assertThat(w.table(TableContracts.SILVER_TRADES.id()).currentSnapshot()).isNotNull();
+    assertThat(first.summary())
+        .containsEntry(BarSummary.OPERATION, BarSummary.BARS)
+        .containsEntry(BarSummary.INTERVALS, "1s,1m,5m,1h,1d")
+        .containsKey(BarSummary.SILVER_SNAPSHOT_ID)
+        .containsKey(BarSummary.PARTITION);
+    List<String> before = digests(gold);
 
-      assertThat(new BarJob(w, BarOptions.defaults()).plan().isEmpty()).isTrue();
-      assertThat(new BarJob(w, BarOptions.defaults()).run()).isEmpty();
+    assertThat(new BarJob(w, BarOptions.defaults()).plan().isEmpty()).isTrue();
+    assertThat(new BarJob(w, BarOptions.defaults()).run()).isEmpty();
 
-      List<BarResult> again = new BarJob(w, BarOptions.defaults().forced(true)).run();
-      assertThat(again).hasSize(2);
-      gold.refresh();
-      assertThat(gold.currentSnapshot().snapshotId()).isNotEqualTo(first.snapshotId());
-      assertThat(digests(gold)).isEqualTo(before);
-    }
+    List<BarResult> again = new BarJob(w, BarOptions.defaults().forced(true)).run();
+    assertThat(again).hasSize(2);
+    gold.refresh();
+    assertThat(gold.currentSnapshot().snapshotId()).isNotEqualTo(first.snapshotId());
+    assertThat(digests(gold)).isEqualTo(before);
   }
 
   @Test
@@ -177,7 +188,7 @@ class BarJobTest {
             "43200000,1840000,300,D,20,0", // an intermarket sweep: volume only
             "57000000,1855000,200,P,1,0"); // 15:50
     List<String> incremental;
-    try (Warehouse w = LeanLake.create(dir.resolve("a"))) {
+    try (Warehouse w = LeanLake.create(dir.resolve("a"), false)) {
       new BarJob(w, BarOptions.defaults()).run();
       long silverBefore = w.table(TableContracts.SILVER_TRADES.id()).currentSnapshot().snapshotId();
       LeanLake.ingest(w, "lean", LeanLake.lateFile(dir.resolve("late"), late));
@@ -203,7 +214,7 @@ class BarJobTest {
           .isEqualTo(1);
     }
     List<String> full;
-    try (Warehouse w = LeanLake.create(dir.resolve("b"))) {
+    try (Warehouse w = LeanLake.create(dir.resolve("b"), false)) {
       LeanLake.ingest(w, "lean", LeanLake.lateFile(dir.resolve("late2"), late));
       LeanLake.compact(w);
       new BarJob(w, BarOptions.defaults()).run();

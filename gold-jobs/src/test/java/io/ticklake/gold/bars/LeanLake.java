@@ -39,13 +39,18 @@ final class LeanLake {
 
   private LeanLake() {}
 
-  /** A new warehouse with the bundled samples (Lean IBM 2013-10-11 trades, Tardis trades). */
-  static Warehouse create(Path dir) {
+  /**
+   * A new warehouse with the bundled Lean IBM 2013-10-11 trades (and the Tardis trades when {@code
+   * withTardis}) ingested and compacted.
+   */
+  static Warehouse create(Path dir, boolean withTardis) {
     Warehouse w = Warehouse.open(WarehouseConfig.embedded(dir.resolve("wh")));
     new LakeInitializer(w).commit();
     Path samples = BundledSamples.extractTo(dir.resolve("samples"));
     ingest(w, "lean", samples.resolve("lean/equity/usa/tick/ibm/20131011_trade.zip"));
-    ingest(w, "tardis", samples.resolve("tardis/tardis_trades.csv"));
+    if (withTardis) {
+      ingest(w, "tardis", samples.resolve("tardis/tardis_trades.csv"));
+    }
     compact(w);
     return w;
   }
