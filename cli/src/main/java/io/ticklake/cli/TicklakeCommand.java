@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
       CompactCommand.class,
       ExportCommand.class,
       QualityCommand.class,
+      BarsCommand.class,
       VersionCommand.class,
     })
 final class TicklakeCommand implements Runnable {

@@ -8,12 +8,14 @@ import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.calendar.ExchangeCalendar;
 import io.ticklake.catalog.calendar.ExchangeCalendars;
 import io.ticklake.catalog.calendar.ExchangeTable;
+import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.dim.DimSymbolTable;
 import io.ticklake.catalog.dim.SymbolLookup;
 import io.ticklake.catalog.dim.SymbolRegistry;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PinnedScan;
+import io.ticklake.catalog.write.ParquetDataFiles;
 import io.ticklake.quarantine.QuarantineRecord;
 import io.ticklake.quarantine.QuarantineWriter;
 import java.io.IOException;
@@ -21,7 +23,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,16 +31,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.DataFiles;
-import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileScanTask;
-import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.OverwriteFiles;
-import org.apache.iceberg.PartitionField;
-import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotChanges;
-import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
@@ -47,7 +42,6 @@ import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.parquet.ParquetUtil;
 import org.apache.iceberg.util.SnapshotUtil;
 
 /**
@@ -315,7 +309,11 @@ public final class SilverCompactor {
       throw e;
     }
     Optional<DataFile> dataFile =
-        built.rowsOut() == 0 ? Optional.empty() : Optional.of(dataFile(silver, key, location));
+        built.rowsOut() == 0
+            ? Optional.empty()
+            : Optional.of(
+                ParquetDataFiles.of(
+                    silver, List.of(key.exchange(), key.tradingDate().toString()), location));
 
     Map<String, String> summary = new TreeMap<>();
     summary.put(SilverSummary.OPERATION, SilverSummary.COMPACT);
@@ -430,19 +428,6 @@ public final class SilverCompactor {
     }
   }
 
-  private static DataFile dataFile(Table silver, PartitionKey key, String location) {
-    return DataFiles.builder(silver.spec())
-        .withPath(location)
-        .withFormat(FileFormat.PARQUET)
-        .withPartitionValues(List.of(key.exchange(), key.tradingDate().toString()))
-        .withFileSizeInBytes(silver.io().newInputFile(location).getLength())
-        .withMetrics(
-            ParquetUtil.fileMetrics(
-                silver.io().newInputFile(location), MetricsConfig.forTable(silver)))
-        .withSortOrder(silver.sortOrder())
-        .build();
-  }
-
   /**
    * Fails early, before quarantine is touched, when a compaction committed the partition after the
    * plan's Silver snapshot (the Silver commit's own validation would refuse it anyway).
@@ -493,27 +478,8 @@ public final class SilverCompactor {
   }
 
   private static PartitionKey keyOf(Table table, DataFile file) {
-    PartitionSpec spec = table.specs().get(file.specId());
-    StructLike p = file.partition();
-    String exchange = null;
-    LocalDate date = null;
-    List<PartitionField> fields = spec.fields();
-    for (int i = 0; i < fields.size(); i++) {
-      String name = fields.get(i).name();
-      if (name.equals("exchange")) {
-        exchange = p.get(i, CharSequence.class).toString();
-      } else if (name.equals("trading_date")) {
-        date = LocalDate.ofEpochDay(p.get(i, Integer.class));
-      }
-    }
-    if (exchange == null || date == null) {
-      throw TicklakeException.of(
-          Kind.CONTRACT,
-          "Cannot compact %s: file %s is not partitioned by exchange and trading_date",
-          table.name(),
-          file.location());
-    }
-    return new PartitionKey(exchange, date);
+    ExchangeDate d = ExchangeDate.of(table, file);
+    return new PartitionKey(d.exchange(), d.tradingDate());
   }
 
   private static void deleteQuietly(Path file) {

@@ -1,0 +1,238 @@
+package io.ticklake.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.gold.bars.BarInterval;
+import io.ticklake.gold.bars.BarJob;
+import io.ticklake.gold.bars.BarOptions;
+import io.ticklake.gold.bars.BarPlan;
+import io.ticklake.gold.bars.BarResult;
+import java.io.UncheckedIOException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code ticklake bars}: rebuild the gold.bars partitions whose Silver trades changed. */
+@Command(
+    name = "bars",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Build OHLCV bars (gold.bars) from silver.trades at 1s, 1m, 5m, 1h and 1d per exchange,",
+      "symbol and trading date, with the vendor's sale-condition eligibility rules.",
+      "Only partitions whose Silver content changed since their bars were built are rebuilt,",
+      "each replaced atomically and pinned to a Silver snapshot; a run with nothing new says so."
+    })
+final class BarsCommand implements Callable<Integer> {
+  @ParentCommand TicklakeCommand root;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--interval",
+      paramLabel = "LIST",
+      description = "Intervals, comma-separated: 1s, 1m, 5m, 1h, 1d (default: all).")
+  String intervals;
+
+  @Option(names = "--exchange", paramLabel = "EXCHANGE", description = "Only this exchange.")
+  String exchange;
+
+  @Option(names = "--date", paramLabel = "DATE", description = "Only this trading date.")
+  LocalDate date;
+
+  @Option(names = "--from", paramLabel = "DATE", description = "First trading date (inclusive).")
+  LocalDate from;
+
+  @Option(names = "--to", paramLabel = "DATE", description = "Last trading date (inclusive).")
+  LocalDate to;
+
+  @Option(
+      names = "--all",
+      description = "Rebuild every selected partition, even those Silver has not changed.")
+  boolean all;
+
+  @Option(names = "--dry-run", description = "List what would be built; write nothing.")
+  boolean dryRun;
+
+  @Option(names = "--json", description = "Print the result as JSON.")
+  boolean json;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "DuckDB threads (default: one per core).")
+  int threads;
+
+  @Option(
+      names = "--memory-limit",
+      paramLabel = "SIZE",
+      description = "DuckDB memory limit, e.g. 2GB (default: DuckDB's).")
+  String memoryLimit;
+
+  @Override
+  public Integer call() {
+    CliContext ctx = root.context();
+    BarOptions options = options();
+    try (Warehouse warehouse = ctx.openWarehouse()) {
+      BarJob job = new BarJob(warehouse, options);
+      BarPlan plan = job.plan();
+      if (plan.isEmpty()) {
+        if (json) {
+          printJson(ctx, plan, List.of());
+        } else if (plan.silverSnapshotId() < 0) {
+          ctx.out().println("gold.bars: nothing to build, silver.trades is empty");
+        } else {
+          ctx.out()
+              .printf(
+                  Locale.ROOT,
+                  "gold.bars: nothing to build, bars are up to date with Silver snapshot %d%n",
+                  plan.silverSnapshotId());
+        }
+        return ExitCodes.OK;
+      }
+      if (dryRun) {
+        if (json) {
+          printJson(ctx, plan, List.of());
+        } else {
+          for (BarPlan.Task t : plan.partitions()) {
+            ctx.out()
+                .printf(
+                    Locale.ROOT,
+                    "gold.bars %s: would build %s (%s) from %,d Silver rows%n",
+                    t.partition(),
+                    labels(t.intervals()),
+                    t.reason(),
+                    t.silverRows());
+          }
+        }
+        return ExitCodes.OK;
+      }
+      boolean terminal = System.console() != null && !json;
+      List<BarResult> results =
+          job.commit(
+              plan,
+              (r, done, total) -> {
+                if (json) {
+                  return;
+                }
+                if (terminal) {
+                  ctx.err().print("\r" + " ".repeat(60) + "\r");
+                }
+                ctx.out()
+                    .printf(
+                        Locale.ROOT,
+                        "gold.bars %s: %,d rows in, %,d bars out (%s) in %.2f s, Silver snapshot"
+                            + " %d%n",
+                        r.partition(),
+                        r.rowsIn(),
+                        r.totalBars(),
+                        r.barsOut().entrySet().stream()
+                            .map(e -> e.getKey().label() + " " + e.getValue())
+                            .collect(Collectors.joining(", ")),
+                        r.seconds(),
+                        r.silverSnapshotId());
+                ctx.out().flush();
+                if (terminal && done < total) {
+                  ctx.err().printf(Locale.ROOT, "\rpartitions %d/%d ...", done, total);
+                  ctx.err().flush();
+                }
+              });
+      if (json) {
+        printJson(ctx, plan, results);
+      } else {
+        long bars = results.stream().mapToLong(BarResult::totalBars).sum();
+        long rows = results.stream().mapToLong(BarResult::rowsIn).sum();
+        double secs = results.stream().mapToDouble(BarResult::seconds).sum();
+        ctx.out()
+            .printf(
+                Locale.ROOT,
+                "gold.bars: %d partitions, %,d rows in, %,d bars out in %.2f s%n",
+                results.size(),
+                rows,
+                bars,
+                secs);
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  private BarOptions options() {
+    List<BarInterval> list;
+    try {
+      list = intervals == null ? List.of(BarInterval.values()) : BarInterval.parseList(intervals);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (date != null && (from != null || to != null)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Cannot use --date together with --from or --to: choose one");
+    }
+    Optional<LocalDate> first = Optional.ofNullable(date != null ? date : from);
+    Optional<LocalDate> last = Optional.ofNullable(date != null ? date : to);
+    try {
+      return new BarOptions(
+          list,
+          Optional.ofNullable(exchange),
+          first,
+          last,
+          all,
+          threads,
+          Optional.ofNullable(memoryLimit));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private static String labels(List<BarInterval> intervals) {
+    return intervals.stream().map(BarInterval::label).collect(Collectors.joining(","));
+  }
+
+  private void printJson(CliContext ctx, BarPlan plan, List<BarResult> results) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("silver_snapshot_id", plan.silverSnapshotId());
+    out.put("dry_run", dryRun);
+    out.put("up_to_date", plan.isEmpty());
+    List<Map<String, Object>> parts = new ArrayList<>();
+    for (int i = 0; i < plan.partitions().size(); i++) {
+      BarPlan.Task t = plan.partitions().get(i);
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("partition", t.partition());
+      p.put("intervals", t.intervals().stream().map(BarInterval::label).toList());
+      p.put("reason", t.reason());
+      p.put("silver_rows", t.silverRows());
+      if (i < results.size()) {
+        BarResult r = results.get(i);
+        p.put("rows_in", r.rowsIn());
+        p.put("rows_outside_sessions", r.rowsOutsideSessions());
+        Map<String, Long> bars = new LinkedHashMap<>();
+        r.barsOut().forEach((k, v) -> bars.put(k.label(), v));
+        p.put("bars_out", bars);
+        p.put("seconds", r.seconds());
+        p.put("gold_snapshot_id", r.goldSnapshotId());
+      }
+      parts.add(p);
+    }
+    out.put("partitions", parts);
+    ObjectMapper mapper = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    try {
+      ctx.out().println(mapper.writeValueAsString(out));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+    ctx.out().flush();
+  }
+}
