@@ -236,6 +236,7 @@ public final class SilverCompactor {
             warehouse.tempDir(), options.threads(), options.memoryLimit().orElse(null))) {
       PartitionRebuild rebuild =
           new PartitionRebuild(bridge, kind, kind.silver().schema(), options.validation());
+      Lookups lookups = new Lookups(bridge, dim);
       for (CompactionPlan.Task task : plan.partitions()) {
         ExchangeCalendar calendar =
             calendars
@@ -254,7 +255,7 @@ public final class SilverCompactor {
                 bridge,
                 rebuild,
                 registry,
-                dim,
+                lookups,
                 bronze,
                 pinned,
                 plan.silverSnapshotId(),
@@ -269,7 +270,7 @@ public final class SilverCompactor {
       DuckDbBridge bridge,
       PartitionRebuild rebuild,
       SymbolRegistry registry,
-      DimSymbolTable dim,
+      Lookups lookups,
       Table bronze,
       Snapshot pinned,
       long silverBaseId,
@@ -304,10 +305,7 @@ public final class SilverCompactor {
               pinned,
               key,
               calendar,
-              symbols -> {
-                registry.ensureRegistered(key.exchange(), symbols);
-                return SymbolLookup.register(bridge, dim.read());
-              },
+              symbols -> lookups.lookupAfter(registry.ensureRegistered(key.exchange(), symbols)),
               kind.silver().name(),
               local.toString());
     } catch (RuntimeException e) {
@@ -427,6 +425,29 @@ public final class SilverCompactor {
               key,
               e.getMessage()),
           e);
+    }
+  }
+
+  /**
+   * The dimension loaded into DuckDB once per version: partitions whose registration leaves the
+   * dimension at the version already loaded reuse it (loading costs a table scan and a DuckDB
+   * load).
+   */
+  private static final class Lookups {
+    private final DuckDbBridge bridge;
+    private final DimSymbolTable dim;
+    private SymbolLookup last;
+
+    Lookups(DuckDbBridge bridge, DimSymbolTable dim) {
+      this.bridge = bridge;
+      this.dim = dim;
+    }
+
+    SymbolLookup lookupAfter(SymbolRegistry.Registration registration) {
+      if (last == null || !last.version().equals(registration.version())) {
+        last = SymbolLookup.register(bridge, dim.read());
+      }
+      return last;
     }
   }
 
