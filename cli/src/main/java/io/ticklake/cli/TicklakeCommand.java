@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
       OrphansCommand.class,
       DimsCommand.class,
       CompactCommand.class,
+      QuarantineCommand.class,
       VersionCommand.class,
     })
 final class TicklakeCommand implements Runnable {

@@ -174,16 +174,42 @@ public final class SilverCompactor {
    * one partition.
    */
   public Outcome runResolvingConflicts(int maxAttempts) {
-    CompactionPlan plan = plan();
+    return runResolvingConflicts(plan(), maxAttempts, Listener.NONE);
+  }
+
+  /** Hears about each partition as {@link #runResolvingConflicts} goes. */
+  public interface Listener {
+    /** Does nothing. */
+    Listener NONE = new Listener() {};
+
+    /** A partition's rebuild starts. */
+    default void starting(CompactionPlan.Task task) {}
+
+    /** A partition was committed. */
+    default void committed(PartitionResult result) {}
+
+    /** A partition was left to the compactor that rebuilt it first. */
+    default void skipped(PartitionKey key) {}
+  }
+
+  /**
+   * {@link #runResolvingConflicts(int)} for a plan already made, telling {@code listener} about
+   * each partition.
+   */
+  public Outcome runResolvingConflicts(CompactionPlan plan, int maxAttempts, Listener listener) {
+    requireNonNull(listener, "listener is null");
     List<PartitionResult> committed = new java.util.ArrayList<>();
     List<PartitionKey> skipped = new java.util.ArrayList<>();
     for (CompactionPlan.Task task : plan.partitions()) {
       CompactionPlan one =
           new CompactionPlan(
               plan.table(), plan.bronzeSnapshotId(), plan.silverSnapshotId(), List.of(task));
+      listener.starting(task);
       for (int attempt = 1; ; attempt++) {
         try {
-          committed.addAll(commit(one));
+          List<PartitionResult> done = commit(one);
+          committed.addAll(done);
+          done.forEach(listener::committed);
           break;
         } catch (TicklakeException e) {
           if (e.kind() != TicklakeException.Kind.CONFLICT || attempt >= maxAttempts) {
@@ -193,6 +219,7 @@ public final class SilverCompactor {
               new SilverCompactor(warehouse, kind, options.onlyPartition(task.key()), clock).plan();
           if (one.isEmpty()) {
             skipped.add(task.key());
+            listener.skipped(task.key());
             break;
           }
         }
@@ -276,6 +303,7 @@ public final class SilverCompactor {
       long silverBaseId,
       PartitionKey key,
       ExchangeCalendar calendar) {
+    long started = System.nanoTime();
     Table silver = warehouse.table(kind.silver().id());
     Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
     Snapshot quarantineBase = quarantine.currentSnapshot();
@@ -381,7 +409,8 @@ public final class SilverCompactor {
         built.rowsOut(),
         built.digest(),
         dataFile.map(DataFile::location),
-        silver.currentSnapshot().snapshotId());
+        silver.currentSnapshot().snapshotId(),
+        (System.nanoTime() - started) / 1e9);
   }
 
   private void replaceQuarantine(
