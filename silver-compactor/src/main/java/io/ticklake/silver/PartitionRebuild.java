@@ -111,22 +111,25 @@ final class PartitionRebuild {
             .collect(Collectors.joining(", "));
     try {
       // Bronze rows with their source stream and identity text, read once
-      bridge.execute(
+      step(
+          "read Bronze rows",
           "CREATE OR REPLACE TEMP TABLE tl_b AS "
               + identitySql("(" + DuckDbBridge.relationSql(scan, filter) + ")"));
       long rowsIn = count("SELECT count(*) FROM tl_b");
       // identities seen more than once: only these need occurrence counting and dedup
-      bridge.execute(
+      step(
+          "find repeated identities",
           "CREATE OR REPLACE TEMP TABLE tl_m AS SELECT tl_g FROM tl_b GROUP BY tl_g HAVING"
               + " count(*) > 1");
-      bridge.execute("CREATE OR REPLACE TEMP TABLE tl_d0 AS " + dedupedSql());
+      step("dedup", "CREATE OR REPLACE TEMP TABLE tl_d0 AS " + dedupedSql());
       long deduped = count("SELECT count(*) FROM tl_d0");
 
       List<String> symbols = strings("SELECT DISTINCT symbol FROM tl_d0 ORDER BY symbol");
       SymbolLookup lookup = lookupFor.apply(symbols);
       String reference;
       if (kind == SilverTable.TRADES) {
-        bridge.execute(
+        step(
+            "compute reference prices",
             "CREATE OR REPLACE TEMP TABLE tl_ref AS SELECT event_id, CAST(quantile_disc(price,"
                 + " 0.5) OVER w AS DECIMAL(38,9)) AS ref_price, count(*) OVER w AS ref_count FROM"
                 + " tl_d0 WHERE price > 0 WINDOW w AS (PARTITION BY symbol ORDER BY "
@@ -144,13 +147,15 @@ final class PartitionRebuild {
                 + lookup.resolveSql("tl_d0")
                 + ") AS r";
       }
-      bridge.execute(
+      step(
+          "resolve symbols and sessions",
           "CREATE OR REPLACE TEMP TABLE tl_e AS SELECT r.*, "
               + sessionSql(calendar, key.tradingDate())
               + " AS session, "
               + reference);
-      bridge.execute("CREATE OR REPLACE TEMP TABLE tl_v AS " + violationsSql(calendar, key));
-      bridge.execute(
+      step("validate", "CREATE OR REPLACE TEMP TABLE tl_v AS " + violationsSql(calendar, key));
+      step(
+          "collect rejected rows",
           "CREATE OR REPLACE TEMP TABLE tl_rejected AS SELECT DISTINCT event_id FROM tl_v WHERE"
               + " severity = 'error'");
       long quarantined = count("SELECT count(*) FROM tl_rejected");
@@ -403,6 +408,15 @@ final class PartitionRebuild {
       return rs.getLong(1);
     } catch (SQLException e) {
       throw failure("count rows", e);
+    }
+  }
+
+  /** Runs one step of the rebuild; a failure names the step. */
+  private void step(String what, String sql) {
+    try (Statement s = bridge.connection().createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw failure(what, e);
     }
   }
 
