@@ -1,5 +1,8 @@
 package io.ticklake.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.dim.RegistrationPolicy;
 import io.ticklake.silver.CompactOptions;
@@ -9,10 +12,14 @@ import io.ticklake.silver.PartitionResult;
 import io.ticklake.silver.SilverCompactor;
 import io.ticklake.silver.SilverTable;
 import io.ticklake.silver.ValidationSettings;
+import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -50,6 +57,18 @@ final class CompactCommand implements Callable<Integer> {
   LocalDate date;
 
   @Option(
+      names = "--from",
+      paramLabel = "DATE",
+      description = "Only trading dates on or after this one.")
+  LocalDate from;
+
+  @Option(
+      names = "--to",
+      paramLabel = "DATE",
+      description = "Only trading dates on or before this one.")
+  LocalDate to;
+
+  @Option(
       names = "--all",
       description = "Rebuild every selected partition, even those Bronze has not changed.")
   boolean all;
@@ -67,11 +86,16 @@ final class CompactCommand implements Callable<Integer> {
   @Option(
       names = "--memory-limit",
       paramLabel = "SIZE",
-      description = "DuckDB memory limit, e.g. 2GB (default: DuckDB's).")
+      description =
+          "DuckDB memory limit, e.g. 2GB; beyond it DuckDB spills to <warehouse>/.tmp"
+              + " (default: DuckDB's, 80% of RAM).")
   String memoryLimit;
 
+  @Option(names = "--json", description = "Print the outcome as JSON.")
+  boolean json;
+
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     CliContext ctx = root.context();
     List<SilverTable> kinds;
     try {
@@ -79,34 +103,67 @@ final class CompactCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    CompactOptions options =
-        new CompactOptions(
-            Optional.ofNullable(exchange),
-            Optional.ofNullable(date),
-            all,
-            threads,
-            Optional.ofNullable(memoryLimit),
-            RegistrationPolicy.fromEnvironment(ctx.env()),
-            ValidationSettings.defaults());
+    if (date != null && (from != null || to != null)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Cannot combine --date with --from/--to: give one or the other");
+    }
+    CompactOptions options;
+    try {
+      options =
+          new CompactOptions(
+              Optional.ofNullable(exchange),
+              Optional.ofNullable(date != null ? date : from),
+              Optional.ofNullable(date != null ? date : to),
+              all,
+              threads,
+              Optional.ofNullable(memoryLimit),
+              RegistrationPolicy.fromEnvironment(ctx.env()),
+              ValidationSettings.defaults());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    PrintWriter out = ctx.out();
+    List<Map<String, Object>> report = new ArrayList<>();
+    long started = System.nanoTime();
     try (Warehouse warehouse = ctx.openWarehouse()) {
+      List<CompactionPlan> plans = new ArrayList<>();
       for (SilverTable kind : kinds) {
-        String name = kind.silver().name();
-        SilverCompactor compactor =
-            new SilverCompactor(warehouse, kind, options, Clock.systemUTC());
-        CompactionPlan plan = compactor.plan();
-        if (plan.isEmpty()) {
-          ctx.out()
-              .printf(
+        plans.add(new SilverCompactor(warehouse, kind, options, Clock.systemUTC()).plan());
+      }
+      long totalRows = 0;
+      int totalPartitions = 0;
+      for (CompactionPlan plan : plans) {
+        for (CompactionPlan.Task t : plan.partitions()) {
+          totalRows += t.bronzeRows();
+          totalPartitions++;
+        }
+      }
+      try (ProgressBar bar =
+          ProgressBar.forTerminal(out, ctx.err(), totalPartitions, totalRows, !dryRun && !json)) {
+        for (CompactionPlan plan : plans) {
+          SilverTable kind = plan.table();
+          String name = kind.silver().name();
+          if (plan.isEmpty()) {
+            report.add(entry(name, null, "nothing to compact", plan.bronzeSnapshotId()));
+            if (!json) {
+              out.printf(
                   Locale.ROOT,
                   "%s: nothing to compact (Bronze snapshot %d)%n",
                   name,
                   plan.bronzeSnapshotId());
-          continue;
-        }
-        if (dryRun) {
-          for (CompactionPlan.Task t : plan.partitions()) {
-            ctx.out()
-                .printf(
+            }
+            continue;
+          }
+          if (dryRun) {
+            for (CompactionPlan.Task t : plan.partitions()) {
+              Map<String, Object> m =
+                  entry(name, t.key(), "would rebuild", plan.bronzeSnapshotId());
+              m.put("reason", t.reason());
+              m.put("bronze_rows", t.bronzeRows());
+              m.put("bronze_files", t.bronzeFiles());
+              report.add(m);
+              if (!json) {
+                out.printf(
                     Locale.ROOT,
                     "%s %s: would rebuild (%s) from %,d Bronze rows in %d files%n",
                     name,
@@ -114,38 +171,199 @@ final class CompactCommand implements Callable<Integer> {
                     t.reason(),
                     t.bronzeRows(),
                     t.bronzeFiles());
+              }
+            }
+            continue;
           }
-          continue;
-        }
-        SilverCompactor.Outcome outcome = compactor.runResolvingConflicts(3);
-        for (PartitionKey skipped : outcome.skipped()) {
-          ctx.out()
-              .printf(
-                  Locale.ROOT,
-                  "%s %s: skipped, another compactor rebuilt it first%n",
-                  name,
-                  skipped);
-        }
-        for (PartitionResult r : outcome.committed()) {
-          ctx.out()
-              .printf(
-                  Locale.ROOT,
-                  "%s %s: %,d in, %,d duplicates, %,d quarantined, %,d flagged, %,d out"
-                      + " (Bronze snapshot %d, Silver snapshot %d, %s)%n",
-                  name,
-                  r.key(),
-                  r.rowsIn(),
-                  r.duplicates(),
-                  r.quarantined(),
-                  r.warned(),
-                  r.rowsOut(),
-                  r.bronzeSnapshotId(),
-                  r.silverSnapshotId(),
-                  r.digest());
-          ctx.out().flush();
+          new SilverCompactor(warehouse, kind, options, Clock.systemUTC())
+              .runResolvingConflicts(
+                  plan,
+                  3,
+                  new SilverCompactor.Listener() {
+                    @Override
+                    public void starting(CompactionPlan.Task task) {
+                      bar.starting(name + " " + task.key(), task.bronzeRows());
+                    }
+
+                    @Override
+                    public void committed(PartitionResult r) {
+                      bar.done(r.rowsIn());
+                      report.add(result(name, r));
+                      if (!json) {
+                        bar.print(line(name, r));
+                      }
+                    }
+
+                    @Override
+                    public void skipped(PartitionKey key) {
+                      bar.done(0);
+                      report.add(
+                          entry(name, key, "skipped: another compactor rebuilt it first", -1));
+                      if (!json) {
+                        bar.print(
+                            String.format(
+                                Locale.ROOT,
+                                "%s %s: skipped, another compactor rebuilt it first",
+                                name,
+                                key));
+                      }
+                    }
+                  });
         }
       }
     }
+    if (json) {
+      Map<String, Object> obj = new LinkedHashMap<>();
+      obj.put("dry_run", dryRun);
+      obj.put("partitions", report);
+      obj.put("rows_in", sum(report, "rows_in"));
+      obj.put("duplicates", sum(report, "duplicates"));
+      obj.put("quarantined", sum(report, "quarantined"));
+      obj.put("rows_out", sum(report, "rows_out"));
+      obj.put("seconds", Math.round((System.nanoTime() - started) / 1e6) / 1000.0);
+      ObjectMapper mapper = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+      out.println(mapper.writeValueAsString(obj));
+    }
+    out.flush();
     return ExitCodes.OK;
+  }
+
+  /** The per-partition line: rows in, duplicates, quarantined, flagged, rows out, seconds. */
+  static String line(String name, PartitionResult r) {
+    return String.format(
+        Locale.ROOT,
+        "%s %s: %,d in, %,d duplicates, %,d quarantined, %,d flagged, %,d out in %.2f s"
+            + " (Bronze snapshot %d, Silver snapshot %d, %s)",
+        name,
+        r.key(),
+        r.rowsIn(),
+        r.duplicates(),
+        r.quarantined(),
+        r.warned(),
+        r.rowsOut(),
+        r.seconds(),
+        r.bronzeSnapshotId(),
+        r.silverSnapshotId(),
+        r.digest());
+  }
+
+  private static Map<String, Object> entry(
+      String name, PartitionKey key, String outcome, long bronzeSnapshotId) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("table", name);
+    m.put("exchange", key == null ? null : key.exchange());
+    m.put("trading_date", key == null ? null : key.tradingDate().toString());
+    m.put("outcome", outcome);
+    if (bronzeSnapshotId >= 0) {
+      m.put("bronze_snapshot_id", bronzeSnapshotId);
+    }
+    return m;
+  }
+
+  private static Map<String, Object> result(String name, PartitionResult r) {
+    Map<String, Object> m = entry(name, r.key(), "rebuilt", r.bronzeSnapshotId());
+    m.put("rows_in", r.rowsIn());
+    m.put("duplicates", r.duplicates());
+    m.put("quarantined", r.quarantined());
+    m.put("flagged", r.warned());
+    m.put("rows_out", r.rowsOut());
+    m.put("seconds", Math.round(r.seconds() * 1000) / 1000.0);
+    m.put("silver_snapshot_id", r.silverSnapshotId());
+    m.put("digest", r.digest());
+    m.put("data_file", r.dataFile().orElse(null));
+    return m;
+  }
+
+  private static long sum(List<Map<String, Object>> report, String key) {
+    return report.stream()
+        .map(m -> m.get(key))
+        .filter(v -> v instanceof Long)
+        .mapToLong(v -> (Long) v)
+        .sum();
+  }
+
+  /**
+   * A progress bar on standard error while partitions are rebuilt: partitions and Bronze rows done,
+   * the partition in work, the rate. Silent when standard error is not a terminal (a pipe, a log).
+   * Lines printed through {@link #print} appear above the bar.
+   */
+  static final class ProgressBar implements AutoCloseable {
+    private static final int WIDTH = 24;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final int partitions;
+    private final long rows;
+    private final boolean enabled;
+    private final long start = System.nanoTime();
+    private int partitionsDone;
+    private long rowsDone;
+    private String current = "";
+
+    private ProgressBar(
+        PrintWriter out, PrintWriter err, int partitions, long rows, boolean enabled) {
+      this.out = out;
+      this.err = err;
+      this.partitions = partitions;
+      this.rows = rows;
+      this.enabled = enabled;
+    }
+
+    static ProgressBar forTerminal(
+        PrintWriter out, PrintWriter err, int partitions, long rows, boolean wanted) {
+      return new ProgressBar(out, err, partitions, rows, wanted && System.console() != null);
+    }
+
+    void starting(String what, long bronzeRows) {
+      current = what;
+      draw();
+    }
+
+    void done(long rowsIn) {
+      partitionsDone++;
+      rowsDone += rowsIn;
+      current = "";
+      draw();
+    }
+
+    /** Prints a line of output above the bar (the output itself goes to standard output). */
+    void print(String line) {
+      clear();
+      out.println(line);
+      out.flush();
+      draw();
+    }
+
+    private void draw() {
+      if (!enabled) {
+        return;
+      }
+      double fraction = rows == 0 ? 1 : (double) rowsDone / rows;
+      int filled = (int) Math.round(fraction * WIDTH);
+      double secs = (System.nanoTime() - start) / 1e9;
+      err.printf(
+          Locale.ROOT,
+          "\r[%s%s] %d/%d partitions  %,d/%,d rows  %,.0f rows/s  %s   ",
+          "#".repeat(filled),
+          ".".repeat(WIDTH - filled),
+          partitionsDone,
+          partitions,
+          rowsDone,
+          rows,
+          secs > 0 ? rowsDone / secs : 0.0,
+          current);
+      err.flush();
+    }
+
+    private void clear() {
+      if (enabled) {
+        err.print("\r" + " ".repeat(120) + "\r");
+        err.flush();
+      }
+    }
+
+    @Override
+    public void close() {
+      clear();
+    }
   }
 }

@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
       ExportCommand.class,
       QualityCommand.class,
       BarsCommand.class,
+      QuarantineCommand.class,
       VersionCommand.class,
     })
 final class TicklakeCommand implements Runnable {

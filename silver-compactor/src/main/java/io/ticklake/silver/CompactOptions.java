@@ -10,7 +10,8 @@ import java.util.Optional;
  * What and how to compact.
  *
  * @param exchange only this exchange, or every one
- * @param tradingDate only this trading date, or every one
+ * @param fromDate only trading dates on or after this one, or from the first
+ * @param toDate only trading dates on or before this one, or to the last
  * @param force rebuild the selected partitions even when Bronze has not changed since
  * @param threads DuckDB threads, 0 for one per core
  * @param memoryLimit DuckDB memory limit such as {@code 2GB}, or empty for DuckDB's default
@@ -19,7 +20,8 @@ import java.util.Optional;
  */
 public record CompactOptions(
     Optional<String> exchange,
-    Optional<LocalDate> tradingDate,
+    Optional<LocalDate> fromDate,
+    Optional<LocalDate> toDate,
     boolean force,
     int threads,
     Optional<String> memoryLimit,
@@ -27,10 +29,19 @@ public record CompactOptions(
     ValidationSettings validation) {
   public CompactOptions {
     requireNonNull(exchange, "exchange is null");
-    requireNonNull(tradingDate, "tradingDate is null");
+    requireNonNull(fromDate, "fromDate is null");
+    requireNonNull(toDate, "toDate is null");
     requireNonNull(memoryLimit, "memoryLimit is null");
     requireNonNull(registration, "registration is null");
     requireNonNull(validation, "validation is null");
+    if (fromDate.isPresent() && toDate.isPresent() && fromDate.get().isAfter(toDate.get())) {
+      throw new IllegalArgumentException(
+          "Cannot select trading dates from "
+              + fromDate.get()
+              + " to "
+              + toDate.get()
+              + ": the range is empty");
+    }
     if (threads < 0) {
       throw new IllegalArgumentException("Cannot use " + threads + " threads");
     }
@@ -39,6 +50,7 @@ public record CompactOptions(
   /** Every changed partition, default threads, AUTO registration, default rules. */
   public static CompactOptions defaults() {
     return new CompactOptions(
+        Optional.empty(),
         Optional.empty(),
         Optional.empty(),
         false,
@@ -53,6 +65,7 @@ public record CompactOptions(
     return new CompactOptions(
         Optional.of(key.exchange()),
         Optional.of(key.tradingDate()),
+        Optional.of(key.tradingDate()),
         force,
         threads,
         memoryLimit,
@@ -63,32 +76,38 @@ public record CompactOptions(
   /** With or without forcing rebuilds of unchanged partitions. */
   public CompactOptions withForce(boolean newForce) {
     return new CompactOptions(
-        exchange, tradingDate, newForce, threads, memoryLimit, registration, validation);
+        exchange, fromDate, toDate, newForce, threads, memoryLimit, registration, validation);
   }
 
   /** With this many engine threads. */
   public CompactOptions withThreads(int newThreads) {
     return new CompactOptions(
-        exchange, tradingDate, force, newThreads, memoryLimit, registration, validation);
+        exchange, fromDate, toDate, force, newThreads, memoryLimit, registration, validation);
   }
 
   /** With this registration policy. */
   public CompactOptions withRegistration(RegistrationPolicy policy) {
     return new CompactOptions(
-        exchange, tradingDate, force, threads, memoryLimit, policy, validation);
+        exchange, fromDate, toDate, force, threads, memoryLimit, policy, validation);
   }
 
   /** With these validation settings. */
   public CompactOptions withValidation(ValidationSettings settings) {
     return new CompactOptions(
-        exchange, tradingDate, force, threads, memoryLimit, registration, settings);
+        exchange, fromDate, toDate, force, threads, memoryLimit, registration, settings);
   }
 
   /** With only this exchange and/or date (null = any). */
   public CompactOptions selecting(String newExchange, LocalDate newDate) {
+    return selecting(newExchange, newDate, newDate);
+  }
+
+  /** With only this exchange and trading dates from {@code from} to {@code to} (null = open). */
+  public CompactOptions selecting(String newExchange, LocalDate from, LocalDate to) {
     return new CompactOptions(
         Optional.ofNullable(newExchange),
-        Optional.ofNullable(newDate),
+        Optional.ofNullable(from),
+        Optional.ofNullable(to),
         force,
         threads,
         memoryLimit,
@@ -98,6 +117,7 @@ public record CompactOptions(
 
   boolean selects(PartitionKey key) {
     return exchange.map(key.exchange()::equals).orElse(true)
-        && tradingDate.map(key.tradingDate()::equals).orElse(true);
+        && fromDate.map(d -> !key.tradingDate().isBefore(d)).orElse(true)
+        && toDate.map(d -> !key.tradingDate().isAfter(d)).orElse(true);
   }
 }

@@ -35,9 +35,12 @@ import org.apache.iceberg.types.Types.NestedField;
  * nothing. Not thread-safe (uses one bridge).
  */
 final class PartitionRebuild {
-  /** Lineage columns: they differ between batchings, so the digest leaves them out. */
-  static final Set<String> LINEAGE =
-      Set.of("vendor", "file_id", "file_seq", "writer_id", "wal_seq", "ingested_at");
+  /**
+   * Columns the digest leaves out: lineage, and the receive time, which is a property of one
+   * delivery (the live writer stamps its own), not of the event.
+   */
+  static final Set<String> NOT_DIGESTED =
+      Set.of("vendor", "file_id", "file_seq", "writer_id", "wal_seq", "ingested_at", "ts_recv");
 
   /** The Silver sort order as SQL; event_id is unique, so the order is total. */
   static final String ORDER =
@@ -102,46 +105,57 @@ final class PartitionRebuild {
       String outputPath) {
     PartitionFilter filter = PartitionFilter.of(key.exchange(), key.tradingDate());
     PinnedScan scan = PinnedScan.plan(bronze, Optional.of(snapshot), filter.expression());
+    String columns =
+        silverSchema.columns().stream()
+            .map(f -> Sql.ident(f.name()))
+            .collect(Collectors.joining(", "));
     try {
-      bridge.execute(
-          "CREATE OR REPLACE TEMP TABLE tl_b AS " + DuckDbBridge.relationSql(scan, filter));
+      // Bronze rows with their source stream and identity text, read once
+      step(
+          "read Bronze rows",
+          "CREATE OR REPLACE TEMP TABLE tl_b AS "
+              + identitySql("(" + DuckDbBridge.relationSql(scan, filter) + ")"));
       long rowsIn = count("SELECT count(*) FROM tl_b");
-
-      bridge.execute("CREATE OR REPLACE TEMP TABLE tl_k AS " + keyedSql());
-      bridge.execute(
-          "CREATE OR REPLACE TEMP TABLE tl_d0 AS SELECT * EXCLUDE (tl_stream, tl_occurrence,"
-              + " tl_key) FROM tl_k QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY"
-              + " file_id NULLS LAST, file_seq NULLS LAST, writer_id NULLS LAST, wal_seq NULLS"
-              + " LAST, ingested_at, ts_recv NULLS LAST) = 1");
+      // identities seen more than once: only these need occurrence counting and dedup
+      step(
+          "find repeated identities",
+          "CREATE OR REPLACE TEMP TABLE tl_m AS SELECT tl_g FROM tl_b GROUP BY tl_g HAVING"
+              + " count(*) > 1");
+      step("dedup", "CREATE OR REPLACE TEMP TABLE tl_d0 AS " + dedupedSql());
       long deduped = count("SELECT count(*) FROM tl_d0");
 
       List<String> symbols = strings("SELECT DISTINCT symbol FROM tl_d0 ORDER BY symbol");
       SymbolLookup lookup = lookupFor.apply(symbols);
-      bridge.execute(
-          "CREATE OR REPLACE TEMP TABLE tl_d AS SELECT r.*, "
-              + sessionSql(calendar, key.tradingDate())
-              + " AS session FROM ("
-              + lookup.resolveSql("tl_d0")
-              + ") AS r");
+      String reference;
       if (kind == SilverTable.TRADES) {
-        bridge.execute(
+        step(
+            "compute reference prices",
             "CREATE OR REPLACE TEMP TABLE tl_ref AS SELECT event_id, CAST(quantile_disc(price,"
                 + " 0.5) OVER w AS DECIMAL(38,9)) AS ref_price, count(*) OVER w AS ref_count FROM"
-                + " tl_d WHERE price > 0 WINDOW w AS (PARTITION BY symbol ORDER BY "
+                + " tl_d0 WHERE price > 0 WINDOW w AS (PARTITION BY symbol ORDER BY "
                 + ORDER
                 + " ROWS BETWEEN "
                 + settings.spikeWindow()
                 + " PRECEDING AND 1 PRECEDING)");
-        bridge.execute(
-            "CREATE OR REPLACE TEMP TABLE tl_e AS SELECT d.*, f.ref_price, coalesce(f.ref_count,"
-                + " 0) AS ref_count FROM tl_d AS d LEFT JOIN tl_ref AS f USING (event_id)");
+        reference =
+            "f.ref_price, coalesce(f.ref_count, 0) AS ref_count FROM ("
+                + lookup.resolveSql("tl_d0")
+                + ") AS r LEFT JOIN tl_ref AS f USING (event_id)";
       } else {
-        bridge.execute(
-            "CREATE OR REPLACE TEMP TABLE tl_e AS SELECT *, CAST(NULL AS DECIMAL(38,9)) AS"
-                + " ref_price, CAST(0 AS BIGINT) AS ref_count FROM tl_d");
+        reference =
+            "CAST(NULL AS DECIMAL(38,9)) AS ref_price, CAST(0 AS BIGINT) AS ref_count FROM ("
+                + lookup.resolveSql("tl_d0")
+                + ") AS r";
       }
-      bridge.execute("CREATE OR REPLACE TEMP TABLE tl_v AS " + violationsSql(calendar, key));
-      bridge.execute(
+      step(
+          "resolve symbols and sessions",
+          "CREATE OR REPLACE TEMP TABLE tl_e AS SELECT r.*, "
+              + sessionSql(calendar, key.tradingDate())
+              + " AS session, "
+              + reference);
+      step("validate", "CREATE OR REPLACE TEMP TABLE tl_v AS " + violationsSql(calendar, key));
+      step(
+          "collect rejected rows",
           "CREATE OR REPLACE TEMP TABLE tl_rejected AS SELECT DISTINCT event_id FROM tl_v WHERE"
               + " severity = 'error'");
       long quarantined = count("SELECT count(*) FROM tl_rejected");
@@ -149,41 +163,37 @@ final class PartitionRebuild {
           count(
               "SELECT count(DISTINCT event_id) FROM tl_v WHERE severity = 'warn' AND event_id NOT"
                   + " IN (SELECT event_id FROM tl_rejected)");
-      String columns =
-          silverSchema.columns().stream()
-              .map(f -> Sql.ident(f.name()))
-              .collect(Collectors.joining(", "));
-      bridge.execute(
-          "CREATE OR REPLACE TEMP TABLE tl_out AS SELECT "
-              + columns
-              + " FROM tl_e WHERE event_id NOT IN (SELECT event_id FROM tl_rejected)");
-      long rowsOut = count("SELECT count(*) FROM tl_out");
-      if (rowsOut > 0) {
-        bridge.execute(
-            "COPY (SELECT "
-                + columns
-                + " FROM tl_out ORDER BY "
-                + ORDER
-                + ") TO "
-                + Sql.string(outputPath)
-                + " (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 3, ROW_GROUP_SIZE "
-                + ROW_GROUP_SIZE
-                + ", FIELD_IDS {"
-                + silverSchema.columns().stream()
-                    .map(f -> Sql.ident(f.name()) + ": " + f.fieldId())
-                    .collect(Collectors.joining(", "))
-                + "})");
+      long rowsOut = 0;
+      String digest = "md5x:" + "0".repeat(32);
+      if (deduped > quarantined) {
+        rowsOut =
+            update(
+                "COPY (SELECT "
+                    + columns
+                    + " FROM tl_e"
+                    + (quarantined > 0
+                        ? " WHERE event_id NOT IN (SELECT event_id FROM tl_rejected)"
+                        : "")
+                    + " ORDER BY "
+                    + ORDER
+                    + ") TO "
+                    + Sql.string(outputPath)
+                    + " (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 3, ROW_GROUP_SIZE "
+                    + ROW_GROUP_SIZE
+                    + ", FIELD_IDS {"
+                    + silverSchema.columns().stream()
+                        .map(f -> Sql.ident(f.name()) + ": " + f.fieldId())
+                        .collect(Collectors.joining(", "))
+                    + "})");
+        digest = digest(outputPath);
       }
-      String digest = digest();
       List<QuarantineRecord> q =
           quarantineRows(sourceTable, snapshot.snapshotId(), snapshotTime(snapshot));
       return new Built(rowsIn, rowsIn - deduped, quarantined, warned, rowsOut, digest, q);
     } finally {
-      for (String t : List.of("tl_b", "tl_k", "tl_d0", "tl_d", "tl_ref", "tl_e", "tl_v")) {
+      for (String t : List.of("tl_b", "tl_m", "tl_d0", "tl_ref", "tl_e", "tl_v", "tl_rejected")) {
         bridge.execute("DROP TABLE IF EXISTS " + t);
       }
-      bridge.execute("DROP TABLE IF EXISTS tl_rejected");
-      bridge.execute("DROP TABLE IF EXISTS tl_out");
     }
   }
 
@@ -193,34 +203,53 @@ final class PartitionRebuild {
   }
 
   /**
-   * Adds tl_stream (the source stream: a file or a live writer), tl_occurrence (the index of a
-   * record among identical records of its stream, in source order) and event_id.
+   * Adds tl_stream (the source stream: a file or a live writer), tl_occ (whether the event id
+   * counts occurrences) and tl_g, the canonical identity text: the event id is the hash of tl_g,
+   * followed by the occurrence when tl_occ.
    */
-  private String keyedSql() {
-    List<String> identity = kind.identityColumns();
-    String identityList = identity.stream().map(Sql::ident).collect(Collectors.joining(", "));
-    String identityText = identity.stream().map(this::text).collect(Collectors.joining(", "));
-    String byOccurrence =
-        "concat_ws(chr(31), 'v1', 'occ', " + identityText + ", CAST(tl_occurrence AS VARCHAR))";
+  private String identitySql(String relation) {
+    String identityText =
+        kind.identityColumns().stream().map(this::text).collect(Collectors.joining(", "));
+    String byOccurrence = "concat_ws(chr(31), 'v1', 'occ', " + identityText + ")";
     String bySeq =
         "concat_ws(chr(31), 'v1', 'seq', " + identityText + ", CAST(vendor_seq AS VARCHAR))";
-    String key =
+    String tid =
         kind == SilverTable.TRADES
-            ? "CASE WHEN vendor_trade_id IS NOT NULL THEN concat_ws(chr(31), 'v1', 'tid',"
-                + " exchange, symbol, vendor_trade_id) WHEN vendor_seq IS NOT NULL THEN "
-                + bySeq
-                + " ELSE "
-                + byOccurrence
-                + " END"
-            : "CASE WHEN vendor_seq IS NOT NULL THEN " + bySeq + " ELSE " + byOccurrence + " END";
-    return "SELECT *, substr(sha256(tl_key), 1, 32) AS event_id FROM (SELECT *, "
-        + key
-        + " AS tl_key FROM (SELECT *, row_number() OVER (PARTITION BY tl_stream, "
-        + identityList
-        + " ORDER BY file_seq NULLS FIRST, wal_seq NULLS FIRST, ingested_at, ts_recv NULLS"
-        + " FIRST) AS tl_occurrence FROM (SELECT *, CASE WHEN file_id IS NOT NULL THEN 'f' ||"
-        + " CAST(file_id AS VARCHAR) ELSE 'w' || coalesce(writer_id, '') END AS tl_stream FROM"
-        + " tl_b)))";
+            ? "WHEN vendor_trade_id IS NOT NULL THEN concat_ws(chr(31), 'v1', 'tid', exchange,"
+                + " symbol, vendor_trade_id) "
+            : "";
+    return "SELECT *, CASE WHEN file_id IS NOT NULL THEN 'f' || CAST(file_id AS VARCHAR) ELSE"
+        + " 'w' || coalesce(writer_id, '') END AS tl_stream, (vendor_seq IS NULL"
+        + (kind == SilverTable.TRADES ? " AND vendor_trade_id IS NULL" : "")
+        + ") AS tl_occ, CASE "
+        + tid
+        + "WHEN vendor_seq IS NOT NULL THEN "
+        + bySeq
+        + " ELSE "
+        + byOccurrence
+        + " END AS tl_g FROM "
+        + relation;
+  }
+
+  /**
+   * One row per event id. An identity seen once is its first occurrence and has no duplicate; only
+   * the repeated identities (tl_m) are numbered by occurrence within their stream, in source order,
+   * and deduplicated, keeping the earliest lineage.
+   */
+  private static String dedupedSql() {
+    String occurrenceText =
+        "CASE WHEN tl_occ THEN tl_g || chr(31) || CAST(%s AS VARCHAR) ELSE tl_g END";
+    return "SELECT * EXCLUDE (tl_stream, tl_occ, tl_g), substr(sha256("
+        + String.format(java.util.Locale.ROOT, occurrenceText, "1")
+        + "), 1, 32) AS event_id FROM tl_b WHERE tl_g NOT IN (SELECT tl_g FROM tl_m) UNION ALL"
+        + " BY NAME SELECT * EXCLUDE (tl_stream, tl_occ, tl_g, tl_occurrence) FROM (SELECT *,"
+        + " substr(sha256("
+        + String.format(java.util.Locale.ROOT, occurrenceText, "tl_occurrence")
+        + "), 1, 32) AS event_id FROM (SELECT *, row_number() OVER (PARTITION BY tl_stream, tl_g"
+        + " ORDER BY file_seq NULLS FIRST, wal_seq NULLS FIRST, ingested_at, ts_recv NULLS FIRST)"
+        + " AS tl_occurrence FROM tl_b WHERE tl_g IN (SELECT tl_g FROM tl_m))) QUALIFY"
+        + " row_number() OVER (PARTITION BY event_id ORDER BY file_id NULLS LAST, file_seq NULLS"
+        + " LAST, writer_id NULLS LAST, wal_seq NULLS LAST, ingested_at, ts_recv NULLS LAST) = 1";
   }
 
   /** Canonical text of a column: timestamps as epoch microseconds, NULL as \u0001. */
@@ -290,21 +319,24 @@ final class PartitionRebuild {
     return String.join(" UNION ALL ", parts);
   }
 
-  /** Order-sensitive digest of the event columns: xor of md5(position, row text). */
-  private String digest() {
+  /**
+   * Order-sensitive digest of the event columns of the written file: xor over rows of md5(position
+   * from 1, row text), read back in file order (no second sort).
+   */
+  private String digest(String file) {
     String rowText =
         silverSchema.columns().stream()
-            .filter(f -> !LINEAGE.contains(f.name()))
+            .filter(f -> !NOT_DIGESTED.contains(f.name()))
             .map(f -> text(f.name()))
             .collect(Collectors.joining(", ", "concat_ws(chr(31), ", ")"));
     List<String> r =
         strings(
-            "SELECT printf('%032x', bit_xor(md5_number(CAST(rn AS VARCHAR) || chr(31) || t)))"
-                + " FROM (SELECT row_number() OVER (ORDER BY "
-                + ORDER
-                + ") AS rn, "
+            "SELECT printf('%032x', bit_xor(md5_number(CAST(file_row_number + 1 AS VARCHAR) ||"
+                + " chr(31) || "
                 + rowText
-                + " AS t FROM tl_out)");
+                + "))) FROM read_parquet("
+                + Sql.string(file)
+                + ", file_row_number = true)");
     String hex = r.isEmpty() || r.get(0) == null ? "0".repeat(32) : r.get(0);
     return "md5x:" + hex;
   }
@@ -376,6 +408,23 @@ final class PartitionRebuild {
       return rs.getLong(1);
     } catch (SQLException e) {
       throw failure("count rows", e);
+    }
+  }
+
+  /** Runs one step of the rebuild; a failure names the step. */
+  private void step(String what, String sql) {
+    try (Statement s = bridge.connection().createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw failure(what, e);
+    }
+  }
+
+  private long update(String sql) {
+    try (Statement s = bridge.connection().createStatement()) {
+      return s.executeUpdate(sql);
+    } catch (SQLException e) {
+      throw failure("write the partition", e);
     }
   }
 

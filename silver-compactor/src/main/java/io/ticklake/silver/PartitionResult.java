@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param digest digest of the event columns in Silver order
  * @param dataFile the Silver data file written, empty when no row survived
  * @param silverSnapshotId the Silver snapshot committed, or -1 for a dry run
+ * @param seconds wall time of the rebuild and its commits
  */
 public record PartitionResult(
     PartitionKey key,
@@ -29,7 +30,8 @@ public record PartitionResult(
     long rowsOut,
     String digest,
     Optional<String> dataFile,
-    long silverSnapshotId) {
+    long silverSnapshotId,
+    double seconds) {
   public PartitionResult {
     requireNonNull(key, "key is null");
     requireNonNull(digest, "digest is null");

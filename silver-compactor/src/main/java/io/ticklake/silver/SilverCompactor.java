@@ -168,16 +168,42 @@ public final class SilverCompactor {
    * one partition.
    */
   public Outcome runResolvingConflicts(int maxAttempts) {
-    CompactionPlan plan = plan();
+    return runResolvingConflicts(plan(), maxAttempts, Listener.NONE);
+  }
+
+  /** Hears about each partition as {@link #runResolvingConflicts} goes. */
+  public interface Listener {
+    /** Does nothing. */
+    Listener NONE = new Listener() {};
+
+    /** A partition's rebuild starts. */
+    default void starting(CompactionPlan.Task task) {}
+
+    /** A partition was committed. */
+    default void committed(PartitionResult result) {}
+
+    /** A partition was left to the compactor that rebuilt it first. */
+    default void skipped(PartitionKey key) {}
+  }
+
+  /**
+   * {@link #runResolvingConflicts(int)} for a plan already made, telling {@code listener} about
+   * each partition.
+   */
+  public Outcome runResolvingConflicts(CompactionPlan plan, int maxAttempts, Listener listener) {
+    requireNonNull(listener, "listener is null");
     List<PartitionResult> committed = new java.util.ArrayList<>();
     List<PartitionKey> skipped = new java.util.ArrayList<>();
     for (CompactionPlan.Task task : plan.partitions()) {
       CompactionPlan one =
           new CompactionPlan(
               plan.table(), plan.bronzeSnapshotId(), plan.silverSnapshotId(), List.of(task));
+      listener.starting(task);
       for (int attempt = 1; ; attempt++) {
         try {
-          committed.addAll(commit(one));
+          List<PartitionResult> done = commit(one);
+          committed.addAll(done);
+          done.forEach(listener::committed);
           break;
         } catch (TicklakeException e) {
           if (e.kind() != TicklakeException.Kind.CONFLICT || attempt >= maxAttempts) {
@@ -187,6 +213,7 @@ public final class SilverCompactor {
               new SilverCompactor(warehouse, kind, options.onlyPartition(task.key()), clock).plan();
           if (one.isEmpty()) {
             skipped.add(task.key());
+            listener.skipped(task.key());
             break;
           }
         }
@@ -230,6 +257,7 @@ public final class SilverCompactor {
             warehouse.tempDir(), options.threads(), options.memoryLimit().orElse(null))) {
       PartitionRebuild rebuild =
           new PartitionRebuild(bridge, kind, kind.silver().schema(), options.validation());
+      Lookups lookups = new Lookups(bridge, dim);
       for (CompactionPlan.Task task : plan.partitions()) {
         ExchangeCalendar calendar =
             calendars
@@ -248,7 +276,7 @@ public final class SilverCompactor {
                 bridge,
                 rebuild,
                 registry,
-                dim,
+                lookups,
                 bronze,
                 pinned,
                 plan.silverSnapshotId(),
@@ -263,12 +291,13 @@ public final class SilverCompactor {
       DuckDbBridge bridge,
       PartitionRebuild rebuild,
       SymbolRegistry registry,
-      DimSymbolTable dim,
+      Lookups lookups,
       Table bronze,
       Snapshot pinned,
       long silverBaseId,
       PartitionKey key,
       ExchangeCalendar calendar) {
+    long started = System.nanoTime();
     Table silver = warehouse.table(kind.silver().id());
     Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
     Snapshot quarantineBase = quarantine.currentSnapshot();
@@ -298,10 +327,7 @@ public final class SilverCompactor {
               pinned,
               key,
               calendar,
-              symbols -> {
-                registry.ensureRegistered(key.exchange(), symbols);
-                return SymbolLookup.register(bridge, dim.read());
-              },
+              symbols -> lookups.lookupAfter(registry.ensureRegistered(key.exchange(), symbols)),
               kind.silver().name(),
               local.toString());
     } catch (RuntimeException e) {
@@ -381,7 +407,8 @@ public final class SilverCompactor {
         built.rowsOut(),
         built.digest(),
         dataFile.map(DataFile::location),
-        silver.currentSnapshot().snapshotId());
+        silver.currentSnapshot().snapshotId(),
+        (System.nanoTime() - started) / 1e9);
   }
 
   private void replaceQuarantine(
@@ -425,6 +452,29 @@ public final class SilverCompactor {
               key,
               e.getMessage()),
           e);
+    }
+  }
+
+  /**
+   * The dimension loaded into DuckDB once per version: partitions whose registration leaves the
+   * dimension at the version already loaded reuse it (loading costs a table scan and a DuckDB
+   * load).
+   */
+  private static final class Lookups {
+    private final DuckDbBridge bridge;
+    private final DimSymbolTable dim;
+    private SymbolLookup last;
+
+    Lookups(DuckDbBridge bridge, DimSymbolTable dim) {
+      this.bridge = bridge;
+      this.dim = dim;
+    }
+
+    SymbolLookup lookupAfter(SymbolRegistry.Registration registration) {
+      if (last == null || !last.version().equals(registration.version())) {
+        last = SymbolLookup.register(bridge, dim.read());
+      }
+      return last;
     }
   }
 

@@ -37,9 +37,16 @@ final class ChildJvm {
   /** Starts {@code ticklake ARGS} in a new JVM with extra environment variables. */
   static ChildJvm start(Map<String, String> env, String markerPrefix, String... args)
       throws IOException {
+    return start(List.of("-Xmx1g"), env, markerPrefix, args);
+  }
+
+  /** Starts {@code ticklake ARGS} in a new JVM with these JVM options (e.g. its heap). */
+  static ChildJvm start(
+      List<String> jvmOptions, Map<String, String> env, String markerPrefix, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx1g");
+    cmd.addAll(jvmOptions);
     String flags = System.getProperty("ticklake.jvm.flags", "");
     for (String f : flags.split("\\s+")) {
       if (!f.isBlank()) {
@@ -95,6 +102,16 @@ final class ChildJvm {
     }
     readers.join();
     return process.exitValue();
+  }
+
+  /** The child's process id. */
+  long pid() {
+    return process.pid();
+  }
+
+  /** Whether the child is still running. */
+  boolean isAlive() {
+    return process.isAlive();
   }
 
   /** What the child printed on stdout so far. */

@@ -1,0 +1,165 @@
+package io.ticklake.cli;
+
+import io.ticklake.catalog.TicklakeException;
+import io.ticklake.catalog.TicklakeException.Kind;
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.contract.TableContracts;
+import io.ticklake.catalog.duckdb.DuckDbBridge;
+import io.ticklake.catalog.duckdb.PartitionFilter;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code ticklake quarantine}: inspect the rows validation rejected or flagged. */
+@Command(
+    name = "quarantine",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show rows of ops.quarantine: rejected (severity error) or flagged (warn) rows with their",
+      "rule, field, value, message and lineage, newest trading date first. Filters combine;",
+      "--summary counts rows per table, stage, rule and severity instead."
+    })
+final class QuarantineCommand implements Callable<Integer> {
+  private static final String COLUMNS =
+      "source_table, stage, rule, severity, exchange, trading_date, symbol, ts_event, field, value,"
+          + " message, vendor, file_id, file_seq, writer_id, wal_seq";
+  private static final String FULL_COLUMNS =
+      COLUMNS + ", raw_line, row_json, bronze_snapshot_id, quarantined_at";
+
+  @ParentCommand TicklakeCommand root;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--rule",
+      split = ",",
+      paramLabel = "RULE",
+      description = "Only these rules (comma-separated), e.g. price_positive,parse_error.")
+  List<String> rules;
+
+  @Option(names = "--severity", paramLabel = "SEVERITY", description = "error or warn.")
+  String severity;
+
+  @Option(
+      names = "--table",
+      paramLabel = "TABLE",
+      description =
+          "Only rows of this table: silver.trades, bronze.quotes, or trades/quotes (any tier).")
+  String table;
+
+  @Option(
+      names = "--stage",
+      paramLabel = "STAGE",
+      description = "Only rows of this stage: ingest, writer or compact.")
+  String stage;
+
+  @Option(names = "--exchange", paramLabel = "EXCHANGE", description = "Only this exchange.")
+  String exchange;
+
+  @Option(names = "--date", paramLabel = "DATE", description = "Only this trading date.")
+  LocalDate date;
+
+  @Option(
+      names = "--limit",
+      defaultValue = "100",
+      paramLabel = "N",
+      description = "At most N rows (default: ${DEFAULT-VALUE}; 0 for all).")
+  int limit;
+
+  @Option(names = "--full", description = "Also the raw line, the whole row as JSON and snapshot.")
+  boolean full;
+
+  @Option(names = "--summary", description = "Counts per table, stage, rule and severity.")
+  boolean summary;
+
+  @Option(
+      names = "--format",
+      defaultValue = "table",
+      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  ResultFormat format;
+
+  @Override
+  public Integer call() throws SQLException {
+    if (limit < 0) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Invalid value for option '--limit': must be 0 or more");
+    }
+    if (severity != null && !severity.equals("error") && !severity.equals("warn")) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Invalid value for option '--severity': use error or warn");
+    }
+    List<String> where = new ArrayList<>();
+    List<Object> params = new ArrayList<>();
+    if (rules != null && !rules.isEmpty()) {
+      where.add("rule IN (" + String.join(", ", rules.stream().map(r -> "?").toList()) + ")");
+      params.addAll(rules);
+    }
+    add(where, params, "severity = ?", severity);
+    add(where, params, "stage = ?", stage);
+    add(where, params, "exchange = ?", exchange);
+    if (date != null) {
+      where.add("trading_date = CAST(? AS DATE)");
+      params.add(date.toString());
+    }
+    if (table != null) {
+      where.add(table.contains(".") ? "source_table = ?" : "source_table LIKE '%.' || ?");
+      params.add(table);
+    }
+    String filter = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
+    String sql =
+        summary
+            ? "SELECT source_table, stage, rule, severity, count(*) AS rows, min(trading_date) AS"
+                + " first_date, max(trading_date) AS last_date FROM ops.quarantine"
+                + filter
+                + " GROUP BY ALL ORDER BY source_table, stage, rule, severity"
+            : "SELECT "
+                + (full ? FULL_COLUMNS : COLUMNS)
+                + " FROM ops.quarantine"
+                + filter
+                + " ORDER BY trading_date DESC NULLS LAST, source_table, ts_event NULLS LAST,"
+                + " file_id NULLS LAST, file_seq NULLS LAST, writer_id NULLS LAST, wal_seq NULLS"
+                + " LAST, rule"
+                + (limit > 0 ? " LIMIT " + limit : "");
+    CliContext ctx = root.context();
+    try (Warehouse warehouse = ctx.openWarehouse();
+        DuckDbBridge bridge = DuckDbBridge.open(warehouse.tempDir(), 0, null)) {
+      bridge.execute("CREATE SCHEMA IF NOT EXISTS ops");
+      org.apache.iceberg.Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
+      bridge.registerView(
+          TableContracts.QUARANTINE.name(),
+          quarantine,
+          Optional.ofNullable(quarantine.currentSnapshot()),
+          PartitionFilter.all());
+      try (PreparedStatement s = bridge.connection().prepareStatement(sql)) {
+        for (int i = 0; i < params.size(); i++) {
+          s.setObject(i + 1, params.get(i));
+        }
+        try (ResultSet rs = s.executeQuery()) {
+          format.print(ctx.out(), rs);
+        }
+      } catch (SQLException e) {
+        throw new TicklakeException(
+            Kind.FAILURE, "Cannot read ops.quarantine: " + e.getMessage().strip(), e);
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  private static void add(List<String> where, List<Object> params, String condition, String v) {
+    if (v != null) {
+      where.add(condition);
+      params.add(v);
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package io.ticklake.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ticklake.catalog.WarehouseConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ticklake compact} and {@code ticklake quarantine} in-process on a real warehouse. */
+class CompactCommandTest {
+  private static final LocalDate D1 = LocalDate.of(2020, 2, 20);
+  private static final LocalDate D2 = LocalDate.of(2020, 2, 21);
+  private static final LocalDate D3 = LocalDate.of(2020, 2, 22);
+
+  @TempDir Path dir;
+
+  record Run(int code, String out, String err) {}
+
+  Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        Main.run(
+            args,
+            new PrintWriter(out, true),
+            new PrintWriter(err, true),
+            Map.of(WarehouseConfig.ENV_WAREHOUSE, dir.resolve("wh").toString()));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @BeforeEach
+  void ingestThreeDays() throws Exception {
+    assertThat(run("init").code()).isZero();
+    String[] ingest = {"ingest", "--vendor", "tardis", "--parallel", "1", "", "", ""};
+    int i = 5;
+    for (LocalDate d : new LocalDate[] {D1, D2, D3}) {
+      ingest[i++] = tardisTrades(d).toString();
+    }
+    Run r = run(ingest);
+    assertThat(r.code()).as(r.err()).isZero();
+  }
+
+  @Test
+  void dateRangeDryRunJsonAndPerPartitionLines() {
+    Run dry =
+        run(
+            "compact",
+            "--table",
+            "trades",
+            "--from",
+            D2.toString(),
+            "--to",
+            D3.toString(),
+            "--dry-run");
+    assertThat(dry.code()).as(dry.err()).isZero();
+    assertThat(dry.out().lines())
+        .containsExactly(
+            "silver.trades binance-futures/2020-02-21: would rebuild (new) from 100 Bronze rows in"
+                + " 1 files",
+            "silver.trades binance-futures/2020-02-22: would rebuild (new) from 100 Bronze rows in"
+                + " 1 files");
+
+    Run json =
+        run(
+            "compact",
+            "--table",
+            "trades",
+            "--from",
+            D2.toString(),
+            "--to",
+            D3.toString(),
+            "--json");
+    assertThat(json.code()).as(json.err()).isZero();
+    assertThat(json.out())
+        .contains("\"trading_date\" : \"2020-02-21\"", "\"trading_date\" : \"2020-02-22\"")
+        .doesNotContain("2020-02-20")
+        .contains("\"outcome\" : \"rebuilt\"", "\"rows_in\" : 200", "\"quarantined\" : 4")
+        .contains("\"rows_out\" : 196", "\"seconds\" : ", "\"digest\" : \"md5x:");
+
+    Run rest = run("compact", "--table", "trades");
+    assertThat(rest.code()).as(rest.err()).isZero();
+    // quiet in a pipe: no progress bar on stderr
+    assertThat(rest.err()).isEmpty();
+    assertThat(rest.out().lines())
+        .singleElement()
+        .asString()
+        .matches(
+            "silver\\.trades binance-futures/2020-02-20: 100 in, 0 duplicates, 2 quarantined, 0"
+                + " flagged, 98 out in \\d+\\.\\d\\d s \\(Bronze snapshot -?\\d+, Silver snapshot"
+                + " -?\\d+, md5x:[0-9a-f]{32}\\)");
+    assertThat(run("compact", "--table", "trades").out())
+        .startsWith("silver.trades: nothing to compact");
+  }
+
+  @Test
+  void badDateSelectionsAreUsageErrors() {
+    Run both = run("compact", "--date", D1.toString(), "--from", D1.toString());
+    assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(both.err()).contains("Cannot combine --date with --from/--to");
+    Run empty = run("compact", "--from", D3.toString(), "--to", D1.toString());
+    assertThat(empty.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(empty.err())
+        .contains("Cannot select trading dates from 2020-02-22 to 2020-02-20: the range is empty");
+  }
+
+  @Test
+  void quarantineShowsRejectedRowsWithFilters() {
+    assertThat(run("compact", "--table", "trades").code()).isZero();
+
+    Run all = run("quarantine", "--format", "csv");
+    assertThat(all.code()).as(all.err()).isZero();
+    assertThat(all.out().lines().findFirst().orElseThrow())
+        .isEqualTo(
+            "source_table,stage,rule,severity,exchange,trading_date,symbol,ts_event,field,value,"
+                + "message,vendor,file_id,file_seq,writer_id,wal_seq");
+    assertThat(all.out().lines().skip(1)).hasSize(6);
+    // newest trading date first
+    assertThat(all.out().lines().skip(1).findFirst().orElseThrow()).contains(",2020-02-22,");
+
+    Run rule = run("quarantine", "--rule", "size_positive", "--format", "csv");
+    assertThat(rule.out().lines().skip(1))
+        .hasSize(3)
+        .allSatisfy(
+            l ->
+                assertThat(l)
+                    .contains("silver.trades,compact,size_positive,error,binance-futures")
+                    .contains(",size,0.00000000,"));
+
+    Run day = run("quarantine", "--date", D1.toString(), "--table", "trades", "--format", "csv");
+    assertThat(day.out().lines().skip(1))
+        .hasSize(2)
+        .allSatisfy(l -> assertThat(l).contains(",2020-02-20,"));
+    assertThat(run("quarantine", "--table", "silver.quotes", "--format", "csv").out().lines())
+        .hasSize(1);
+    assertThat(run("quarantine", "--limit", "1", "--format", "csv").out().lines()).hasSize(2);
+
+    Run summary = run("quarantine", "--summary", "--format", "csv");
+    assertThat(summary.out().lines())
+        .containsExactly(
+            "source_table,stage,rule,severity,rows,first_date,last_date",
+            "silver.trades,compact,price_positive,error,3,2020-02-20,2020-02-22",
+            "silver.trades,compact,size_positive,error,3,2020-02-20,2020-02-22");
+
+    Run json = run("quarantine", "--full", "--limit", "1", "--format", "json");
+    assertThat(json.out()).contains("\"row_json\"", "\"bronze_snapshot_id\"", "\"file_seq\"");
+
+    Run bad = run("quarantine", "--severity", "fatal");
+    assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(bad.err()).contains("Invalid value for option '--severity': use error or warn");
+  }
+
+  /** 100 Tardis trades of one day; the 10th has price 0 and the 20th size 0. */
+  private Path tardisTrades(LocalDate date) throws Exception {
+    StringBuilder sb =
+        new StringBuilder("exchange,symbol,timestamp,local_timestamp,id,side,price,amount\n");
+    long base = date.atTime(2, 0).toEpochSecond(ZoneOffset.UTC) * 1_000_000L;
+    for (int i = 1; i <= 100; i++) {
+      long ts = base + i * 1_000_000L;
+      String price = i == 10 ? "0" : Integer.toString(9_000 + i);
+      String size = i == 20 ? "0" : "0.5";
+      sb.append(
+              String.join(
+                  ",",
+                  Arrays.asList(
+                      "binance-futures",
+                      "BTCUSDT",
+                      Long.toString(ts),
+                      Long.toString(ts + 100),
+                      date + "-" + i,
+                      "buy",
+                      price,
+                      size)))
+          .append('\n');
+    }
+    Path file = dir.resolve(date + "_trades.csv");
+    Files.writeString(file, sb);
+    return file;
+  }
+}
