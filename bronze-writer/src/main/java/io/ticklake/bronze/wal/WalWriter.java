@@ -78,6 +78,7 @@ public final class WalWriter implements AutoCloseable {
   private long durableSeq;
   private long pendingEvents;
   private long oldestPendingNanos;
+  private int waiters; // appenders blocked in awaitDurable
   private boolean closing;
   private boolean closed;
   private TicklakeException failure;
@@ -350,14 +351,24 @@ public final class WalWriter implements AutoCloseable {
   public void awaitDurable(long seq) {
     lock.lock();
     try {
-      while (durableSeq < seq) {
-        if (failure != null) {
-          throw failure(failure);
+      if (durableSeq >= seq) {
+        return;
+      }
+      // someone waits: the syncer commits the pending group now instead of after maxDelay
+      waiters++;
+      syncerWake.signal();
+      try {
+        while (durableSeq < seq) {
+          if (failure != null) {
+            throw failure(failure);
+          }
+          if (closed) {
+            throw new IllegalStateException("WAL " + dir + " is closed");
+          }
+          durable.awaitUninterruptibly();
         }
-        if (closed) {
-          throw new IllegalStateException("WAL " + dir + " is closed");
-        }
-        durable.awaitUninterruptibly();
+      } finally {
+        waiters--;
       }
     } finally {
       lock.unlock();
@@ -558,7 +569,10 @@ public final class WalWriter implements AutoCloseable {
           }
           if (!pending.isEmpty()) {
             long waited = System.nanoTime() - oldestPendingNanos;
-            if (closing || pendingEvents >= options.maxEvents() || waited >= maxDelay) {
+            if (closing
+                || waiters > 0
+                || pendingEvents >= options.maxEvents()
+                || waited >= maxDelay) {
               break;
             }
             syncerWake.awaitNanos(maxDelay - waited);
