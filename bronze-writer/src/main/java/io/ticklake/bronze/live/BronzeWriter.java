@@ -3,33 +3,29 @@ package io.ticklake.bronze.live;
 import static java.util.Objects.requireNonNull;
 
 import io.ticklake.bronze.ingest.BronzeHistory;
-import io.ticklake.bronze.ingest.BronzeRowMapper;
 import io.ticklake.bronze.ingest.CrashPoint;
 import io.ticklake.bronze.read.QuoteRow;
 import io.ticklake.bronze.read.TradeRow;
 import io.ticklake.bronze.wal.SeqRange;
-import io.ticklake.bronze.wal.WalRecord;
 import io.ticklake.bronze.wal.WalTable;
 import io.ticklake.bronze.wal.WalWriter;
 import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.Warehouse;
-import io.ticklake.catalog.calendar.ExchangeCalendar;
 import io.ticklake.catalog.calendar.ExchangeCalendars;
 import io.ticklake.catalog.contract.TableContracts;
-import io.ticklake.catalog.write.ArrayRow;
-import io.ticklake.catalog.write.InternalRowWriter;
 import io.ticklake.quarantine.QuarantineRecord;
 import io.ticklake.quarantine.QuarantineWriter;
 import io.ticklake.quarantine.Severity;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
@@ -74,9 +70,12 @@ public final class BronzeWriter implements AutoCloseable {
   private final Lane trades;
   private final Lane quotes;
   private final Thread flusher;
+  private final BronzeFiles files;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
+  // appenders held back by the pending bound wait here (not on changed: no ping-pong among them)
+  private final Condition drained = lock.newCondition();
 
   // guarded by lock
   private final List<QuarantineRecord> badLines = new ArrayList<>();
@@ -93,15 +92,25 @@ public final class BronzeWriter implements AutoCloseable {
     final String tableName;
     final WalWriter wal;
     final ReentrantLock appendLock = new ReentrantLock();
-    // guarded by the writer's lock
-    List<WalRecord<?>> pending = new ArrayList<>();
-    int inFlight;
+    // guarded by the writer's lock; events committedSeq < seq <= appendedSeq are pending, those up
+    // to takenSeq being flushed
+    long takenSeq;
     long committedSeq;
     long quarantineSeq;
     long vendorHigh;
     long appendedSeq;
     long rowsCommitted;
     long rowsQuarantined;
+
+    /** Events appended and not yet committed, in flight or not. */
+    long uncommitted() {
+      return appendedSeq - committedSeq;
+    }
+
+    /** Events appended and not yet taken by a flush. */
+    long untaken() {
+      return appendedSeq - Math.max(committedSeq, takenSeq);
+    }
 
     Lane(WalTable kind, Table table, String tableName, WalWriter wal) {
       this.kind = kind;
@@ -117,6 +126,7 @@ public final class BronzeWriter implements AutoCloseable {
     this.calendars = calendars;
     this.options = options;
     this.quarantineTable = warehouse.table(TableContracts.QUARANTINE.id());
+    this.files = new BronzeFiles(calendars, options.writerId(), warehouse.tempDir());
     Lane t = null;
     Lane q = null;
     try {
@@ -126,6 +136,7 @@ public final class BronzeWriter implements AutoCloseable {
       if (t != null) {
         t.wal.close();
       }
+      files.close();
       throw e;
     }
     this.trades = t;
@@ -153,6 +164,7 @@ public final class BronzeWriter implements AutoCloseable {
     } catch (RuntimeException e) {
       w.trades.wal.close();
       w.quotes.wal.close();
+      w.files.close();
       throw e;
     }
     w.flusher.start();
@@ -190,27 +202,14 @@ public final class BronzeWriter implements AutoCloseable {
     lane.quarantineSeq = quarantineSeq;
     lane.vendorHigh = vendorHigh;
     lane.appendedSeq = Math.max(watermark, wal.lastSeq());
+    lane.takenSeq = watermark;
     return lane;
   }
 
-  /** Commits every recovered record above the watermark, in chunks of the flush size. */
+  /** Commits every recovered record above the watermark in one append. */
   private void replay(Lane lane) {
-    List<WalRecord<?>> chunk = new ArrayList<>();
-    java.util.function.Consumer<WalRecord<?>> sink =
-        r -> {
-          chunk.add(r);
-          if (chunk.size() >= options.flushEvents()) {
-            commit(lane, chunk, List.of());
-            chunk.clear();
-          }
-        };
-    if (lane.kind == WalTable.TRADES) {
-      lane.wal.replayTrades(lane.committedSeq, sink::accept);
-    } else {
-      lane.wal.replayQuotes(lane.committedSeq, sink::accept);
-    }
-    if (!chunk.isEmpty()) {
-      commit(lane, chunk, List.of());
+    if (lane.appendedSeq > lane.committedSeq) {
+      commit(lane, lane.appendedSeq, List.of());
     }
     lane.wal.deleteSegmentsUpTo(lane.committedSeq);
   }
@@ -228,42 +227,65 @@ public final class BronzeWriter implements AutoCloseable {
     return append(quotes, rows);
   }
 
+  /**
+   * Appends a columnar batch with the {@link WalTable#schema()} of {@code kind} (from {@link
+   * #newBatch}; the WAL assigns {@code wal_seq} and {@code received_at}); returns its WAL sequence
+   * numbers once durable per the fsync policy. The fast way in: no per-event objects.
+   */
+  public SeqRange append(WalTable kind, VectorSchemaRoot batch) {
+    requireNonNull(kind, "kind is null");
+    requireNonNull(batch, "batch is null");
+    if (batch.getRowCount() <= 0) {
+      throw new IllegalArgumentException("Cannot append an empty batch");
+    }
+    Lane lane = lane(kind);
+    return append(lane, batch.getRowCount(), () -> lane.wal.append(batch));
+  }
+
+  /** A new, empty batch for {@link #append(WalTable, VectorSchemaRoot)}; close it. */
+  public VectorSchemaRoot newBatch(WalTable kind) {
+    return lane(requireNonNull(kind, "kind is null")).wal.newBatch();
+  }
+
   @SuppressWarnings("unchecked")
   private SeqRange append(Lane lane, List<?> rows) {
     requireNonNull(rows, "rows is null");
     if (rows.isEmpty()) {
       throw new IllegalArgumentException("Cannot append an empty batch");
     }
+    return append(
+        lane,
+        rows.size(),
+        () ->
+            lane.kind == WalTable.TRADES
+                ? lane.wal.appendTrades((List<TradeRow>) rows)
+                : lane.wal.appendQuotes((List<QuoteRow>) rows));
+  }
+
+  private SeqRange append(Lane lane, int events, Supplier<SeqRange> log) {
     lane.appendLock.lock();
     try {
       lock.lock();
       try {
         // backpressure: a batch larger than the bound is let through alone
         while (!closed
-            && lane.pending.size() + lane.inFlight > 0
-            && lane.pending.size() + lane.inFlight + rows.size() > options.maxPendingEvents()) {
-          flushRequested = true;
-          changed.signalAll();
-          changed.awaitUninterruptibly();
+            && lane.uncommitted() > 0
+            && lane.uncommitted() + events > options.maxPendingEvents()) {
+          if (!flushRequested) {
+            flushRequested = true;
+            changed.signalAll();
+          }
+          drained.awaitUninterruptibly();
         }
         checkOpen();
       } finally {
         lock.unlock();
       }
-      Instant now = Instant.now();
-      long recv = Math.multiplyExact(now.getEpochSecond(), 1_000_000L) + now.getNano() / 1000;
-      SeqRange range =
-          lane.kind == WalTable.TRADES
-              ? lane.wal.appendTrades((List<TradeRow>) rows)
-              : lane.wal.appendQuotes((List<QuoteRow>) rows);
+      SeqRange range = log.get();
       lock.lock();
       try {
-        long seq = range.first();
-        for (Object row : rows) {
-          lane.pending.add(new WalRecord<>(seq++, recv, row));
-        }
         lane.appendedSeq = range.last();
-        if (lane.pending.size() >= options.flushEvents()) {
+        if (lane.untaken() >= options.flushEvents()) {
           changed.signalAll();
         }
       } finally {
@@ -437,11 +459,13 @@ public final class BronzeWriter implements AutoCloseable {
     try {
       closed = true;
       changed.signalAll();
+      drained.signalAll();
     } finally {
       lock.unlock();
     }
     trades.wal.close();
     quotes.wal.close();
+    files.close();
   }
 
   private void flushLoop() {
@@ -449,15 +473,15 @@ public final class BronzeWriter implements AutoCloseable {
     long next = System.nanoTime() + intervalNanos;
     long backoff = 100;
     while (true) {
-      List<WalRecord<?>> t;
-      List<WalRecord<?>> q;
+      long t;
+      long q;
       List<QuarantineRecord> bad;
       lock.lock();
       try {
         while (!closing
             && !flushRequested
-            && trades.pending.size() < options.flushEvents()
-            && quotes.pending.size() < options.flushEvents()
+            && trades.untaken() < options.flushEvents()
+            && quotes.untaken() < options.flushEvents()
             && System.nanoTime() < next) {
           try {
             changed.awaitNanos(Math.max(1, next - System.nanoTime()));
@@ -466,7 +490,10 @@ public final class BronzeWriter implements AutoCloseable {
             return;
           }
         }
-        if (closing && trades.pending.isEmpty() && quotes.pending.isEmpty() && badLines.isEmpty()) {
+        if (closing
+            && trades.uncommitted() == 0
+            && quotes.uncommitted() == 0
+            && badLines.isEmpty()) {
           return;
         }
         flushRequested = false;
@@ -479,18 +506,16 @@ public final class BronzeWriter implements AutoCloseable {
         lock.unlock();
       }
       try {
-        if (!t.isEmpty() || !bad.isEmpty()) {
+        if (t > 0 || !bad.isEmpty()) {
           commit(trades, t, bad);
           bad = List.of();
         }
-        if (!q.isEmpty()) {
+        if (q > 0) {
           commit(quotes, q, List.of());
         }
         backoff = 100;
         lock.lock();
         try {
-          trades.inFlight = 0;
-          quotes.inFlight = 0;
           flushes++;
           lastError = null;
           changed.signalAll();
@@ -506,9 +531,9 @@ public final class BronzeWriter implements AutoCloseable {
         lock.lock();
         try {
           lastError = e;
-          // give the uncommitted events back, in order, ahead of newer ones
-          restore(trades, t);
-          restore(quotes, q);
+          // the uncommitted events stay in the WAL; the retry reads them again
+          trades.takenSeq = trades.committedSeq;
+          quotes.takenSeq = quotes.committedSeq;
           badLines.addAll(0, bad);
           changed.signalAll();
         } finally {
@@ -528,34 +553,23 @@ public final class BronzeWriter implements AutoCloseable {
     }
   }
 
-  // lock held
-  private static List<WalRecord<?>> take(Lane lane) {
-    List<WalRecord<?>> batch = lane.pending;
-    lane.pending = new ArrayList<>();
-    lane.inFlight = batch.size();
-    return batch;
-  }
-
-  // lock held
-  private static void restore(Lane lane, List<WalRecord<?>> batch) {
-    List<WalRecord<?>> back = new ArrayList<>(batch.size() + lane.pending.size());
-    for (WalRecord<?> r : batch) {
-      if (r.seq() > lane.committedSeq) {
-        back.add(r);
-      }
+  // lock held: the last seq to flush, 0 when nothing is pending
+  private static long take(Lane lane) {
+    if (lane.appendedSeq <= lane.committedSeq) {
+      return 0;
     }
-    back.addAll(lane.pending);
-    lane.pending = back;
-    lane.inFlight = 0;
+    lane.takenSeq = lane.appendedSeq;
+    return lane.appendedSeq;
   }
 
   /**
-   * Writes and commits one batch of a table: quarantine rows first, then the Bronze append, both
-   * marked with the writer id and sequence range; then deletes the WAL segments it covers. Records
-   * at or below the committed watermarks (a retry after an unknown commit state) are skipped.
+   * Writes and commits the events up to {@code upTo} of a table: quarantine rows first, then the
+   * Bronze append, both marked with the writer id and sequence range; then deletes the WAL segments
+   * it covers. The events are read back from the WAL above the committed watermark (re-read from
+   * the table's history: a failed commit may in fact have succeeded), so a retry skips what is
+   * already committed.
    */
-  private void commit(Lane lane, List<WalRecord<?>> batch, List<QuarantineRecord> bad) {
-    // re-read the watermarks: a failed commit may in fact have succeeded
+  private void commit(Lane lane, long upTo, List<QuarantineRecord> bad) {
     Snapshot last =
         BronzeHistory.lastWriterSnapshot(lane.table, options.writerId(), null).orElse(null);
     long watermark =
@@ -575,102 +589,100 @@ public final class BronzeWriter implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    List<WalRecord<?>> todo = new ArrayList<>(batch.size());
-    for (WalRecord<?> r : batch) {
-      if (r.seq() > watermark) {
-        todo.add(r);
-      }
-    }
-    if (todo.isEmpty() && bad.isEmpty()) {
+    boolean events = upTo > watermark;
+    if (!events && bad.isEmpty()) {
       return;
     }
     Instant now = Instant.now();
     long ingestedAt = Math.multiplyExact(now.getEpochSecond(), 1_000_000L) + now.getNano() / 1000;
-    InternalRowWriter bronze = new InternalRowWriter(lane.table);
     QuarantineWriter quarantine = new QuarantineWriter(quarantineTable);
-    RowFiller filler = new RowFiller(lane.table.schema(), lane.kind);
-    long kept = 0;
-    long rejected = 0;
-    long high = vendorHigh;
+    BronzeFiles.Written written = null;
+    boolean bronzeCommitTried = false;
+    long after = watermark;
     try {
-      for (WalRecord<?> r : todo) {
-        Long vendorSeq =
-            r.row() instanceof TradeRow t ? t.vendorSeq() : ((QuoteRow) r.row()).vendorSeq();
-        if (vendorSeq != null) {
-          high = Math.max(high, vendorSeq);
-        }
-        String exchange =
-            r.row() instanceof TradeRow t ? t.exchange() : ((QuoteRow) r.row()).exchange();
-        ExchangeCalendar cal = exchange == null ? null : calendars.find(exchange).orElse(null);
-        if (cal == null) {
-          if (r.seq() > qSeq) {
-            quarantine.write(unknownExchange(lane, r, exchange, now));
-          }
-          rejected++;
-          continue;
-        }
-        bronze.write(filler.fill(r, cal, options.writerId(), ingestedAt));
-        kept++;
+      List<QuarantineRecord> unknown = new ArrayList<>();
+      if (events) {
+        written =
+            files.write(
+                lane.table,
+                lane.kind,
+                alloc -> lane.wal.cursor(after, upTo, alloc),
+                after,
+                upTo,
+                qSeq,
+                ingestedAt,
+                (seq, exchange, symbol, ts) ->
+                    unknown.add(unknownExchange(lane, seq, exchange, symbol, ts, now)));
+      }
+      for (QuarantineRecord q : unknown) {
+        quarantine.write(q);
       }
       for (QuarantineRecord q : bad) {
         quarantine.write(q);
       }
-      List<DataFile> files = bronze.complete();
       List<DataFile> qFiles = quarantine.complete();
       CrashPoint.FLUSH_AFTER_WRITE.reach();
-      long first = todo.isEmpty() ? 0 : todo.get(0).seq();
-      long lastSeq = todo.isEmpty() ? 0 : todo.get(todo.size() - 1).seq();
+      long first = after + 1;
+      long high = written == null ? vendorHigh : Math.max(vendorHigh, written.vendorHigh());
       if (!qFiles.isEmpty()) {
         AppendFiles qa = quarantineTable.newAppend();
         qFiles.forEach(qa::appendFile);
         qa.set(BronzeHistory.WRITER_ID, options.writerId());
         qa.set("ticklake.operation", "writer-quarantine");
-        if (!todo.isEmpty()) {
+        if (events) {
           qa.set(BronzeHistory.WAL_TABLE, lane.kind.dirName());
           qa.set(BronzeHistory.WAL_FIRST_SEQ, Long.toString(first));
-          qa.set(BronzeHistory.WAL_LAST_SEQ, Long.toString(lastSeq));
+          qa.set(BronzeHistory.WAL_LAST_SEQ, Long.toString(upTo));
         }
         qa.commit();
       }
-      if (!todo.isEmpty()) {
+      if (events) {
         // committed even when every event was quarantined: the watermark must advance
         AppendFiles append = lane.table.newAppend();
-        files.forEach(append::appendFile);
+        written.files().forEach(append::appendFile);
         append.set(BronzeHistory.WRITER_ID, options.writerId());
         append.set(BronzeHistory.WAL_TABLE, lane.kind.dirName());
         append.set(BronzeHistory.WAL_FIRST_SEQ, Long.toString(first));
-        append.set(BronzeHistory.WAL_LAST_SEQ, Long.toString(lastSeq));
+        append.set(BronzeHistory.WAL_LAST_SEQ, Long.toString(upTo));
         append.set(BronzeHistory.VENDOR_HIGH_SEQ, Long.toString(high));
         append.set("ticklake.operation", "writer");
+        bronzeCommitTried = true;
         append.commit();
         CrashPoint.FLUSH_AFTER_COMMIT.reach();
       }
       lock.lock();
       try {
-        if (!todo.isEmpty()) {
-          lane.committedSeq = lastSeq;
-          lane.quarantineSeq = Math.max(lane.quarantineSeq, lastSeq);
+        if (events) {
+          lane.committedSeq = upTo;
+          lane.quarantineSeq = Math.max(lane.quarantineSeq, upTo);
           lane.vendorHigh = high;
+          lane.rowsCommitted += written.kept();
+          lane.rowsQuarantined += written.rejected();
         }
-        lane.rowsCommitted += kept;
-        lane.rowsQuarantined += rejected;
       } finally {
         lock.unlock();
       }
-      if (!todo.isEmpty()) {
-        lane.wal.deleteSegmentsUpTo(lastSeq);
+      if (events) {
+        lane.wal.deleteSegmentsUpTo(upTo);
+      }
+      lock.lock();
+      try {
+        changed.signalAll();
+        drained.signalAll();
+      } finally {
+        lock.unlock();
       }
     } catch (RuntimeException e) {
-      bronze.abort();
       quarantine.abort();
+      if (written != null && !bronzeCommitTried) {
+        BronzeFiles.deleteQuietly(written.staging());
+      }
       throw e;
     }
   }
 
   private QuarantineRecord unknownExchange(
-      Lane lane, WalRecord<?> r, String exchange, Instant now) {
-    String symbol = r.row() instanceof TradeRow t ? t.symbol() : ((QuoteRow) r.row()).symbol();
-    Instant ts = r.row() instanceof TradeRow t ? t.tsEvent() : ((QuoteRow) r.row()).tsEvent();
+      Lane lane, long seq, String exchange, String symbol, Instant ts, Instant now) {
     return new QuarantineRecord(
         lane.tableName,
         STAGE,
@@ -689,38 +701,10 @@ public final class BronzeWriter implements AutoCloseable {
         null,
         null,
         options.writerId(),
-        r.seq(),
+        seq,
         null,
         null,
         null,
         now);
-  }
-
-  /** Fills one reusable Bronze row from a WAL record. Not thread-safe. */
-  private static final class RowFiller {
-    private final BronzeRowMapper mapper;
-
-    RowFiller(org.apache.iceberg.Schema schema, WalTable kind) {
-      mapper = new BronzeRowMapper(schema, kind == WalTable.TRADES);
-    }
-
-    ArrayRow fill(WalRecord<?> r, ExchangeCalendar cal, String writer, long ingestedAtMicros) {
-      if (r.row() instanceof TradeRow t) {
-        mapper.trade(
-            t, t.exchange(), tradingDate(cal, t.tsEventMicros()), VENDOR, ingestedAtMicros);
-      } else {
-        QuoteRow q = (QuoteRow) r.row();
-        mapper.quote(
-            q, q.exchange(), tradingDate(cal, q.tsEventMicros()), VENDOR, ingestedAtMicros);
-      }
-      // ts_recv is when the writer received the event (the WAL's received_at)
-      return mapper.walLineage(writer, r.seq(), r.receivedAtMicros());
-    }
-
-    private static LocalDate tradingDate(ExchangeCalendar cal, long tsMicros) {
-      return cal.tradingDate(
-          Instant.ofEpochSecond(
-              Math.floorDiv(tsMicros, 1_000_000L), Math.floorMod(tsMicros, 1_000_000L) * 1000L));
-    }
   }
 }

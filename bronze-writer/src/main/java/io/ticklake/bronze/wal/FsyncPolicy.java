@@ -14,10 +14,14 @@ public enum FsyncPolicy {
 
   /**
    * Group commit: a background syncer forces the data file, then writes and forces the index
-   * entries of every append since the previous group, at the latest after {@code maxDelay} or once
-   * {@code maxEvents} events are pending. {@link WalWriter#append} waits for its group, so an
-   * acknowledgement survives a power loss; one fsync pair is amortised over the group, at the price
-   * of up to {@code maxDelay} of ack latency.
+   * entries of every append since the previous group. A group is committed as soon as an appender
+   * waits for it ({@link WalWriter#append}, {@link WalWriter#awaitDurable}) and the syncer is free,
+   * so appends that arrive while one fsync pair runs form the next group; writes nobody waits for
+   * ({@link WalWriter#write}) are committed at the latest after {@code maxDelay} or once {@code
+   * maxEvents} events are pending. An acknowledgement survives a power loss; one fsync pair is
+   * amortised over every append of the group. A lone appender that blocks on each append pays one
+   * fsync pair per append; concurrent appenders, or one that pipelines {@code write} and {@code
+   * awaitDurable}, share them.
    */
   BATCH,
 

@@ -4,22 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import io.ticklake.bronze.read.QuoteRow;
 import io.ticklake.bronze.read.TradeRow;
-import io.ticklake.catalog.TicklakeException;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.ipc.ReadChannel;
-import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
-import org.apache.arrow.vector.ipc.message.MessageSerializer;
 
 /**
  * Replays the batches recovery validated, in sequence order, each record with a sequence number
@@ -83,68 +74,27 @@ public final class WalReader implements AutoCloseable {
   public long replayBatches(long watermark, BatchConsumer consumer) {
     requireNonNull(consumer, "consumer is null");
     long rows = 0;
-    ByteBuffer buf = ByteBuffer.allocateDirect(1 << 16);
-    try (VectorSchemaRoot root = VectorSchemaRoot.create(table.schema(), allocator)) {
-      VectorLoader loader = new VectorLoader(root);
-      for (WalRecovery.Segment s : segments) {
-        if (s.entries().isEmpty()
-            || s.entries().get(s.entries().size() - 1).lastSeq() <= watermark) {
-          continue;
-        }
-        try (FileChannel ch = FileChannel.open(s.dataPath(), StandardOpenOption.READ)) {
-          for (WalIndexEntry e : s.entries()) {
-            if (e.lastSeq() <= watermark) {
-              continue;
-            }
-            if (buf.capacity() < e.length()) {
-              buf = ByteBuffer.allocateDirect(Math.max(e.length(), buf.capacity() * 2));
-            }
-            buf.clear().limit(e.length());
-            long pos = e.offset();
-            while (buf.hasRemaining() && ch.read(buf, pos + buf.position()) > 0) {
-              // read the whole batch
-            }
-            buf.flip();
-            if (buf.remaining() != e.length() || WalSegment.crc(buf) != e.crc()) {
-              throw new WalCorruptionException(
-                  String.format(
-                      Locale.ROOT,
-                      "Cannot replay WAL %s: batch seqs %d..%d of segment %s (data bytes %d..%d)"
-                          + " changed since recovery; nothing of it was replayed",
-                      dir,
-                      e.firstSeq(),
-                      e.lastSeq(),
-                      WalSegment.stem(s.baseSeq()),
-                      e.offset(),
-                      e.end()));
-            }
-            try (ArrowRecordBatch batch =
-                MessageSerializer.deserializeRecordBatch(
-                    new ReadChannel(new ByteChannels.Source(buf)), allocator)) {
-              loader.load(batch);
-            }
-            if (root.getRowCount() != e.count()) {
-              throw new WalCorruptionException(
-                  String.format(
-                      Locale.ROOT,
-                      "Cannot replay WAL %s: batch seqs %d..%d holds %d rows, not %d",
-                      dir,
-                      e.firstSeq(),
-                      e.lastSeq(),
-                      root.getRowCount(),
-                      e.count()));
-            }
-            int from = (int) Math.max(0, watermark + 1 - e.firstSeq());
-            consumer.accept(root, from);
-            rows += e.count() - from;
-          }
-        }
+    try (WalCursor cursor = cursor(watermark)) {
+      while (cursor.next()) {
+        int from = cursor.fromRow();
+        consumer.accept(cursor.root(), from);
+        rows += cursor.entry().count() - from;
       }
-    } catch (IOException e) {
-      throw TicklakeException.of(
-          TicklakeException.Kind.FAILURE, "Cannot replay WAL %s: %s", dir, WalRecovery.describe(e));
     }
     return rows;
+  }
+
+  /** A cursor over the batches holding records with seq &gt; {@code watermark}; close it. */
+  public WalCursor cursor(long watermark) {
+    return new WalCursor(dir, table, parts(segments), watermark, allocator, true);
+  }
+
+  static List<WalCursor.Part> parts(List<WalRecovery.Segment> segments) {
+    List<WalCursor.Part> parts = new ArrayList<>();
+    for (WalRecovery.Segment s : segments) {
+      parts.add(new WalCursor.Part(s.dataPath(), s.baseSeq(), s.entries()));
+    }
+    return parts;
   }
 
   /** Replays the trades with seq &gt; {@code watermark} in order; returns how many. */

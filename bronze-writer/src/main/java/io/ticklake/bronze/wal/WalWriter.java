@@ -78,11 +78,18 @@ public final class WalWriter implements AutoCloseable {
   private long durableSeq;
   private long pendingEvents;
   private long oldestPendingNanos;
+  private int waiters; // appenders blocked in awaitDurable
   private boolean closing;
   private boolean closed;
   private TicklakeException failure;
 
   private record Pending(WalSegment segment, WalIndexEntry entry) {}
+
+  /** A durable batch not yet released: where to read it back for the flush to Bronze. */
+  private record Logged(long baseSeq, Path dataPath, WalIndexEntry entry) {}
+
+  // guarded by lock: durable batches, recovered or appended, until released
+  private final ArrayDeque<Logged> logged = new ArrayDeque<>();
 
   private WalWriter(
       Path dir,
@@ -111,6 +118,9 @@ public final class WalWriter implements AutoCloseable {
         nextSeq = Math.max(options.firstSeq(), tail == null ? 1 : tail.baseSeq());
       }
       for (WalRecovery.Segment s : segs) {
+        for (WalIndexEntry e : s.entries()) {
+          logged.add(new Logged(s.baseSeq(), s.dataPath(), e));
+        }
         long segLast =
             s.entries().isEmpty()
                 ? s.baseSeq() - 1
@@ -313,11 +323,13 @@ public final class WalWriter implements AutoCloseable {
         if (policy == FsyncPolicy.OS) {
           seg.appendEntries(List.of(entry));
           durableSeq = last;
+          logged.add(new Logged(seg.baseSeq(), seg.dataPath(), entry));
         } else if (policy == FsyncPolicy.EVERY) {
           seg.syncData();
           seg.appendEntries(List.of(entry));
           seg.syncIndex();
           durableSeq = last;
+          logged.add(new Logged(seg.baseSeq(), seg.dataPath(), entry));
         } else {
           if (pending.isEmpty()) {
             oldestPendingNanos = System.nanoTime();
@@ -350,14 +362,24 @@ public final class WalWriter implements AutoCloseable {
   public void awaitDurable(long seq) {
     lock.lock();
     try {
-      while (durableSeq < seq) {
-        if (failure != null) {
-          throw failure(failure);
+      if (durableSeq >= seq) {
+        return;
+      }
+      // someone waits: the syncer commits the pending group now instead of after maxDelay
+      waiters++;
+      syncerWake.signal();
+      try {
+        while (durableSeq < seq) {
+          if (failure != null) {
+            throw failure(failure);
+          }
+          if (closed) {
+            throw new IllegalStateException("WAL " + dir + " is closed");
+          }
+          durable.awaitUninterruptibly();
         }
-        if (closed) {
-          throw new IllegalStateException("WAL " + dir + " is closed");
-        }
-        durable.awaitUninterruptibly();
+      } finally {
+        waiters--;
       }
     } finally {
       lock.unlock();
@@ -403,6 +425,41 @@ public final class WalWriter implements AutoCloseable {
   }
 
   /**
+   * A cursor over the durable batches holding records with {@code watermark} &lt; seq &lt;= {@code
+   * upTo} (recovered at open or appended since), reading them back from the segment files into
+   * {@code allocator}; close it. {@code upTo} should be a batch's last seq (as returned by an
+   * append). Segments are only deleted by {@link #deleteSegmentsUpTo}, so the caller must not call
+   * it for seqs above {@code watermark} while the cursor is open.
+   */
+  public WalCursor cursor(long watermark, long upTo, BufferAllocator allocator) {
+    requireNonNull(allocator, "allocator is null");
+    List<WalCursor.Part> parts = new ArrayList<>();
+    lock.lock();
+    try {
+      long base = Long.MIN_VALUE;
+      List<WalIndexEntry> entries = null;
+      for (Logged l : logged) {
+        WalIndexEntry e = l.entry();
+        if (e.lastSeq() <= watermark) {
+          continue;
+        }
+        if (e.firstSeq() > upTo) {
+          break;
+        }
+        if (entries == null || l.baseSeq() != base) {
+          entries = new ArrayList<>();
+          base = l.baseSeq();
+          parts.add(new WalCursor.Part(l.dataPath(), base, entries));
+        }
+        entries.add(e);
+      }
+    } finally {
+      lock.unlock();
+    }
+    return new WalCursor(dir, table, parts, watermark, allocator, false);
+  }
+
+  /**
    * Deletes every segment, other than the active one, whose records all have seq &lt;= {@code
    * watermark} and are durable; call it after the Bronze commit holding that watermark. The index
    * is deleted before the data file, so a crash in between leaves a data file recovery removes.
@@ -412,6 +469,9 @@ public final class WalWriter implements AutoCloseable {
     lock.lock();
     try {
       checkUsable();
+      while (!logged.isEmpty() && logged.peekFirst().entry().lastSeq() <= watermark) {
+        logged.removeFirst();
+      }
       int deleted = 0;
       for (Iterator<long[]> it = sealed.iterator(); it.hasNext(); ) {
         long[] s = it.next();
@@ -558,7 +618,10 @@ public final class WalWriter implements AutoCloseable {
           }
           if (!pending.isEmpty()) {
             long waited = System.nanoTime() - oldestPendingNanos;
-            if (closing || pendingEvents >= options.maxEvents() || waited >= maxDelay) {
+            if (closing
+                || waiters > 0
+                || pendingEvents >= options.maxEvents()
+                || waited >= maxDelay) {
               break;
             }
             syncerWake.awaitNanos(maxDelay - waited);
@@ -611,6 +674,9 @@ public final class WalWriter implements AutoCloseable {
           return;
         }
         durableSeq = group.get(group.size() - 1).entry().lastSeq();
+        for (Pending p : group) {
+          logged.add(new Logged(p.segment().baseSeq(), p.segment().dataPath(), p.entry()));
+        }
         closeFlushedSegments();
         durable.signalAll();
       } finally {

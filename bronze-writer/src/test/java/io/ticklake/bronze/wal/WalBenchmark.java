@@ -35,8 +35,15 @@ class WalBenchmark {
       WalRows.fillTrades(root, WalFixtures.trades(1, ROWS));
       for (int round = 0; round < 3; round++) {
         String tag = round == 0 ? "warm-up" : "run " + round;
-        double raw = raw(base.resolve("raw" + round + ".arrows"), root);
-        System.out.printf(Locale.ROOT, "[%s] raw ArrowStreamWriter: %.2f M events/s%n", tag, raw);
+        double raw = raw(base.resolve("raw" + round + ".arrows"), root, false);
+        double rawSync = raw(base.resolve("raw-sync" + round + ".arrows"), root, true);
+        System.out.printf(
+            Locale.ROOT,
+            "[%s] raw ArrowStreamWriter: %.2f M events/s; raw + fsync after each batch: %.2f M"
+                + " events/s%n",
+            tag,
+            raw,
+            rawSync);
         for (FsyncPolicy p : FsyncPolicy.values()) {
           double rate =
               wal(
@@ -51,18 +58,21 @@ class WalBenchmark {
                   : Double.NaN;
           System.out.printf(
               Locale.ROOT,
-              "[%s] WAL %s: %.2f M events/s (%.2fx raw)%s%n",
+              "[%s] WAL %s: %.2f M events/s (%.2fx raw, %.2fx raw+fsync)%s%n",
               tag,
               p,
               rate,
               rate / raw,
+              rate / rawSync,
               Double.isNaN(piped)
                   ? ""
                   : String.format(
                       Locale.ROOT,
-                      "; pipelined write+awaitDurable: %.2f M events/s (%.2fx raw)",
+                      "; pipelined write+awaitDurable: %.2f M events/s (%.2fx raw, %.2fx"
+                          + " raw+fsync)",
                       piped,
-                      piped / raw));
+                      piped / raw,
+                      piped / rawSync));
         }
         clean(base);
         Files.createDirectories(base);
@@ -75,7 +85,8 @@ class WalBenchmark {
     clean(base);
   }
 
-  private static double raw(Path file, VectorSchemaRoot root) throws Exception {
+  /** The baseline: the same batches through a plain stream writer, forced after each if sync. */
+  private static double raw(Path file, VectorSchemaRoot root, boolean sync) throws Exception {
     long t0 = System.nanoTime();
     try (FileChannel ch =
             FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -83,6 +94,9 @@ class WalBenchmark {
       w.start();
       for (int i = 0; i < BATCHES; i++) {
         w.writeBatch();
+        if (sync) {
+          ch.force(false);
+        }
       }
       w.end();
     }
