@@ -76,9 +76,13 @@ public final class ExportJob {
           request.asOf() == null ? "" : " as of " + request.asOf());
     }
     try (ExportSource source = ExportSource.open(warehouse.tempDir(), request, table, snapshot)) {
-      List<String> known = source.knownSymbols();
-      List<String> unknown = request.symbols().stream().filter(s -> !known.contains(s)).toList();
+      // Symbols with no row in the range may still be known (other dates): look only those up.
+      List<String> selected = source.selectedSymbols();
+      List<String> absent = request.symbols().stream().filter(s -> !selected.contains(s)).toList();
+      List<String> elsewhere = absent.isEmpty() ? List.of() : source.knownSymbols(absent);
+      List<String> unknown = absent.stream().filter(s -> !elsewhere.contains(s)).toList();
       if (!unknown.isEmpty()) {
+        List<String> known = source.knownSymbols(null);
         throw TicklakeException.of(
             Kind.INPUT,
             "Cannot export: unknown symbol%s %s in %s%s at snapshot %d (it has %s)",

@@ -223,20 +223,40 @@ public final class ExportSource implements AutoCloseable {
                 + " s");
   }
 
-  /** The symbols the table holds at the snapshot (for the request's exchange), sorted. */
-  public List<String> knownSymbols() {
+  /** The requested symbols that have rows in the selection (range, exchange, interval). */
+  public List<String> selectedSymbols() {
+    List<String> out = new ArrayList<>();
+    query(
+        "SELECT DISTINCT symbol FROM " + VIEW + " ORDER BY symbol", rs -> out.add(rs.getString(1)));
+    return out;
+  }
+
+  /**
+   * The symbols the table holds at the snapshot on any date (for the request's exchange), sorted;
+   * with {@code only} non-null, just those of {@code only} (files are pruned by their symbol
+   * statistics, so checking a few symbols does not read the whole table).
+   */
+  public List<String> knownSymbols(List<String> only) {
     Expression filter =
         request.exchange() == null
             ? Expressions.alwaysTrue()
             : Expressions.equal("exchange", request.exchange());
-    PinnedScan all = PinnedScan.plan(table, snapshot, filter);
+    List<String> where = new ArrayList<>();
+    if (request.exchange() != null) {
+      where.add("exchange = " + Sql.string(request.exchange()));
+    }
+    if (only != null) {
+      filter = Expressions.and(filter, Expressions.in("symbol", only.toArray()));
+      where.add(
+          "symbol IN "
+              + only.stream().map(Sql::string).collect(Collectors.joining(", ", "(", ")")));
+    }
+    PinnedScan scan = PinnedScan.plan(table, snapshot, filter);
     String sql =
         "SELECT DISTINCT symbol FROM ("
-            + DuckDbBridge.relationSql(all, PartitionFilter.all())
+            + DuckDbBridge.relationSql(scan, PartitionFilter.all())
             + ")"
-            + (request.exchange() == null
-                ? ""
-                : " WHERE exchange = " + Sql.string(request.exchange()))
+            + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
             + " ORDER BY symbol";
     List<String> out = new ArrayList<>();
     query(sql, rs -> out.add(rs.getString(1)));

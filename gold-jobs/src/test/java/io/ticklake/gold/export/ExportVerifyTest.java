@@ -198,6 +198,20 @@ class ExportVerifyTest {
   }
 
   @Test
+  void anExpiredSnapshotIsReported() throws Exception {
+    useOwnWarehouse();
+    Path out = tmp.resolve("old");
+    new ExportJob(warehouse, request(ExportProfile.ARROW, out, null)).commit();
+    ExportFixture.appendBars(
+        warehouse, List.of(bar("IBM", DAY, "1m", "09:40", "185", "185", "185", "185", "1")));
+    warehouse.table("gold.bars").expireSnapshots().expireSnapshotId(firstSnapshot).commit();
+    ExportVerifier.Report report = new ExportVerifier(warehouse).verify(out);
+    assertThat(report.problems())
+        .containsExactly(
+            "Cannot verify gold.bars: snapshot " + firstSnapshot + " no longer exists (expired?)");
+  }
+
+  @Test
   void verifyOfAFolderWithoutReceiptIsRefused() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("plain"));
     assertThatThrownBy(() -> new ExportVerifier(warehouse).verify(dir))

@@ -1,0 +1,118 @@
+package io.ticklake.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ticklake.bronze.sample.BundledSamples;
+import io.ticklake.catalog.WarehouseConfig;
+import io.ticklake.cli.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real pipeline through the CLI: the bundled IBM ticks are ingested and compacted into Silver,
+ * exported in every tick profile, verified; after more data lands the exports still verify
+ * (pinned), and exporting again as of the first snapshot reproduces the first files exactly.
+ */
+class ExportEndToEndTest {
+  @TempDir Path dir;
+
+  record Run(int code, String out, String err) {}
+
+  Run run(String... args) {
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    int code =
+        Main.run(
+            args,
+            new PrintWriter(o, true),
+            new PrintWriter(e, true),
+            Map.of(WarehouseConfig.ENV_WAREHOUSE, dir.resolve("wh").toString()));
+    return new Run(code, o.toString(), e.toString());
+  }
+
+  Run ok(String... args) {
+    Run r = run(args);
+    assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isZero();
+    return r;
+  }
+
+  JsonNode export(String profile, Path out, String... more) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "export",
+                "--profile",
+                profile,
+                "--table",
+                "silver.trades",
+                "--symbols",
+                "IBM",
+                "--from",
+                "2013-10-11",
+                "--to",
+                "2013-10-11",
+                "--out",
+                out.toString(),
+                "--json"));
+    args.addAll(List.of(more));
+    return new ObjectMapper().readTree(ok(args.toArray(String[]::new)).out());
+  }
+
+  @Test
+  void ticksFromTheRealPipelineExportVerifyAndStayPinned() throws Exception {
+    Path samples = BundledSamples.extractTo(dir.resolve("samples"));
+    ok("init");
+    ok(
+        "ingest",
+        "--vendor",
+        "lean",
+        samples.resolve("lean/equity/usa/tick/ibm/20131011_trade.zip").toString());
+    ok("compact", "--table", "trades");
+    String count =
+        ok(
+                "sql",
+                "--format",
+                "csv",
+                "-c",
+                "select count(*) from silver.trades where symbol = 'IBM'")
+            .out()
+            .lines()
+            .skip(1)
+            .findFirst()
+            .orElseThrow();
+
+    List<String> profiles =
+        List.of("pandas", "r", "excel", "arrow", "postgres", "parquet-partitioned");
+    List<JsonNode> receipts = new ArrayList<>();
+    for (String p : profiles) {
+      JsonNode receipt = export(p, dir.resolve("x").resolve(p));
+      assertThat(receipt.at("/tables/0/rows").asText()).isEqualTo(count);
+      receipts.add(receipt);
+      assertThat(ok("export", "verify", dir.resolve("x").resolve(p).toString()).out())
+          .startsWith("OK: ");
+    }
+    assertThat(count).isEqualTo("19264");
+    long first = receipts.get(0).at("/tables/0/snapshot_id").asLong();
+
+    // More Silver lands (another exchange): a new snapshot of silver.trades.
+    ok("ingest", "--vendor", "tardis", samples.resolve("tardis/tardis_trades.csv").toString());
+    ok("compact", "--table", "trades");
+    JsonNode later = export("r", dir.resolve("later"));
+    assertThat(later.at("/tables/0/snapshot_id").asLong()).isNotEqualTo(first);
+    for (String p : profiles) {
+      assertThat(ok("export", "verify", dir.resolve("x").resolve(p).toString()).out())
+          .contains("snapshot " + first + " of silver.trades");
+    }
+    JsonNode again = export("r", dir.resolve("again"), "--as-of", Long.toString(first));
+    assertThat(again.at("/files")).isEqualTo(receipts.get(1).at("/files"));
+    assertThat(again.at("/tables")).isEqualTo(receipts.get(1).at("/tables"));
+  }
+}
