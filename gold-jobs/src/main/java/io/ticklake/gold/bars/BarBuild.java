@@ -93,22 +93,18 @@ final class BarBuild {
                 ? "SELECT CAST(NULL AS VARCHAR) AS sess, CAST(NULL AS BIGINT) AS s_open,"
                     + " CAST(NULL AS BIGINT) AS s_close, CAST(NULL AS BIGINT) AS s_off WHERE false"
                 : "SELECT * FROM (VALUES " + values + ") AS t(sess, s_open, s_close, s_off)"));
-    bridge.execute(
-        "CREATE OR REPLACE TEMP TABLE tl_in AS SELECT symbol, symbol_id, vendor, ts_event,"
-            + " vendor_seq, file_seq, wal_seq, event_id, price, size, sale_condition, suspicious"
-            + " FROM ("
-            + DuckDbBridge.relationSql(scan, filter)
-            + ")");
-    long rowsIn = count("SELECT count(*) FROM tl_in");
+    String relation = DuckDbBridge.relationSql(scan, filter);
+    long rowsIn = count("SELECT count(*) FROM (" + relation + ")");
     bridge.execute(
         "CREATE OR REPLACE TEMP TABLE tl_p AS SELECT r.symbol, r.symbol_id, r.vendor, r.ts_event,"
             + " epoch_us(r.ts_event) AS t_us, r.price, r.size, coalesce(r.sale_condition, 0) AS"
             + " cond, coalesce(r.suspicious, false) AS suspect, s.sess, s.s_open, s.s_close,"
             + " s.s_off, row_number() OVER (PARTITION BY r.symbol ORDER BY "
             + SILVER_ORDER
-            + ") AS pos FROM tl_in AS r JOIN tl_sess AS s ON epoch_us(r.ts_event) >= s.s_open AND"
+            + ") AS pos FROM ("
+            + relation
+            + ") AS r JOIN tl_sess AS s ON epoch_us(r.ts_event) >= s.s_open AND"
             + " epoch_us(r.ts_event) < s.s_close");
-    bridge.execute("DROP TABLE IF EXISTS tl_in");
     long kept = count("SELECT count(*) FROM tl_p");
     List<String> vendors = strings("SELECT DISTINCT vendor FROM tl_p ORDER BY vendor");
     return new Input(rowsIn, kept, vendors);
@@ -136,12 +132,21 @@ final class BarBuild {
     // auctions without a regular session have nowhere to go
     String auctionOk = regular.isPresent() ? "true" : "false";
     long w = interval.width().toNanos() / 1000;
+    String bucket =
+        interval.isSession()
+            ? "bs_open"
+            : "greatest(((te + bs_off) // " + w + ") * " + w + " - bs_off, bs_open)";
+    String barEnd =
+        interval.isSession()
+            ? "bs_close"
+            : "least(((bar + bs_off) // " + w + ") * " + w + " - bs_off + " + w + ", bs_close)";
     try {
-      // 1. treatment, effective time and session
+      // 1. per print: treatment, effective time (auctions move to the regular session's first or
+      // last instant), the session its bar belongs to, and the bar
       bridge.execute(
-          "CREATE OR REPLACE TEMP TABLE tl_c AS SELECT *, CASE WHEN code0 IN (4, 5) AND NOT "
-              + auctionOk
-              + " THEN 0 ELSE code0 END AS code1, CASE code0 WHEN 4 THEN "
+          "CREATE OR REPLACE TEMP TABLE tl_b AS SELECT *, "
+              + bucket
+              + " AS bar FROM (SELECT *, CASE code0 WHEN 4 THEN "
               + regOpen
               + " WHEN 5 THEN "
               + regClose
@@ -153,104 +158,104 @@ final class BarBuild {
               + regClose
               + " ELSE s_close END AS bs_close, CASE WHEN code0 IN (4, 5) THEN "
               + regOff
-              + " ELSE s_off END AS bs_off FROM (SELECT *, "
+              + " ELSE s_off END AS bs_off FROM (SELECT *, CASE WHEN c0 IN (4, 5) AND NOT "
+              + auctionOk
+              + " THEN 0 ELSE c0 END AS code0 FROM (SELECT *, "
               + code
-              + " AS code0 FROM tl_p)");
-      // 2. bar of each print
-      String bucket =
-          interval.isSession()
-              ? "bs_open"
-              : "greatest(((te + bs_off) // " + w + ") * " + w + " - bs_off, bs_open)";
-      bridge.execute(
-          "CREATE OR REPLACE TEMP TABLE tl_b AS SELECT *, "
-              + bucket
-              + " AS bar FROM tl_c WHERE code1 <> 0");
-      // 3. the opening auction counts unless a price-eligible print of a later bar came first
-      bridge.execute(
-          "CREATE OR REPLACE TEMP TABLE tl_f AS SELECT b.*, CASE WHEN b.code1 = 4 THEN (CASE WHEN"
-              + " l.first_later IS NULL OR b.pos < l.first_later THEN 3 ELSE 0 END) WHEN b.code1 ="
-              + " 5 THEN 3 ELSE b.code1 END AS code FROM tl_b AS b LEFT JOIN (SELECT symbol,"
-              + " min(pos) AS first_later FROM tl_b WHERE code1 IN (2, 3) AND bar > "
-              + regOpen
-              + " GROUP BY symbol) AS l USING (symbol)");
-      // 4. volume-only prints of a bar without prices go to the latest earlier priced bar
-      bridge.execute(
-          "CREATE OR REPLACE TEMP TABLE tl_e AS SELECT DISTINCT symbol, bsess, bar FROM tl_f"
-              + " WHERE code IN (2, 3)");
-      bridge.execute(
-          "CREATE OR REPLACE TEMP TABLE tl_g AS SELECT f.*, coalesce(e.bar, f.bar) AS bar2 FROM"
-              + " (SELECT * FROM tl_f WHERE code <> 0) AS f ASOF LEFT JOIN tl_e AS e ON f.symbol ="
-              + " e.symbol AND f.bsess = e.bsess AND f.bar >= e.bar");
-      // 5. aggregate
-      String barEnd =
-          interval.isSession()
-              ? "bs_close"
-              : "least(((bar2 + bs_off) // " + w + ") * " + w + " - bs_off + " + w + ", bs_close)";
+              + " AS c0 FROM tl_p)) WHERE code0 <> 0)");
+      // 2. partial bars: the opening auction counts unless a price-eligible print of a later bar
+      // came first; prices from price-eligible prints, sums from volume-eligible ones
       String priced = " FILTER (WHERE code IN (2, 3))";
       String counted = " FILTER (WHERE code IN (1, 3))";
       String order = "rnk * 1000000000000 + pos";
       bridge.execute(
-          "CREATE OR REPLACE TEMP TABLE tl_bars AS SELECT "
+          "CREATE OR REPLACE TEMP TABLE tl_a AS SELECT symbol, bsess, bar, bs_close, bs_off,"
+              + " min(pos) AS first_pos, arg_min(symbol_id, pos) AS symbol_id, arg_min(price, "
+              + order
+              + ")"
+              + priced
+              + " AS open, max(price)"
+              + priced
+              + " AS high, min(price)"
+              + priced
+              + " AS low, arg_max(price, "
+              + order
+              + ")"
+              + priced
+              + " AS close, coalesce(sum(size)"
+              + counted
+              + ", 0) AS volume, coalesce(sum(pu * su)"
+              + counted
+              + ", 0) AS num, coalesce(sum(su)"
+              + counted
+              + ", 0) AS den, count(*)"
+              + counted
+              + " AS n, min(ts_event) AS first_ts, max(ts_event) AS last_ts FROM (SELECT b.*,"
+              + " CASE WHEN b.code0 = 4 THEN (CASE WHEN l.first_later IS NULL OR b.pos <"
+              + " l.first_later THEN 3 ELSE 0 END) WHEN b.code0 = 5 THEN 3 ELSE b.code0 END AS"
+              + " code, CAST(CAST(b.price AS DECIMAL(38,9)) * 1000000000 AS HUGEINT) AS pu,"
+              + " CAST(CAST(b.size AS DECIMAL(38,8)) * 100000000 AS HUGEINT) AS su FROM tl_b AS b"
+              + " LEFT JOIN (SELECT symbol, min(pos) AS first_later FROM tl_b WHERE code0 IN (2,"
+              + " 3) AND bar > "
+              + regOpen
+              + " GROUP BY symbol) AS l USING (symbol)) WHERE code <> 0 GROUP BY symbol, bsess,"
+              + " bar, bs_close, bs_off");
+      // 3. a bar without a price is merged into the latest earlier priced bar of its session
+      // (the vendor emits no price-less bar); with none it stays a volume-only bar
+      String merged =
+          "SELECT symbol, bsess, target AS bar, any_value(bs_close) AS bs_close,"
+              + " any_value(bs_off) AS bs_off, arg_min(symbol_id, first_pos) AS symbol_id,"
+              + " max(open) AS open, max(high) AS high, min(low) AS low, max(close) AS close,"
+              + " sum(volume) AS volume, sum(num) AS num, sum(den) AS den, sum(n) AS n,"
+              + " min(first_ts) AS first_ts, max(last_ts) AS last_ts FROM (SELECT *, bar AS"
+              + " target FROM tl_a WHERE open IS NOT NULL UNION ALL SELECT o.*, coalesce(p.bar,"
+              + " o.bar) AS target FROM (SELECT * FROM tl_a WHERE open IS NULL) AS o ASOF LEFT"
+              + " JOIN (SELECT symbol, bsess, bar FROM tl_a WHERE open IS NOT NULL) AS p ON"
+              + " o.symbol = p.symbol AND o.bsess = p.bsess AND o.bar >= p.bar) GROUP BY"
+              + " symbol, bsess, target";
+      String bars =
+          "SELECT "
               + Sql.string(exchange)
               + " AS exchange, DATE "
               + Sql.string(date.toString())
               + " AS trading_date, "
               + Sql.string(interval.label())
-              + " AS \"interval\", symbol, arg_min(symbol_id, pos) AS symbol_id,"
-              + " CAST(make_timestamp(bar2) AS TIMESTAMPTZ) AS bar_start,"
-              + " CAST(make_timestamp("
+              + " AS \"interval\", symbol, symbol_id, CAST(make_timestamp(bar) AS TIMESTAMPTZ)"
+              + " AS bar_start, CAST(make_timestamp("
               + barEnd
-              + ") AS TIMESTAMPTZ) AS bar_end, bsess AS session, CAST(arg_min(price, "
-              + order
-              + ")"
-              + priced
-              + " AS DECIMAL(18,9)) AS open, CAST(max(price)"
-              + priced
-              + " AS DECIMAL(18,9)) AS high, CAST(min(price)"
-              + priced
-              + " AS DECIMAL(18,9)) AS low, CAST(arg_max(price, "
-              + order
-              + ")"
-              + priced
-              + " AS DECIMAL(18,9)) AS close, CAST(coalesce(sum(size)"
-              + counted
-              + ", 0) AS DECIMAL(28,8)) AS volume, CASE WHEN sum(su)"
-              + counted
-              + " > 0 THEN CAST(CAST((2 * sum(pu * su)"
-              + counted
-              + " + sum(su)"
-              + counted
-              + ") // (2 * sum(su)"
-              + counted
-              + ") AS DECIMAL(38,0)) * CAST(0.000000001 AS DECIMAL(10,9)) AS DECIMAL(18,9)) END AS"
-              + " vwap, count(*)"
-              + counted
-              + " AS trade_count, min(ts_event) AS first_ts, max(ts_event) AS last_ts FROM (SELECT"
-              + " *, CAST(CAST(price AS DECIMAL(38,9)) * 1000000000 AS HUGEINT) AS pu,"
-              + " CAST(CAST(size AS DECIMAL(38,8)) * 100000000 AS HUGEINT)"
-              + " AS su FROM tl_g) GROUP BY symbol, bar2, bsess, bs_open, bs_close, bs_off");
-      long bars = count("SELECT count(*) FROM tl_bars");
-      if (bars > 0) {
-        String columns =
-            goldSchema.columns().stream()
-                .map(f -> Sql.ident(f.name()))
-                .collect(Collectors.joining(", "));
-        bridge.execute(
-            "COPY (SELECT "
-                + columns
-                + " FROM tl_bars ORDER BY symbol, bar_start) TO "
-                + Sql.string(outputPath)
-                + " (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 3, ROW_GROUP_SIZE "
-                + ROW_GROUP_SIZE
-                + ", FIELD_IDS {"
-                + goldSchema.columns().stream()
-                    .map(f -> Sql.ident(f.name()) + ": " + f.fieldId())
-                    .collect(Collectors.joining(", "))
-                + "})");
+              + ") AS TIMESTAMPTZ) AS bar_end, bsess AS session, CAST(open AS DECIMAL(18,9)) AS"
+              + " open, CAST(high AS DECIMAL(18,9)) AS high, CAST(low AS DECIMAL(18,9)) AS low,"
+              + " CAST(close AS DECIMAL(18,9)) AS close, CAST(volume AS DECIMAL(28,8)) AS volume,"
+              + " CASE WHEN den > 0 THEN CAST(CAST((2 * num + den) // (2 * den) AS DECIMAL(38,0))"
+              + " * CAST(0.000000001 AS DECIMAL(10,9)) AS DECIMAL(18,9)) END AS vwap, n AS"
+              + " trade_count, first_ts, last_ts FROM ("
+              + merged
+              + ")";
+      if (count("SELECT count(*) FROM tl_a") == 0) {
+        return 0;
       }
-      return bars;
+      String columns =
+          goldSchema.columns().stream()
+              .map(f -> Sql.ident(f.name()))
+              .collect(Collectors.joining(", "));
+      bridge.execute(
+          "COPY (SELECT "
+              + columns
+              + " FROM ("
+              + bars
+              + ") ORDER BY symbol, bar_start) TO "
+              + Sql.string(outputPath)
+              + " (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 3, ROW_GROUP_SIZE "
+              + ROW_GROUP_SIZE
+              + ", FIELD_IDS {"
+              + goldSchema.columns().stream()
+                  .map(f -> Sql.ident(f.name()) + ": " + f.fieldId())
+                  .collect(Collectors.joining(", "))
+              + "})");
+      // the footer's row count
+      return count("SELECT count(*) FROM read_parquet(" + Sql.string(outputPath) + ")");
     } finally {
-      for (String t : List.of("tl_c", "tl_b", "tl_f", "tl_e", "tl_g", "tl_bars")) {
+      for (String t : List.of("tl_b", "tl_a")) {
         bridge.execute("DROP TABLE IF EXISTS " + t);
       }
     }

@@ -47,8 +47,14 @@ public final class LeanBarCheck {
   public enum DiffKind {
     /** The vendor has a bar at this time and ticklake has none. */
     VENDOR_ONLY,
-    /** Ticklake has a bar at this time and the vendor has none. */
+    /** Ticklake has a bar with prices at this time and the vendor has none. */
     TICKLAKE_ONLY,
+    /**
+     * Ticklake has a volume-only bar (no price-eligible print, no earlier priced bar in the same
+     * session) and the vendor has none: the vendor counts that volume in the previous bar even
+     * across a session boundary, ticklake keeps it in its session.
+     */
+    TICKLAKE_VOLUME_ONLY_BAR,
     /** Same open, high, low and close; different volume. */
     VOLUME,
     /** At least one of open, high, low, close differs. */
@@ -141,7 +147,7 @@ public final class LeanBarCheck {
       if (o == null) {
         kind = DiffKind.VENDOR_ONLY;
       } else if (v == null) {
-        kind = DiffKind.TICKLAKE_ONLY;
+        kind = o.startsWith(",,,,") ? DiffKind.TICKLAKE_VOLUME_ONLY_BAR : DiffKind.TICKLAKE_ONLY;
       } else if (o.substring(0, o.lastIndexOf(',')).equals(v.substring(0, v.lastIndexOf(',')))) {
         kind = DiffKind.VOLUME;
       } else {
