@@ -2,10 +2,9 @@ package io.ticklake.cli;
 
 import io.ticklake.bronze.live.BronzeWriter;
 import io.ticklake.bronze.live.BronzeWriterOptions;
+import io.ticklake.bronze.live.EventBatcher;
 import io.ticklake.bronze.live.EventLineException;
 import io.ticklake.bronze.live.EventLineParser;
-import io.ticklake.bronze.read.QuoteRow;
-import io.ticklake.bronze.read.TradeRow;
 import io.ticklake.bronze.wal.FsyncPolicy;
 import io.ticklake.bronze.wal.WalOptions;
 import io.ticklake.bronze.wal.WalTable;
@@ -23,8 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.locks.ReentrantLock;
@@ -118,7 +115,6 @@ final class WriterCommand implements Callable<Integer> {
         BronzeWriterOptions.of(writerId)
             .withWal(WalOptions.defaults().withFsyncPolicy(fsync))
             .withFlush(interval, flushEvents);
-    EventLineParser parser = new EventLineParser(format);
     Stats stats = new Stats();
     try (Warehouse warehouse = ctx.openWarehouse();
         OutputStream acks =
@@ -146,30 +142,20 @@ final class WriterCommand implements Callable<Integer> {
           });
       InputStream in = input == null ? System.in : Files.newInputStream(input);
       try (BufferedReader reader =
-          new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
-        List<TradeRow> trades = new ArrayList<>();
-        List<QuoteRow> quotes = new ArrayList<>();
+              new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+          EventBatcher batcher = new EventBatcher(writer, format, batch, tradesHigh, quotesHigh)) {
         long lineNo = 0;
-        long lastSeq = -1;
         int lines = 0;
         for (String line; !stopped && (line = reader.readLine()) != null; ) {
           lineNo++;
           lines++;
           try {
-            Object event = parser.parse(line, lineNo);
-            if (event instanceof TradeRow t) {
-              lastSeq = t.vendorSeq() == null ? lastSeq : t.vendorSeq();
-              if (t.vendorSeq() != null && t.vendorSeq() <= tradesHigh) {
-                stats.skipped++;
-              } else {
-                trades.add(t);
-              }
-            } else if (event instanceof QuoteRow q) {
-              lastSeq = q.vendorSeq() == null ? lastSeq : q.vendorSeq();
-              if (q.vendorSeq() != null && q.vendorSeq() <= quotesHigh) {
-                stats.skipped++;
-              } else {
-                quotes.add(q);
+            switch (batcher.add(line, lineNo)) {
+              case TRADE -> stats.trades++;
+              case QUOTE -> stats.quotes++;
+              case ALREADY_COMMITTED -> stats.skipped++;
+              case SKIPPED -> {
+                // blank line or CSV header
               }
             }
           } catch (EventLineException e) {
@@ -182,43 +168,28 @@ final class WriterCommand implements Callable<Integer> {
                 "line " + lineNo + ": " + e.getMessage());
           }
           if (lines >= batch || !reader.ready()) {
-            if (!append(writer, trades, quotes, lastSeq, acks, stats)) {
+            if (!append(batcher, acks)) {
               break;
             }
             lines = 0;
           }
         }
-        append(writer, trades, quotes, lastSeq, acks, stats);
+        append(batcher, acks);
       }
       stop(writer, ctx, stats);
     }
     return ExitCodes.OK;
   }
 
-  /** Appends a batch and acknowledges it; false when the writer was stopped by a signal. */
-  private boolean append(
-      BronzeWriter writer,
-      List<TradeRow> trades,
-      List<QuoteRow> quotes,
-      long lastSeq,
-      OutputStream acks,
-      Stats stats)
-      throws IOException {
+  /** Appends the pending events and acknowledges them; false when stopped by a signal. */
+  private boolean append(EventBatcher batcher, OutputStream acks) throws IOException {
     appendLock.lock();
     try {
       if (stopped) {
         return false;
       }
-      if (!trades.isEmpty()) {
-        writer.appendTrades(trades);
-        stats.trades += trades.size();
-        trades.clear();
-      }
-      if (!quotes.isEmpty()) {
-        writer.appendQuotes(quotes);
-        stats.quotes += quotes.size();
-        quotes.clear();
-      }
+      batcher.appendPending();
+      long lastSeq = batcher.lastSeq();
       if (lastSeq > lastAcked) {
         lastAcked = lastSeq;
         acks.write(("ack " + lastSeq + "\n").getBytes(StandardCharsets.UTF_8));

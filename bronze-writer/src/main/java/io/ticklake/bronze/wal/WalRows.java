@@ -13,7 +13,7 @@ import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /** Converts event rows to and from the WAL's Arrow columns. Stateless and thread-safe. */
-final class WalRows {
+public final class WalRows {
   private static final int PRICE_SCALE = 9;
   private static final int SIZE_SCALE = 8;
 
@@ -23,28 +23,9 @@ final class WalRows {
   static void fillTrades(VectorSchemaRoot root, List<TradeRow> rows) {
     int n = rows.size();
     allocate(root, n);
-    Common c = new Common(root);
-    BigIntVector price = (BigIntVector) root.getVector("price");
-    BigIntVector size = (BigIntVector) root.getVector("size");
-    VarCharVector venue = (VarCharVector) root.getVector("venue");
-    VarCharVector side = (VarCharVector) root.getVector("side");
-    VarCharVector tradeId = (VarCharVector) root.getVector("vendor_trade_id");
-    BigIntVector cond = (BigIntVector) root.getVector("sale_condition");
-    VarCharVector condRaw = (VarCharVector) root.getVector("sale_condition_raw");
-    BitVector suspicious = (BitVector) root.getVector("suspicious");
-    BigIntVector vendorSeq = (BigIntVector) root.getVector("vendor_seq");
+    TradeVectors v = new TradeVectors(root);
     for (int i = 0; i < n; i++) {
-      TradeRow r = rows.get(i);
-      c.set(i, r.symbol(), r.exchange(), r.tsEventMicros(), r.tsEventNanos(), r.tsRecvMicros());
-      price.set(i, unscaled(r.price()));
-      size.set(i, unscaled(r.size()));
-      setString(venue, i, r.venue());
-      setString(side, i, r.side());
-      setString(tradeId, i, r.vendorTradeId());
-      setLong(cond, i, r.saleCondition());
-      setString(condRaw, i, r.saleConditionRaw());
-      setBool(suspicious, i, r.suspicious());
-      setLong(vendorSeq, i, r.vendorSeq());
+      v.set(i, rows.get(i));
     }
     root.setRowCount(n);
   }
@@ -53,18 +34,94 @@ final class WalRows {
   static void fillQuotes(VectorSchemaRoot root, List<QuoteRow> rows) {
     int n = rows.size();
     allocate(root, n);
-    Common c = new Common(root);
-    BigIntVector bidPrice = (BigIntVector) root.getVector("bid_price");
-    BigIntVector bidSize = (BigIntVector) root.getVector("bid_size");
-    BigIntVector askPrice = (BigIntVector) root.getVector("ask_price");
-    BigIntVector askSize = (BigIntVector) root.getVector("ask_size");
-    VarCharVector venue = (VarCharVector) root.getVector("venue");
-    BigIntVector cond = (BigIntVector) root.getVector("quote_condition");
-    VarCharVector condRaw = (VarCharVector) root.getVector("quote_condition_raw");
-    BitVector suspicious = (BitVector) root.getVector("suspicious");
-    BigIntVector vendorSeq = (BigIntVector) root.getVector("vendor_seq");
+    QuoteVectors v = new QuoteVectors(root);
     for (int i = 0; i < n; i++) {
-      QuoteRow r = rows.get(i);
+      v.set(i, rows.get(i));
+    }
+    root.setRowCount(n);
+  }
+
+  /**
+   * Sets row {@code i} of a trades batch (growing the vectors as needed; the row count is left to
+   * the caller).
+   */
+  public static void setTrade(VectorSchemaRoot root, int i, TradeRow row) {
+    new TradeVectors(root).set(i, row);
+  }
+
+  /**
+   * Sets row {@code i} of a quotes batch (growing the vectors as needed; the row count is left to
+   * the caller).
+   */
+  public static void setQuote(VectorSchemaRoot root, int i, QuoteRow row) {
+    new QuoteVectors(root).set(i, row);
+  }
+
+  private static final class TradeVectors {
+    final Common c;
+    final BigIntVector price;
+    final BigIntVector size;
+    final VarCharVector venue;
+    final VarCharVector side;
+    final VarCharVector tradeId;
+    final BigIntVector cond;
+    final VarCharVector condRaw;
+    final BitVector suspicious;
+    final BigIntVector vendorSeq;
+
+    TradeVectors(VectorSchemaRoot root) {
+      c = new Common(root);
+      price = (BigIntVector) root.getVector("price");
+      size = (BigIntVector) root.getVector("size");
+      venue = (VarCharVector) root.getVector("venue");
+      side = (VarCharVector) root.getVector("side");
+      tradeId = (VarCharVector) root.getVector("vendor_trade_id");
+      cond = (BigIntVector) root.getVector("sale_condition");
+      condRaw = (VarCharVector) root.getVector("sale_condition_raw");
+      suspicious = (BitVector) root.getVector("suspicious");
+      vendorSeq = (BigIntVector) root.getVector("vendor_seq");
+    }
+
+    void set(int i, TradeRow r) {
+      c.set(i, r.symbol(), r.exchange(), r.tsEventMicros(), r.tsEventNanos(), r.tsRecvMicros());
+      price.setSafe(i, unscaled(r.price()));
+      size.setSafe(i, unscaled(r.size()));
+      setString(venue, i, r.venue());
+      setString(side, i, r.side());
+      setString(tradeId, i, r.vendorTradeId());
+      setLong(cond, i, r.saleCondition());
+      setString(condRaw, i, r.saleConditionRaw());
+      setBool(suspicious, i, r.suspicious());
+      setLong(vendorSeq, i, r.vendorSeq());
+    }
+  }
+
+  private static final class QuoteVectors {
+    final Common c;
+    final BigIntVector bidPrice;
+    final BigIntVector bidSize;
+    final BigIntVector askPrice;
+    final BigIntVector askSize;
+    final VarCharVector venue;
+    final BigIntVector cond;
+    final VarCharVector condRaw;
+    final BitVector suspicious;
+    final BigIntVector vendorSeq;
+
+    QuoteVectors(VectorSchemaRoot root) {
+      c = new Common(root);
+      bidPrice = (BigIntVector) root.getVector("bid_price");
+      bidSize = (BigIntVector) root.getVector("bid_size");
+      askPrice = (BigIntVector) root.getVector("ask_price");
+      askSize = (BigIntVector) root.getVector("ask_size");
+      venue = (VarCharVector) root.getVector("venue");
+      cond = (BigIntVector) root.getVector("quote_condition");
+      condRaw = (VarCharVector) root.getVector("quote_condition_raw");
+      suspicious = (BitVector) root.getVector("suspicious");
+      vendorSeq = (BigIntVector) root.getVector("vendor_seq");
+    }
+
+    void set(int i, QuoteRow r) {
       c.set(i, r.symbol(), r.exchange(), r.tsEventMicros(), r.tsEventNanos(), r.tsRecvMicros());
       setDecimal(bidPrice, i, r.bidPrice());
       setDecimal(bidSize, i, r.bidSize());
@@ -76,7 +133,6 @@ final class WalRows {
       setBool(suspicious, i, r.suspicious());
       setLong(vendorSeq, i, r.vendorSeq());
     }
-    root.setRowCount(n);
   }
 
   /** The trade at row {@code i}, with the WAL sequence number as its {@code line}. */
@@ -137,7 +193,7 @@ final class WalRows {
     if (value == null) {
       v.setNull(i);
     } else {
-      v.set(i, unscaled(value));
+      v.setSafe(i, unscaled(value));
     }
   }
 
@@ -153,7 +209,7 @@ final class WalRows {
     if (value == null) {
       v.setNull(i);
     } else {
-      v.set(i, value.longValue());
+      v.setSafe(i, value.longValue());
     }
   }
 
@@ -161,7 +217,7 @@ final class WalRows {
     if (value == null) {
       v.setNull(i);
     } else {
-      v.set(i, value.booleanValue() ? 1 : 0);
+      v.setSafe(i, value.booleanValue() ? 1 : 0);
     }
   }
 
@@ -209,12 +265,12 @@ final class WalRows {
     void set(int i, String sym, String exch, long ts, Long tsNs, Long recv) {
       setString(symbol, i, sym);
       setString(exchange, i, exch);
-      tsEvent.set(i, ts);
+      tsEvent.setSafe(i, ts);
       setLong(tsEventNs, i, tsNs);
       if (recv == null) {
         tsRecv.setNull(i);
       } else {
-        tsRecv.set(i, recv.longValue());
+        tsRecv.setSafe(i, recv.longValue());
       }
     }
   }
