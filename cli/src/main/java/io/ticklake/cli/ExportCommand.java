@@ -235,6 +235,7 @@ final class ExportCommand implements Callable<Integer> {
         m.put("files_checked", report.filesChecked());
         m.put("rows", report.rows());
         m.put("problems", report.problems());
+        m.put("notes", report.notes());
         ctx.out()
             .println(
                 new ObjectMapper()
@@ -252,7 +253,9 @@ final class ExportCommand implements Callable<Integer> {
                 dir,
                 t.snapshotId(),
                 t.table());
+        report.notes().forEach(n -> ctx.out().println("note: " + n));
       } else {
+        report.notes().forEach(n -> ctx.err().println("ticklake: note: " + n));
         for (String p : report.problems()) {
           ctx.err().println("ticklake: " + p);
         }
