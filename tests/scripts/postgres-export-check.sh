@@ -2,7 +2,10 @@
 # Loads a ticklake export made with --profile postgres into a throw-away PostgreSQL cluster and
 # checks what PostgreSQL sees against expected figures (computed by the caller with DuckDB).
 #
-#   tests/scripts/postgres-export-check.sh EXPORT_DIR [EXPECTED_FILE]
+#   tests/scripts/postgres-export-check.sh EXPORT_DIR [EXPECTED_FILE] [EXPORT_DIR EXPECTED_FILE]...
+#
+# Several exports (of different tables) are loaded into the same cluster, each checked against
+# its own expected figures.
 #
 # EXPECTED_FILE has one figure per line:
 #   rows=N                      row count of the loaded table
@@ -17,11 +20,13 @@
 set -euo pipefail
 
 die() { echo "postgres-export-check: $*" >&2; exit 2; }
-[[ $# -ge 1 && -d $1 ]] || die "usage: $0 EXPORT_DIR [EXPECTED_FILE]"
-export_dir=$(cd "$1" && pwd)
-expected=${2:-}
-[[ -f $export_dir/load.sql && -f $export_dir/schema.sql ]] \
-  || die "$export_dir has no load.sql/schema.sql (not a postgres-profile export)"
+[[ $# -ge 1 ]] || die "usage: $0 EXPORT_DIR [EXPECTED_FILE] [EXPORT_DIR EXPECTED_FILE]..."
+[[ $# -le 2 || $(($# % 2)) -eq 0 ]] || die "several exports need an EXPECTED_FILE each"
+args=("$@")
+for ((i = 0; i < $#; i += 2)); do
+  [[ -f ${args[i]}/load.sql && -f ${args[i]}/schema.sql ]] \
+    || die "${args[i]} has no load.sql/schema.sql (not a postgres-profile export)"
+done
 
 find_bin() {
   if command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1; then
@@ -75,41 +80,52 @@ done
   || { cat "$work/server.log" >&2; die "pg_ctl start failed"; }
 
 psql=("$psql_bin" -X -q -v ON_ERROR_STOP=1 -h "$work" -p "$port" -U postgres -d postgres)
-(cd "$export_dir" && "${psql[@]}" -f load.sql) || { echo "postgres-export-check: load.sql failed" >&2; exit 1; }
-
-table=$(grep -o 'CREATE TABLE "[^"]*"' "$export_dir/schema.sql" | head -1 | cut -d'"' -f2)
 q() { "${psql[@]}" -tA -c "$1"; }
-echo "table=$table"
-
-if [[ -z $expected ]]; then
-  echo "rows=$(q "SELECT count(*) FROM \"$table\"")"
-  for c in $(q "SELECT column_name FROM information_schema.columns WHERE table_name = '$table'
-               AND data_type IN ('numeric','bigint','integer') ORDER BY ordinal_position"); do
-    echo "sum:$c=$(q "SELECT sum(\"$c\") FROM \"$table\"")"
-  done
-  exit 0
-fi
-
 status=0
-while IFS= read -r line || [[ -n $line ]]; do
-  [[ -z $line || $line == \#* ]] && continue
-  key=${line%%=*}
-  want=${line#*=}
-  case $key in
-    rows) sql="SELECT count(*) = $want, count(*) FROM \"$table\"" ;;
-    sum:*) c=${key#sum:}; sql="SELECT sum(\"$c\") = '$want'::numeric, sum(\"$c\") FROM \"$table\"" ;;
-    min:*) c=${key#min:}; sql="SELECT min(\"$c\") = '$want'::timestamptz, to_char(min(\"$c\") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM \"$table\"" ;;
-    max:*) c=${key#max:}; sql="SELECT max(\"$c\") = '$want'::timestamptz, to_char(max(\"$c\") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM \"$table\"" ;;
-    *) die "unknown figure '$key' in $expected" ;;
-  esac
-  result=$(q "$sql")
-  same=${result%%|*}
-  got=${result#*|}
-  if [[ $same == t ]]; then
-    echo "ok $key=$got"
-  else
-    echo "MISMATCH $key: postgres $got, expected $want"
-    status=1
+
+# Loads one export and compares its figures; sets status=1 on a mismatch.
+check() {
+  local export_dir expected
+  export_dir=$(cd "$1" && pwd)
+  expected=${2:-}
+  (cd "$export_dir" && "${psql[@]}" -f load.sql) || { echo "postgres-export-check: load.sql failed" >&2; exit 1; }
+
+  table=$(grep -o 'CREATE TABLE "[^"]*"' "$export_dir/schema.sql" | head -1 | cut -d'"' -f2)
+  echo "table=$table"
+
+  if [[ -z $expected ]]; then
+    echo "rows=$(q "SELECT count(*) FROM \"$table\"")"
+    for c in $(q "SELECT column_name FROM information_schema.columns WHERE table_name = '$table'
+                 AND data_type IN ('numeric','bigint','integer') ORDER BY ordinal_position"); do
+      echo "sum:$c=$(q "SELECT sum(\"$c\") FROM \"$table\"")"
+    done
+    return
   fi
-done <"$expected"
+
+  while IFS= read -r line || [[ -n $line ]]; do
+    [[ -z $line || $line == \#* ]] && continue
+    key=${line%%=*}
+    want=${line#*=}
+    case $key in
+      rows) sql="SELECT count(*) = $want, count(*) FROM \"$table\"" ;;
+      sum:*) c=${key#sum:}; sql="SELECT sum(\"$c\") = '$want'::numeric, sum(\"$c\") FROM \"$table\"" ;;
+      min:*) c=${key#min:}; sql="SELECT min(\"$c\") = '$want'::timestamptz, to_char(min(\"$c\") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM \"$table\"" ;;
+      max:*) c=${key#max:}; sql="SELECT max(\"$c\") = '$want'::timestamptz, to_char(max(\"$c\") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM \"$table\"" ;;
+      *) die "unknown figure '$key' in $expected" ;;
+    esac
+    result=$(q "$sql")
+    same=${result%%|*}
+    got=${result#*|}
+    if [[ $same == t ]]; then
+      echo "ok $key=$got"
+    else
+      echo "MISMATCH $key: postgres $got, expected $want"
+      status=1
+    fi
+  done <"$expected"
+}
+
+for ((i = 0; i < ${#args[@]}; i += 2)); do
+  check "${args[i]}" "${args[i+1]:-}"
+done
 exit $status

@@ -9,6 +9,7 @@ import io.ticklake.catalog.Warehouse;
 import io.ticklake.gold.export.ExportJob;
 import io.ticklake.gold.export.ExportPlan;
 import io.ticklake.gold.export.ExportProfile;
+import io.ticklake.gold.export.ExportProgress;
 import io.ticklake.gold.export.ExportReceipt;
 import io.ticklake.gold.export.ExportRequest;
 import io.ticklake.gold.export.ExportVerifier;
@@ -126,17 +127,34 @@ final class ExportCommand implements Callable<Integer> {
     try (Warehouse warehouse = ctx.openWarehouse()) {
       ExportJob job = new ExportJob(warehouse, request);
       ExportPlan plan = job.plan();
-      if (System.console() != null && !json) {
-        ctx.err()
-            .printf(
-                Locale.ROOT,
-                "Exporting %,d rows of %s at snapshot %d ...%n",
-                plan.rows(),
-                request.describeTable(),
-                plan.snapshotId());
-        ctx.err().flush();
+      boolean terminal = System.console() != null && !json;
+      long start = System.nanoTime();
+      PrintWriter err = ctx.err();
+      ExportProgress progress =
+          !terminal
+              ? ExportProgress.NONE
+              : (done, total) -> {
+                double secs = Math.max((System.nanoTime() - start) / 1e9, 1e-3);
+                err.printf(
+                    Locale.ROOT,
+                    "\rexporting %,d rows of %s at snapshot %d: files %d/%d  %.1f s   ",
+                    plan.rows(),
+                    request.describeTable(),
+                    plan.snapshotId(),
+                    done,
+                    total,
+                    secs);
+                err.flush();
+              };
+      boolean perDay =
+          request.profile() == ExportProfile.LEAN
+              || request.profile() == ExportProfile.PARQUET_PARTITIONED;
+      progress.filesWritten(0, perDay ? plan.symbolDays() : 1);
+      ExportReceipt receipt = job.commit(plan, progress);
+      if (terminal) {
+        err.print("\r" + " ".repeat(100) + "\r");
+        err.flush();
       }
-      ExportReceipt receipt = job.commit(plan);
       if (json) {
         o.print(receipt.toJson());
         return ExitCodes.OK;
@@ -217,6 +235,7 @@ final class ExportCommand implements Callable<Integer> {
         m.put("files_checked", report.filesChecked());
         m.put("rows", report.rows());
         m.put("problems", report.problems());
+        m.put("notes", report.notes());
         ctx.out()
             .println(
                 new ObjectMapper()
@@ -234,7 +253,9 @@ final class ExportCommand implements Callable<Integer> {
                 dir,
                 t.snapshotId(),
                 t.table());
+        report.notes().forEach(n -> ctx.out().println("note: " + n));
       } else {
+        report.notes().forEach(n -> ctx.err().println("ticklake: note: " + n));
         for (String p : report.problems()) {
           ctx.err().println("ticklake: " + p);
         }

@@ -88,27 +88,21 @@ class PostgresExportTest {
   }
 
   @Test
-  void barsLoadIntoPostgresWithTheSameCountsSumsAndTimes() throws Exception {
-    ExportRequest request = request("gold.bars", List.of("IBM"), "1m", "bars");
-    Path expected = expectedFigures(request);
-    assertThat(Files.readString(expected)).contains("rows=390\n");
-    Run run = runScript(request.out(), expected);
+  void barsAndTicksLoadWithTheSameFiguresAndAWrongFigureIsCaught() throws Exception {
+    ExportRequest bars = request("gold.bars", List.of("IBM"), "1m", "bars");
+    Path barsExpected = expectedFigures(bars);
+    assertThat(Files.readString(barsExpected)).contains("rows=390\n");
+    ExportRequest ticks = request("silver.trades", List.of("IBM", "BAC"), null, "trades");
+    Path ticksExpected = expectedFigures(ticks);
+    // Every true figure must match; one false figure added at the end must be caught (exit 1).
+    Files.writeString(ticksExpected, "sum:size=1.5\n", java.nio.file.StandardOpenOption.APPEND);
+
+    Run run = runScript(bars.out(), barsExpected, ticks.out(), ticksExpected);
     assertThat(run.output())
+        .contains("table=gold_bars", "table=silver_trades")
         .contains("ok rows=390")
         .contains("ok sum:volume=")
-        .contains("ok min:bar_start=2013-10-11T13:30:00.000000Z");
-    assertThat(run.output()).doesNotContain("MISMATCH");
-    assertThat(run.code()).as(run.output()).isZero();
-  }
-
-  @Test
-  void ticksLoadAndAWrongFigureIsCaught() throws Exception {
-    ExportRequest request = request("silver.trades", List.of("IBM", "BAC"), null, "trades");
-    Path expected = expectedFigures(request);
-    // Every true figure matches; one false figure added at the end is caught (exit 1).
-    Files.writeString(expected, "sum:size=1.5\n", java.nio.file.StandardOpenOption.APPEND);
-    Run run = runScript(request.out(), expected);
-    assertThat(run.output())
+        .contains("ok min:bar_start=2013-10-11T13:30:00.000000Z")
         .contains("ok rows=1000")
         .contains("ok sum:price=")
         .contains("ok sum:size=")
@@ -116,6 +110,9 @@ class PostgresExportTest {
         .contains("MISMATCH sum:size: postgres ")
         .contains(", expected 1.5");
     assertThat(run.output().lines().filter(l -> l.startsWith("MISMATCH"))).hasSize(1);
+    assertThat(run.output().lines().filter(l -> l.startsWith("ok ")).count())
+        .isEqualTo(
+            Files.readAllLines(barsExpected).size() + Files.readAllLines(ticksExpected).size() - 1);
     assertThat(run.code()).isEqualTo(1);
   }
 
@@ -176,11 +173,12 @@ class PostgresExportTest {
 
   record Run(int code, String output) {}
 
-  static Run runScript(Path exportDir, Path expected) throws Exception {
-    Process p =
-        new ProcessBuilder("bash", SCRIPT.toString(), exportDir.toString(), expected.toString())
-            .redirectErrorStream(true)
-            .start();
+  static Run runScript(Path... exportsAndExpected) throws Exception {
+    List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString()));
+    for (Path p : exportsAndExpected) {
+      command.add(p.toString());
+    }
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     byte[] out = p.getInputStream().readAllBytes();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));

@@ -131,6 +131,15 @@ public final class ExportJob {
    * @throws TicklakeException when writing fails; nothing is left under the requested name
    */
   public ExportReceipt commit(ExportPlan plan) {
+    return commit(plan, ExportProgress.NONE);
+  }
+
+  /**
+   * Like {@link #commit(ExportPlan)}, telling {@code progress} as data files are written.
+   *
+   * @throws TicklakeException when writing fails; nothing is left under the requested name
+   */
+  public ExportReceipt commit(ExportPlan plan, ExportProgress progress) {
     Path out = plan.out();
     Path parent = out.getParent();
     Path tmp = parent.resolve("." + out.getFileName() + ".export-" + UUID.randomUUID());
@@ -142,7 +151,7 @@ public final class ExportJob {
       List<Path> written;
       try (ExportSource source =
           ExportSource.open(warehouse.tempDir(), request, table, Optional.of(snapshot))) {
-        written = write(source, tmp);
+        written = write(source, tmp, progress);
       }
       ExportReceipt receipt = receipt(plan, tmp, written, timeColumns(table));
       receipt.writeTo(tmp);
@@ -168,17 +177,24 @@ public final class ExportJob {
     }
   }
 
-  private List<Path> write(ExportSource source, Path dir) throws IOException {
+  private List<Path> write(ExportSource source, Path dir, ExportProgress progress)
+      throws IOException {
     String base = request.table().replace('.', '_');
-    return switch (request.profile()) {
-      case PANDAS -> ParquetExport.pandas(source, dir, base);
-      case PARQUET_PARTITIONED -> ParquetExport.partitioned(source, dir);
-      case R -> CsvExport.r(source, dir, base);
-      case EXCEL -> CsvExport.excel(source, dir, base);
-      case POSTGRES -> CsvExport.postgres(source, dir, base);
-      case ARROW -> ArrowExport.write(source, dir, base);
-      case LEAN -> LeanExport.write(source, dir);
-    };
+    List<Path> files =
+        switch (request.profile()) {
+          case PANDAS -> ParquetExport.pandas(source, dir, base);
+          case PARQUET_PARTITIONED -> ParquetExport.partitioned(source, dir, progress);
+          case R -> CsvExport.r(source, dir, base);
+          case EXCEL -> CsvExport.excel(source, dir, base);
+          case POSTGRES -> CsvExport.postgres(source, dir, base);
+          case ARROW -> ArrowExport.write(source, dir, base);
+          case LEAN -> LeanExport.write(source, dir, progress);
+        };
+    if (request.profile() != ExportProfile.LEAN
+        && request.profile() != ExportProfile.PARQUET_PARTITIONED) {
+      progress.filesWritten(1, 1); // one data file, written by one statement
+    }
+    return files;
   }
 
   private ExportReceipt receipt(

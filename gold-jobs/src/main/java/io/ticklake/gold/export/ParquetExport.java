@@ -29,7 +29,8 @@ final class ParquetExport {
    * symbol=<s>/date=<yyyy-mm-dd>/part-0.parquet}. The symbol lives in the folder name only (as hive
    * readers expect); times stay microseconds, which Spark, Trino and DuckDB all read.
    */
-  static List<Path> partitioned(ExportSource source, Path dir) throws java.io.IOException {
+  static List<Path> partitioned(ExportSource source, Path dir, ExportProgress progress)
+      throws java.io.IOException {
     List<Path> files = new ArrayList<>();
     List<SymbolDay> days = source.symbolDays();
     for (SymbolDay day : days) {
@@ -47,6 +48,7 @@ final class ParquetExport {
               + Sql.literal(day.tradingDate());
       copy(source, source.select(TimeStyle.NATIVE, f -> !f.name().equals("symbol"), where), file);
       files.add(file);
+      progress.filesWritten(files.size(), days.size());
     }
     return files;
   }

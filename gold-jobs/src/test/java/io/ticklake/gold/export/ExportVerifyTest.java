@@ -173,7 +173,7 @@ class ExportVerifyTest {
                         "Cannot verify gold.bars: snapshot "
                             + other
                             + " now selects 5 rows, the receipt says 4"))
-        .anySatisfy(p -> assertThat(p).contains("content digest is md5-sum:"));
+        .anySatisfy(p -> assertThat(p).contains("content digest is duckdb-v"));
   }
 
   @Test
@@ -209,6 +209,25 @@ class ExportVerifyTest {
     assertThat(report.problems())
         .containsExactly(
             "Cannot verify gold.bars: snapshot " + firstSnapshot + " no longer exists (expired?)");
+  }
+
+  @Test
+  void aDigestOfAnotherAlgorithmIsNotComparedButNoted() throws Exception {
+    Path out = tmp.resolve("other-duckdb");
+    ExportReceipt receipt = new ExportJob(warehouse, request(ExportProfile.R, out, null)).commit();
+    String digest = receipt.tables().get(0).contentDigest();
+    assertThat(digest).matches("duckdb-v[0-9.]+-row-hash-sum:[0-9]+");
+    String text = Files.readString(out.resolve("receipt.json"));
+    Files.writeString(
+        out.resolve("receipt.json"), text.replace(digest, "duckdb-v0.9.0-row-hash-sum:12345"));
+    ExportVerifier.Report report = new ExportVerifier(warehouse).verify(out);
+    assertThat(report.problems()).isEmpty();
+    assertThat(report.notes())
+        .singleElement()
+        .asString()
+        .startsWith(
+            "content digest of gold.bars not compared: it was made with"
+                + " duckdb-v0.9.0-row-hash-sum, this build uses duckdb-v");
   }
 
   @Test
