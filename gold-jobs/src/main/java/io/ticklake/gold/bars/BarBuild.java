@@ -1,7 +1,5 @@
 package io.ticklake.gold.bars;
 
-import io.ticklake.catalog.TicklakeException;
-import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.calendar.ExchangeCalendar;
 import io.ticklake.catalog.calendar.SessionInterval;
 import io.ticklake.catalog.calendar.SessionType;
@@ -9,12 +7,8 @@ import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PartitionFilter;
 import io.ticklake.catalog.duckdb.PinnedScan;
 import io.ticklake.catalog.duckdb.Sql;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -106,7 +100,7 @@ final class BarBuild {
             + ") AS r JOIN tl_sess AS s ON epoch_us(r.ts_event) >= s.s_open AND"
             + " epoch_us(r.ts_event) < s.s_close");
     long kept = count("SELECT count(*) FROM tl_p");
-    List<String> vendors = strings("SELECT DISTINCT vendor FROM tl_p ORDER BY vendor");
+    List<String> vendors = bridge.queryStrings("SELECT DISTINCT vendor FROM tl_p ORDER BY vendor");
     return new Input(rowsIn, kept, vendors);
   }
 
@@ -277,30 +271,6 @@ final class BarBuild {
   }
 
   private long count(String sql) {
-    try (Statement s = bridge.connection().createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw failure("count rows", e);
-    }
-  }
-
-  private List<String> strings(String sql) {
-    List<String> out = new ArrayList<>();
-    try (Statement s = bridge.connection().createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    } catch (SQLException e) {
-      throw failure("query rows", e);
-    }
-    return out;
-  }
-
-  private static TicklakeException failure(String what, SQLException e) {
-    return new TicklakeException(
-        Kind.FAILURE, "Cannot " + what + " in DuckDB: " + e.getMessage().strip(), e);
+    return bridge.queryLong(sql);
   }
 }
