@@ -137,8 +137,8 @@ final class BarBuild {
     try {
       // 1. per print: treatment, effective time (auctions move to the regular session's first or
       // last instant), the session its bar belongs to, and the bar
-      bridge.execute(
-          "CREATE OR REPLACE TEMP TABLE tl_b AS SELECT *, "
+      String perPrint =
+          "SELECT *, "
               + bucket
               + " AS bar FROM (SELECT *, CASE code0 WHEN 4 THEN "
               + regOpen
@@ -156,14 +156,16 @@ final class BarBuild {
               + auctionOk
               + " THEN 0 ELSE c0 END AS code0 FROM (SELECT *, "
               + code
-              + " AS c0 FROM tl_p)) WHERE code0 <> 0)");
+              + " AS c0 FROM tl_p)) WHERE code0 <> 0)";
       // 2. partial bars: the opening auction counts unless a price-eligible print of a later bar
       // came first; prices from price-eligible prints, sums from volume-eligible ones
       String priced = " FILTER (WHERE code IN (2, 3))";
       String counted = " FILTER (WHERE code IN (1, 3))";
       String order = "rnk * 1000000000000 + pos";
       bridge.execute(
-          "CREATE OR REPLACE TEMP TABLE tl_a AS SELECT symbol, bsess, bar, bs_close, bs_off,"
+          "CREATE OR REPLACE TEMP TABLE tl_a AS WITH tl_b AS MATERIALIZED ("
+              + perPrint
+              + ") SELECT symbol, bsess, bar, bs_close, bs_off,"
               + " min(pos) AS first_pos, arg_min(symbol_id, pos) AS symbol_id, arg_min(price, "
               + order
               + ")"
@@ -249,9 +251,7 @@ final class BarBuild {
       // the footer's row count
       return count("SELECT count(*) FROM read_parquet(" + Sql.string(outputPath) + ")");
     } finally {
-      for (String t : List.of("tl_b", "tl_a")) {
-        bridge.execute("DROP TABLE IF EXISTS " + t);
-      }
+      bridge.execute("DROP TABLE IF EXISTS tl_a");
     }
   }
 
