@@ -402,13 +402,7 @@ final class PartitionRebuild {
   }
 
   private long count(String sql) {
-    try (Statement s = bridge.connection().createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw failure("count rows", e);
-    }
+    return bridge.queryLong(sql);
   }
 
   /** Runs one step of the rebuild; a failure names the step. */
@@ -429,16 +423,7 @@ final class PartitionRebuild {
   }
 
   private List<String> strings(String sql) {
-    List<String> out = new ArrayList<>();
-    try (Statement s = bridge.connection().createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    } catch (SQLException e) {
-      throw failure("query rows", e);
-    }
-    return out;
+    return bridge.queryStrings(sql);
   }
 
   private static TicklakeException failure(String what, SQLException e) {

@@ -16,6 +16,7 @@ import io.ticklake.catalog.dim.SymbolRegistry;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PinnedScan;
 import io.ticklake.catalog.write.ParquetDataFiles;
+import io.ticklake.catalog.write.PartitionOverwrite;
 import io.ticklake.quarantine.QuarantineRecord;
 import io.ticklake.quarantine.QuarantineWriter;
 import java.io.IOException;
@@ -32,13 +33,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
-import org.apache.iceberg.OverwriteFiles;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotChanges;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.exceptions.CommitFailedException;
-import org.apache.iceberg.exceptions.CommitStateUnknownException;
-import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
@@ -357,45 +354,14 @@ public final class SilverCompactor {
     // Bronze snapshot, so the partition stays due and the rerun replaces both again.
     replaceQuarantine(quarantine, quarantineBase, key, built.quarantine(), summary);
 
-    Expression partition = key.expression();
-    OverwriteFiles overwrite = silver.newOverwrite().overwriteByRowFilter(partition);
-    dataFile.ifPresent(overwrite::addFile);
-    if (silverBaseId >= 0) {
-      overwrite.validateFromSnapshot(silverBaseId);
-    }
-    overwrite
-        .conflictDetectionFilter(partition)
-        .validateNoConflictingData()
-        .validateNoConflictingDeletes();
-    summary.forEach(overwrite::set);
-    try {
-      overwrite.commit();
-    } catch (CommitStateUnknownException e) {
-      throw new TicklakeException(
-          Kind.FAILURE,
-          String.format(
-              java.util.Locale.ROOT,
-              "Cannot tell whether compaction of %s partition %s committed: %s; the file %s is"
-                  + " kept, check the table before rerunning",
-              kind.silver().name(),
-              key,
-              e.getMessage(),
-              location),
-          e);
-    } catch (CommitFailedException | ValidationException e) {
-      deleteQuietly(local);
-      throw new TicklakeException(
-          Kind.CONFLICT,
-          String.format(
-              java.util.Locale.ROOT,
-              "Cannot compact %s partition %s: another commit changed it since snapshot %s (%s);"
-                  + " rerun to retry",
-              kind.silver().name(),
-              key,
-              silverBaseId < 0 ? "none" : Long.toString(silverBaseId),
-              e.getMessage()),
-          e);
-    }
+    PartitionOverwrite.commit(
+        silver,
+        key.expression(),
+        dataFile.map(List::of).orElse(List.of()),
+        silverBaseId,
+        summary,
+        "compact " + kind.silver().name() + " partition " + key,
+        () -> deleteQuietly(local));
     silver.refresh();
     return new PartitionResult(
         key,
@@ -428,31 +394,14 @@ public final class SilverCompactor {
       rows.forEach(writer::write);
       files = writer.complete();
     }
-    OverwriteFiles overwrite = quarantine.newOverwrite().overwriteByRowFilter(partition);
-    files.forEach(overwrite::addFile);
-    if (base != null) {
-      overwrite.validateFromSnapshot(base.snapshotId());
-    }
-    overwrite
-        .conflictDetectionFilter(partition)
-        .validateNoConflictingData()
-        .validateNoConflictingDeletes();
-    summary.forEach(overwrite::set);
-    try {
-      overwrite.commit();
-    } catch (CommitFailedException | ValidationException e) {
-      files.forEach(f -> quarantine.io().deleteFile(f.location()));
-      throw new TicklakeException(
-          Kind.CONFLICT,
-          String.format(
-              java.util.Locale.ROOT,
-              "Cannot replace the quarantine rows of %s partition %s: another commit changed them"
-                  + " (%s); rerun to retry",
-              kind.silver().name(),
-              key,
-              e.getMessage()),
-          e);
-    }
+    PartitionOverwrite.commit(
+        quarantine,
+        partition,
+        files,
+        base == null ? -1 : base.snapshotId(),
+        summary,
+        "replace the quarantine rows of " + kind.silver().name() + " partition " + key,
+        () -> files.forEach(f -> quarantine.io().deleteFile(f.location())));
   }
 
   /**

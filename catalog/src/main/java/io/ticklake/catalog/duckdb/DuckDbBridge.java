@@ -183,6 +183,35 @@ public final class DuckDbBridge implements AutoCloseable {
     }
   }
 
+  /** Runs a query whose first row's first column is a number (a count, a sum) and returns it. */
+  public long queryLong(String sql) {
+    try (Statement s = connection.createStatement();
+        java.sql.ResultSet rs = s.executeQuery(sql)) {
+      if (!rs.next()) {
+        throw TicklakeException.of(Kind.FAILURE, "Cannot run DuckDB query: it returned no row");
+      }
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new TicklakeException(
+          Kind.FAILURE, "Cannot run DuckDB query: " + e.getMessage().strip(), e);
+    }
+  }
+
+  /** Runs a query and returns its first column as text, one element per row. */
+  public List<String> queryStrings(String sql) {
+    List<String> out = new ArrayList<>();
+    try (Statement s = connection.createStatement();
+        java.sql.ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    } catch (SQLException e) {
+      throw new TicklakeException(
+          Kind.FAILURE, "Cannot run DuckDB query: " + e.getMessage().strip(), e);
+    }
+    return out;
+  }
+
   /** The DuckDB type a column is read as. */
   public static String duckDbType(NestedField field) {
     return duckDbType(field.name(), field.type());

@@ -1,7 +1,5 @@
 package io.ticklake.gold.bars;
 
-import io.ticklake.catalog.TicklakeException;
-import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.calendar.ExchangeCalendar;
 import io.ticklake.catalog.calendar.SessionInterval;
 import io.ticklake.catalog.calendar.SessionType;
@@ -9,12 +7,8 @@ import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PartitionFilter;
 import io.ticklake.catalog.duckdb.PinnedScan;
 import io.ticklake.catalog.duckdb.Sql;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -106,7 +100,7 @@ final class BarBuild {
             + ") AS r JOIN tl_sess AS s ON epoch_us(r.ts_event) >= s.s_open AND"
             + " epoch_us(r.ts_event) < s.s_close");
     long kept = count("SELECT count(*) FROM tl_p");
-    List<String> vendors = strings("SELECT DISTINCT vendor FROM tl_p ORDER BY vendor");
+    List<String> vendors = bridge.queryStrings("SELECT DISTINCT vendor FROM tl_p ORDER BY vendor");
     return new Input(rowsIn, kept, vendors);
   }
 
@@ -143,8 +137,8 @@ final class BarBuild {
     try {
       // 1. per print: treatment, effective time (auctions move to the regular session's first or
       // last instant), the session its bar belongs to, and the bar
-      bridge.execute(
-          "CREATE OR REPLACE TEMP TABLE tl_b AS SELECT *, "
+      String perPrint =
+          "SELECT *, "
               + bucket
               + " AS bar FROM (SELECT *, CASE code0 WHEN 4 THEN "
               + regOpen
@@ -162,14 +156,16 @@ final class BarBuild {
               + auctionOk
               + " THEN 0 ELSE c0 END AS code0 FROM (SELECT *, "
               + code
-              + " AS c0 FROM tl_p)) WHERE code0 <> 0)");
+              + " AS c0 FROM tl_p)) WHERE code0 <> 0)";
       // 2. partial bars: the opening auction counts unless a price-eligible print of a later bar
       // came first; prices from price-eligible prints, sums from volume-eligible ones
       String priced = " FILTER (WHERE code IN (2, 3))";
       String counted = " FILTER (WHERE code IN (1, 3))";
       String order = "rnk * 1000000000000 + pos";
       bridge.execute(
-          "CREATE OR REPLACE TEMP TABLE tl_a AS SELECT symbol, bsess, bar, bs_close, bs_off,"
+          "CREATE OR REPLACE TEMP TABLE tl_a AS WITH tl_b AS MATERIALIZED ("
+              + perPrint
+              + ") SELECT symbol, bsess, bar, bs_close, bs_off,"
               + " min(pos) AS first_pos, arg_min(symbol_id, pos) AS symbol_id, arg_min(price, "
               + order
               + ")"
@@ -255,9 +251,7 @@ final class BarBuild {
       // the footer's row count
       return count("SELECT count(*) FROM read_parquet(" + Sql.string(outputPath) + ")");
     } finally {
-      for (String t : List.of("tl_b", "tl_a")) {
-        bridge.execute("DROP TABLE IF EXISTS " + t);
-      }
+      bridge.execute("DROP TABLE IF EXISTS tl_a");
     }
   }
 
@@ -277,30 +271,6 @@ final class BarBuild {
   }
 
   private long count(String sql) {
-    try (Statement s = bridge.connection().createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw failure("count rows", e);
-    }
-  }
-
-  private List<String> strings(String sql) {
-    List<String> out = new ArrayList<>();
-    try (Statement s = bridge.connection().createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    } catch (SQLException e) {
-      throw failure("query rows", e);
-    }
-    return out;
-  }
-
-  private static TicklakeException failure(String what, SQLException e) {
-    return new TicklakeException(
-        Kind.FAILURE, "Cannot " + what + " in DuckDB: " + e.getMessage().strip(), e);
+    return bridge.queryLong(sql);
   }
 }

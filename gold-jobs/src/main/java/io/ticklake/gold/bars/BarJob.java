@@ -14,6 +14,7 @@ import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PartitionFilter;
 import io.ticklake.catalog.duckdb.PinnedScan;
 import io.ticklake.catalog.write.ParquetDataFiles;
+import io.ticklake.catalog.write.PartitionOverwrite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,20 +23,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.OverwriteFiles;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotChanges;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.exceptions.CommitFailedException;
-import org.apache.iceberg.exceptions.CommitStateUnknownException;
-import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.util.SnapshotUtil;
@@ -287,41 +283,14 @@ public final class BarJob {
                 Expressions.equal("trading_date", task.tradingDate().toString()),
                 Expressions.in(
                     "interval", task.intervals().stream().map(BarInterval::label).toArray())));
-    OverwriteFiles overwrite = gold.newOverwrite().overwriteByRowFilter(partition);
-    files.forEach(overwrite::addFile);
-    if (goldBaseId >= 0) {
-      overwrite.validateFromSnapshot(goldBaseId);
-    }
-    overwrite
-        .conflictDetectionFilter(partition)
-        .validateNoConflictingData()
-        .validateNoConflictingDeletes();
-    summary.forEach(overwrite::set);
-    try {
-      overwrite.commit();
-    } catch (CommitStateUnknownException e) {
-      throw new TicklakeException(
-          Kind.FAILURE,
-          String.format(
-              Locale.ROOT,
-              "Cannot tell whether the bars of partition %s committed: %s; check the table"
-                  + " before rerunning",
-              task.partition(),
-              e.getMessage()),
-          e);
-    } catch (CommitFailedException | ValidationException e) {
-      written.forEach(BarJob::deleteQuietly);
-      throw new TicklakeException(
-          Kind.CONFLICT,
-          String.format(
-              Locale.ROOT,
-              "Cannot build the bars of partition %s: another commit changed them since snapshot"
-                  + " %s (%s); rerun to retry",
-              task.partition(),
-              goldBaseId < 0 ? "none" : Long.toString(goldBaseId),
-              e.getMessage()),
-          e);
-    }
+    PartitionOverwrite.commit(
+        gold,
+        partition,
+        files,
+        goldBaseId,
+        summary,
+        "build the bars of partition " + task.partition(),
+        () -> written.forEach(BarJob::deleteQuietly));
     written.stream().filter(p -> !isAdded(p, files)).forEach(BarJob::deleteQuietly);
     return new BarResult(
         task.exchange(),

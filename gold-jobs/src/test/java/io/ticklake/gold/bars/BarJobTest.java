@@ -182,6 +182,20 @@ class BarJobTest {
     gold.refresh();
     assertThat(gold.currentSnapshot().snapshotId()).isNotEqualTo(first.snapshotId());
     assertThat(digests(gold)).isEqualTo(before);
+
+    // and with one DuckDB thread
+    BarOptions oneThread =
+        new BarOptions(
+            List.of(BarInterval.values()),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            true,
+            1,
+            Optional.empty());
+    assertThat(new BarJob(w, oneThread).run()).hasSize(2);
+    gold.refresh();
+    assertThat(digests(gold)).isEqualTo(before);
   }
 
   @Test
