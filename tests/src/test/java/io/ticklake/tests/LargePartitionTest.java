@@ -2,6 +2,7 @@ package io.ticklake.tests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ticklake.bench.BenchReport;
 import io.ticklake.catalog.LakeInitializer;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.WarehouseConfig;
@@ -91,9 +92,8 @@ class LargePartitionTest {
     long peakRss = 0;
     long peakSpill = 0;
     Path spill = wh.resolve(".tmp");
-    Path status = Path.of("/proc", Long.toString(child.pid()), "status");
     while (child.isAlive()) {
-      peakRss = Math.max(peakRss, vmHwmKb(status));
+      peakRss = Math.max(peakRss, BenchReport.peakRssKb(child.pid()));
       peakSpill = Math.max(peakSpill, sizeOf(spill));
       Thread.sleep(100);
     }
@@ -209,19 +209,6 @@ class LargePartitionTest {
             .build();
     bronze.newAppend().appendFile(df).commit();
     return uncompressed;
-  }
-
-  private static long vmHwmKb(Path status) {
-    try {
-      for (String line : Files.readAllLines(status)) {
-        if (line.startsWith("VmHWM:")) {
-          return Long.parseLong(line.substring(6).replace("kB", "").trim());
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // the process just exited
-    }
-    return 0;
   }
 
   private static long sizeOf(Path folder) {
