@@ -182,7 +182,7 @@ final class CompactCommand implements Callable<Integer> {
                   new SilverCompactor.Listener() {
                     @Override
                     public void starting(CompactionPlan.Task task) {
-                      bar.starting(name + " " + task.key(), task.bronzeRows());
+                      bar.starting(name + " " + task.key());
                     }
 
                     @Override
@@ -313,7 +313,7 @@ final class CompactCommand implements Callable<Integer> {
       return new ProgressBar(out, err, partitions, rows, wanted && System.console() != null);
     }
 
-    void starting(String what, long bronzeRows) {
+    void starting(String what) {
       current = what;
       draw();
     }

@@ -110,7 +110,7 @@ final class PartitionRebuild {
             .map(f -> Sql.ident(f.name()))
             .collect(Collectors.joining(", "));
     try {
-      // Bronze rows with their source stream and identity text, read once
+      // Bronze rows with their source stream and identity hash, read once
       step(
           "read Bronze rows",
           "CREATE OR REPLACE TEMP TABLE tl_b AS "
@@ -119,12 +119,13 @@ final class PartitionRebuild {
       // identities seen more than once: only these need occurrence counting and dedup
       step(
           "find repeated identities",
-          "CREATE OR REPLACE TEMP TABLE tl_m AS SELECT tl_g FROM tl_b GROUP BY tl_g HAVING"
+          "CREATE OR REPLACE TEMP TABLE tl_m AS SELECT tl_h FROM tl_b GROUP BY tl_h HAVING"
               + " count(*) > 1");
-      step("dedup", "CREATE OR REPLACE TEMP TABLE tl_d0 AS " + dedupedSql());
-      long deduped = count("SELECT count(*) FROM tl_d0");
+      // a view: the deduplicated rows are materialised once, with their symbols, in tl_e
+      step("dedup", "CREATE OR REPLACE TEMP VIEW tl_d0 AS " + dedupedSql());
 
-      List<String> symbols = strings("SELECT DISTINCT symbol FROM tl_d0 ORDER BY symbol");
+      // dedup never removes the last row of a symbol, so Bronze has the same symbols
+      List<String> symbols = strings("SELECT DISTINCT symbol FROM tl_b ORDER BY symbol");
       SymbolLookup lookup = lookupFor.apply(symbols);
       String reference;
       if (kind == SilverTable.TRADES) {
@@ -153,6 +154,7 @@ final class PartitionRebuild {
               + sessionSql(calendar, key.tradingDate())
               + " AS session, "
               + reference);
+      long deduped = count("SELECT count(*) FROM tl_e");
       step("validate", "CREATE OR REPLACE TEMP TABLE tl_v AS " + violationsSql(calendar, key));
       step(
           "collect rejected rows",
@@ -191,7 +193,8 @@ final class PartitionRebuild {
           quarantineRows(sourceTable, snapshot.snapshotId(), snapshotTime(snapshot));
       return new Built(rowsIn, rowsIn - deduped, quarantined, warned, rowsOut, digest, q);
     } finally {
-      for (String t : List.of("tl_b", "tl_m", "tl_d0", "tl_ref", "tl_e", "tl_v", "tl_rejected")) {
+      bridge.execute("DROP VIEW IF EXISTS tl_d0");
+      for (String t : List.of("tl_b", "tl_m", "tl_ref", "tl_e", "tl_v", "tl_rejected")) {
         bridge.execute("DROP TABLE IF EXISTS " + t);
       }
     }
@@ -204,10 +207,22 @@ final class PartitionRebuild {
 
   /**
    * Adds tl_stream (the source stream: a file or a live writer), tl_occ (whether the event id
-   * counts occurrences) and tl_g, the canonical identity text: the event id is the hash of tl_g,
-   * followed by the occurrence when tl_occ.
+   * counts occurrences) and tl_h, the first 32 hex digits of the SHA-256 of the canonical identity
+   * text: the event id of a record's first occurrence (and of every record with a vendor trade id
+   * or sequence number).
    */
   private String identitySql(String relation) {
+    return "SELECT *, CASE WHEN file_id IS NOT NULL THEN 'f' || CAST(file_id AS VARCHAR) ELSE"
+        + " 'w' || coalesce(writer_id, '') END AS tl_stream, (vendor_seq IS NULL"
+        + (kind == SilverTable.TRADES ? " AND vendor_trade_id IS NULL" : "")
+        + ") AS tl_occ, substr(sha256("
+        + identityText()
+        + "), 1, 32) AS tl_h FROM "
+        + relation;
+  }
+
+  /** The canonical identity text of a record, without its occurrence. */
+  private String identityText() {
     String identityText =
         kind.identityColumns().stream().map(this::text).collect(Collectors.joining(", "));
     String byOccurrence = "concat_ws(chr(31), 'v1', 'occ', " + identityText + ")";
@@ -218,38 +233,33 @@ final class PartitionRebuild {
             ? "WHEN vendor_trade_id IS NOT NULL THEN concat_ws(chr(31), 'v1', 'tid', exchange,"
                 + " symbol, vendor_trade_id) "
             : "";
-    return "SELECT *, CASE WHEN file_id IS NOT NULL THEN 'f' || CAST(file_id AS VARCHAR) ELSE"
-        + " 'w' || coalesce(writer_id, '') END AS tl_stream, (vendor_seq IS NULL"
-        + (kind == SilverTable.TRADES ? " AND vendor_trade_id IS NULL" : "")
-        + ") AS tl_occ, CASE "
+    return "CASE "
         + tid
         + "WHEN vendor_seq IS NOT NULL THEN "
         + bySeq
         + " ELSE "
         + byOccurrence
-        + " END AS tl_g FROM "
-        + relation;
+        + " END";
   }
 
   /**
-   * One row per event id. An identity seen once is its first occurrence and has no duplicate; only
-   * the repeated identities (tl_m) are numbered by occurrence within their stream, in source order,
-   * and deduplicated, keeping the earliest lineage.
+   * One row per event id. An identity seen once is a first occurrence without duplicates: its id is
+   * tl_h. Only repeated identities (tl_m) are numbered by occurrence within their stream, in source
+   * order (a later occurrence k hashes the identity text followed by k), and deduplicated, keeping
+   * the earliest lineage.
    */
-  private static String dedupedSql() {
-    String occurrenceText =
-        "CASE WHEN tl_occ THEN tl_g || chr(31) || CAST(%s AS VARCHAR) ELSE tl_g END";
-    return "SELECT * EXCLUDE (tl_stream, tl_occ, tl_g), substr(sha256("
-        + String.format(java.util.Locale.ROOT, occurrenceText, "1")
-        + "), 1, 32) AS event_id FROM tl_b WHERE tl_g NOT IN (SELECT tl_g FROM tl_m) UNION ALL"
-        + " BY NAME SELECT * EXCLUDE (tl_stream, tl_occ, tl_g, tl_occurrence) FROM (SELECT *,"
+  private String dedupedSql() {
+    return "SELECT * EXCLUDE (tl_stream, tl_occ, tl_h), tl_h AS event_id FROM tl_b ANTI JOIN tl_m"
+        + " USING (tl_h) UNION ALL BY NAME SELECT * EXCLUDE (tl_stream, tl_occ, tl_h,"
+        + " tl_occurrence) FROM (SELECT *, CASE WHEN tl_occ AND tl_occurrence > 1 THEN"
         + " substr(sha256("
-        + String.format(java.util.Locale.ROOT, occurrenceText, "tl_occurrence")
-        + "), 1, 32) AS event_id FROM (SELECT *, row_number() OVER (PARTITION BY tl_stream, tl_g"
-        + " ORDER BY file_seq NULLS FIRST, wal_seq NULLS FIRST, ingested_at, ts_recv NULLS FIRST)"
-        + " AS tl_occurrence FROM tl_b WHERE tl_g IN (SELECT tl_g FROM tl_m))) QUALIFY"
-        + " row_number() OVER (PARTITION BY event_id ORDER BY file_id NULLS LAST, file_seq NULLS"
-        + " LAST, writer_id NULLS LAST, wal_seq NULLS LAST, ingested_at, ts_recv NULLS LAST) = 1";
+        + identityText()
+        + " || chr(31) || CAST(tl_occurrence AS VARCHAR)), 1, 32) ELSE tl_h END AS event_id FROM"
+        + " (SELECT *, row_number() OVER (PARTITION BY tl_stream, tl_h ORDER BY file_seq NULLS"
+        + " FIRST, wal_seq NULLS FIRST, ingested_at, ts_recv NULLS FIRST) AS tl_occurrence FROM"
+        + " tl_b SEMI JOIN tl_m USING (tl_h))) QUALIFY row_number() OVER (PARTITION BY event_id"
+        + " ORDER BY file_id NULLS LAST, file_seq NULLS LAST, writer_id NULLS LAST, wal_seq NULLS"
+        + " LAST, ingested_at, ts_recv NULLS LAST) = 1";
   }
 
   /** Canonical text of a column: timestamps as epoch microseconds, NULL as \u0001. */

@@ -68,6 +68,32 @@ public final class BenchReport {
     return median(t);
   }
 
+  /**
+   * The peak resident set size (VmHWM) of a process in kB, from {@code /proc/<pid>/status}; 0 when
+   * it cannot be read (not Linux, or the process has exited).
+   */
+  public static long peakRssKb(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.substring(6).replace("kB", "").trim());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // the process just exited, or no /proc
+    }
+    return 0;
+  }
+
+  /** Resets this process's VmHWM (Linux: 5 written to clear_refs); ignored elsewhere. */
+  public static void resetPeakRss() {
+    try {
+      Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+    } catch (IOException | RuntimeException e) {
+      // not Linux or not allowed: the peak then covers the whole process life
+    }
+  }
+
   /** A benchmark body. */
   @FunctionalInterface
   public interface ThrowingRunnable {

@@ -75,7 +75,7 @@ class CompactBenchmark {
       long peakKb = 0;
       for (int round = 0; round < 2; round++) {
         raw[round] = rawCopy(w);
-        resetPeakRss();
+        BenchReport.resetPeakRss();
         long start = System.nanoTime();
         long rowsIn = 0;
         long rowsOut = 0;
@@ -92,7 +92,7 @@ class CompactBenchmark {
           }
         }
         compact[round] = (System.nanoTime() - start) / 1e9;
-        peakKb = Math.max(peakKb, peakRssKb());
+        peakKb = Math.max(peakKb, BenchReport.peakRssKb(ProcessHandle.current().pid()));
         assertThat(rowsIn).isEqualTo(bronzeRows);
         BenchReport.line(
             "round %d: raw COPY %.2f s = %,.0f rows/s; compaction %.2f s = %,.0f rows/s"
@@ -155,23 +155,5 @@ class CompactBenchmark {
       }
     }
     return (System.nanoTime() - start) / 1e9;
-  }
-
-  /** Resets this process's VmHWM (Linux: writing 5 to clear_refs). */
-  private static void resetPeakRss() {
-    try {
-      Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-    } catch (Exception e) {
-      // not Linux, or not allowed: the peak then includes the ingest
-    }
-  }
-
-  private static long peakRssKb() throws Exception {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmHWM:")) {
-        return Long.parseLong(line.substring(6).replace("kB", "").trim());
-      }
-    }
-    return -1;
   }
 }
