@@ -83,9 +83,11 @@ final class WriterCommand implements Callable<Integer> {
 
   @Option(
       names = "--batch",
-      defaultValue = "1000",
+      defaultValue = "10000",
       paramLabel = "N",
-      description = "Lines appended to the WAL together at most (default: ${DEFAULT-VALUE}).")
+      description =
+          "Lines appended to the WAL together at most; a batch is also appended as soon as no"
+              + " more input is waiting (default: ${DEFAULT-VALUE}).")
   int batch;
 
   @Option(names = "--input", paramLabel = "FILE", description = "Read this file instead of stdin.")

@@ -62,6 +62,7 @@ public final class BronzeWriter implements AutoCloseable {
   public static final String STAGE = "writer";
 
   private static final long RETRY_MAX_MILLIS = 5_000;
+  private static final int COMMIT_TIMES = 4096;
 
   private final Warehouse warehouse;
   private final ExchangeCalendars calendars;
@@ -83,6 +84,8 @@ public final class BronzeWriter implements AutoCloseable {
   private boolean closing;
   private boolean closed;
   private long flushes;
+  private final long[] commitNanos = new long[COMMIT_TIMES];
+  private long commits;
   private RuntimeException lastError;
 
   /** One table's WAL, pending events and Bronze watermark. */
@@ -413,6 +416,22 @@ public final class BronzeWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * How long the last (up to 4096) flush commits took, in nanoseconds: reading the WAL, writing the
+   * Parquet files and committing quarantine and Bronze, per table and flush.
+   */
+  public long[] commitNanos() {
+    lock.lock();
+    try {
+      int n = (int) Math.min(commits, COMMIT_TIMES);
+      long[] out = new long[n];
+      System.arraycopy(commitNanos, 0, out, 0, n);
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Number of WAL segments on disk for a table. */
   public int segmentCount(WalTable kind) {
     return lane(kind).wal.segmentCount();
@@ -593,6 +612,7 @@ public final class BronzeWriter implements AutoCloseable {
     if (!events && bad.isEmpty()) {
       return;
     }
+    long started = System.nanoTime();
     Instant now = Instant.now();
     long ingestedAt = Math.multiplyExact(now.getEpochSecond(), 1_000_000L) + now.getNano() / 1000;
     QuarantineWriter quarantine = new QuarantineWriter(quarantineTable);
@@ -652,6 +672,7 @@ public final class BronzeWriter implements AutoCloseable {
       }
       lock.lock();
       try {
+        commitNanos[(int) (commits++ % COMMIT_TIMES)] = System.nanoTime() - started;
         if (events) {
           lane.committedSeq = upTo;
           lane.quarantineSeq = Math.max(lane.quarantineSeq, upTo);

@@ -256,6 +256,13 @@ public final class EventBatcher implements AutoCloseable {
     return lastSeq;
   }
 
+  /** The pending batch of a table (tests compare it with the parser's rows). */
+  VectorSchemaRoot batch(WalTable table) {
+    Batch b = table == WalTable.TRADES ? trades : quotes;
+    b.root.setRowCount(b.rows);
+    return b.root;
+  }
+
   /** Events waiting in the batches. */
   public int pending() {
     return trades.rows + quotes.rows;
