@@ -14,6 +14,17 @@ import io.ticklake.catalog.calendar.ExchangeCalendars;
 import io.ticklake.catalog.calendar.ExchangeTable;
 import io.ticklake.catalog.dim.DimSymbolTable;
 import io.ticklake.catalog.dim.SymbolLoader;
+import io.ticklake.gold.bars.BarJob;
+import io.ticklake.gold.bars.BarOptions;
+import io.ticklake.gold.bars.BarResult;
+import io.ticklake.gold.export.ExportJob;
+import io.ticklake.gold.export.ExportProfile;
+import io.ticklake.gold.export.ExportReceipt;
+import io.ticklake.gold.export.ExportRequest;
+import io.ticklake.gold.quality.QualityJob;
+import io.ticklake.gold.quality.QualityOptions;
+import io.ticklake.gold.quality.QualityReport;
+import io.ticklake.gold.quality.QualityRow;
 import io.ticklake.silver.CompactOptions;
 import io.ticklake.silver.PartitionResult;
 import io.ticklake.silver.SilverCompactor;
@@ -26,6 +37,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -34,8 +46,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code ticklake demo}: builds a fresh demo warehouse and shows what is in it. Later stages of the
- * pipeline (ingest, compaction, bars) join the demo as they are built.
+ * {@code ticklake demo}: builds a fresh demo warehouse and runs the whole pipeline on the bundled
+ * samples: init, symbols, ingest, compaction, bars, quality report and one export.
  */
 @Command(
     name = "demo",
@@ -48,6 +60,9 @@ import picocli.CommandLine.ParentCommand;
 final class DemoCommand implements Callable<Integer> {
   static final String MARKER = ".ticklake-demo";
   static final String DEFAULT_DIR = "demo-warehouse";
+
+  /** The trading date of the bundled Lean sample. */
+  static final LocalDate SAMPLE_DAY = LocalDate.of(2013, 10, 11);
 
   @ParentCommand TicklakeCommand root;
 
@@ -67,6 +82,8 @@ final class DemoCommand implements Callable<Integer> {
     Path dir = config.warehouse();
     prepare(dir, keep);
     out.println("== ticklake demo: warehouse " + dir);
+    Path report = dir.resolve("quality.html");
+    Path exportDir = dir.resolve("exports").resolve("ibm-1m-pandas");
     try (Warehouse warehouse = Warehouse.open(config)) {
       Files.writeString(dir.resolve(MARKER), "created by 'ticklake demo'\n");
       out.println();
@@ -124,7 +141,64 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
       out.println();
-      out.println("== 5. the tables");
+      out.println("== 5. bars: OHLCV at 1s, 1m, 5m, 1h and 1d from Silver trades");
+      for (BarResult r : new BarJob(warehouse, BarOptions.defaults()).run()) {
+        out.printf(
+            java.util.Locale.ROOT,
+            "  gold.bars %s: %,d trades in, %,d bars out %s%n",
+            r.partition(),
+            r.rowsIn(),
+            r.totalBars(),
+            r.barsOut());
+      }
+      out.println();
+      out.println("== 6. quality: gold.quality_daily and an HTML report");
+      new QualityJob(warehouse, QualityOptions.defaults()).run();
+      List<QualityRow> quality =
+          QualityJob.read(warehouse, QualityOptions.defaults(), Optional.empty());
+      for (QualityRow q : quality) {
+        out.printf(
+            java.util.Locale.ROOT,
+            "  %s %s %s: grade %s (score %s, %.1f %% of session minutes, %d gap(s), %d quarantined)%n",
+            q.exchange(),
+            q.symbol(),
+            q.tradingDate(),
+            q.grade(),
+            q.score(),
+            q.coverage() == null ? 0.0 : q.coverage().movePointRight(2).doubleValue(),
+            q.gaps().size(),
+            q.quarantined());
+      }
+      new QualityReport(warehouse).write(quality, report, 100, QualityReport.Progress.NONE);
+      out.println("  report: " + report);
+      out.println();
+      out.println("== 7. export: IBM 1m bars for pandas, pinned to the current snapshot");
+      ExportReceipt receipt =
+          new ExportJob(
+                  warehouse,
+                  new ExportRequest(
+                      ExportProfile.parse("pandas"),
+                      "gold.bars",
+                      "us-equity",
+                      List.of("IBM"),
+                      SAMPLE_DAY,
+                      SAMPLE_DAY,
+                      "1m",
+                      exportDir,
+                      null))
+              .commit();
+      for (ExportReceipt.TableRead t : receipt.tables()) {
+        out.printf(
+            java.util.Locale.ROOT,
+            "  %s at snapshot %d: %,d rows -> %s (receipt %s)%n",
+            t.table(),
+            t.snapshotId(),
+            t.rows(),
+            exportDir,
+            ExportReceipt.FILE_NAME);
+      }
+      out.println();
+      out.println("== 8. the tables");
       TablesCommand.print(warehouse, ctx, ResultFormat.TABLE);
     }
     out.println();
@@ -148,6 +222,24 @@ final class DemoCommand implements Callable<Integer> {
             + " -c \"select symbol, trading_date, count(*), min(price), max(price) from silver.trades"
             + " group by all\"");
     out.println("  bin/ticklake snapshots" + wh + " silver.trades");
+    out.println(
+        "  bin/ticklake sql"
+            + wh
+            + " -c \"select bar_start, open, high, low, close, volume, vwap, trade_count"
+            + " from gold.bars where symbol = 'IBM' and interval = '1m' and session = 'regular'"
+            + " order by bar_start limit 10\"");
+    out.println(
+        "  bin/ticklake sql"
+            + wh
+            + " -c \"select interval, count(*) bars, sum(volume) volume from gold.bars"
+            + " group by all order by all\"");
+    out.println(
+        "  bin/ticklake sql"
+            + wh
+            + " -c \"select rule, severity, count(*) from ops.quarantine group by all\"");
+    out.println("  bin/ticklake quarantine" + wh);
+    out.println("  bin/ticklake export verify" + wh + " " + exportDir);
+    out.println("  open " + report);
     return ExitCodes.OK;
   }
 

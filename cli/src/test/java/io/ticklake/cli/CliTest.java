@@ -195,8 +195,15 @@ class CliTest {
     Path demo = dir.resolve("demo");
     Run r = run(Map.of(), "--warehouse", demo.toString(), "demo");
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("ref.exchange", "Try:");
+    assertThat(r.out())
+        .contains("ref.exchange", "Try:", "gold.bars us-equity/2013-10-11", "grade", "receipt");
     assertThat(demo.resolve(DemoCommand.MARKER)).exists();
+    assertThat(demo.resolve("quality.html")).isNotEmptyFile();
+    Path export = demo.resolve("exports").resolve("ibm-1m-pandas");
+    assertThat(export.resolve("receipt.json")).isNotEmptyFile();
+    Run verify =
+        run(Map.of(), "--warehouse", demo.toString(), "export", "verify", export.toString());
+    assertThat(verify.code()).as(verify.err()).isZero();
     // a second run starts afresh
     assertThat(run(Map.of(), "--warehouse", demo.toString(), "demo").code()).isZero();
 
