@@ -31,13 +31,14 @@ class QualityCommandTest {
 
   @Test
   void buildsOncePrintsRowsAndWritesTheReport() throws Exception {
+    // the demo builds gold.quality_daily already, so a plain run has nothing to do; --all rebuilds
     assertThat(run("demo").code()).isZero();
 
-    Run first = run("quality");
+    Run first = run("quality", "--all");
     assertThat(first.code()).as(first.err()).isZero();
     assertThat(first.out())
-        .contains("quality us-equity/2013-10-11: 1 symbol (new")
-        .contains("quality binance-futures/2020-02-22: 1 symbol (new")
+        .contains("quality us-equity/2013-10-11: 1 symbol (forced")
+        .contains("quality binance-futures/2020-02-22: 1 symbol (forced")
         .contains("IBM", "BTCUSDT", "(2 rows)");
 
     Run second = run("quality", "--json", "--symbol", "IBM");
