@@ -85,6 +85,15 @@ public final class DuckDbBridge implements AutoCloseable {
    * field-id schema, filtered by {@code filter}, or a typed empty relation when there are no files.
    */
   public static String relationSql(PinnedScan scan, PartitionFilter filter) {
+    return relationSql(scan, filter, false);
+  }
+
+  /**
+   * As {@link #relationSql(PinnedScan, PartitionFilter)}; with {@code rowNumbers} the relation also
+   * has a BIGINT column {@code file_row_number}, each row's position in its data file (a reader of
+   * a sorted single-file partition gets the file's order without sorting again).
+   */
+  public static String relationSql(PinnedScan scan, PartitionFilter filter, boolean rowNumbers) {
     Schema schema = scan.schema();
     List<String> files = scan.localPaths();
     String select;
@@ -94,6 +103,7 @@ public final class DuckDbBridge implements AutoCloseable {
               + schema.columns().stream()
                   .map(f -> "CAST(NULL AS " + duckDbType(f) + ") AS " + Sql.ident(f.name()))
                   .collect(Collectors.joining(", "))
+              + (rowNumbers ? ", CAST(NULL AS BIGINT) AS file_row_number" : "")
               + " WHERE false";
     } else {
       String fileList = files.stream().map(Sql::string).collect(Collectors.joining(", ", "[", "]"));
@@ -113,7 +123,9 @@ public final class DuckDbBridge implements AutoCloseable {
               + fileList
               + ", schema = "
               + mapping
-              + ", hive_partitioning = false, filename = false)";
+              + ", hive_partitioning = false, filename = false"
+              + (rowNumbers ? ", file_row_number = true" : "")
+              + ")";
     }
     if (!filter.equalities().isEmpty()) {
       select = "SELECT * FROM (" + select + ") WHERE " + filter.sqlPredicate();

@@ -3,6 +3,7 @@ package io.ticklake.gold.bars;
 import io.ticklake.catalog.calendar.ExchangeCalendar;
 import io.ticklake.catalog.calendar.SessionInterval;
 import io.ticklake.catalog.calendar.SessionType;
+import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PartitionFilter;
 import io.ticklake.catalog.duckdb.PinnedScan;
@@ -87,15 +88,30 @@ final class BarBuild {
                 ? "SELECT CAST(NULL AS VARCHAR) AS sess, CAST(NULL AS BIGINT) AS s_open,"
                     + " CAST(NULL AS BIGINT) AS s_close, CAST(NULL AS BIGINT) AS s_off WHERE false"
                 : "SELECT * FROM (VALUES " + values + ") AS t(sess, s_open, s_close, s_off)"));
-    String relation = DuckDbBridge.relationSql(scan, filter);
+    // Silver writes one file per partition in Silver order: its row numbers are the order, and
+    // sorting the partition again is skipped; anything else (several files, another writer's
+    // file) is ordered by a window
+    boolean inOrder =
+        scan.dataFiles().size() == 1
+            && scan.dataFiles().get(0).sortOrderId() != null
+            && scan.table().sortOrders().containsKey(scan.dataFiles().get(0).sortOrderId())
+            && scan.table()
+                .sortOrders()
+                .get(scan.dataFiles().get(0).sortOrderId())
+                .sameOrder(TableContracts.SILVER_TRADES.sortOrder());
+    String relation = DuckDbBridge.relationSql(scan, filter, inOrder);
+    String pos =
+        inOrder
+            ? "r.file_row_number"
+            : "row_number() OVER (PARTITION BY r.symbol ORDER BY " + SILVER_ORDER + ")";
     long rowsIn = count("SELECT count(*) FROM (" + relation + ")");
     bridge.execute(
         "CREATE OR REPLACE TEMP TABLE tl_p AS SELECT r.symbol, r.symbol_id, r.vendor, r.ts_event,"
             + " epoch_us(r.ts_event) AS t_us, r.price, r.size, coalesce(r.sale_condition, 0) AS"
             + " cond, coalesce(r.suspicious, false) AS suspect, s.sess, s.s_open, s.s_close,"
-            + " s.s_off, row_number() OVER (PARTITION BY r.symbol ORDER BY "
-            + SILVER_ORDER
-            + ") AS pos FROM ("
+            + " s.s_off, "
+            + pos
+            + " AS pos FROM ("
             + relation
             + ") AS r JOIN tl_sess AS s ON epoch_us(r.ts_event) >= s.s_open AND"
             + " epoch_us(r.ts_event) < s.s_close");

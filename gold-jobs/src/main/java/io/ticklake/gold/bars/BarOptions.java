@@ -66,18 +66,6 @@ public record BarOptions(
     return new BarOptions(intervals, exchange, from, to, value, threads, memoryLimit);
   }
 
-  /** Only one partition. */
-  public BarOptions onlyPartition(String exchangeId, LocalDate date) {
-    return new BarOptions(
-        intervals,
-        Optional.of(exchangeId),
-        Optional.of(date),
-        Optional.of(date),
-        force,
-        threads,
-        memoryLimit);
-  }
-
   /** Whether a partition is selected. */
   boolean selects(String exchangeId, LocalDate date) {
     return exchange.map(exchangeId::equals).orElse(true)

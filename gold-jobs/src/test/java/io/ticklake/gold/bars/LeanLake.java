@@ -127,6 +127,60 @@ final class LeanLake {
     return out;
   }
 
+  /**
+   * Rewrites one Silver partition as two data files holding its rows in reverse order (written by
+   * DuckDB with the Silver field ids, committed without a sort order), as another engine might.
+   */
+  static void splitSilverPartition(Warehouse w, String exchange, java.time.LocalDate date) {
+    Table silver = w.table(TableContracts.SILVER_TRADES.id());
+    io.ticklake.catalog.duckdb.PartitionFilter filter =
+        io.ticklake.catalog.duckdb.PartitionFilter.of(exchange, date);
+    PinnedScan scan =
+        PinnedScan.plan(silver, Optional.of(silver.currentSnapshot()), filter.expression());
+    List<org.apache.iceberg.DataFile> files = new ArrayList<>();
+    String fieldIds =
+        silver.schema().columns().stream()
+            .map(f -> io.ticklake.catalog.duckdb.Sql.ident(f.name()) + ": " + f.fieldId())
+            .collect(java.util.stream.Collectors.joining(", "));
+    try (DuckDbBridge b = DuckDbBridge.open(w.tempDir(), 1, null)) {
+      b.execute(
+          "CREATE TEMP TABLE t AS SELECT *, row_number() OVER () AS rn FROM ("
+              + DuckDbBridge.relationSql(scan, filter)
+              + ")");
+      long n = b.queryLong("SELECT count(*) FROM t");
+      for (int part = 0; part < 2; part++) {
+        String location =
+            silver.location()
+                + "/data/split-"
+                + part
+                + "-"
+                + java.util.UUID.randomUUID()
+                + ".parquet";
+        b.execute(
+            "COPY (SELECT * EXCLUDE (rn) FROM t WHERE "
+                + (part == 0 ? "rn > " : "rn <= ")
+                + (n / 2)
+                + " ORDER BY rn DESC) TO "
+                + io.ticklake.catalog.duckdb.Sql.string(PinnedScan.localPath(location))
+                + " (FORMAT parquet, FIELD_IDS {"
+                + fieldIds
+                + "})");
+        org.apache.iceberg.DataFile f =
+            io.ticklake.catalog.write.ParquetDataFiles.of(
+                silver, List.of(exchange, date.toString()), location);
+        files.add(
+            org.apache.iceberg.DataFiles.builder(silver.spec())
+                .copy(f)
+                .withSortOrder(org.apache.iceberg.SortOrder.unsorted())
+                .build());
+      }
+    }
+    org.apache.iceberg.OverwriteFiles o =
+        silver.newOverwrite().overwriteByRowFilter(filter.expression());
+    files.forEach(o::addFile);
+    o.commit();
+  }
+
   /** Rows of a query (first column as long). */
   static long count(Warehouse w, String sql) throws Exception {
     try (DuckDbBridge b = DuckDbBridge.open(w.tempDir(), 1, null)) {
