@@ -110,6 +110,9 @@ final class PartitionRebuild {
             .map(f -> Sql.ident(f.name()))
             .collect(Collectors.joining(", "));
     try {
+      // The intermediate tables need no order (every reader orders explicitly), and keeping
+      // insertion order makes DuckDB buffer results it could otherwise spill or stream.
+      bridge.execute("SET preserve_insertion_order = false");
       // Bronze rows with their source stream and identity hash, read once
       step(
           "read Bronze rows",
@@ -168,6 +171,7 @@ final class PartitionRebuild {
       long rowsOut = 0;
       String digest = "md5x:" + "0".repeat(32);
       if (deduped > quarantined) {
+        bridge.execute("SET preserve_insertion_order = true");
         rowsOut =
             update(
                 "COPY (SELECT "
@@ -193,6 +197,7 @@ final class PartitionRebuild {
           quarantineRows(sourceTable, snapshot.snapshotId(), snapshotTime(snapshot));
       return new Built(rowsIn, rowsIn - deduped, quarantined, warned, rowsOut, digest, q);
     } finally {
+      bridge.execute("RESET preserve_insertion_order");
       bridge.execute("DROP VIEW IF EXISTS tl_d0");
       for (String t : List.of("tl_b", "tl_m", "tl_ref", "tl_e", "tl_v", "tl_rejected")) {
         bridge.execute("DROP TABLE IF EXISTS " + t);
