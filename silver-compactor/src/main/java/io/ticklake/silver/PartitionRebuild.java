@@ -124,8 +124,7 @@ final class PartitionRebuild {
           "find repeated identities",
           "CREATE OR REPLACE TEMP TABLE tl_m AS SELECT tl_h FROM tl_b GROUP BY tl_h HAVING"
               + " count(*) > 1");
-      // a view: the deduplicated rows are materialised once, with their symbols, in tl_e
-      step("dedup", "CREATE OR REPLACE TEMP VIEW tl_d0 AS " + dedupedSql());
+      step("dedup", "CREATE OR REPLACE TEMP TABLE tl_d0 AS " + dedupedSql());
 
       // dedup never removes the last row of a symbol, so Bronze has the same symbols
       List<String> symbols = strings("SELECT DISTINCT symbol FROM tl_b ORDER BY symbol");
@@ -195,8 +194,7 @@ final class PartitionRebuild {
       return new Built(rowsIn, rowsIn - deduped, quarantined, warned, rowsOut, digest, q);
     } finally {
       bridge.execute("RESET preserve_insertion_order");
-      bridge.execute("DROP VIEW IF EXISTS tl_d0");
-      for (String t : List.of("tl_b", "tl_m", "tl_e", "tl_v", "tl_rejected")) {
+      for (String t : List.of("tl_b", "tl_m", "tl_d0", "tl_e", "tl_v", "tl_rejected")) {
         bridge.execute("DROP TABLE IF EXISTS " + t);
       }
     }
