@@ -110,6 +110,9 @@ final class PartitionRebuild {
             .map(f -> Sql.ident(f.name()))
             .collect(Collectors.joining(", "));
     try {
+      // The intermediate tables need no order (every reader orders explicitly), and keeping
+      // insertion order makes DuckDB buffer results it could otherwise spill or stream.
+      bridge.execute("SET preserve_insertion_order = false");
       // Bronze rows with their source stream and identity hash, read once
       step(
           "read Bronze rows",
@@ -121,39 +124,35 @@ final class PartitionRebuild {
           "find repeated identities",
           "CREATE OR REPLACE TEMP TABLE tl_m AS SELECT tl_h FROM tl_b GROUP BY tl_h HAVING"
               + " count(*) > 1");
-      // a view: the deduplicated rows are materialised once, with their symbols, in tl_e
-      step("dedup", "CREATE OR REPLACE TEMP VIEW tl_d0 AS " + dedupedSql());
+      step("dedup", "CREATE OR REPLACE TEMP TABLE tl_d0 AS " + dedupedSql());
 
       // dedup never removes the last row of a symbol, so Bronze has the same symbols
       List<String> symbols = strings("SELECT DISTINCT symbol FROM tl_b ORDER BY symbol");
       SymbolLookup lookup = lookupFor.apply(symbols);
-      String reference;
-      if (kind == SilverTable.TRADES) {
-        step(
-            "compute reference prices",
-            "CREATE OR REPLACE TEMP TABLE tl_ref AS SELECT event_id, CAST(quantile_disc(price,"
-                + " 0.5) OVER w AS DECIMAL(38,9)) AS ref_price, count(*) OVER w AS ref_count FROM"
-                + " tl_d0 WHERE price > 0 WINDOW w AS (PARTITION BY symbol ORDER BY "
-                + ORDER
-                + " ROWS BETWEEN "
-                + settings.spikeWindow()
-                + " PRECEDING AND 1 PRECEDING)");
-        reference =
-            "f.ref_price, coalesce(f.ref_count, 0) AS ref_count FROM ("
-                + lookup.resolveSql("tl_d0")
-                + ") AS r LEFT JOIN tl_ref AS f USING (event_id)";
-      } else {
-        reference =
-            "CAST(NULL AS DECIMAL(38,9)) AS ref_price, CAST(0 AS BIGINT) AS ref_count FROM ("
-                + lookup.resolveSql("tl_d0")
-                + ") AS r";
-      }
+      // the spike reference: the median of the previous trades of the symbol with price > 0, a
+      // window over the partition (symbol, price > 0) so that other rows neither count nor get one
+      String reference =
+          kind == SilverTable.TRADES
+              ? "CASE WHEN price > 0 THEN CAST(quantile_disc(price, 0.5) OVER w AS DECIMAL(38,9))"
+                  + " END AS ref_price, CASE WHEN price > 0 THEN count(*) OVER w ELSE 0 END AS"
+                  + " ref_count"
+              : "CAST(NULL AS DECIMAL(38,9)) AS ref_price, CAST(0 AS BIGINT) AS ref_count";
       step(
           "resolve symbols and sessions",
           "CREATE OR REPLACE TEMP TABLE tl_e AS SELECT r.*, "
               + sessionSql(calendar, key.tradingDate())
               + " AS session, "
-              + reference);
+              + reference
+              + " FROM ("
+              + lookup.resolveSql("tl_d0")
+              + ") AS r"
+              + (kind == SilverTable.TRADES
+                  ? " WINDOW w AS (PARTITION BY symbol, price > 0 ORDER BY "
+                      + ORDER
+                      + " ROWS BETWEEN "
+                      + settings.spikeWindow()
+                      + " PRECEDING AND 1 PRECEDING)"
+                  : ""));
       long deduped = count("SELECT count(*) FROM tl_e");
       step("validate", "CREATE OR REPLACE TEMP TABLE tl_v AS " + violationsSql(calendar, key));
       step(
@@ -168,6 +167,7 @@ final class PartitionRebuild {
       long rowsOut = 0;
       String digest = "md5x:" + "0".repeat(32);
       if (deduped > quarantined) {
+        bridge.execute("SET preserve_insertion_order = true");
         rowsOut =
             update(
                 "COPY (SELECT "
@@ -193,8 +193,8 @@ final class PartitionRebuild {
           quarantineRows(sourceTable, snapshot.snapshotId(), snapshotTime(snapshot));
       return new Built(rowsIn, rowsIn - deduped, quarantined, warned, rowsOut, digest, q);
     } finally {
-      bridge.execute("DROP VIEW IF EXISTS tl_d0");
-      for (String t : List.of("tl_b", "tl_m", "tl_ref", "tl_e", "tl_v", "tl_rejected")) {
+      bridge.execute("RESET preserve_insertion_order");
+      for (String t : List.of("tl_b", "tl_m", "tl_d0", "tl_e", "tl_v", "tl_rejected")) {
         bridge.execute("DROP TABLE IF EXISTS " + t);
       }
     }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link LargePartitionTest} at full size: 10 M trades in one partition, compacted by a child JVM
- * with {@code -Xmx256m} and a 256 MB DuckDB limit. Prints time, peak RSS and peak spill.
+ * with {@code -Xmx256m} and a 768 MB DuckDB limit. Prints time, peak RSS and peak spill.
  */
 @Tag("benchmark")
 class LargePartitionBenchmark {
@@ -20,7 +20,7 @@ class LargePartitionBenchmark {
   void tenMillionRowsInOnePartitionUnder256MbOfHeap() throws Exception {
     BenchReport.header("One 10 M-row partition compacted in a child JVM, -Xmx256m");
     LargePartitionTest.Outcome o =
-        LargePartitionTest.compactLargePartition(dir, 10_000_000, "256m", "256MB");
+        LargePartitionTest.compactLargePartition(dir, 10_000_000, "256m", "768MB");
     BenchReport.line(
         "%,d rows (%,d MB of values) in %.1f s = %,.0f rows/s; child peak RSS %,d MB; peak"
             + " spill in <warehouse>/.tmp %,d MB",
