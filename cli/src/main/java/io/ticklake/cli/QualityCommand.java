@@ -5,7 +5,7 @@ import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.calendar.ExchangeCalendars;
 import io.ticklake.catalog.calendar.ExchangeTable;
-import io.ticklake.gold.quality.DayKey;
+import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.gold.quality.Gap;
 import io.ticklake.gold.quality.GapRule;
 import io.ticklake.gold.quality.QualityJob;
@@ -145,7 +145,7 @@ final class QualityCommand implements Callable<Integer> {
       }
       QualityJob job = new QualityJob(warehouse, options);
       QualityPlan plan = job.plan();
-      for (DayKey key : plan.unfinished()) {
+      for (ExchangeDate key : plan.unfinished()) {
         log.printf(
             Locale.ROOT,
             "quality %s: skipped, its compaction is unfinished (rerun ticklake compact)%n",
@@ -295,7 +295,7 @@ final class QualityCommand implements Callable<Integer> {
     }
 
     @Override
-    public void dayDone(DayKey key, int rows, int done, int total) {
+    public void dayDone(ExchangeDate key, int rows, int done, int total) {
       step("days", done, total);
     }
 
