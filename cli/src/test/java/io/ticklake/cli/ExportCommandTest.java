@@ -30,14 +30,13 @@ class ExportCommandTest {
   record Run(int code, String out, String err) {}
 
   static Run run(String... args) {
+    return runWithEnv(Map.of(WarehouseConfig.ENV_WAREHOUSE, dir.resolve("wh").toString()), args);
+  }
+
+  static Run runWithEnv(Map<String, String> env, String... args) {
     StringWriter o = new StringWriter();
     StringWriter e = new StringWriter();
-    int code =
-        Main.run(
-            args,
-            new PrintWriter(o, true),
-            new PrintWriter(e, true),
-            Map.of(WarehouseConfig.ENV_WAREHOUSE, dir.resolve("wh").toString()));
+    int code = Main.run(args, new PrintWriter(o, true), new PrintWriter(e, true), env);
     return new Run(code, o.toString(), e.toString());
   }
 
@@ -184,6 +183,49 @@ class ExportCommandTest {
     try (Stream<Path> s = Files.list(out)) {
       assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("x");
     }
+  }
+
+  @Test
+  void verifyWithoutAWarehouseUsesTheOneTheReceiptNames() throws Exception {
+    Path target = out.resolve("named");
+    assertThat(run(export(target, "r")).code()).isZero();
+    Path wh = dir.resolve("wh").toAbsolutePath().normalize();
+
+    Run v = runWithEnv(Map.of(), "export", "verify", target.toString());
+    assertThat(v.code()).isZero();
+    assertThat(v.out()).startsWith("OK: 1 files and 3 rows in " + target);
+    assertThat(v.err())
+        .isEqualTo(
+            "ticklake: note: verifying against the warehouse the receipt names, "
+                + wh
+                + " (give --warehouse DIR for another)\n");
+
+    // a warehouse given by option or environment wins, silently
+    Run given =
+        runWithEnv(Map.of(), "--warehouse", wh.toString(), "export", "verify", target.toString());
+    assertThat(given.code()).isZero();
+    assertThat(given.err()).isEmpty();
+
+    // the warehouse the receipt names is gone: a clear error, and nothing is created
+    Path gone = dir.resolve("moved-away");
+    com.fasterxml.jackson.databind.ObjectMapper mapper =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode receipt =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            mapper.readTree(target.resolve("receipt.json").toFile());
+    receipt.put("warehouse", gone.toString());
+    Files.writeString(target.resolve("receipt.json"), mapper.writeValueAsString(receipt));
+    Run missing = runWithEnv(Map.of(), "export", "verify", target.toString());
+    assertThat(missing.code()).isEqualTo(ExitCodes.CONFIGURATION);
+    assertThat(missing.err())
+        .isEqualTo(
+            "ticklake: Cannot verify "
+                + target
+                + ": the warehouse its receipt names, "
+                + gone
+                + ", does not exist; give --warehouse DIR or set TICKLAKE_WAREHOUSE\n");
+    assertThat(gone).doesNotExist();
+    assertThat(run("export", "verify", target.toString()).code()).isZero();
   }
 
   @Test
