@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -41,23 +42,13 @@ final class BarsCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Mixin PartitionSelection days;
+
   @Option(
       names = "--interval",
       paramLabel = "LIST",
       description = "Intervals, comma-separated: 1s, 1m, 5m, 1h, 1d (default: all).")
   String intervals;
-
-  @Option(names = "--exchange", paramLabel = "EXCHANGE", description = "Only this exchange.")
-  String exchange;
-
-  @Option(names = "--date", paramLabel = "DATE", description = "Only this trading date.")
-  LocalDate date;
-
-  @Option(names = "--from", paramLabel = "DATE", description = "First trading date (inclusive).")
-  LocalDate from;
-
-  @Option(names = "--to", paramLabel = "DATE", description = "Last trading date (inclusive).")
-  LocalDate to;
 
   @Option(
       names = "--all",
@@ -177,21 +168,11 @@ final class BarsCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    if (date != null && (from != null || to != null)) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "Cannot use --date together with --from or --to: choose one");
-    }
-    Optional<LocalDate> first = Optional.ofNullable(date != null ? date : from);
-    Optional<LocalDate> last = Optional.ofNullable(date != null ? date : to);
+    Optional<LocalDate> first = days.first();
+    Optional<LocalDate> last = days.last();
     try {
       return new BarOptions(
-          list,
-          Optional.ofNullable(exchange),
-          first,
-          last,
-          all,
-          threads,
-          Optional.ofNullable(memoryLimit));
+          list, days.exchange(), first, last, all, threads, Optional.ofNullable(memoryLimit));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

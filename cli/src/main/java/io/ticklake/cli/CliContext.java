@@ -58,6 +58,20 @@ final class CliContext {
     return WarehouseConfig.resolve(warehouseOption, catalogUriOption, env);
   }
 
+  /**
+   * The configuration from options and environment, with {@code warehouse} and {@code catalogUri}
+   * (either may be null) in place of the defaults when neither an option nor the environment names
+   * one.
+   */
+  WarehouseConfig config(String warehouse, String catalogUri) {
+    boolean catalogGiven =
+        catalogUriOption != null || env.get(WarehouseConfig.ENV_CATALOG_URI) != null;
+    return WarehouseConfig.resolve(
+        warehouseGiven() ? warehouseOption : warehouse,
+        catalogGiven ? catalogUriOption : catalogUri,
+        env);
+  }
+
   /** Opens the configured warehouse. */
   Warehouse openWarehouse() {
     return Warehouse.open(config());

@@ -14,7 +14,6 @@ import io.ticklake.silver.SilverTable;
 import io.ticklake.silver.ValidationSettings;
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -44,29 +44,13 @@ final class CompactCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Mixin PartitionSelection days;
+
   @Option(
       names = "--table",
       paramLabel = "TABLE",
       description = "trades or quotes (default: both).")
   String table;
-
-  @Option(names = "--exchange", paramLabel = "EXCHANGE", description = "Only this exchange.")
-  String exchange;
-
-  @Option(names = "--date", paramLabel = "DATE", description = "Only this trading date.")
-  LocalDate date;
-
-  @Option(
-      names = "--from",
-      paramLabel = "DATE",
-      description = "Only trading dates on or after this one.")
-  LocalDate from;
-
-  @Option(
-      names = "--to",
-      paramLabel = "DATE",
-      description = "Only trading dates on or before this one.")
-  LocalDate to;
 
   @Option(
       names = "--all",
@@ -103,17 +87,13 @@ final class CompactCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    if (date != null && (from != null || to != null)) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "Cannot combine --date with --from/--to: give one or the other");
-    }
     CompactOptions options;
     try {
       options =
           new CompactOptions(
-              Optional.ofNullable(exchange),
-              Optional.ofNullable(date != null ? date : from),
-              Optional.ofNullable(date != null ? date : to),
+              days.exchange(),
+              days.first(),
+              days.last(),
               all,
               threads,
               Optional.ofNullable(memoryLimit),

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.WarehouseConfig;
 import io.ticklake.gold.export.ExportJob;
 import io.ticklake.gold.export.ExportPlan;
 import io.ticklake.gold.export.ExportProfile;
@@ -14,6 +15,7 @@ import io.ticklake.gold.export.ExportReceipt;
 import io.ticklake.gold.export.ExportRequest;
 import io.ticklake.gold.export.ExportVerifier;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -210,7 +212,8 @@ final class ExportCommand implements Callable<Integer> {
         "Check an export folder against its receipt.json: the sha256 and size of every file,",
         "the rows in every data file (read back), no missing or extra files, and that the",
         "pinned snapshot still exists and still selects the same rows (count and content",
-        "digest). Exits 6 and names each differing file when anything differs."
+        "digest). Exits 6 and names each differing file when anything differs.",
+        "Without --warehouse or TICKLAKE_WAREHOUSE it uses the warehouse the receipt names."
       })
   static final class Verify implements Callable<Integer> {
     @ParentCommand ExportCommand parent;
@@ -225,7 +228,7 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
       CliContext ctx = parent.root.context();
       ExportVerifier.Report report;
-      try (Warehouse warehouse = ctx.openWarehouse()) {
+      try (Warehouse warehouse = Warehouse.open(config(ctx, ExportReceipt.read(dir)))) {
         report = new ExportVerifier(warehouse).verify(dir);
       }
       if (json) {
@@ -268,6 +271,56 @@ final class ExportCommand implements Callable<Integer> {
                 report.problems().size() == 1 ? "" : "s");
       }
       return report.ok() ? ExitCodes.OK : ExitCodes.INPUT;
+    }
+
+    /**
+     * The warehouse to verify against: the one given by {@code --warehouse} or {@code
+     * TICKLAKE_WAREHOUSE}, else the one the receipt records (it must still exist), else the default
+     * {@code ./warehouse} when it exists. Says on stderr which one it uses when none was given.
+     */
+    private WarehouseConfig config(CliContext ctx, ExportReceipt receipt) {
+      if (ctx.warehouseGiven()) {
+        return ctx.config();
+      }
+      if (receipt.warehouse() == null) {
+        WarehouseConfig fallback = ctx.config();
+        if (!Files.isDirectory(fallback.warehouse())) {
+          throw TicklakeException.of(
+              Kind.CONFIGURATION,
+              "Cannot verify %s: its receipt names no warehouse (an export from an older"
+                  + " version) and %s does not exist; give --warehouse DIR or set %s",
+              dir,
+              fallback.warehouse(),
+              WarehouseConfig.ENV_WAREHOUSE);
+        }
+        ctx.err()
+            .printf(
+                Locale.ROOT,
+                "ticklake: note: the receipt names no warehouse; verifying against %s"
+                    + " (give --warehouse DIR for another)%n",
+                fallback.warehouse());
+        return fallback;
+      }
+      Path recorded = Path.of(receipt.warehouse());
+      if (!Files.isDirectory(recorded)) {
+        throw TicklakeException.of(
+            Kind.CONFIGURATION,
+            "Cannot verify %s: the warehouse its receipt names, %s, does not exist; give"
+                + " --warehouse DIR or set %s",
+            dir,
+            recorded,
+            WarehouseConfig.ENV_WAREHOUSE);
+      }
+      String catalog =
+          receipt.catalog() == null || receipt.catalog().contains("***") ? null : receipt.catalog();
+      WarehouseConfig config = ctx.config(recorded.toString(), catalog);
+      ctx.err()
+          .printf(
+              Locale.ROOT,
+              "ticklake: note: verifying against the warehouse the receipt names, %s"
+                  + " (give --warehouse DIR for another)%n",
+              config.warehouse());
+      return config;
     }
   }
 }

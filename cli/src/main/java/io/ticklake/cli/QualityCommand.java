@@ -5,7 +5,7 @@ import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.calendar.ExchangeCalendars;
 import io.ticklake.catalog.calendar.ExchangeTable;
-import io.ticklake.gold.quality.DayKey;
+import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.gold.quality.Gap;
 import io.ticklake.gold.quality.GapRule;
 import io.ticklake.gold.quality.QualityJob;
@@ -15,7 +15,6 @@ import io.ticklake.gold.quality.QualityReport;
 import io.ticklake.gold.quality.QualityRow;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -66,17 +66,7 @@ final class QualityCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--exchange", paramLabel = "EXCHANGE", description = "Only this exchange.")
-  String exchange;
-
-  @Option(names = "--date", paramLabel = "DATE", description = "Only this trading date.")
-  LocalDate date;
-
-  @Option(names = "--from", paramLabel = "DATE", description = "First trading date (inclusive).")
-  LocalDate from;
-
-  @Option(names = "--to", paramLabel = "DATE", description = "Last trading date (inclusive).")
-  LocalDate to;
+  @Mixin PartitionSelection days;
 
   @Option(
       names = "--symbol",
@@ -133,19 +123,19 @@ final class QualityCommand implements Callable<Integer> {
     QualityOptions options = options();
     PrintWriter log = json ? ctx.err() : ctx.out();
     try (Warehouse warehouse = ctx.openWarehouse()) {
-      if (exchange != null) {
+      if (days.exchange != null) {
         ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
-        if (calendars.find(exchange).isEmpty()) {
+        if (calendars.find(days.exchange).isEmpty()) {
           throw TicklakeException.of(
               Kind.INPUT,
               "Cannot build quality of exchange %s: it is not in ref.exchange (known: %s)",
-              exchange,
+              days.exchange,
               String.join(", ", calendars.exchangeIds()));
         }
       }
       QualityJob job = new QualityJob(warehouse, options);
       QualityPlan plan = job.plan();
-      for (DayKey key : plan.unfinished()) {
+      for (ExchangeDate key : plan.unfinished()) {
         log.printf(
             Locale.ROOT,
             "quality %s: skipped, its compaction is unfinished (rerun ticklake compact)%n",
@@ -183,7 +173,7 @@ final class QualityCommand implements Callable<Integer> {
             "Cannot %s: gold.quality_daily has no row%s%s%s",
             html != null ? "write report " + html : "show quality",
             symbol != null ? " for symbol " + symbol : "",
-            exchange != null ? " on exchange " + exchange : "",
+            days.exchange != null ? " on exchange " + days.exchange : "",
             describeDates());
       }
       if (html != null) {
@@ -215,19 +205,15 @@ final class QualityCommand implements Callable<Integer> {
   }
 
   private QualityOptions options() {
-    if (date != null && (from != null || to != null)) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "Cannot combine --date with --from/--to: give one or the other");
-    }
     if (maxCharts < 0) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "Cannot draw " + maxCharts + " charts: use 0 or more");
     }
     try {
       return new QualityOptions(
-          Optional.ofNullable(exchange),
-          Optional.ofNullable(date != null ? date : from),
-          Optional.ofNullable(date != null ? date : to),
+          days.exchange(),
+          days.first(),
+          days.last(),
           all,
           new GapRule(gapMultiple, java.time.Duration.ofSeconds(gapFloorSeconds)),
           threads);
@@ -237,11 +223,14 @@ final class QualityCommand implements Callable<Integer> {
   }
 
   private String describeDates() {
-    if (date != null) {
-      return " on " + date;
+    if (days.date != null) {
+      return " on " + days.date;
     }
-    if (from != null || to != null) {
-      return " from " + (from == null ? "the start" : from) + " to " + (to == null ? "now" : to);
+    if (days.from != null || days.to != null) {
+      return " from "
+          + (days.from == null ? "the start" : days.from)
+          + " to "
+          + (days.to == null ? "now" : days.to);
     }
     return "";
   }
@@ -295,7 +284,7 @@ final class QualityCommand implements Callable<Integer> {
     }
 
     @Override
-    public void dayDone(DayKey key, int rows, int done, int total) {
+    public void dayDone(ExchangeDate key, int rows, int done, int total) {
       step("days", done, total);
     }
 

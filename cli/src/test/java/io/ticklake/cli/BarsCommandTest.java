@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ticklake.catalog.WarehouseConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,18 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BarsCommandTest {
   @TempDir Path dir;
 
-  record Run(int code, String out, String err) {}
-
-  Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        Main.run(
-            args,
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            Map.of(WarehouseConfig.ENV_WAREHOUSE, dir.resolve("wh").toString()));
-    return new Run(code, out.toString(), err.toString());
+  CliRun run(String... args) {
+    return CliRun.in(dir.resolve("wh"), args);
   }
 
   @Test
@@ -44,7 +30,7 @@ class BarsCommandTest {
         .isZero();
     assertThat(run("compact", "--table", "trades").code()).isZero();
 
-    Run dry = run("bars", "--dry-run", "--interval", "1m,1s");
+    CliRun dry = run("bars", "--dry-run", "--interval", "1m,1s");
     assertThat(dry.err()).isEmpty();
     assertThat(dry.code()).isZero();
     assertThat(dry.out())
@@ -54,7 +40,7 @@ class BarsCommandTest {
     assertThat(run("sql", "--format", "csv", "-c", "select count(*) n from gold.bars").out())
         .isEqualTo("n\r\n0\r\n");
 
-    Run built = run("bars", "--interval", "1m", "--date", "2020-02-22");
+    CliRun built = run("bars", "--interval", "1m", "--date", "2020-02-22");
     assertThat(built.err()).isEmpty();
     assertThat(built.code()).isZero();
     assertThat(built.out())
@@ -62,7 +48,7 @@ class BarsCommandTest {
             "gold.bars binance-futures/2020-02-22: 9,999 rows in, [0-9,]+ bars out \\(1m [0-9]+\\)"
                 + " in [0-9.]+ s, Silver snapshot [0-9]+\n")
         .contains("gold.bars: 1 partitions, 9,999 rows in");
-    Run counted =
+    CliRun counted =
         run(
             "sql",
             "--format",
@@ -72,7 +58,7 @@ class BarsCommandTest {
     assertThat(counted.out()).matches("n,t\r\n[1-9][0-9]*,9999\r\n");
 
     // the other intervals are still due; 1m is not
-    Run json = run("bars", "--json");
+    CliRun json = run("bars", "--json");
     assertThat(json.code()).isZero();
     JsonNode result = new ObjectMapper().readTree(json.out());
     assertThat(result.path("up_to_date").asBoolean()).isFalse();
@@ -82,32 +68,32 @@ class BarsCommandTest {
     assertThat(p.path("rows_in").asLong()).isEqualTo(9_999);
     assertThat(p.path("bars_out").path("1d").asLong()).isEqualTo(1);
 
-    Run again = run("bars");
+    CliRun again = run("bars");
     assertThat(again.code()).isZero();
     assertThat(again.out()).startsWith("gold.bars: nothing to build, bars are up to date");
 
-    Run forced = run("bars", "--all", "--exchange", "binance-futures", "--interval", "1h");
+    CliRun forced = run("bars", "--all", "--exchange", "binance-futures", "--interval", "1h");
     assertThat(forced.out()).contains("binance-futures/2020-02-22: 9,999 rows in");
   }
 
   @Test
   void badIntervalsAndDatesAreUsageErrors() {
     assertThat(run("init").code()).isZero();
-    Run interval = run("bars", "--interval", "1m,2m");
+    CliRun interval = run("bars", "--interval", "1m,2m");
     assertThat(interval.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(interval.err())
         .contains("Cannot build bars at interval '2m': expected one of 1s, 1m, 5m, 1h, 1d");
-    Run both = run("bars", "--date", "2013-10-11", "--from", "2013-10-07");
+    CliRun both = run("bars", "--date", "2013-10-11", "--from", "2013-10-07");
     assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(both.err()).contains("Cannot use --date together with --from or --to");
-    Run empty = run("bars", "--from", "2013-10-11", "--to", "2013-10-07");
+    assertThat(both.err()).contains("Cannot combine --date with --from/--to");
+    CliRun empty = run("bars", "--from", "2013-10-11", "--to", "2013-10-07");
     assertThat(empty.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(empty.err())
         .contains("Cannot build bars from 2013-10-11 to 2013-10-07: the range is empty");
-    Run badDate = run("bars", "--date", "2013-13-01");
+    CliRun badDate = run("bars", "--date", "2013-13-01");
     assertThat(badDate.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(badDate.err()).contains("--date");
-    Run nothing = run("bars");
+    CliRun nothing = run("bars");
     assertThat(nothing.code()).isZero();
     assertThat(nothing.out()).isEqualTo("gold.bars: nothing to build, silver.trades is empty\n");
   }

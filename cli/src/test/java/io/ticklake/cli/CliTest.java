@@ -6,8 +6,6 @@ import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.WarehouseConfig;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.write.PartitionedRecordWriter;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,27 +27,22 @@ import org.junit.jupiter.api.io.TempDir;
 class CliTest {
   @TempDir Path dir;
 
-  record Run(int code, String out, String err) {}
-
-  Run run(Map<String, String> env, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), env);
-    return new Run(code, out.toString(), err.toString());
+  CliRun run(Map<String, String> env, String... args) {
+    return CliRun.run(env, args);
   }
 
-  Run run(String... args) {
-    return run(Map.of(WarehouseConfig.ENV_WAREHOUSE, dir.resolve("wh").toString()), args);
+  CliRun run(String... args) {
+    return CliRun.in(dir.resolve("wh"), args);
   }
 
   @Test
   void initTwiceIsANoop() {
-    Run first = run("init");
+    CliRun first = run("init");
     assertThat(first.code()).isZero();
     assertThat(first.out()).contains("silver.trades          created", "seeded: 10 added");
     Map<String, String> before = metadataLocations();
 
-    Run second = run("init");
+    CliRun second = run("init");
     assertThat(second.code()).isZero();
     assertThat(second.out())
         .contains("silver.trades          unchanged", "Nothing to do: the lake is up to date.")
@@ -60,7 +53,7 @@ class CliTest {
   @Test
   void freshWarehouseCountsZeroSilverTrades() {
     assertThat(run("init").code()).isZero();
-    Run r = run("sql", "--format", "csv", "-c", "select count(*) as n from silver.trades");
+    CliRun r = run("sql", "--format", "csv", "-c", "select count(*) as n from silver.trades");
     assertThat(r.err()).isEmpty();
     assertThat(r.code()).isZero();
     assertThat(r.out()).isEqualTo("n\r\n0\r\n");
@@ -80,13 +73,13 @@ class CliTest {
     }
     String query = "select symbol, price, size from bronze.trades order by symbol";
 
-    Run latest = run("sql", "--format", "csv", "-c", query);
+    CliRun latest = run("sql", "--format", "csv", "-c", query);
     assertThat(latest.out())
         .isEqualTo(
             "symbol,price,size\r\nAIG,48.500000000,7.00000000\r\nBAC,14.010000000,100.00000000\r\n"
                 + "IBM,181.520000000,283.00000000\r\n");
 
-    Run byId = run("sql", "--format", "csv", "--as-of", Long.toString(first), "-c", query);
+    CliRun byId = run("sql", "--format", "csv", "--as-of", Long.toString(first), "-c", query);
     assertThat(byId.err()).isEmpty();
     assertThat(byId.out()).isEqualTo("symbol,price,size\r\nIBM,181.520000000,283.00000000\r\n");
 
@@ -99,26 +92,26 @@ class CliTest {
     }
     Instant between = Instant.ofEpochMilli((firstMillis + secondMillis) / 2);
     assertThat(between.toEpochMilli()).isGreaterThanOrEqualTo(firstMillis).isLessThan(secondMillis);
-    Run byTime = run("sql", "--format", "csv", "--as-of", between.toString(), "-c", query);
+    CliRun byTime = run("sql", "--format", "csv", "--as-of", between.toString(), "-c", query);
     assertThat(byTime.out()).isEqualTo("symbol,price,size\r\nIBM,181.520000000,283.00000000\r\n");
 
-    Run json = run("sql", "--format", "json", "--as-of", Long.toString(first), "-c", query);
+    CliRun json = run("sql", "--format", "json", "--as-of", Long.toString(first), "-c", query);
     assertThat(json.out()).contains("\"price\" : 181.520000000", "\"symbol\" : \"IBM\"");
   }
 
   @Test
   void tablesAndSnapshotsListWhatIsThere() {
     assertThat(run("init").code()).isZero();
-    Run tables = run("tables", "--format", "csv");
+    CliRun tables = run("tables", "--format", "csv");
     assertThat(tables.code()).isZero();
     assertThat(tables.out())
         .startsWith("table,rows,files,bytes,snapshot,metadata\r\n")
         .contains("ref.exchange,10,1,")
         .contains("silver.trades,0,0,0,,");
-    Run snapshots = run("snapshots", "ref.exchange", "--format", "csv");
+    CliRun snapshots = run("snapshots", "ref.exchange", "--format", "csv");
     assertThat(snapshots.code()).isZero();
     assertThat(snapshots.out()).contains("append", "added-records=10");
-    Run missing = run("snapshots", "bronze.nope");
+    CliRun missing = run("snapshots", "bronze.nope");
     assertThat(missing.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(missing.err())
         .isEqualTo(
@@ -127,7 +120,7 @@ class CliTest {
 
   @Test
   void unknownOptionIsAUsageError() {
-    Run r = run("init", "--frobnicate");
+    CliRun r = run("init", "--frobnicate");
     assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.err()).startsWith("ticklake: Unknown option: '--frobnicate'");
     assertThat(r.err()).contains("Try 'ticklake init --help' for usage.");
@@ -135,7 +128,7 @@ class CliTest {
 
   @Test
   void unknownCommandSuggestsTheNearestOne() {
-    Run r = run("sqll");
+    CliRun r = run("sqll");
     assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.err()).contains("Did you mean", "sql");
   }
@@ -143,7 +136,7 @@ class CliTest {
   @Test
   void unwritableWarehouseIsAConfigurationErrorWithoutStackTrace() throws Exception {
     Path file = Files.writeString(dir.resolve("file"), "x");
-    Run r = run(Map.of(), "--warehouse", file.resolve("wh").toString(), "init");
+    CliRun r = run(Map.of(), "--warehouse", file.resolve("wh").toString(), "init");
     assertThat(r.code()).isEqualTo(ExitCodes.CONFIGURATION);
     assertThat(r.err())
         .isEqualTo(
@@ -159,7 +152,7 @@ class CliTest {
     Files.write(
         wh.resolve("catalog.db"),
         new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17});
-    Run r = run("tables");
+    CliRun r = run("tables");
     assertThat(r.code()).isEqualTo(ExitCodes.CONFIGURATION);
     assertThat(r.err())
         .isEqualTo(
@@ -171,7 +164,7 @@ class CliTest {
   @Test
   void badQueryIsAnInputErrorNamingTheProblem() {
     assertThat(run("init").code()).isZero();
-    Run r = run("sql", "-c", "select * from silver.nope");
+    CliRun r = run("sql", "-c", "select * from silver.nope");
     assertThat(r.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(r.err())
         .startsWith(
@@ -180,20 +173,20 @@ class CliTest {
 
   @Test
   void helpAndVersionWork() {
-    Run help = run("--help");
+    CliRun help = run("--help");
     assertThat(help.code()).isZero();
     assertThat(help.out())
         .contains("init", "tables", "snapshots", "sql", "demo", "version", "Exit codes");
-    Run sqlHelp = run("sql", "--help");
+    CliRun sqlHelp = run("sql", "--help");
     assertThat(sqlHelp.out()).contains("--as-of", "--format");
-    Run version = run("version");
+    CliRun version = run("version");
     assertThat(version.out()).contains("iceberg  1.12.0", "duckdb   v2.0.0");
   }
 
   @Test
   void demoBuildsAFreshWarehouseAndRefusesForeignDirectories() throws Exception {
     Path demo = dir.resolve("demo");
-    Run r = run(Map.of(), "--warehouse", demo.toString(), "demo");
+    CliRun r = run(Map.of(), "--warehouse", demo.toString(), "demo");
     assertThat(r.code()).isZero();
     assertThat(r.out())
         .contains("ref.exchange", "Try:", "gold.bars us-equity/2013-10-11", "grade", "receipt");
@@ -201,7 +194,7 @@ class CliTest {
     assertThat(demo.resolve("quality.html")).isNotEmptyFile();
     Path export = demo.resolve("exports").resolve("ibm-1m-pandas");
     assertThat(export.resolve("receipt.json")).isNotEmptyFile();
-    Run verify =
+    CliRun verify =
         run(Map.of(), "--warehouse", demo.toString(), "export", "verify", export.toString());
     assertThat(verify.code()).as(verify.err()).isZero();
     // a second run starts afresh
@@ -209,7 +202,7 @@ class CliTest {
 
     Path foreign = Files.createDirectories(dir.resolve("precious"));
     Files.writeString(foreign.resolve("data.txt"), "mine");
-    Run refused = run(Map.of(), "--warehouse", foreign.toString(), "demo");
+    CliRun refused = run(Map.of(), "--warehouse", foreign.toString(), "demo");
     assertThat(refused.code()).isEqualTo(ExitCodes.CONFIGURATION);
     assertThat(refused.err()).contains("was not made by 'ticklake demo'");
     assertThat(foreign.resolve("data.txt")).hasContent("mine");
@@ -219,25 +212,26 @@ class CliTest {
   void ingestManifestAndOrphansFromTheCommandLine() throws Exception {
     assertThat(run("init").code()).isZero();
     Path samples = io.ticklake.bronze.sample.BundledSamples.extractTo(dir.resolve("samples"));
-    Run first = run("ingest", "--vendor", "tardis", "--json", samples.resolve("tardis").toString());
+    CliRun first =
+        run("ingest", "--vendor", "tardis", "--json", samples.resolve("tardis").toString());
     assertThat(first.err()).isEmpty();
     assertThat(first.code()).isZero();
     assertThat(first.out())
         .contains("\"ingested\" : 2", "\"rows_written\" : 19998", "\"failed\" : 0");
 
-    Run again = run("ingest", "--vendor", "tardis", samples.resolve("tardis").toString());
+    CliRun again = run("ingest", "--vendor", "tardis", samples.resolve("tardis").toString());
     assertThat(again.code()).isZero();
     assertThat(again.out()).contains("skipped: already ingested as file 1", "2 skipped");
 
-    Run manifest = run("manifest", "--format", "csv", "--status", "ingested");
+    CliRun manifest = run("manifest", "--format", "csv", "--status", "ingested");
     assertThat(manifest.out()).contains("1,ingested,tardis,", "2,ingested,tardis,");
 
-    Run orphans = run("orphans", "--older-than", "0");
+    CliRun orphans = run("orphans", "--older-than", "0");
     assertThat(orphans.code()).isZero();
     assertThat(orphans.out()).contains("0 orphaned files");
 
     Path bad = Files.writeString(dir.resolve("bad.csv"), "not,a,tardis,header\n1,2,3,4\n");
-    Run failed = run("ingest", "--vendor", "tardis", bad.toString());
+    CliRun failed = run("ingest", "--vendor", "tardis", bad.toString());
     assertThat(failed.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(failed.out()).contains("failed", "1 failed");
   }
@@ -245,12 +239,12 @@ class CliTest {
   @Test
   void ingestRejectsUnknownVendorsAndMissingPaths() {
     assertThat(run("init").code()).isZero();
-    Run vendor = run("ingest", "--vendor", "bloomberg", dir.toString());
+    CliRun vendor = run("ingest", "--vendor", "bloomberg", dir.toString());
     assertThat(vendor.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(vendor.err())
         .isEqualTo(
             "ticklake: Cannot ingest with --vendor 'bloomberg': expected lean, tardis or csv\n");
-    Run missing = run("ingest", "--vendor", "lean", dir.resolve("nope").toString());
+    CliRun missing = run("ingest", "--vendor", "lean", dir.resolve("nope").toString());
     assertThat(missing.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(missing.err())
         .isEqualTo(

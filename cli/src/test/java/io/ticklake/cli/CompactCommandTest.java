@@ -2,15 +2,11 @@ package io.ticklake.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ticklake.catalog.WarehouseConfig;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Arrays;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,18 +19,8 @@ class CompactCommandTest {
 
   @TempDir Path dir;
 
-  record Run(int code, String out, String err) {}
-
-  Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        Main.run(
-            args,
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            Map.of(WarehouseConfig.ENV_WAREHOUSE, dir.resolve("wh").toString()));
-    return new Run(code, out.toString(), err.toString());
+  CliRun run(String... args) {
+    return CliRun.in(dir.resolve("wh"), args);
   }
 
   @BeforeEach
@@ -45,13 +31,13 @@ class CompactCommandTest {
     for (LocalDate d : new LocalDate[] {D1, D2, D3}) {
       ingest[i++] = tardisTrades(d).toString();
     }
-    Run r = run(ingest);
+    CliRun r = run(ingest);
     assertThat(r.code()).as(r.err()).isZero();
   }
 
   @Test
   void dateRangeDryRunJsonAndPerPartitionLines() {
-    Run dry =
+    CliRun dry =
         run(
             "compact",
             "--table",
@@ -69,7 +55,7 @@ class CompactCommandTest {
             "silver.trades binance-futures/2020-02-22: would rebuild (new) from 100 Bronze rows in"
                 + " 1 files");
 
-    Run json =
+    CliRun json =
         run(
             "compact",
             "--table",
@@ -86,7 +72,7 @@ class CompactCommandTest {
         .contains("\"outcome\" : \"rebuilt\"", "\"rows_in\" : 200", "\"quarantined\" : 4")
         .contains("\"rows_out\" : 196", "\"seconds\" : ", "\"digest\" : \"md5x:");
 
-    Run rest = run("compact", "--table", "trades");
+    CliRun rest = run("compact", "--table", "trades");
     assertThat(rest.code()).as(rest.err()).isZero();
     // quiet in a pipe: no progress bar on stderr
     assertThat(rest.err()).isEmpty();
@@ -103,10 +89,10 @@ class CompactCommandTest {
 
   @Test
   void badDateSelectionsAreUsageErrors() {
-    Run both = run("compact", "--date", D1.toString(), "--from", D1.toString());
+    CliRun both = run("compact", "--date", D1.toString(), "--from", D1.toString());
     assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(both.err()).contains("Cannot combine --date with --from/--to");
-    Run empty = run("compact", "--from", D3.toString(), "--to", D1.toString());
+    CliRun empty = run("compact", "--from", D3.toString(), "--to", D1.toString());
     assertThat(empty.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(empty.err())
         .contains("Cannot select trading dates from 2020-02-22 to 2020-02-20: the range is empty");
@@ -116,7 +102,7 @@ class CompactCommandTest {
   void quarantineShowsRejectedRowsWithFilters() {
     assertThat(run("compact", "--table", "trades").code()).isZero();
 
-    Run all = run("quarantine", "--format", "csv");
+    CliRun all = run("quarantine", "--format", "csv");
     assertThat(all.code()).as(all.err()).isZero();
     assertThat(all.out().lines().findFirst().orElseThrow())
         .isEqualTo(
@@ -126,7 +112,7 @@ class CompactCommandTest {
     // newest trading date first
     assertThat(all.out().lines().skip(1).findFirst().orElseThrow()).contains(",2020-02-22,");
 
-    Run rule = run("quarantine", "--rule", "size_positive", "--format", "csv");
+    CliRun rule = run("quarantine", "--rule", "size_positive", "--format", "csv");
     assertThat(rule.out().lines().skip(1))
         .hasSize(3)
         .allSatisfy(
@@ -135,7 +121,7 @@ class CompactCommandTest {
                     .contains("silver.trades,compact,size_positive,error,binance-futures")
                     .contains(",size,0.00000000,"));
 
-    Run day = run("quarantine", "--date", D1.toString(), "--table", "trades", "--format", "csv");
+    CliRun day = run("quarantine", "--date", D1.toString(), "--table", "trades", "--format", "csv");
     assertThat(day.out().lines().skip(1))
         .hasSize(2)
         .allSatisfy(l -> assertThat(l).contains(",2020-02-20,"));
@@ -143,17 +129,17 @@ class CompactCommandTest {
         .hasSize(1);
     assertThat(run("quarantine", "--limit", "1", "--format", "csv").out().lines()).hasSize(2);
 
-    Run summary = run("quarantine", "--summary", "--format", "csv");
+    CliRun summary = run("quarantine", "--summary", "--format", "csv");
     assertThat(summary.out().lines())
         .containsExactly(
             "source_table,stage,rule,severity,rows,first_date,last_date",
             "silver.trades,compact,price_positive,error,3,2020-02-20,2020-02-22",
             "silver.trades,compact,size_positive,error,3,2020-02-20,2020-02-22");
 
-    Run json = run("quarantine", "--full", "--limit", "1", "--format", "json");
+    CliRun json = run("quarantine", "--full", "--limit", "1", "--format", "json");
     assertThat(json.out()).contains("\"row_json\"", "\"bronze_snapshot_id\"", "\"file_seq\"");
 
-    Run bad = run("quarantine", "--severity", "fatal");
+    CliRun bad = run("quarantine", "--severity", "fatal");
     assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(bad.err()).contains("Invalid value for option '--severity': use error or warn");
   }

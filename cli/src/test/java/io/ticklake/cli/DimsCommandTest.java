@@ -2,13 +2,9 @@ package io.ticklake.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ticklake.catalog.WarehouseConfig;
 import io.ticklake.catalog.dim.SymbolIds;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,18 +15,8 @@ class DimsCommandTest {
 
   @TempDir Path dir;
 
-  record Run(int code, String out, String err) {}
-
-  Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        Main.run(
-            args,
-            new PrintWriter(out, true),
-            new PrintWriter(err, true),
-            Map.of(WarehouseConfig.ENV_WAREHOUSE, dir.resolve("wh").toString()));
-    return new Run(code, out.toString(), err.toString());
+  CliRun run(String... args) {
+    return CliRun.in(dir.resolve("wh"), args);
   }
 
   @BeforeEach
@@ -40,26 +26,26 @@ class DimsCommandTest {
 
   @Test
   void loadingTheBundledSymbolsTwiceChangesNothingTheSecondTime() {
-    Run first = run("dims", "load-symbols");
+    CliRun first = run("dims", "load-symbols");
     assertThat(first.err()).isEmpty();
     assertThat(first.code()).isZero();
     assertThat(first.out())
         .contains("ref.dim_symbol 12 instruments: 12 new, 0 changed, 0 unchanged")
         .contains("versions       15 added, 0 removed")
         .contains("Committed version ");
-    Run second = run("dims", "load-symbols", "--json");
+    CliRun second = run("dims", "load-symbols", "--json");
     assertThat(second.code()).isZero();
     assertThat(second.out())
         .contains("\"instruments\" : 12", "\"unchanged\" : 12", "\"rows_added\" : 0")
         .contains("\"dry_run\" : false");
-    Run dry = run("dims", "load-symbols", "--dry-run");
+    CliRun dry = run("dims", "load-symbols", "--dry-run");
     assertThat(dry.out()).contains("Nothing to do: ref.dim_symbol is up to date");
   }
 
   @Test
   void showIsPointInTimeAcrossARename() {
     assertThat(run("dims", "load-symbols").code()).isZero();
-    Run nb = run("dims", "show", "NB", "--as-of", "1998-09-30");
+    CliRun nb = run("dims", "show", "NB", "--as-of", "1998-09-30");
     assertThat(nb.err()).isEmpty();
     assertThat(nb.out())
         .contains("symbol_id        " + BAC)
@@ -67,14 +53,14 @@ class DimsCommandTest {
         .contains("canonical_id     lean:NB:19980102")
         .contains("valid_until      1998-10-01T04:00:00Z")
         .contains("is_current       false");
-    Run bac = run("dims", "show", "bac", "--exchange", "us-equity", "--as-of", "1998-10-01");
+    CliRun bac = run("dims", "show", "bac", "--exchange", "us-equity", "--as-of", "1998-10-01");
     assertThat(bac.out())
         .contains("symbol_id        " + BAC)
         .contains("ticker           BAC")
         .contains("valid_from       1998-10-01T04:00:00Z")
         .contains("is_current       true")
         .contains("tick_size        0.01");
-    Run before = run("dims", "show", "BAC", "--as-of", "1998-09-30");
+    CliRun before = run("dims", "show", "BAC", "--as-of", "1998-09-30");
     assertThat(before.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(before.err())
         .isEqualTo(
@@ -85,11 +71,11 @@ class DimsCommandTest {
   @Test
   void googMeansAnotherInstrumentAfterApril2014() {
     assertThat(run("dims", "load-symbols").code()).isZero();
-    Run old = run("dims", "show", "GOOG", "--as-of", "2014-04-02", "--json");
+    CliRun old = run("dims", "show", "GOOG", "--as-of", "2014-04-02", "--json");
     assertThat(old.out()).contains("\"canonical_id\" : \"lean:GOOG:20040819\"");
-    Run fresh = run("dims", "show", "GOOG", "--as-of", "2014-04-03T13:30:00Z", "--json");
+    CliRun fresh = run("dims", "show", "GOOG", "--as-of", "2014-04-03T13:30:00Z", "--json");
     assertThat(fresh.out()).contains("\"canonical_id\" : \"lean:GOOCV:20140327\"");
-    Run history = run("dims", "history", "goog");
+    CliRun history = run("dims", "history", "goog");
     assertThat(history.code()).isZero();
     assertThat(history.out())
         .contains("lean:GOOCV:20140327", "GOOCV", "lean:GOOG:20040819", "GOOGL")
@@ -99,7 +85,7 @@ class DimsCommandTest {
   @Test
   void aliasesAreFoundOnEveryExchangeThatHasThem() {
     assertThat(run("dims", "load-symbols").code()).isZero();
-    Run r = run("dims", "show", "btc/usdt", "--json");
+    CliRun r = run("dims", "show", "btc/usdt", "--json");
     assertThat(r.code()).isZero();
     assertThat(r.out())
         .contains("\"exchange\" : \"binance\"", "\"exchange\" : \"binance-futures\"")
@@ -109,7 +95,7 @@ class DimsCommandTest {
 
   @Test
   void errorsNameTheFileLineFieldOrSymbol() throws Exception {
-    Run empty = run("dims", "show", "IBM");
+    CliRun empty = run("dims", "show", "IBM");
     assertThat(empty.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(empty.err())
         .isEqualTo(
@@ -117,7 +103,7 @@ class DimsCommandTest {
                 + " load-symbols')\n");
 
     Path missing = dir.resolve("nope");
-    Run noDir = run("dims", "load-symbols", "--lean-map-files", missing.toString());
+    CliRun noDir = run("dims", "load-symbols", "--lean-map-files", missing.toString());
     assertThat(noDir.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(noDir.err())
         .isEqualTo(
@@ -125,7 +111,7 @@ class DimsCommandTest {
 
     Path maps = Files.createDirectories(dir.resolve("maps"));
     Files.writeString(maps.resolve("ibm.csv"), "19980102,ibm,N\n2050123,ibm,N\n");
-    Run bad = run("dims", "load-symbols", "--lean-map-files", maps.toString());
+    CliRun bad = run("dims", "load-symbols", "--lean-map-files", maps.toString());
     assertThat(bad.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(bad.err())
         .isEqualTo(
@@ -138,7 +124,7 @@ class DimsCommandTest {
             dir.resolve("c.csv"),
             "exchange,symbol,base,quote,tick_size,lot_size,multiplier,aliases\n"
                 + "binance,BTCUSDT,BTC,USDT,0.0000000001,,,\n");
-    Run badCrypto = run("dims", "load-symbols", "--crypto-csv", crypto.toString());
+    CliRun badCrypto = run("dims", "load-symbols", "--crypto-csv", crypto.toString());
     assertThat(badCrypto.err())
         .isEqualTo(
             "ticklake: Cannot load crypto symbols "
@@ -146,21 +132,21 @@ class DimsCommandTest {
                 + " line 2: field tick_size: tick"
                 + " size 0.0000000001 has more than 9 decimal places\n");
     Path props = dir.resolve("props.csv");
-    Run noProps = run("dims", "load-symbols", "--lean-symbol-properties", props.toString());
+    CliRun noProps = run("dims", "load-symbols", "--lean-symbol-properties", props.toString());
     assertThat(noProps.err())
         .isEqualTo("ticklake: Cannot read Lean symbol properties " + props + ": no such file\n");
 
     assertThat(run("dims", "load-symbols").code()).isZero();
-    Run unknown = run("dims", "history", "NOPE", "--exchange", "us-equity");
+    CliRun unknown = run("dims", "history", "NOPE", "--exchange", "us-equity");
     assertThat(unknown.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(unknown.err())
         .startsWith("ticklake: Cannot find symbol NOPE on us-equity in ref.dim_symbol version ");
-    Run badTime = run("dims", "show", "IBM", "--as-of", "yesterday");
+    CliRun badTime = run("dims", "show", "IBM", "--as-of", "yesterday");
     assertThat(badTime.err())
         .isEqualTo(
             "ticklake: Cannot use --as-of 'yesterday': expected a date (2014-04-03) or an"
                 + " ISO-8601 time with a zone (2014-04-03T14:30:00Z)\n");
-    Run help = run("dims", "--help");
+    CliRun help = run("dims", "--help");
     assertThat(help.out()).contains("load-symbols", "show", "history");
   }
 }

@@ -3,10 +3,7 @@ package io.ticklake.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ticklake.catalog.Warehouse;
-import io.ticklake.catalog.WarehouseConfig;
 import io.ticklake.gold.export.ExportFixture;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -27,18 +24,8 @@ class ExportCommandTest {
 
   @TempDir Path out;
 
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code =
-        Main.run(
-            args,
-            new PrintWriter(o, true),
-            new PrintWriter(e, true),
-            Map.of(WarehouseConfig.ENV_WAREHOUSE, dir.resolve("wh").toString()));
-    return new Run(code, o.toString(), e.toString());
+  static CliRun run(String... args) {
+    return CliRun.in(dir.resolve("wh"), args);
   }
 
   @BeforeAll
@@ -58,7 +45,7 @@ class ExportCommandTest {
   }
 
   /** {@code export --profile r} with the given table, symbols and dates. */
-  static Run runR(Path target, String table, String symbols, String from, String to) {
+  static CliRun runR(Path target, String table, String symbols, String from, String to) {
     return run(
         "export",
         "--profile",
@@ -99,7 +86,7 @@ class ExportCommandTest {
   @Test
   void exportThenVerify() throws Exception {
     Path target = out.resolve("bars");
-    Run r = run(export(target, "pandas"));
+    CliRun r = run(export(target, "pandas"));
     assertThat(r.err()).isEmpty();
     assertThat(r.code()).isZero();
     assertThat(r.out())
@@ -107,7 +94,7 @@ class ExportCommandTest {
         .contains("as pandas to " + target)
         .contains("gold_bars.parquet")
         .contains("ticklake export verify " + target);
-    Run v = run("export", "verify", target.toString());
+    CliRun v = run("export", "verify", target.toString());
     assertThat(v.err()).isEmpty();
     assertThat(v.out())
         .isEqualTo(
@@ -122,7 +109,7 @@ class ExportCommandTest {
   @Test
   void jsonPrintsTheReceipt() throws Exception {
     Path target = out.resolve("arrow");
-    Run r = run(export(target, "arrow", "--json", "--as-of", Long.toString(snapshot)));
+    CliRun r = run(export(target, "arrow", "--json", "--as-of", Long.toString(snapshot)));
     assertThat(r.code()).isZero();
     assertThat(r.out())
         .contains("\"format\" : \"ticklake-export-receipt/1\"")
@@ -137,12 +124,12 @@ class ExportCommandTest {
     Path target = out.resolve("csv");
     assertThat(run(export(target, "r")).code()).isZero();
     Files.writeString(target.resolve("gold_bars.csv"), "x", StandardOpenOption.APPEND);
-    Run v = run("export", "verify", target.toString());
+    CliRun v = run("export", "verify", target.toString());
     assertThat(v.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(v.err())
         .contains("ticklake: Cannot verify gold_bars.csv: sha256 is ")
         .contains("ticklake: Cannot verify " + target + ": ");
-    Run j = run("export", "verify", target.toString(), "--json");
+    CliRun j = run("export", "verify", target.toString(), "--json");
     assertThat(j.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(j.out()).contains("\"ok\" : false").contains("Cannot verify gold_bars.csv");
   }
@@ -150,15 +137,15 @@ class ExportCommandTest {
   @Test
   void badRequestsExitWithClearErrorsAndWriteNothing() throws Exception {
     Path target = out.resolve("x");
-    Run profile = run(export(target, "spss"));
+    CliRun profile = run(export(target, "spss"));
     assertThat(profile.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(profile.err())
         .isEqualTo(
             "ticklake: Cannot export: unknown profile 'spss' (profiles: pandas, r, excel, arrow,"
                 + " postgres, lean, parquet-partitioned)\n");
-    Run symbol = run(export(target, "r", "--exchange", "us-equity"));
+    CliRun symbol = run(export(target, "r", "--exchange", "us-equity"));
     assertThat(symbol.code()).isZero(); // sanity: the same request with a good profile works
-    Run again = run(export(target, "r"));
+    CliRun again = run(export(target, "r"));
     assertThat(again.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(again.err())
         .isEqualTo(
@@ -166,19 +153,19 @@ class ExportCommandTest {
                 + target
                 + ": the folder exists and is not empty (choose a new folder)\n");
     Path other = out.resolve("y");
-    Run unknown = runR(other, "gold.bars", "IBM,NOPE", "2013-10-11", "2013-10-11");
+    CliRun unknown = runR(other, "gold.bars", "IBM,NOPE", "2013-10-11", "2013-10-11");
     assertThat(unknown.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(unknown.err())
         .startsWith("ticklake: Cannot export: unknown symbol NOPE in gold.bars");
-    Run order = runR(other, "gold.bars", "IBM", "2013-10-12", "2013-10-11");
+    CliRun order = runR(other, "gold.bars", "IBM", "2013-10-12", "2013-10-11");
     assertThat(order.err())
         .isEqualTo("ticklake: Cannot export: --from 2013-10-12 is after --to 2013-10-11\n");
-    Run table = runR(other, "gold.nope", "IBM", "2013-10-11", "2013-10-11");
+    CliRun table = runR(other, "gold.nope", "IBM", "2013-10-11", "2013-10-11");
     assertThat(table.err())
         .isEqualTo(
             "ticklake: Cannot export table 'gold.nope': exportable tables are gold.bars,"
                 + " silver.trades, silver.quotes\n");
-    Run missing = run("export", "--profile", "r", "--table", "gold.bars");
+    CliRun missing = run("export", "--profile", "r", "--table", "gold.bars");
     assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(missing.err()).contains("Missing required option: '--symbols=A,B'");
     try (Stream<Path> s = Files.list(out)) {
@@ -187,8 +174,51 @@ class ExportCommandTest {
   }
 
   @Test
+  void verifyWithoutAWarehouseUsesTheOneTheReceiptNames() throws Exception {
+    Path target = out.resolve("named");
+    assertThat(run(export(target, "r")).code()).isZero();
+    Path wh = dir.resolve("wh").toAbsolutePath().normalize();
+
+    CliRun v = CliRun.run(Map.of(), "export", "verify", target.toString());
+    assertThat(v.code()).isZero();
+    assertThat(v.out()).startsWith("OK: 1 files and 3 rows in " + target);
+    assertThat(v.err())
+        .isEqualTo(
+            "ticklake: note: verifying against the warehouse the receipt names, "
+                + wh
+                + " (give --warehouse DIR for another)\n");
+
+    // a warehouse given by option or environment wins, silently
+    CliRun given =
+        CliRun.run(Map.of(), "--warehouse", wh.toString(), "export", "verify", target.toString());
+    assertThat(given.code()).isZero();
+    assertThat(given.err()).isEmpty();
+
+    // the warehouse the receipt names is gone: a clear error, and nothing is created
+    Path gone = dir.resolve("moved-away");
+    com.fasterxml.jackson.databind.ObjectMapper mapper =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode receipt =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            mapper.readTree(target.resolve("receipt.json").toFile());
+    receipt.put("warehouse", gone.toString());
+    Files.writeString(target.resolve("receipt.json"), mapper.writeValueAsString(receipt));
+    CliRun missing = CliRun.run(Map.of(), "export", "verify", target.toString());
+    assertThat(missing.code()).isEqualTo(ExitCodes.CONFIGURATION);
+    assertThat(missing.err())
+        .isEqualTo(
+            "ticklake: Cannot verify "
+                + target
+                + ": the warehouse its receipt names, "
+                + gone
+                + ", does not exist; give --warehouse DIR or set TICKLAKE_WAREHOUSE\n");
+    assertThat(gone).doesNotExist();
+    assertThat(run("export", "verify", target.toString()).code()).isZero();
+  }
+
+  @Test
   void helpDescribesProfilesAndVerify() {
-    Run h = run("export", "--help");
+    CliRun h = run("export", "--help");
     assertThat(h.code()).isZero();
     assertThat(h.out()).contains("parquet-partitioned").contains("verify").contains("--as-of");
   }

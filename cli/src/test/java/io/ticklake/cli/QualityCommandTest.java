@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,17 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 class QualityCommandTest {
   @TempDir Path dir;
 
-  record Run(int code, String out, String err) {}
-
-  Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
+  CliRun run(String... args) {
     String[] all = new String[args.length + 2];
     all[0] = "--warehouse";
     all[1] = dir.resolve("demo").toString();
     System.arraycopy(args, 0, all, 2, args.length);
-    int code = Main.run(all, new PrintWriter(out, true), new PrintWriter(err, true), Map.of());
-    return new Run(code, out.toString(), err.toString());
+    return CliRun.run(Map.of(), all);
   }
 
   @Test
@@ -34,14 +27,14 @@ class QualityCommandTest {
     // the demo builds gold.quality_daily already, so a plain run has nothing to do; --all rebuilds
     assertThat(run("demo").code()).isZero();
 
-    Run first = run("quality", "--all");
+    CliRun first = run("quality", "--all");
     assertThat(first.code()).as(first.err()).isZero();
     assertThat(first.out())
         .contains("quality us-equity/2013-10-11: 1 symbol (forced")
         .contains("quality binance-futures/2020-02-22: 1 symbol (forced")
         .contains("IBM", "BTCUSDT", "(2 rows)");
 
-    Run second = run("quality", "--json", "--symbol", "IBM");
+    CliRun second = run("quality", "--json", "--symbol", "IBM");
     assertThat(second.code()).isZero();
     assertThat(second.err()).contains("quality: nothing to rebuild");
     JsonNode rows = new ObjectMapper().readTree(second.out());
@@ -59,7 +52,7 @@ class QualityCommandTest {
     assertThat(ibm.get("quarantined_by_rule").isObject()).isTrue();
 
     Path html = dir.resolve("report.html");
-    Run report = run("quality", "--html", html.toString(), "--date", "2013-10-11");
+    CliRun report = run("quality", "--html", html.toString(), "--date", "2013-10-11");
     assertThat(report.code()).as(report.err()).isZero();
     assertThat(report.out()).contains("wrote " + html, "(1 symbol-days, 1 charts");
     assertThat(Files.readString(html)).contains("IBM · us-equity · 2013-10-11");
@@ -68,27 +61,27 @@ class QualityCommandTest {
   @Test
   void badRequestsAreClearErrorsAndWriteNothing() {
     assertThat(run("init").code()).isZero();
-    Run both = run("quality", "--date", "2013-10-11", "--from", "2013-10-01");
+    CliRun both = run("quality", "--date", "2013-10-11", "--from", "2013-10-01");
     assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(both.err()).contains("Cannot combine --date with --from/--to");
 
-    Run empty = run("quality", "--from", "2013-10-11", "--to", "2013-10-01");
+    CliRun empty = run("quality", "--from", "2013-10-11", "--to", "2013-10-01");
     assertThat(empty.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(empty.err()).contains("the range is empty");
 
-    Run unknown = run("quality", "--symbol", "NOPE");
+    CliRun unknown = run("quality", "--symbol", "NOPE");
     assertThat(unknown.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(unknown.err())
         .contains("Cannot show quality: gold.quality_daily has no row for symbol NOPE");
 
-    Run badExchange = run("quality", "--exchange", "nasdaq-moon");
+    CliRun badExchange = run("quality", "--exchange", "nasdaq-moon");
     assertThat(badExchange.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(badExchange.err())
         .contains("Cannot build quality of exchange nasdaq-moon: it is not in ref.exchange")
         .contains("us-equity");
 
     Path html = dir.resolve("none.html");
-    Run noRows = run("quality", "--html", html.toString());
+    CliRun noRows = run("quality", "--html", html.toString());
     assertThat(noRows.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(noRows.err()).contains("Cannot write report " + html);
     assertThat(html).doesNotExist();

@@ -7,15 +7,12 @@ import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.WarehouseConfig;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.snapshot.AsOf;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,14 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 class WriterCommandTest {
   @TempDir Path dir;
 
-  record Run(int code, String out, String err) {}
-
-  Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    Map<String, String> env = Map.of(WarehouseConfig.ENV_WAREHOUSE, dir.resolve("wh").toString());
-    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true), env);
-    return new Run(code, out.toString(), err.toString());
+  CliRun run(String... args) {
+    return CliRun.in(dir.resolve("wh"), args);
   }
 
   long count(String sql) throws Exception {
@@ -47,8 +38,8 @@ class WriterCommandTest {
 
   @Test
   void simulateIsDeterministicAndCleanByDefault() throws Exception {
-    Run a = run("simulate", "--rate", "500", "--duration", "4s", "--seed", "3");
-    Run b = run("simulate", "--rate", "500", "--duration", "4s", "--seed", "3");
+    CliRun a = run("simulate", "--rate", "500", "--duration", "4s", "--seed", "3");
+    CliRun b = run("simulate", "--rate", "500", "--duration", "4s", "--seed", "3");
     assertThat(a.code()).isZero();
     assertThat(a.out()).isEqualTo(b.out());
     assertThat(run("simulate", "--rate", "500", "--duration", "4s", "--seed", "4").out())
@@ -92,7 +83,7 @@ class WriterCommandTest {
                 + "\"ts\":1582329602111000,\"bid_price\":250.5,\"bid_size\":\"3\",\"seq\":4}",
             ""),
         StandardCharsets.UTF_8);
-    Run r =
+    CliRun r =
         run("writer", "--writer-id", "t1", "--input", in.toString(), "--ack-log", acks.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.err()).contains("writer t1: stopped", "2 bad lines quarantined");
@@ -107,7 +98,7 @@ class WriterCommandTest {
         .isEqualTo(2);
 
     // resending the same input commits nothing twice
-    Run again = run("writer", "--writer-id", "t1", "--input", in.toString());
+    CliRun again = run("writer", "--writer-id", "t1", "--input", in.toString());
     assertThat(again.code()).isZero();
     assertThat(again.err()).contains("resume after seq trades=1 quotes=4", "2 skipped");
     assertThat(count("select count(*) from bronze.trades")).isEqualTo(1);
@@ -116,10 +107,10 @@ class WriterCommandTest {
 
   @Test
   void badOptionsAreUsageErrors() {
-    Run r = run("writer", "--format", "xml");
+    CliRun r = run("writer", "--format", "xml");
     assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.err()).contains("--format");
-    Run d = run("simulate", "--duration", "soon");
+    CliRun d = run("simulate", "--duration", "soon");
     assertThat(d.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(d.err()).contains("Cannot read duration 'soon'");
   }

@@ -26,16 +26,6 @@ public record PartitionKey(String exchange, LocalDate tradingDate)
     return new PartitionKey(exchange, tradingDate);
   }
 
-  /** Parses the {@link #toString()} form {@code exchange/yyyy-mm-dd}. */
-  public static PartitionKey parse(String text) {
-    int slash = text.lastIndexOf('/');
-    if (slash <= 0) {
-      throw new IllegalArgumentException(
-          "Cannot parse partition " + text + ": expected exchange/date");
-    }
-    return new PartitionKey(text.substring(0, slash), LocalDate.parse(text.substring(slash + 1)));
-  }
-
   /** The Iceberg row filter selecting exactly this partition. */
   public Expression expression() {
     return Expressions.and(

@@ -15,6 +15,7 @@ import io.ticklake.catalog.dim.SymbolLookup;
 import io.ticklake.catalog.dim.SymbolRegistry;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PinnedScan;
+import io.ticklake.catalog.snapshot.CompactionMarkers;
 import io.ticklake.catalog.write.ParquetDataFiles;
 import io.ticklake.catalog.write.PartitionOverwrite;
 import io.ticklake.quarantine.QuarantineRecord;
@@ -459,20 +460,12 @@ public final class SilverCompactor {
    */
   static Map<PartitionKey, Long> lastCompactions(Table table, String silverTable) {
     Map<PartitionKey, Long> out = new HashMap<>();
-    Snapshot current = table.currentSnapshot();
-    if (current == null) {
-      return out;
-    }
-    for (Snapshot s : SnapshotUtil.ancestorsOf(current.snapshotId(), table::snapshot)) {
-      Map<String, String> summary = s.summary();
-      if (summary == null
-          || !SilverSummary.COMPACT.equals(summary.get(SilverSummary.OPERATION))
-          || !silverTable.equals(summary.get(SilverSummary.TABLE))) {
-        continue;
-      }
-      PartitionKey key = PartitionKey.parse(summary.get(SilverSummary.PARTITION));
-      out.putIfAbsent(key, Long.parseLong(summary.get(SilverSummary.BRONZE_SNAPSHOT_ID)));
-    }
+    CompactionMarkers.lastCompactions(table, silverTable)
+        .forEach(
+            (d, s) ->
+                out.put(
+                    PartitionKey.of(d.exchange(), d.tradingDate()),
+                    CompactionMarkers.bronzeSnapshotId(s)));
     return out;
   }
 

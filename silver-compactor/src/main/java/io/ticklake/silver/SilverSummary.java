@@ -1,39 +1,44 @@
 package io.ticklake.silver;
 
-/** Snapshot summary properties of Silver (and its quarantine) compaction commits. */
+import io.ticklake.catalog.snapshot.CompactionMarkers;
+
+/**
+ * Snapshot summary properties of Silver (and its quarantine) compaction commits: the names of
+ * {@link CompactionMarkers}, which later tiers read.
+ */
 public final class SilverSummary {
   /** Marks a compaction commit: {@code ticklake.operation=silver-compact}. */
-  public static final String OPERATION = "ticklake.operation";
+  public static final String OPERATION = CompactionMarkers.OPERATION;
 
   /** Value of {@link #OPERATION} for compaction commits. */
-  public static final String COMPACT = "silver-compact";
+  public static final String COMPACT = CompactionMarkers.COMPACT;
 
   /** The Bronze snapshot the partition was rebuilt from. */
-  public static final String BRONZE_SNAPSHOT_ID = "ticklake.bronze-snapshot-id";
+  public static final String BRONZE_SNAPSHOT_ID = CompactionMarkers.BRONZE_SNAPSHOT_ID;
 
   /** The Silver table compacted, e.g. {@code silver.trades} (quarantine holds both tables). */
-  public static final String TABLE = "ticklake.table";
+  public static final String TABLE = CompactionMarkers.TABLE;
 
   /** The partition, {@code exchange/yyyy-mm-dd}. */
-  public static final String PARTITION = "ticklake.partition";
+  public static final String PARTITION = CompactionMarkers.PARTITION;
 
   /** Bronze rows read. */
-  public static final String ROWS_IN = "ticklake.rows-in";
+  public static final String ROWS_IN = CompactionMarkers.ROWS_IN;
 
   /** Rows removed as re-deliveries. */
-  public static final String DUPLICATES = "ticklake.duplicates";
+  public static final String DUPLICATES = CompactionMarkers.DUPLICATES;
 
   /** Rows rejected (error severity) into quarantine. */
-  public static final String QUARANTINED = "ticklake.quarantined";
+  public static final String QUARANTINED = CompactionMarkers.QUARANTINED;
 
   /** Rows kept but flagged (warn severity). */
-  public static final String WARNED = "ticklake.warned";
+  public static final String WARNED = CompactionMarkers.WARNED;
 
   /** Rows written to Silver. */
-  public static final String ROWS_OUT = "ticklake.rows-out";
+  public static final String ROWS_OUT = CompactionMarkers.ROWS_OUT;
 
   /** Digest over the event columns of the partition in Silver order. */
-  public static final String DIGEST = "ticklake.digest";
+  public static final String DIGEST = CompactionMarkers.DIGEST;
 
   private SilverSummary() {}
 }

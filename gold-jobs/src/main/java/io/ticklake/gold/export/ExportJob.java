@@ -221,6 +221,8 @@ public final class ExportJob {
     return new ExportReceipt(
         ExportReceipt.FORMAT,
         Instant.now().truncatedTo(ChronoUnit.MILLIS).toString(),
+        warehouse.root().toString(),
+        warehouse.config().displayUri(),
         ExportReceipt.Request.of(request),
         List.of(
             new ExportReceipt.TableRead(

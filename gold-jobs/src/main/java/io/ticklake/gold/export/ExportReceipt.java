@@ -24,6 +24,11 @@ import java.util.Map;
  *
  * @param format receipt format id, {@value #FORMAT}
  * @param createdAt when the export ran (ISO-8601 UTC)
+ * @param warehouse the warehouse directory the export read (absolute), so that {@code ticklake
+ *     export verify} finds it without {@code --warehouse}; null in receipts written before it was
+ *     recorded
+ * @param catalog the catalog URI the export read, without any password; null as for {@code
+ *     warehouse}
  * @param request the request, as given
  * @param tables the pinned snapshot, row count and content digest per table read
  * @param files every file written, with path relative to the folder, rows (null for scripts), size
@@ -34,6 +39,8 @@ import java.util.Map;
 public record ExportReceipt(
     String format,
     String createdAt,
+    String warehouse,
+    String catalog,
     Request request,
     List<TableRead> tables,
     List<FileEntry> files,

@@ -5,10 +5,12 @@ import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.calendar.ExchangeCalendar;
 import io.ticklake.catalog.calendar.SessionInterval;
 import io.ticklake.catalog.calendar.SessionType;
+import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PartitionFilter;
 import io.ticklake.catalog.duckdb.PinnedScan;
+import io.ticklake.catalog.snapshot.CompactionMarkers;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -69,7 +71,7 @@ final class DayQuality {
    * @param compaction the summary of the day's compaction commit (for the cross-check)
    */
   List<QualityRow> compute(
-      DayKey key,
+      ExchangeDate key,
       ExchangeCalendar calendar,
       Table silver,
       Snapshot silverSnapshot,
@@ -231,7 +233,10 @@ final class DayQuality {
   }
 
   private static void checkAgainstCompaction(
-      DayKey key, Map<String, Builder> rows, boolean bronzeKnown, Map<String, String> summary) {
+      ExchangeDate key,
+      Map<String, Builder> rows,
+      boolean bronzeKnown,
+      Map<String, String> summary) {
     long silver = 0;
     long quarantined = 0;
     long bronze = 0;
@@ -240,9 +245,9 @@ final class DayQuality {
       quarantined += b.quarantined;
       bronze += b.bronze;
     }
-    String rowsOut = summary.get(QualitySummary.COMPACTED_ROWS_OUT);
-    String q = summary.get(QualitySummary.COMPACTED_QUARANTINED);
-    String in = summary.get(QualitySummary.COMPACTED_ROWS_IN);
+    String rowsOut = summary.get(CompactionMarkers.ROWS_OUT);
+    String q = summary.get(CompactionMarkers.QUARANTINED);
+    String in = summary.get(CompactionMarkers.ROWS_IN);
     boolean ok =
         (rowsOut == null || Long.parseLong(rowsOut) == silver)
             && (q == null || Long.parseLong(q) == quarantined)
@@ -308,7 +313,7 @@ final class DayQuality {
     final List<Gap> gaps = new ArrayList<>();
     boolean bronzeUnknown;
 
-    QualityRow build(DayKey key, String symbol, int sessionMinutes) {
+    QualityRow build(ExchangeDate key, String symbol, int sessionMinutes) {
       Long rowsBronze = bronzeUnknown ? null : bronze;
       Long duplicates = rowsBronze == null ? null : rowsBronze - silver - quarantined;
       if (duplicates != null && duplicates < 0) {

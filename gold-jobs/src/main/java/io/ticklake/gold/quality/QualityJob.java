@@ -8,8 +8,10 @@ import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.calendar.ExchangeCalendar;
 import io.ticklake.catalog.calendar.ExchangeCalendars;
 import io.ticklake.catalog.calendar.ExchangeTable;
+import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
+import io.ticklake.catalog.snapshot.CompactionMarkers;
 import io.ticklake.catalog.write.PartitionedRecordWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.OverwriteFiles;
@@ -62,7 +63,7 @@ public final class QualityJob {
   /** Progress callbacks of {@link #commit}; called on the committing thread. */
   public interface Progress {
     /** A day was computed ({@code done} of {@code total}). */
-    void dayDone(DayKey key, int rows, int done, int total);
+    void dayDone(ExchangeDate key, int rows, int done, int total);
 
     /** No progress reporting. */
     Progress NONE = (key, rows, done, total) -> {};
@@ -78,7 +79,11 @@ public final class QualityJob {
    * @param qualitySnapshotId the quality snapshot that committed it
    */
   public record DayResult(
-      DayKey key, int rows, String reason, long compactionSnapshotId, long qualitySnapshotId) {
+      ExchangeDate key,
+      int rows,
+      String reason,
+      long compactionSnapshotId,
+      long qualitySnapshotId) {
     public DayResult {
       requireNonNull(key, "key is null");
       requireNonNull(reason, "reason is null");
@@ -112,21 +117,21 @@ public final class QualityJob {
       return new QualityPlan(-1, -1, qualityId, List.of(), List.of());
     }
     String silverName = TableContracts.SILVER_TRADES.name();
-    Map<DayKey, Snapshot> compactions = lastCompactions(silver, silverName);
-    Map<DayKey, Snapshot> quarantined = lastCompactions(quarantine, silverName);
-    Map<DayKey, Long> built = lastBuilds(quality);
+    Map<ExchangeDate, Snapshot> compactions = CompactionMarkers.lastCompactions(silver, silverName);
+    Map<ExchangeDate, Snapshot> quarantined =
+        CompactionMarkers.lastCompactions(quarantine, silverName);
+    Map<ExchangeDate, Long> built = lastBuilds(quality);
     List<QualityPlan.Task> due = new ArrayList<>();
-    List<DayKey> unfinished = new ArrayList<>();
-    for (Map.Entry<DayKey, Snapshot> e : compactions.entrySet()) {
-      DayKey key = e.getKey();
+    List<ExchangeDate> unfinished = new ArrayList<>();
+    for (Map.Entry<ExchangeDate, Snapshot> e : compactions.entrySet()) {
+      ExchangeDate key = e.getKey();
       if (!options.selects(key)) {
         continue;
       }
       Snapshot compaction = e.getValue();
-      long bronzeId = Long.parseLong(compaction.summary().get(QualitySummary.BRONZE_SNAPSHOT_ID));
+      long bronzeId = CompactionMarkers.bronzeSnapshotId(compaction);
       Snapshot q = quarantined.get(key);
-      if (q == null
-          || Long.parseLong(q.summary().get(QualitySummary.BRONZE_SNAPSHOT_ID)) != bronzeId) {
+      if (q == null || CompactionMarkers.bronzeSnapshotId(q) != bronzeId) {
         unfinished.add(key);
         continue;
       }
@@ -202,7 +207,7 @@ public final class QualityJob {
       DayQuality dayQuality = new DayQuality(bridge, options.gapRule());
       for (List<QualityPlan.Task> group : groups.values()) {
         List<DataFile> files = new ArrayList<>();
-        Map<DayKey, Integer> rowCounts = new LinkedHashMap<>();
+        Map<ExchangeDate, Integer> rowCounts = new LinkedHashMap<>();
         try {
           for (QualityPlan.Task t : group) {
             ExchangeCalendar calendar = calendar(calendars, t.key(), "build quality of");
@@ -246,7 +251,7 @@ public final class QualityJob {
       QualityPlan plan,
       List<QualityPlan.Task> group,
       List<DataFile> files,
-      Map<DayKey, Integer> rowCounts) {
+      Map<ExchangeDate, Integer> rowCounts) {
     String exchange = group.get(0).key().exchange();
     Expression filter =
         Expressions.and(
@@ -414,7 +419,7 @@ public final class QualityJob {
   }
 
   /** The calendar of a day's exchange, or a CONFIGURATION error: "Cannot {@code verb} day …". */
-  static ExchangeCalendar calendar(ExchangeCalendars calendars, DayKey key, String verb) {
+  static ExchangeCalendar calendar(ExchangeCalendars calendars, ExchangeDate key, String verb) {
     return calendars
         .find(key.exchange())
         .orElseThrow(
@@ -428,31 +433,9 @@ public final class QualityJob {
                     TableContracts.EXCHANGE.name()));
   }
 
-  /**
-   * The newest compaction commit of {@code silverTable} per day in the history of {@code table}
-   * (Silver trades or the quarantine).
-   */
-  static Map<DayKey, Snapshot> lastCompactions(Table table, String silverTable) {
-    Map<DayKey, Snapshot> out = new TreeMap<>();
-    Snapshot current = table.currentSnapshot();
-    if (current == null) {
-      return out;
-    }
-    for (Snapshot s : SnapshotUtil.ancestorsOf(current.snapshotId(), table::snapshot)) {
-      Map<String, String> summary = s.summary();
-      if (summary == null
-          || !QualitySummary.SILVER_COMPACT.equals(summary.get(QualitySummary.OPERATION))
-          || !silverTable.equals(summary.get(QualitySummary.COMPACTED_TABLE))) {
-        continue;
-      }
-      out.putIfAbsent(DayKey.parse(summary.get(QualitySummary.COMPACTED_PARTITION)), s);
-    }
-    return out;
-  }
-
   /** The Silver compaction snapshot each day's newest quality build recorded. */
-  static Map<DayKey, Long> lastBuilds(Table quality) {
-    Map<DayKey, Long> out = new HashMap<>();
+  static Map<ExchangeDate, Long> lastBuilds(Table quality) {
+    Map<ExchangeDate, Long> out = new HashMap<>();
     Snapshot current = quality.currentSnapshot();
     if (current == null) {
       return out;
@@ -468,7 +451,7 @@ public final class QualityJob {
         int eq = item.lastIndexOf('=');
         if (eq > 0) {
           out.putIfAbsent(
-              DayKey.parse(item.substring(0, eq)), Long.parseLong(item.substring(eq + 1)));
+              ExchangeDate.parse(item.substring(0, eq)), Long.parseLong(item.substring(eq + 1)));
         }
       }
     }

@@ -2,6 +2,7 @@ package io.ticklake.gold.quality;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ticklake.catalog.contract.ExchangeDate;
 import java.time.LocalDate;
 import java.util.Optional;
 
@@ -63,7 +64,7 @@ public record QualityOptions(
   }
 
   /** Whether the day is selected. */
-  public boolean selects(DayKey key) {
+  public boolean selects(ExchangeDate key) {
     return exchange.map(key.exchange()::equals).orElse(true)
         && from.map(f -> !key.tradingDate().isBefore(f)).orElse(true)
         && to.map(t -> !key.tradingDate().isAfter(t)).orElse(true);

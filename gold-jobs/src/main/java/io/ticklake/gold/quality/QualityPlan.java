@@ -2,6 +2,7 @@ package io.ticklake.gold.quality;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ticklake.catalog.contract.ExchangeDate;
 import java.util.List;
 
 /**
@@ -21,7 +22,7 @@ public record QualityPlan(
     long quarantineSnapshotId,
     long qualitySnapshotId,
     List<Task> days,
-    List<DayKey> unfinished) {
+    List<ExchangeDate> unfinished) {
   public QualityPlan {
     days = List.copyOf(requireNonNull(days, "days is null"));
     unfinished = List.copyOf(requireNonNull(unfinished, "unfinished is null"));
@@ -35,7 +36,8 @@ public record QualityPlan(
    * @param bronzeSnapshotId the Bronze snapshot that compaction read
    * @param reason new, changed or forced
    */
-  public record Task(DayKey key, long compactionSnapshotId, long bronzeSnapshotId, String reason) {
+  public record Task(
+      ExchangeDate key, long compactionSnapshotId, long bronzeSnapshotId, String reason) {
     public Task {
       requireNonNull(key, "key is null");
       requireNonNull(reason, "reason is null");

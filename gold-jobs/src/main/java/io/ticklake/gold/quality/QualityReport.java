@@ -11,6 +11,7 @@ import io.ticklake.catalog.calendar.ExchangeCalendar;
 import io.ticklake.catalog.calendar.ExchangeCalendars;
 import io.ticklake.catalog.calendar.ExchangeTable;
 import io.ticklake.catalog.calendar.SessionInterval;
+import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PartitionFilter;
@@ -121,7 +122,7 @@ public final class QualityReport {
     Snapshot silverSnap = silver.currentSnapshot();
     Snapshot qualitySnap = quality.currentSnapshot();
     List<QualityRow> charted = rows.subList(0, Math.min(Math.max(0, maxCharts), rows.size()));
-    Map<DayKey, Map<String, List<Minute>>> minutes =
+    Map<ExchangeDate, Map<String, List<Minute>>> minutes =
         silverSnap == null ? Map.of() : minutes(silver, silverSnap, rows);
 
     StringBuilder h = new StringBuilder(1 << 16);
@@ -180,16 +181,16 @@ public final class QualityReport {
   // ---- data
 
   /** Per day and symbol, the Silver trades of the rows' symbol-days by minute. */
-  private Map<DayKey, Map<String, List<Minute>>> minutes(
+  private Map<ExchangeDate, Map<String, List<Minute>>> minutes(
       Table silver, Snapshot snapshot, List<QualityRow> rows) {
-    Map<DayKey, List<String>> symbolsByDay = new TreeMap<>();
+    Map<ExchangeDate, List<String>> symbolsByDay = new TreeMap<>();
     for (QualityRow r : rows) {
       symbolsByDay.computeIfAbsent(r.day(), k -> new ArrayList<>()).add(r.symbol());
     }
-    Map<DayKey, Map<String, List<Minute>>> out = new LinkedHashMap<>();
+    Map<ExchangeDate, Map<String, List<Minute>>> out = new LinkedHashMap<>();
     try (DuckDbBridge bridge = DuckDbBridge.open(warehouse.tempDir(), 0, null)) {
-      for (Map.Entry<DayKey, List<String>> e : symbolsByDay.entrySet()) {
-        DayKey key = e.getKey();
+      for (Map.Entry<ExchangeDate, List<String>> e : symbolsByDay.entrySet()) {
+        ExchangeDate key = e.getKey();
         PartitionFilter day = PartitionFilter.of(key.exchange(), key.tradingDate());
         String relation =
             DuckDbBridge.relationSql(
@@ -337,7 +338,7 @@ public final class QualityReport {
   private static void gapTimeline(
       StringBuilder h,
       List<QualityRow> rows,
-      Map<DayKey, Map<String, List<Minute>>> minutes,
+      Map<ExchangeDate, Map<String, List<Minute>>> minutes,
       ExchangeCalendars calendars) {
     int rowH = 22;
     int labelW = 260;

@@ -2,6 +2,7 @@ package io.ticklake.gold.quality;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ticklake.catalog.contract.ExchangeDate;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Collections;
@@ -91,8 +92,8 @@ public record QualityRow(
   }
 
   /** The day this row belongs to. */
-  public DayKey day() {
-    return new DayKey(exchange, tradingDate);
+  public ExchangeDate day() {
+    return new ExchangeDate(exchange, tradingDate);
   }
 
   /** Number of gaps. */

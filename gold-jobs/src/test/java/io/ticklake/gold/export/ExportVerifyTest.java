@@ -69,6 +69,23 @@ class ExportVerifyTest {
         profile, "gold.bars", null, List.of("IBM", "BAC"), DAY, DAY, "1m", out, asOf);
   }
 
+  @Test
+  void aReceiptWithoutTheWarehouseFieldsStillReadsAndVerifies() throws Exception {
+    Path out = tmp.resolve("older");
+    new ExportJob(warehouse, request(ExportProfile.R, out, null)).commit();
+    ObjectMapper mapper = new ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode json =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            mapper.readTree(out.resolve("receipt.json").toFile());
+    json.remove(List.of("warehouse", "catalog"));
+    Files.writeString(out.resolve("receipt.json"), mapper.writeValueAsString(json));
+
+    ExportReceipt read = ExportReceipt.read(out);
+    assertThat(read.warehouse()).isNull();
+    assertThat(read.catalog()).isNull();
+    assertThat(new ExportVerifier(warehouse).verify(out).problems()).isEmpty();
+  }
+
   @ParameterizedTest
   @EnumSource(ExportProfile.class)
   void receiptListsSnapshotRowsChecksumsAndLoadersAndVerifies(ExportProfile profile)
@@ -81,6 +98,9 @@ class ExportVerifyTest {
     assertThat(json.at("/request/profile").asText()).isEqualTo(profile.cliName());
     assertThat(json.at("/request/symbols/0").asText()).isEqualTo("IBM");
     assertThat(json.at("/tables/0/snapshot_id").asLong()).isEqualTo(firstSnapshot);
+    assertThat(json.get("warehouse").asText()).isEqualTo(warehouse.root().toString());
+    assertThat(json.get("catalog").asText())
+        .isEqualTo("jdbc:sqlite:" + warehouse.root().resolve("catalog.db"));
     long expectedRows = profile == ExportProfile.LEAN ? 3 : 4; // lean drops the volume-only bar
     assertThat(json.at("/tables/0/rows").asLong()).isEqualTo(expectedRows);
     assertThat(json.at("/loaders/pandas").asText()).contains("import pandas as pd");

@@ -46,7 +46,9 @@ class LeanExportTest {
   @CsvSource({"1m,minute", "1s,second"})
   void barsEqualToTheVendorsGiveTheVendorsFile(String interval, String resolution)
       throws Exception {
-    String resource = "lean/equity/usa/" + resolution + "/ibm/20131011_trade.zip";
+    // the vendor files are kept once, with the bars tests (see their NOTICE.md)
+    String resource =
+        "/io/ticklake/gold/bars/lean/equity/usa/" + resolution + "/ibm/20131011_trade.zip";
     List<Bar> bars = ExportFixture.leanBars(resource, "IBM", DAY, interval);
     assertThat(bars).hasSizeGreaterThan(400);
     ExportFixture.appendBars(warehouse, bars);

@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.calendar.ExchangeCalendars;
+import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.contract.TableContracts;
+import io.ticklake.catalog.snapshot.CompactionMarkers;
 import io.ticklake.gold.quality.GoldFixture.Trade;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -215,8 +217,8 @@ class QualityJobTest {
       assertThat(plan.days())
           .extracting(QualityPlan.Task::key, QualityPlan.Task::reason)
           .containsExactly(
-              org.assertj.core.groups.Tuple.tuple(DayKey.of(EXCHANGE, DAY), "new"),
-              org.assertj.core.groups.Tuple.tuple(DayKey.of(EXCHANGE, EARLY_CLOSE), "new"));
+              org.assertj.core.groups.Tuple.tuple(new ExchangeDate(EXCHANGE, DAY), "new"),
+              org.assertj.core.groups.Tuple.tuple(new ExchangeDate(EXCHANGE, EARLY_CLOSE), "new"));
       List<QualityJob.DayResult> results = job.commit(plan, QualityJob.Progress.NONE);
       assertThat(results).extracting(QualityJob.DayResult::rows).containsExactly(2, 1);
 
@@ -356,7 +358,7 @@ class QualityJobTest {
           .singleElement()
           .satisfies(
               t -> {
-                assertThat(t.key()).isEqualTo(DayKey.of(EXCHANGE, DAY));
+                assertThat(t.key()).isEqualTo(new ExchangeDate(EXCHANGE, DAY));
                 assertThat(t.reason()).isEqualTo("changed");
               });
       new QualityJob(w, QualityOptions.defaults()).commit(plan, QualityJob.Progress.NONE);
@@ -425,16 +427,16 @@ class QualityJobTest {
       Table quarantine = w.table(TableContracts.QUARANTINE.id());
       quarantine
           .newAppend()
-          .set(QualitySummary.OPERATION, QualitySummary.SILVER_COMPACT)
-          .set(QualitySummary.COMPACTED_TABLE, "silver.trades")
-          .set(QualitySummary.COMPACTED_PARTITION, EXCHANGE + "/" + DAY)
-          .set(QualitySummary.BRONZE_SNAPSHOT_ID, "42")
+          .set(QualitySummary.OPERATION, CompactionMarkers.COMPACT)
+          .set(CompactionMarkers.TABLE, "silver.trades")
+          .set(CompactionMarkers.PARTITION, EXCHANGE + "/" + DAY)
+          .set(CompactionMarkers.BRONZE_SNAPSHOT_ID, "42")
           .commit();
       QualityPlan plan = new QualityJob(w, QualityOptions.defaults()).plan();
-      assertThat(plan.unfinished()).containsExactly(DayKey.of(EXCHANGE, DAY));
+      assertThat(plan.unfinished()).containsExactly(new ExchangeDate(EXCHANGE, DAY));
       assertThat(plan.days())
           .extracting(QualityPlan.Task::key)
-          .containsExactly(DayKey.of(EXCHANGE, EARLY_CLOSE));
+          .containsExactly(new ExchangeDate(EXCHANGE, EARLY_CLOSE));
     }
   }
 

@@ -1,0 +1,77 @@
+package io.ticklake.catalog.snapshot;
+
+import io.ticklake.catalog.contract.ExchangeDate;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.util.SnapshotUtil;
+
+/**
+ * The snapshot summary markers of Silver compaction commits (on a Silver table and on the
+ * quarantine): the silver-compactor writes them, later tiers read them. They live here because Gold
+ * may not import Silver; the names are the contract between the tiers.
+ */
+public final class CompactionMarkers {
+  /** Marks a ticklake job commit: {@code ticklake.operation}. */
+  public static final String OPERATION = "ticklake.operation";
+
+  /** Value of {@link #OPERATION} for compaction commits. */
+  public static final String COMPACT = "silver-compact";
+
+  /** The Bronze snapshot the partition was rebuilt from. */
+  public static final String BRONZE_SNAPSHOT_ID = "ticklake.bronze-snapshot-id";
+
+  /** The Silver table compacted, e.g. {@code silver.trades} (quarantine holds both tables). */
+  public static final String TABLE = "ticklake.table";
+
+  /** The partition, {@code exchange/yyyy-mm-dd}. */
+  public static final String PARTITION = "ticklake.partition";
+
+  /** Bronze rows read. */
+  public static final String ROWS_IN = "ticklake.rows-in";
+
+  /** Rows removed as re-deliveries. */
+  public static final String DUPLICATES = "ticklake.duplicates";
+
+  /** Rows rejected (error severity) into quarantine. */
+  public static final String QUARANTINED = "ticklake.quarantined";
+
+  /** Rows kept but flagged (warn severity). */
+  public static final String WARNED = "ticklake.warned";
+
+  /** Rows written to Silver. */
+  public static final String ROWS_OUT = "ticklake.rows-out";
+
+  /** Digest over the event columns of the partition in Silver order. */
+  public static final String DIGEST = "ticklake.digest";
+
+  private CompactionMarkers() {}
+
+  /**
+   * The newest compaction commit of {@code silverTable} per partition in the history of {@code
+   * table} (the Silver table itself or the quarantine).
+   */
+  public static Map<ExchangeDate, Snapshot> lastCompactions(Table table, String silverTable) {
+    Map<ExchangeDate, Snapshot> out = new TreeMap<>();
+    Snapshot current = table.currentSnapshot();
+    if (current == null) {
+      return out;
+    }
+    for (Snapshot s : SnapshotUtil.ancestorsOf(current.snapshotId(), table::snapshot)) {
+      Map<String, String> summary = s.summary();
+      if (summary == null
+          || !COMPACT.equals(summary.get(OPERATION))
+          || !silverTable.equals(summary.get(TABLE))) {
+        continue;
+      }
+      out.putIfAbsent(ExchangeDate.parse(summary.get(PARTITION)), s);
+    }
+    return out;
+  }
+
+  /** The Bronze snapshot a compaction commit read. */
+  public static long bronzeSnapshotId(Snapshot compaction) {
+    return Long.parseLong(compaction.summary().get(BRONZE_SNAPSHOT_ID));
+  }
+}

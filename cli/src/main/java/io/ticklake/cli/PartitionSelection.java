@@ -1,0 +1,59 @@
+package io.ticklake.cli;
+
+import java.time.LocalDate;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The options that pick (exchange, trading date) partitions, shared by {@code compact}, {@code
+ * bars} and {@code quality} as a picocli mixin: {@code --exchange}, and {@code --date} or {@code
+ * --from}/{@code --to}.
+ */
+final class PartitionSelection {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  @Option(names = "--exchange", paramLabel = "EXCHANGE", description = "Only this exchange.")
+  String exchange;
+
+  @Option(names = "--date", paramLabel = "DATE", description = "Only this trading date.")
+  LocalDate date;
+
+  @Option(names = "--from", paramLabel = "DATE", description = "First trading date (inclusive).")
+  LocalDate from;
+
+  @Option(names = "--to", paramLabel = "DATE", description = "Last trading date (inclusive).")
+  LocalDate to;
+
+  /** The exchange, if one was given. */
+  Optional<String> exchange() {
+    return Optional.ofNullable(exchange);
+  }
+
+  /**
+   * The first trading date selected, if any.
+   *
+   * @throws CommandLine.ParameterException when {@code --date} comes with {@code --from} or {@code
+   *     --to}
+   */
+  Optional<LocalDate> first() {
+    check();
+    return Optional.ofNullable(date != null ? date : from);
+  }
+
+  /** The last trading date selected, if any (checked as {@link #first()}). */
+  Optional<LocalDate> last() {
+    check();
+    return Optional.ofNullable(date != null ? date : to);
+  }
+
+  private void check() {
+    if (date != null && (from != null || to != null)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Cannot combine --date with --from/--to: give one or the other");
+    }
+  }
+}
