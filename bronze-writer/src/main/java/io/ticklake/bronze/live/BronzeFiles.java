@@ -19,6 +19,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -362,6 +363,7 @@ final class BronzeFiles implements AutoCloseable {
     private String exchangeName;
     // calendar cache: the last exchange seen and its current trading day
     private byte[] lastExchange;
+    private byte[] scratch = new byte[64];
     private ExchangeCalendar calendar;
     private long dayStart = Long.MAX_VALUE;
     private long dayEnd = Long.MIN_VALUE;
@@ -560,12 +562,11 @@ final class BronzeFiles implements AutoCloseable {
       if (len != lastExchange.length) {
         return false;
       }
-      for (int k = 0; k < len; k++) {
-        if (v.getDataBuffer().getByte(start + k) != lastExchange[k]) {
-          return false;
-        }
+      if (scratch.length < len) {
+        scratch = new byte[len];
       }
-      return true;
+      v.getDataBuffer().getBytes(start, scratch, 0, len);
+      return Arrays.equals(scratch, 0, len, lastExchange, 0, len);
     }
 
     private static Instant instant(long micros) {
