@@ -149,18 +149,11 @@ final class BronzeFiles implements AutoCloseable {
         copy(table, kind, cursors, after, upTo, part, ingestedAtMicros, file);
         DataFile f = dataFile(table, part, file);
         if (f.recordCount() != e.getValue()) {
-          throw new TicklakeException(
-              Kind.FAILURE,
-              "Cannot write Bronze files for WAL seqs "
-                  + (after + 1)
-                  + ".."
-                  + upTo
-                  + ": "
-                  + file
-                  + " holds "
-                  + f.recordCount()
-                  + " rows, expected "
-                  + e.getValue());
+          throw cannotWrite(
+              after,
+              upTo,
+              file + " holds " + f.recordCount() + " rows, expected " + e.getValue(),
+              null);
         }
         files.add(f);
       }
@@ -210,15 +203,7 @@ final class BronzeFiles implements AutoCloseable {
         if (batches.failure != null) {
           throw batches.failure;
         }
-        throw new TicklakeException(
-            Kind.FAILURE,
-            "Cannot write Bronze files for WAL seqs "
-                + (after + 1)
-                + ".."
-                + upTo
-                + ": "
-                + e.getMessage().strip(),
-            e);
+        throw cannotWrite(after, upTo, e.getMessage().strip(), e);
       } finally {
         stream.release();
       }
@@ -228,6 +213,13 @@ final class BronzeFiles implements AutoCloseable {
     if (batches.failure != null) {
       throw batches.failure;
     }
+  }
+
+  static TicklakeException cannotWrite(long after, long upTo, String detail, Throwable cause) {
+    return new TicklakeException(
+        Kind.FAILURE,
+        "Cannot write Bronze files for WAL seqs " + (after + 1) + ".." + upTo + ": " + detail,
+        cause);
   }
 
   private static void closeQuietly(Batches b) {
@@ -431,11 +423,7 @@ final class BronzeFiles implements AutoCloseable {
         failure = e;
         throw new IOException(e.getMessage(), e);
       } catch (RuntimeException e) {
-        failure =
-            new TicklakeException(
-                Kind.FAILURE,
-                "Cannot write Bronze files for WAL seqs " + (after + 1) + ".." + upTo + ": " + e,
-                e);
+        failure = cannotWrite(after, upTo, e.toString(), e);
         throw new IOException(e.getMessage(), e);
       }
     }
