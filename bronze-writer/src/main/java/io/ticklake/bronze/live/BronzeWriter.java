@@ -21,6 +21,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -71,7 +75,9 @@ public final class BronzeWriter implements AutoCloseable {
   private final Lane trades;
   private final Lane quotes;
   private final Thread flusher;
-  private final BronzeFiles files;
+  // the quotes of a flush are written and committed on this thread while the trades are on the
+  // flusher, each table with its own DuckDB connection
+  private final ExecutorService quoteFlusher;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -96,6 +102,7 @@ public final class BronzeWriter implements AutoCloseable {
     final String tableName;
     final WalWriter wal;
     final ReentrantLock appendLock = new ReentrantLock();
+    final BronzeFiles files;
     // guarded by the writer's lock; events committedSeq < seq <= appendedSeq are pending, those up
     // to takenSeq being flushed
     long takenSeq;
@@ -121,6 +128,7 @@ public final class BronzeWriter implements AutoCloseable {
       this.table = table;
       this.tableName = tableName;
       this.wal = wal;
+      this.files = new BronzeFiles(calendars, options.writerId(), warehouse.tempDir());
     }
   }
 
@@ -130,7 +138,6 @@ public final class BronzeWriter implements AutoCloseable {
     this.calendars = calendars;
     this.options = options;
     this.quarantineTable = warehouse.table(TableContracts.QUARANTINE.id());
-    this.files = new BronzeFiles(calendars, options.writerId(), warehouse.tempDir());
     Lane t = null;
     Lane q = null;
     try {
@@ -139,14 +146,21 @@ public final class BronzeWriter implements AutoCloseable {
     } catch (RuntimeException e) {
       if (t != null) {
         t.wal.close();
+        t.files.close();
       }
-      files.close();
       throw e;
     }
     this.trades = t;
     this.quotes = q;
     this.flusher = new Thread(this::flushLoop, "bronze-flusher-" + options.writerId());
     this.flusher.setDaemon(true);
+    this.quoteFlusher =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread th = new Thread(r, "bronze-flusher-quotes-" + options.writerId());
+              th.setDaemon(true);
+              return th;
+            });
   }
 
   /**
@@ -168,7 +182,9 @@ public final class BronzeWriter implements AutoCloseable {
     } catch (RuntimeException e) {
       w.trades.wal.close();
       w.quotes.wal.close();
-      w.files.close();
+      w.trades.files.close();
+      w.quotes.files.close();
+      w.quoteFlusher.shutdown();
       throw e;
     }
     w.flusher.start();
@@ -497,7 +513,9 @@ public final class BronzeWriter implements AutoCloseable {
     }
     trades.wal.close();
     quotes.wal.close();
-    files.close();
+    quoteFlusher.shutdown();
+    trades.files.close();
+    quotes.files.close();
   }
 
   private void flushLoop() {
@@ -538,12 +556,38 @@ public final class BronzeWriter implements AutoCloseable {
         lock.unlock();
       }
       try {
-        if (t > 0 || !bad.isEmpty()) {
-          commit(trades, t, bad);
-          bad = List.of();
+        long quotesUpTo = q;
+        Future<?> quotesDone =
+            q > 0 ? quoteFlusher.submit(() -> commit(quotes, quotesUpTo, List.of())) : null;
+        RuntimeException failed = null;
+        try {
+          if (t > 0 || !bad.isEmpty()) {
+            commit(trades, t, bad);
+            bad = List.of();
+          }
+        } catch (RuntimeException e) {
+          failed = e;
         }
-        if (q > 0) {
-          commit(quotes, q, List.of());
+        if (quotesDone != null) {
+          try {
+            quotesDone.get();
+          } catch (ExecutionException e) {
+            RuntimeException cause =
+                e.getCause() instanceof RuntimeException r
+                    ? r
+                    : new TicklakeException(Kind.FAILURE, e.getCause().toString(), e.getCause());
+            if (failed == null) {
+              failed = cause;
+            } else {
+              failed.addSuppressed(cause);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+        if (failed != null) {
+          throw failed;
         }
         backoff = 100;
         lock.lock();
@@ -636,7 +680,7 @@ public final class BronzeWriter implements AutoCloseable {
       List<QuarantineRecord> unknown = new ArrayList<>();
       if (events) {
         written =
-            files.write(
+            lane.files.write(
                 lane.table,
                 lane.kind,
                 alloc -> lane.wal.cursor(after, upTo, alloc),
