@@ -21,10 +21,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -75,9 +71,7 @@ public final class BronzeWriter implements AutoCloseable {
   private final Lane trades;
   private final Lane quotes;
   private final Thread flusher;
-  // the quotes of a flush are written and committed on this thread while the trades are on the
-  // flusher, each table with its own DuckDB connection
-  private final ExecutorService quoteFlusher;
+  private final BronzeFiles files;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -102,7 +96,6 @@ public final class BronzeWriter implements AutoCloseable {
     final String tableName;
     final WalWriter wal;
     final ReentrantLock appendLock = new ReentrantLock();
-    final BronzeFiles files;
     // guarded by the writer's lock; events committedSeq < seq <= appendedSeq are pending, those up
     // to takenSeq being flushed
     long takenSeq;
@@ -128,7 +121,6 @@ public final class BronzeWriter implements AutoCloseable {
       this.table = table;
       this.tableName = tableName;
       this.wal = wal;
-      this.files = new BronzeFiles(calendars, options.writerId(), warehouse.tempDir());
     }
   }
 
@@ -138,6 +130,7 @@ public final class BronzeWriter implements AutoCloseable {
     this.calendars = calendars;
     this.options = options;
     this.quarantineTable = warehouse.table(TableContracts.QUARANTINE.id());
+    this.files = new BronzeFiles(calendars, options.writerId(), warehouse.tempDir());
     Lane t = null;
     Lane q = null;
     try {
@@ -146,21 +139,14 @@ public final class BronzeWriter implements AutoCloseable {
     } catch (RuntimeException e) {
       if (t != null) {
         t.wal.close();
-        t.files.close();
       }
+      files.close();
       throw e;
     }
     this.trades = t;
     this.quotes = q;
     this.flusher = new Thread(this::flushLoop, "bronze-flusher-" + options.writerId());
     this.flusher.setDaemon(true);
-    this.quoteFlusher =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread th = new Thread(r, "bronze-flusher-quotes-" + options.writerId());
-              th.setDaemon(true);
-              return th;
-            });
   }
 
   /**
@@ -182,9 +168,7 @@ public final class BronzeWriter implements AutoCloseable {
     } catch (RuntimeException e) {
       w.trades.wal.close();
       w.quotes.wal.close();
-      w.trades.files.close();
-      w.quotes.files.close();
-      w.quoteFlusher.shutdown();
+      w.files.close();
       throw e;
     }
     w.flusher.start();
@@ -513,9 +497,7 @@ public final class BronzeWriter implements AutoCloseable {
     }
     trades.wal.close();
     quotes.wal.close();
-    quoteFlusher.shutdown();
-    trades.files.close();
-    quotes.files.close();
+    files.close();
   }
 
   private void flushLoop() {
@@ -556,38 +538,12 @@ public final class BronzeWriter implements AutoCloseable {
         lock.unlock();
       }
       try {
-        long quotesUpTo = q;
-        Future<?> quotesDone =
-            q > 0 ? quoteFlusher.submit(() -> commit(quotes, quotesUpTo, List.of())) : null;
-        RuntimeException failed = null;
-        try {
-          if (t > 0 || !bad.isEmpty()) {
-            commit(trades, t, bad);
-            bad = List.of();
-          }
-        } catch (RuntimeException e) {
-          failed = e;
+        if (t > 0 || !bad.isEmpty()) {
+          commit(trades, t, bad);
+          bad = List.of();
         }
-        if (quotesDone != null) {
-          try {
-            quotesDone.get();
-          } catch (ExecutionException e) {
-            RuntimeException cause =
-                e.getCause() instanceof RuntimeException r
-                    ? r
-                    : new TicklakeException(Kind.FAILURE, e.getCause().toString(), e.getCause());
-            if (failed == null) {
-              failed = cause;
-            } else {
-              failed.addSuppressed(cause);
-            }
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-          }
-        }
-        if (failed != null) {
-          throw failed;
+        if (q > 0) {
+          commit(quotes, q, List.of());
         }
         backoff = 100;
         lock.lock();
@@ -680,7 +636,7 @@ public final class BronzeWriter implements AutoCloseable {
       List<QuarantineRecord> unknown = new ArrayList<>();
       if (events) {
         written =
-            lane.files.write(
+            files.write(
                 lane.table,
                 lane.kind,
                 alloc -> lane.wal.cursor(after, upTo, alloc),
