@@ -24,6 +24,11 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -143,44 +148,86 @@ final class WriterCommand implements Callable<Integer> {
             System.exit(ExitCodes.OK);
           });
       InputStream in = input == null ? System.in : Files.newInputStream(input);
+      // two batchers: the main thread scans lines into one while the appender thread makes the
+      // other durable in the WAL (and acknowledges it), so parsing overlaps the fsync
+      ExecutorService appender =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "writer-appender");
+                t.setDaemon(true);
+                return t;
+              });
       try (BufferedReader reader =
               new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-          EventBatcher batcher = new EventBatcher(writer, format, batch, tradesHigh, quotesHigh)) {
-        long lineNo = 0;
-        int lines = 0;
-        for (String line; !stopped && (line = reader.readLine()) != null; ) {
-          lineNo++;
-          lines++;
-          try {
-            switch (batcher.add(line, lineNo)) {
-              case TRADE -> stats.trades++;
-              case QUOTE -> stats.quotes++;
-              case ALREADY_COMMITTED -> stats.skipped++;
-              case SKIPPED -> {
-                // blank line or CSV header
+          EventBatcher b0 = new EventBatcher(writer, format, batch, tradesHigh, quotesHigh);
+          EventBatcher b1 = new EventBatcher(writer, format, batch, tradesHigh, quotesHigh)) {
+        try {
+          EventBatcher batcher = b0;
+          Future<Boolean> inFlight = null;
+          long lineNo = 0;
+          int lines = 0;
+          for (String line; !stopped && (line = reader.readLine()) != null; ) {
+            lineNo++;
+            lines++;
+            try {
+              switch (batcher.add(line, lineNo)) {
+                case TRADE -> stats.trades++;
+                case QUOTE -> stats.quotes++;
+                case ALREADY_COMMITTED -> stats.skipped++;
+                case SKIPPED -> {
+                  // blank line or CSV header
+                }
               }
+            } catch (EventLineException e) {
+              stats.bad++;
+              writer.quarantineLine(
+                  TableContracts.BRONZE_TRADES.id().toString(),
+                  line,
+                  e.field(),
+                  e.value(),
+                  "line " + lineNo + ": " + e.getMessage());
             }
-          } catch (EventLineException e) {
-            stats.bad++;
-            writer.quarantineLine(
-                TableContracts.BRONZE_TRADES.id().toString(),
-                line,
-                e.field(),
-                e.value(),
-                "line " + lineNo + ": " + e.getMessage());
+            if (lines >= batch || !reader.ready()) {
+              // the previous batch is durable and acknowledged before this one is appended, so
+              // appends and acks follow the input order
+              if (inFlight != null && !await(inFlight)) {
+                inFlight = null;
+                break;
+              }
+              EventBatcher full = batcher;
+              inFlight = appender.submit(() -> append(full, acks));
+              batcher = batcher == b0 ? b1 : b0;
+              lines = 0;
+            }
           }
-          if (lines >= batch || !reader.ready()) {
-            if (!append(batcher, acks)) {
-              break;
-            }
-            lines = 0;
+          if (inFlight == null || await(inFlight)) {
+            append(batcher, acks);
+          }
+        } finally {
+          appender.shutdown();
+          while (!appender.awaitTermination(1, TimeUnit.SECONDS)) {
+            // the batch being appended still uses its batcher
           }
         }
-        append(batcher, acks);
       }
       stop(writer, ctx, stats);
     }
     return ExitCodes.OK;
+  }
+
+  /** The result of an append on the appender thread, its exception rethrown. */
+  private static boolean await(Future<Boolean> f) throws Exception {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e;
+    }
   }
 
   /** Appends the pending events and acknowledges them; false when stopped by a signal. */

@@ -10,8 +10,7 @@ import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PinnedScan;
 import io.ticklake.catalog.duckdb.Sql;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,9 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -117,21 +118,8 @@ final class BronzeFiles implements AutoCloseable {
       long quarantinedUpTo,
       long ingestedAtMicros,
       UnknownExchange unknown) {
-    if (bridge == null) {
-      bridge = DuckDbBridge.open(tempDir, THREADS, MEMORY_LIMIT);
-      bridge.execute("SET preserve_insertion_order = false");
-    }
-    String name = "tl_wal_" + (++streams);
-    String location =
-        table.location() + "/data/live-" + writerId + "-" + upTo + "-" + UUID.randomUUID();
-    Path staging = Path.of(PinnedScan.localPath(location));
-    try {
-      Files.createDirectories(staging.getParent());
-    } catch (IOException e) {
-      throw TicklakeException.of(
-          Kind.FAILURE, "Cannot create directory %s: %s", staging.getParent(), e.getMessage());
-    }
-    Batches batches =
+    // pass 1, Java only: trading dates, partitions, counts, quarantine, vendor high-water
+    Batches scan =
         new Batches(
             allocator,
             kind,
@@ -141,61 +129,115 @@ final class BronzeFiles implements AutoCloseable {
             quarantinedUpTo,
             unknown,
             calendars);
+    try {
+      scan.scanAll();
+    } finally {
+      closeQuietly(scan);
+    }
+    String location =
+        table.location() + "/data/live-" + writerId + "-" + upTo + "-" + UUID.randomUUID();
+    Path staging = Path.of(PinnedScan.localPath(location));
+    List<DataFile> files = new ArrayList<>();
+    try {
+      // pass 2: one COPY per partition (a plain single-file COPY streams; DuckDB's PARTITION_BY
+      // buffers and spills everything first)
+      for (Map.Entry<Partition, Long> e : scan.partitions.entrySet()) {
+        Partition part = e.getKey();
+        String dir = location + "/" + part.path();
+        String file = dir + "/part-" + UUID.randomUUID() + ".parquet";
+        Files.createDirectories(Path.of(PinnedScan.localPath(dir)));
+        copy(table, kind, cursors, after, upTo, part, ingestedAtMicros, file);
+        DataFile f = dataFile(table, part, file);
+        if (f.recordCount() != e.getValue()) {
+          throw cannotWrite(
+              after,
+              upTo,
+              file + " holds " + f.recordCount() + " rows, expected " + e.getValue(),
+              null);
+        }
+        files.add(f);
+      }
+    } catch (IOException e) {
+      deleteQuietly(staging);
+      throw TicklakeException.of(
+          Kind.FAILURE, "Cannot write Bronze files under %s: %s", staging, e.getMessage());
+    } catch (RuntimeException e) {
+      deleteQuietly(staging);
+      throw e;
+    }
+    return new Written(files, scan.kept, scan.rejected, scan.vendorHigh, staging);
+  }
+
+  private void copy(
+      Table table,
+      WalTable kind,
+      Function<BufferAllocator, WalCursor> cursors,
+      long after,
+      long upTo,
+      Partition part,
+      long ingestedAtMicros,
+      String file) {
+    if (bridge == null) {
+      bridge = DuckDbBridge.open(tempDir, THREADS, MEMORY_LIMIT);
+      bridge.execute("SET preserve_insertion_order = false");
+    }
+    String name = "tl_wal_" + (++streams);
+    Batches batches =
+        new Batches(
+            allocator,
+            kind,
+            cursors.apply(allocator),
+            after,
+            upTo,
+            Long.MAX_VALUE,
+            (seq, exchange, symbol, ts) -> {},
+            calendars);
     try (ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
       Data.exportArrayStream(allocator, batches, stream);
       try {
         bridge.connection().unwrap(DuckDBConnection.class).registerArrowStream(name, stream);
         try (Statement s = bridge.connection().createStatement()) {
-          s.execute(copySql(table, name, after, upTo, ingestedAtMicros, location));
+          s.execute(copySql(table, name, after, upTo, part, ingestedAtMicros, file));
         }
       } catch (SQLException e) {
-        deleteQuietly(staging);
         if (batches.failure != null) {
           throw batches.failure;
         }
-        throw new TicklakeException(
-            Kind.FAILURE,
-            "Cannot write Bronze files for WAL seqs "
-                + (after + 1)
-                + ".."
-                + upTo
-                + ": "
-                + e.getMessage().strip(),
-            e);
+        throw cannotWrite(after, upTo, e.getMessage().strip(), e);
       } finally {
         stream.release();
       }
     } finally {
-      try {
-        batches.close();
-      } catch (IOException e) {
-        // only frees memory
-      }
+      closeQuietly(batches);
     }
     if (batches.failure != null) {
-      deleteQuietly(staging);
       throw batches.failure;
     }
-    List<DataFile> files = dataFiles(table, location, staging);
-    long rows = files.stream().mapToLong(DataFile::recordCount).sum();
-    if (rows != batches.kept) {
-      deleteQuietly(staging);
-      throw new TicklakeException(
-          Kind.FAILURE,
-          "Cannot write Bronze files for WAL seqs "
-              + (after + 1)
-              + ".."
-              + upTo
-              + ": they hold "
-              + rows
-              + " rows, expected "
-              + batches.kept);
+  }
+
+  static TicklakeException cannotWrite(long after, long upTo, String detail, Throwable cause) {
+    return new TicklakeException(
+        Kind.FAILURE,
+        "Cannot write Bronze files for WAL seqs " + (after + 1) + ".." + upTo + ": " + detail,
+        cause);
+  }
+
+  private static void closeQuietly(Batches b) {
+    try {
+      b.close();
+    } catch (IOException e) {
+      // only frees memory
     }
-    return new Written(files, batches.kept, batches.rejected, batches.vendorHigh, staging);
   }
 
   private String copySql(
-      Table table, String stream, long after, long upTo, long ingestedAtMicros, String location) {
+      Table table,
+      String stream,
+      long after,
+      long upTo,
+      Partition part,
+      long ingestedAtMicros,
+      String file) {
     Map<String, String> fromWal =
         Map.of(
             "ts_recv",
@@ -226,65 +268,45 @@ final class BronzeFiles implements AutoCloseable {
         + String.join(", ", columns)
         + " FROM "
         + stream
-        + " WHERE "
+        + " WHERE exchange = "
+        + Sql.string(part.exchange())
+        + " AND "
         + TRADING_DATE
-        + " IS NOT NULL AND wal_seq > "
+        + " = DATE "
+        + Sql.string(LocalDate.ofEpochDay(part.day()).toString())
+        + " AND wal_seq > "
         + after
         + " AND wal_seq <= "
         + upTo
         + ") TO "
-        + Sql.string(PinnedScan.localPath(location))
-        + " (FORMAT parquet, PARTITION_BY (exchange, trading_date), WRITE_PARTITION_COLUMNS true,"
-        + " FILENAME_PATTERN 'part-{uuid}', COMPRESSION zstd, COMPRESSION_LEVEL "
+        + Sql.string(PinnedScan.localPath(file))
+        + " (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL "
         + Integer.parseInt(codecLevel)
         + ", FIELD_IDS {"
         + fieldIds
         + "})";
   }
 
-  /** The files DuckDB wrote under {@code staging}, with partition values from their directories. */
-  private static List<DataFile> dataFiles(Table table, String location, Path staging) {
-    if (!Files.isDirectory(staging)) {
-      return List.of();
-    }
-    List<Path> paths;
-    try (Stream<Path> s = Files.walk(staging)) {
-      paths = s.filter(p -> p.toString().endsWith(".parquet")).sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    MetricsConfig metrics = MetricsConfig.forTable(table);
-    List<DataFile> files = new ArrayList<>();
-    for (Path p : paths) {
-      Path rel = staging.relativize(p);
-      if (rel.getNameCount() != 3) {
-        throw new TicklakeException(
-            Kind.FAILURE, "Cannot register Bronze file " + p + ": not in exchange/trading_date");
-      }
-      String exchange = hiveValue(rel.getName(0).toString(), "exchange");
-      String date = LocalDate.parse(hiveValue(rel.getName(1).toString(), TRADING_DATE)).toString();
-      String fileLocation = location + "/" + rel.toString().replace('\\', '/');
-      var input = table.io().newInputFile(fileLocation);
-      files.add(
-          DataFiles.builder(table.spec())
-              .withPath(fileLocation)
-              .withFormat(FileFormat.PARQUET)
-              .withPartitionValues(List.of(exchange, date))
-              .withFileSizeInBytes(input.getLength())
-              .withMetrics(ParquetUtil.fileMetrics(input, metrics))
-              .build());
-    }
-    return files;
+  private static DataFile dataFile(Table table, Partition part, String file) {
+    var input = table.io().newInputFile(file);
+    return DataFiles.builder(table.spec())
+        .withPath(file)
+        .withFormat(FileFormat.PARQUET)
+        .withPartitionValues(List.of(part.exchange(), LocalDate.ofEpochDay(part.day()).toString()))
+        .withFileSizeInBytes(input.getLength())
+        .withMetrics(ParquetUtil.fileMetrics(input, MetricsConfig.forTable(table)))
+        .build();
   }
 
-  private static String hiveValue(String dir, String key) {
-    if (!dir.startsWith(key + "=")) {
-      throw new TicklakeException(
-          Kind.FAILURE, "Cannot read partition directory " + dir + ": expected " + key + "=…");
+  /** A Bronze partition: exchange and trading date (epoch day). */
+  record Partition(String exchange, int day) {
+    /** {@code exchange=<url-encoded>/trading_date=<yyyy-mm-dd>}. */
+    String path() {
+      return "exchange="
+          + URLEncoder.encode(exchange, StandardCharsets.UTF_8)
+          + "/trading_date="
+          + LocalDate.ofEpochDay(day);
     }
-    // DuckDB percent-encodes special characters; a literal '+' stays '+'
-    return URLDecoder.decode(
-        dir.substring(key.length() + 1).replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   /** Deletes a staging directory of files that were never committed. */
@@ -327,8 +349,13 @@ final class BronzeFiles implements AutoCloseable {
     long kept;
     long rejected;
     long vendorHigh = Long.MIN_VALUE;
+    final Map<Partition, Long> partitions = new LinkedHashMap<>();
+    private Partition current;
+    private long currentRows;
+    private String exchangeName;
     // calendar cache: the last exchange seen and its current trading day
     private byte[] lastExchange;
+    private byte[] scratch = new byte[64];
     private ExchangeCalendar calendar;
     private long dayStart = Long.MAX_VALUE;
     private long dayEnd = Long.MIN_VALUE;
@@ -396,63 +423,32 @@ final class BronzeFiles implements AutoCloseable {
         failure = e;
         throw new IOException(e.getMessage(), e);
       } catch (RuntimeException e) {
-        failure =
-            new TicklakeException(
-                Kind.FAILURE,
-                "Cannot write Bronze files for WAL seqs " + (after + 1) + ".." + upTo + ": " + e,
-                e);
+        failure = cannotWrite(after, upTo, e.toString(), e);
         throw new IOException(e.getMessage(), e);
+      }
+    }
+
+    /** Pass 1: reads every batch for the counts and partitions only. */
+    void scanAll() {
+      try (DateDayVector date = new DateDayVector(TRADING_DATE, allocator)) {
+        while (cursor.next()) {
+          dates(cursor.root(), date);
+        }
+      }
+      endRun();
+    }
+
+    private void endRun() {
+      if (current != null) {
+        partitions.merge(current, currentRows, Long::sum);
+        current = null;
+        currentRows = 0;
       }
     }
 
     private void fill(VectorSchemaRoot in, VectorSchemaRoot out) {
       int n = in.getRowCount();
-      long first = cursor.entry().firstSeq();
-      int from = cursor.fromRow();
-      int to = (int) Math.min(n, upTo - first + 1); // exclusive
-      VarCharVector exchange = (VarCharVector) in.getVector("exchange");
-      TimeStampMicroTZVector ts = (TimeStampMicroTZVector) in.getVector("ts_event");
-      BigIntVector vendorSeq = (BigIntVector) in.getVector("vendor_seq");
-      DateDayVector date = (DateDayVector) out.getVector(TRADING_DATE);
-      date.allocateNew(n);
-      for (int i = 0; i < n; i++) {
-        boolean counted = i >= from && i < to;
-        if (counted && !vendorSeq.isNull(i)) {
-          vendorHigh = Math.max(vendorHigh, vendorSeq.get(i));
-        }
-        if (exchange.isNull(i)) {
-          date.setNull(i);
-          if (counted) {
-            reject(in, i, first + i, null);
-          }
-          continue;
-        }
-        if (!sameExchange(exchange, i)) {
-          lastExchange = exchange.get(i);
-          calendar = calendars.find(new String(lastExchange, StandardCharsets.UTF_8)).orElse(null);
-          dayStart = Long.MAX_VALUE;
-          dayEnd = Long.MIN_VALUE;
-        }
-        if (calendar == null) {
-          date.setNull(i);
-          if (counted) {
-            reject(in, i, first + i, new String(lastExchange, StandardCharsets.UTF_8));
-          }
-          continue;
-        }
-        long t = ts.get(i);
-        if (t < dayStart || t >= dayEnd) {
-          LocalDate d = calendar.tradingDate(instant(t));
-          day = (int) d.toEpochDay();
-          dayStart = micros(calendar.startOf(d));
-          dayEnd = micros(calendar.endOf(d));
-        }
-        date.set(i, day);
-        if (counted) {
-          kept++;
-        }
-      }
-      date.setValueCount(n);
+      dates(in, (DateDayVector) out.getVector(TRADING_DATE));
       List<FieldVector> src = in.getFieldVectors();
       for (int j = 0; j < src.size(); j++) {
         FieldVector s = src.get(j);
@@ -474,6 +470,62 @@ final class BronzeFiles implements AutoCloseable {
         }
       }
       out.setRowCount(n);
+    }
+
+    /** Sets the trading date of every row and counts the rows in (after, upTo]. */
+    private void dates(VectorSchemaRoot in, DateDayVector date) {
+      int n = in.getRowCount();
+      long first = cursor.entry().firstSeq();
+      int from = cursor.fromRow();
+      int to = (int) Math.min(n, upTo - first + 1); // exclusive
+      VarCharVector exchange = (VarCharVector) in.getVector("exchange");
+      TimeStampMicroTZVector ts = (TimeStampMicroTZVector) in.getVector("ts_event");
+      BigIntVector vendorSeq = (BigIntVector) in.getVector("vendor_seq");
+      date.allocateNew(n);
+      for (int i = 0; i < n; i++) {
+        boolean counted = i >= from && i < to;
+        if (counted && !vendorSeq.isNull(i)) {
+          vendorHigh = Math.max(vendorHigh, vendorSeq.get(i));
+        }
+        if (exchange.isNull(i)) {
+          date.setNull(i);
+          if (counted) {
+            reject(in, i, first + i, null);
+          }
+          continue;
+        }
+        if (!sameExchange(exchange, i)) {
+          lastExchange = exchange.get(i);
+          exchangeName = new String(lastExchange, StandardCharsets.UTF_8);
+          calendar = calendars.find(exchangeName).orElse(null);
+          dayStart = Long.MAX_VALUE;
+          dayEnd = Long.MIN_VALUE;
+        }
+        if (calendar == null) {
+          date.setNull(i);
+          if (counted) {
+            reject(in, i, first + i, exchangeName);
+          }
+          continue;
+        }
+        long t = ts.get(i);
+        if (t < dayStart || t >= dayEnd) {
+          LocalDate d = calendar.tradingDate(instant(t));
+          day = (int) d.toEpochDay();
+          dayStart = micros(calendar.startOf(d));
+          dayEnd = micros(calendar.endOf(d));
+        }
+        date.set(i, day);
+        if (counted) {
+          kept++;
+          if (current == null || current.day() != day || !current.exchange().equals(exchangeName)) {
+            endRun();
+            current = new Partition(exchangeName, day);
+          }
+          currentRows++;
+        }
+      }
+      date.setValueCount(n);
     }
 
     private void reject(VectorSchemaRoot in, int i, long seq, String exchange) {
@@ -498,12 +550,11 @@ final class BronzeFiles implements AutoCloseable {
       if (len != lastExchange.length) {
         return false;
       }
-      for (int k = 0; k < len; k++) {
-        if (v.getDataBuffer().getByte(start + k) != lastExchange[k]) {
-          return false;
-        }
+      if (scratch.length < len) {
+        scratch = new byte[len];
       }
-      return true;
+      v.getDataBuffer().getBytes(start, scratch, 0, len);
+      return Arrays.equals(scratch, 0, len, lastExchange, 0, len);
     }
 
     private static Instant instant(long micros) {

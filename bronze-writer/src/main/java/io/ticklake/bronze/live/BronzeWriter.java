@@ -85,6 +85,7 @@ public final class BronzeWriter implements AutoCloseable {
   private boolean closed;
   private long flushes;
   private final long[] commitNanos = new long[COMMIT_TIMES];
+  private final long[] icebergNanos = new long[COMMIT_TIMES];
   private long commits;
   private RuntimeException lastError;
 
@@ -421,11 +422,23 @@ public final class BronzeWriter implements AutoCloseable {
    * Parquet files and committing quarantine and Bronze, per table and flush.
    */
   public long[] commitNanos() {
+    return times(commitNanos);
+  }
+
+  /**
+   * Of {@link #commitNanos()}, the part after the files were written: the Iceberg commits of
+   * quarantine and Bronze.
+   */
+  public long[] icebergCommitNanos() {
+    return times(icebergNanos);
+  }
+
+  private long[] times(long[] ring) {
     lock.lock();
     try {
       int n = (int) Math.min(commits, COMMIT_TIMES);
       long[] out = new long[n];
-      System.arraycopy(commitNanos, 0, out, 0, n);
+      System.arraycopy(ring, 0, out, 0, n);
       return out;
     } finally {
       lock.unlock();
@@ -642,6 +655,7 @@ public final class BronzeWriter implements AutoCloseable {
       }
       List<DataFile> qFiles = quarantine.complete();
       CrashPoint.FLUSH_AFTER_WRITE.reach();
+      long filesDone = System.nanoTime();
       long first = after + 1;
       long high = written == null ? vendorHigh : Math.max(vendorHigh, written.vendorHigh());
       if (!qFiles.isEmpty()) {
@@ -672,7 +686,9 @@ public final class BronzeWriter implements AutoCloseable {
       }
       lock.lock();
       try {
-        commitNanos[(int) (commits++ % COMMIT_TIMES)] = System.nanoTime() - started;
+        long end = System.nanoTime();
+        icebergNanos[(int) (commits % COMMIT_TIMES)] = end - filesDone;
+        commitNanos[(int) (commits++ % COMMIT_TIMES)] = end - started;
         if (events) {
           lane.committedSeq = upTo;
           lane.quarantineSeq = Math.max(lane.quarantineSeq, upTo);

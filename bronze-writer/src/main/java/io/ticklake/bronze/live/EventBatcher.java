@@ -10,6 +10,9 @@ import io.ticklake.bronze.wal.WalTable;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
@@ -117,6 +120,7 @@ public final class EventBatcher implements AutoCloseable {
     final BigIntVector[] decimals;
     final VarCharVector side;
     final VarCharVector tradeId;
+    final FieldVector[] rest;
     int rows;
 
     Batch(BronzeWriter writer, WalTable table, int capacity) {
@@ -149,31 +153,20 @@ public final class EventBatcher implements AutoCloseable {
         side = null;
         tradeId = null;
       }
+      List<FieldVector> others = new ArrayList<>(root.getFieldVectors());
+      others.removeAll(List.of(symbol, exchange, tsEvent, vendorSeq, venue));
+      others.removeAll(Arrays.asList(decimals));
+      if (side != null) {
+        others.removeAll(List.of(side, tradeId));
+      }
+      rest = others.toArray(new FieldVector[0]);
     }
 
     /** Marks the columns the scanner does not fill as null in row {@code i}. */
     void nullRest(int i) {
-      for (FieldVector v : root.getFieldVectors()) {
-        if (v != symbol
-            && v != exchange
-            && v != tsEvent
-            && v != vendorSeq
-            && v != venue
-            && v != side
-            && v != tradeId
-            && !isDecimal(v)) {
-          v.setNull(i);
-        }
+      for (FieldVector v : rest) {
+        v.setNull(i);
       }
-    }
-
-    private boolean isDecimal(FieldVector v) {
-      for (BigIntVector d : decimals) {
-        if (d == v) {
-          return true;
-        }
-      }
-      return false;
     }
 
     SeqRange append(BronzeWriter writer) {
@@ -723,13 +716,21 @@ public final class EventBatcher implements AutoCloseable {
   }
 
   private static int key(String s, int ks, int ke) {
-    int len = ke - ks;
-    for (int k = 0; k < KEYS.length; k++) {
-      if (KEYS[k].length() == len && s.startsWith(KEYS[k], ks)) {
-        return k;
+    int k;
+    switch (ke - ks) {
+      case 2 -> k = s.charAt(ks) == 't' ? TS : ID;
+      case 3 -> k = SEQ;
+      case 4 -> k = s.charAt(ks) == 't' ? TYPE : s.charAt(ks + 2) == 'z' ? SIZE : SIDE;
+      case 5 -> k = s.charAt(ks) == 'v' ? VENUE : PRICE;
+      case 6 -> k = SYMBOL;
+      case 8 -> k = s.charAt(ks) == 'e' ? EXCHANGE : s.charAt(ks) == 'b' ? BID_SIZE : ASK_SIZE;
+      case 9 -> k = s.charAt(ks) == 'b' ? BID_PRICE : ASK_PRICE;
+      default -> {
+        return -1;
       }
     }
-    return -1;
+    // the guess above only looked at the length and a character or two: confirm it
+    return s.startsWith(KEYS[k], ks) ? k : -1;
   }
 
   /** The index of the closing quote of a string without escapes or control characters, or -1. */
