@@ -56,6 +56,12 @@ public final class BarJob {
     void partitionDone(BarResult result, int done, int total);
   }
 
+  /** The Silver rows a batch of partitions built together in DuckDB may hold (about). */
+  static final long BATCH_ROWS = 2_000_000;
+
+  /** The partitions a batch may hold. */
+  static final int BATCH_PARTITIONS = 32;
+
   private final Warehouse warehouse;
   private final BarOptions options;
 
@@ -178,134 +184,221 @@ public final class BarJob {
         DuckDbBridge.open(
             warehouse.tempDir(), options.threads(), options.memoryLimit().orElse(null))) {
       BarBuild build = new BarBuild(bridge, TableContracts.GOLD_BARS.schema());
-      for (BarPlan.Task task : plan.partitions()) {
-        ExchangeCalendar calendar =
-            calendars
-                .find(task.exchange())
-                .orElseThrow(
-                    () ->
-                        TicklakeException.of(
-                            Kind.CONFIGURATION,
-                            "Cannot build bars of partition %s: exchange %s has no calendar in %s",
-                            task.partition(),
-                            task.exchange(),
-                            TableContracts.EXCHANGE.name()));
-        BarResult r = buildPartition(build, silver, pinned, plan.goldSnapshotId(), task, calendar);
-        results.add(r);
-        if (progress != null) {
-          progress.partitionDone(r, results.size(), plan.partitions().size());
+      for (List<BarPlan.Task> batch : batches(plan.partitions())) {
+        List<ExchangeCalendar> batchCalendars = new ArrayList<>();
+        for (BarPlan.Task task : batch) {
+          batchCalendars.add(
+              calendars
+                  .find(task.exchange())
+                  .orElseThrow(
+                      () ->
+                          TicklakeException.of(
+                              Kind.CONFIGURATION,
+                              "Cannot build bars of partition %s: exchange %s has no calendar in"
+                                  + " %s",
+                              task.partition(),
+                              task.exchange(),
+                              TableContracts.EXCHANGE.name())));
         }
+        buildBatch(
+            build,
+            silver,
+            pinned,
+            plan.goldSnapshotId(),
+            batch,
+            batchCalendars,
+            r -> {
+              results.add(r);
+              if (progress != null) {
+                progress.partitionDone(r, results.size(), plan.partitions().size());
+              }
+            });
       }
     }
     return results;
   }
 
-  private BarResult buildPartition(
+  /**
+   * Consecutive tasks of at most {@link #BATCH_ROWS} Silver rows (a larger partition alone) and
+   * {@link #BATCH_PARTITIONS} partitions: each batch is one DuckDB load and one statement per
+   * interval.
+   */
+  static List<List<BarPlan.Task>> batches(List<BarPlan.Task> tasks) {
+    List<List<BarPlan.Task>> out = new ArrayList<>();
+    List<BarPlan.Task> current = new ArrayList<>();
+    long rows = 0;
+    for (BarPlan.Task t : tasks) {
+      if (!current.isEmpty()
+          && (rows + t.silverRows() > BATCH_ROWS || current.size() >= BATCH_PARTITIONS)) {
+        out.add(current);
+        current = new ArrayList<>();
+        rows = 0;
+      }
+      current.add(t);
+      rows += t.silverRows();
+    }
+    if (!current.isEmpty()) {
+      out.add(current);
+    }
+    return out;
+  }
+
+  /**
+   * Builds the bars of a batch of partitions in DuckDB, then commits them partition by partition
+   * (one {@code OverwriteFiles} each, as a single-partition run would). DuckDB time of a step
+   * shared by the batch is attributed to its partitions by their share of the Silver rows.
+   */
+  private void buildBatch(
       BarBuild build,
       Table silver,
       Snapshot pinned,
       long goldBaseId,
-      BarPlan.Task task,
-      ExchangeCalendar calendar) {
+      List<BarPlan.Task> batch,
+      List<ExchangeCalendar> calendars,
+      java.util.function.Consumer<BarResult> done) {
     long start = System.nanoTime();
     Table gold = warehouse.table(TableContracts.GOLD_BARS.id());
-    PartitionFilter filter = PartitionFilter.of(task.exchange(), task.tradingDate());
-    PinnedScan scan = PinnedScan.plan(silver, Optional.of(pinned), filter.expression());
-    List<Path> written = new ArrayList<>();
-    List<DataFile> files = new ArrayList<>();
-    Map<BarInterval, Long> barsOut = new LinkedHashMap<>();
-    Map<BarInterval, Double> buildSeconds = new LinkedHashMap<>();
-    BarBuild.Input input;
+    List<BarBuild.Part> parts = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      BarPlan.Task task = batch.get(i);
+      PartitionFilter filter = PartitionFilter.of(task.exchange(), task.tradingDate());
+      parts.add(
+          new BarBuild.Part(
+              i,
+              task.exchange(),
+              task.tradingDate(),
+              PinnedScan.plan(silver, Optional.of(pinned), filter.expression()),
+              filter,
+              calendars.get(i)));
+    }
+    List<BarInterval> intervals =
+        java.util.Arrays.stream(BarInterval.values())
+            .filter(i -> batch.stream().anyMatch(t -> t.intervals().contains(i)))
+            .toList();
+    // per partition: written files (all, to discard on failure) and the files to add
+    List<List<Path>> written = new ArrayList<>();
+    List<List<DataFile>> files = new ArrayList<>();
+    List<Map<BarInterval, Long>> barsOut = new ArrayList<>();
+    List<Map<BarInterval, Double>> buildSeconds = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      written.add(new ArrayList<>());
+      files.add(new ArrayList<>());
+      barsOut.add(new LinkedHashMap<>());
+      buildSeconds.add(new LinkedHashMap<>());
+    }
+    Map<Integer, BarBuild.Input> inputs;
+    int committed = 0;
     try {
-      input = build.load(scan, filter, calendar, task.tradingDate());
-      List<EligibilityTable> tables =
-          input.vendors().stream().map(EligibilityTable::forVendor).toList();
-      for (BarInterval interval : task.intervals()) {
-        String location =
-            gold.location()
-                + "/data/exchange="
-                + java.net.URLEncoder.encode(
-                    task.exchange(), java.nio.charset.StandardCharsets.UTF_8)
-                + "/trading_date="
-                + task.tradingDate()
-                + "/interval="
-                + interval.label()
-                + "/"
-                + pinned.snapshotId()
-                + "-"
-                + UUID.randomUUID()
-                + ".parquet";
-        Path local = Path.of(PinnedScan.localPath(location));
-        Files.createDirectories(local.getParent());
-        written.add(local);
+      inputs = build.load(parts, intervals);
+      long batchRows = inputs.values().stream().mapToLong(BarBuild.Input::rowsIn).sum();
+      for (BarInterval interval : intervals) {
+        List<BarBuild.Part> due =
+            parts.stream().filter(p -> batch.get(p.id()).intervals().contains(interval)).toList();
         long buildStart = System.nanoTime();
-        long bars =
-            build.build(
-                interval, tables, calendar, task.exchange(), task.tradingDate(), local.toString());
-        barsOut.put(interval, bars);
-        buildSeconds.put(interval, (System.nanoTime() - buildStart) / 1e9);
-        if (bars > 0) {
-          files.add(
-              ParquetDataFiles.of(
-                  gold,
-                  List.of(task.exchange(), task.tradingDate().toString(), interval.label()),
-                  location));
+        Map<Integer, Long> counts = build.build(interval, due);
+        for (BarBuild.Part part : due) {
+          BarPlan.Task task = batch.get(part.id());
+          long bars = 0;
+          if (counts.getOrDefault(part.id(), 0L) > 0) {
+            String location =
+                gold.location()
+                    + "/data/exchange="
+                    + java.net.URLEncoder.encode(
+                        task.exchange(), java.nio.charset.StandardCharsets.UTF_8)
+                    + "/trading_date="
+                    + task.tradingDate()
+                    + "/interval="
+                    + interval.label()
+                    + "/"
+                    + pinned.snapshotId()
+                    + "-"
+                    + UUID.randomUUID()
+                    + ".parquet";
+            Path local = Path.of(PinnedScan.localPath(location));
+            Files.createDirectories(local.getParent());
+            written.get(part.id()).add(local);
+            bars = build.write(part, local.toString());
+            files
+                .get(part.id())
+                .add(
+                    ParquetDataFiles.of(
+                        gold,
+                        List.of(task.exchange(), task.tradingDate().toString(), interval.label()),
+                        location));
+          }
+          barsOut.get(part.id()).put(interval, bars);
+        }
+        double seconds = (System.nanoTime() - buildStart) / 1e9;
+        long dueRows = due.stream().mapToLong(p -> inputs.get(p.id()).rowsIn()).sum();
+        for (BarBuild.Part part : due) {
+          double share =
+              dueRows == 0 ? 1.0 / due.size() : (double) inputs.get(part.id()).rowsIn() / dueRows;
+          buildSeconds.get(part.id()).put(interval, seconds * share);
         }
       }
+      build.close();
+      double batchSeconds = (System.nanoTime() - start) / 1e9;
+      for (int i = 0; i < batch.size(); i++) {
+        long commitStart = System.nanoTime();
+        BarPlan.Task task = batch.get(i);
+        BarBuild.Input input = inputs.get(i);
+        List<Path> mine = written.get(i);
+        committed = i + 1; // from here on the commit discards its own files
+        String silverSnapshot = Long.toString(pinned.snapshotId());
+        Map<String, String> summary = new TreeMap<>();
+        summary.put(BarSummary.OPERATION, BarSummary.BARS);
+        summary.put(BarSummary.PARTITION, task.partition());
+        summary.put(
+            BarSummary.INTERVALS,
+            task.intervals().stream().map(BarInterval::label).collect(Collectors.joining(",")));
+        summary.put(BarSummary.SILVER_SNAPSHOT_ID, silverSnapshot);
+        summary.put(BarSummary.ROWS_IN, Long.toString(input.rowsIn()));
+        summary.put(
+            BarSummary.ROWS_OUTSIDE_SESSIONS,
+            Long.toString(input.rowsIn() - input.rowsInSessions()));
+        long total = barsOut.get(i).values().stream().mapToLong(Long::longValue).sum();
+        summary.put(BarSummary.BARS_OUT, Long.toString(total));
+        barsOut
+            .get(i)
+            .forEach(
+                (iv, n) -> summary.put(BarSummary.BARS_OUT + "." + iv.label(), Long.toString(n)));
+        Expression partition =
+            Expressions.and(
+                Expressions.equal("exchange", task.exchange()),
+                Expressions.and(
+                    Expressions.equal("trading_date", task.tradingDate().toString()),
+                    Expressions.in(
+                        "interval", task.intervals().stream().map(BarInterval::label).toArray())));
+        PartitionOverwrite.commit(
+            gold,
+            partition,
+            files.get(i),
+            goldBaseId,
+            summary,
+            "build the bars of partition " + task.partition(),
+            () -> mine.forEach(BarJob::deleteQuietly));
+        double share = batchRows == 0 ? 1.0 / batch.size() : (double) input.rowsIn() / batchRows;
+        done.accept(
+            new BarResult(
+                task.exchange(),
+                task.tradingDate(),
+                input.rowsIn(),
+                input.rowsIn() - input.rowsInSessions(),
+                barsOut.get(i),
+                buildSeconds.get(i),
+                batchSeconds * share + (System.nanoTime() - commitStart) / 1e9,
+                pinned.snapshotId(),
+                gold.currentSnapshot().snapshotId()));
+      }
     } catch (IOException e) {
-      written.forEach(BarJob::deleteQuietly);
+      written.subList(committed, written.size()).forEach(l -> l.forEach(BarJob::deleteQuietly));
       throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
-      written.forEach(BarJob::deleteQuietly);
+      written.subList(committed, written.size()).forEach(l -> l.forEach(BarJob::deleteQuietly));
       throw e;
     } finally {
       build.close();
     }
-
-    Map<String, String> summary = new TreeMap<>();
-    summary.put(BarSummary.OPERATION, BarSummary.BARS);
-    summary.put(BarSummary.PARTITION, task.partition());
-    summary.put(
-        BarSummary.INTERVALS,
-        task.intervals().stream().map(BarInterval::label).collect(Collectors.joining(",")));
-    summary.put(BarSummary.SILVER_SNAPSHOT_ID, Long.toString(pinned.snapshotId()));
-    summary.put(BarSummary.ROWS_IN, Long.toString(input.rowsIn()));
-    summary.put(
-        BarSummary.ROWS_OUTSIDE_SESSIONS, Long.toString(input.rowsIn() - input.rowsInSessions()));
-    long total = barsOut.values().stream().mapToLong(Long::longValue).sum();
-    summary.put(BarSummary.BARS_OUT, Long.toString(total));
-    barsOut.forEach((i, n) -> summary.put(BarSummary.BARS_OUT + "." + i.label(), Long.toString(n)));
-
-    Expression partition =
-        Expressions.and(
-            Expressions.equal("exchange", task.exchange()),
-            Expressions.and(
-                Expressions.equal("trading_date", task.tradingDate().toString()),
-                Expressions.in(
-                    "interval", task.intervals().stream().map(BarInterval::label).toArray())));
-    PartitionOverwrite.commit(
-        gold,
-        partition,
-        files,
-        goldBaseId,
-        summary,
-        "build the bars of partition " + task.partition(),
-        () -> written.forEach(BarJob::deleteQuietly));
-    written.stream().filter(p -> !isAdded(p, files)).forEach(BarJob::deleteQuietly);
-    return new BarResult(
-        task.exchange(),
-        task.tradingDate(),
-        input.rowsIn(),
-        input.rowsIn() - input.rowsInSessions(),
-        barsOut,
-        buildSeconds,
-        (System.nanoTime() - start) / 1e9,
-        pinned.snapshotId(),
-        gold.currentSnapshot().snapshotId());
-  }
-
-  private static boolean isAdded(Path local, List<DataFile> files) {
-    return files.stream().anyMatch(f -> Path.of(PinnedScan.localPath(f.location())).equals(local));
   }
 
   /**
