@@ -96,38 +96,33 @@ final class BarBuild {
    * @return the rows per partition id
    */
   Map<Integer, Input> load(List<Part> parts, List<BarInterval> intervals) {
-    StringBuilder sessions = new StringBuilder();
-    StringBuilder regular = new StringBuilder();
     List<String> relations = new ArrayList<>();
+    List<String> conditions = new ArrayList<>();
     for (Part p : parts) {
       ExchangeCalendar calendar = p.calendar();
+      // the session of a print and its bounds, by comparisons with the date's constants
+      StringBuilder sess = new StringBuilder("CASE");
+      StringBuilder open = new StringBuilder("CASE");
+      StringBuilder close = new StringBuilder("CASE");
+      StringBuilder off = new StringBuilder("CASE");
       for (SessionInterval s : calendar.sessions(p.date())) {
-        sessions
-            .append(sessions.length() > 0 ? ", " : "")
-            .append("(")
-            .append(p.id())
-            .append(", ")
-            .append(Sql.string(s.type().label()))
-            .append(", ")
-            .append(micros(s.open()))
-            .append(", ")
-            .append(micros(s.close()))
-            .append(", ")
+        String when = " WHEN t_us >= " + micros(s.open()) + " AND t_us < " + micros(s.close());
+        sess.append(when).append(" THEN ").append(Sql.string(s.type().label()));
+        open.append(when).append(" THEN CAST(").append(micros(s.open())).append(" AS BIGINT)");
+        close.append(when).append(" THEN CAST(").append(micros(s.close())).append(" AS BIGINT)");
+        off.append(when)
+            .append(" THEN CAST(")
             .append(offsetMicros(calendar, s.open()))
-            .append(")");
+            .append(" AS BIGINT)");
       }
+      sess.append(" ELSE CAST(NULL AS VARCHAR) END");
+      open.append(" ELSE CAST(NULL AS BIGINT) END");
+      close.append(" ELSE CAST(NULL AS BIGINT) END");
+      off.append(" ELSE CAST(NULL AS BIGINT) END");
       Optional<SessionInterval> reg = calendar.session(p.date(), SessionType.REGULAR);
-      regular
-          .append(regular.length() > 0 ? ", " : "")
-          .append("(")
-          .append(p.id())
-          .append(", ")
-          .append(reg.map(r -> Long.toString(micros(r.open()))).orElse("NULL"))
-          .append(", ")
-          .append(reg.map(r -> Long.toString(micros(r.close()))).orElse("NULL"))
-          .append(", ")
-          .append(reg.map(r -> Long.toString(offsetMicros(calendar, r.open()))).orElse("NULL"))
-          .append(")");
+      String regOpen = reg.map(r -> Long.toString(micros(r.open()))).orElse("NULL");
+      String regClose = reg.map(r -> Long.toString(micros(r.close()))).orElse("NULL");
+      String regOff = reg.map(r -> Long.toString(offsetMicros(calendar, r.open()))).orElse("NULL");
       // Silver writes one file per partition in Silver order: its row numbers are the order, and
       // sorting the partition again is skipped; anything else (several files, another writer's
       // file) is ordered by a window
@@ -144,35 +139,37 @@ final class BarBuild {
           inOrder
               ? "r.file_row_number"
               : "row_number() OVER (PARTITION BY r.symbol ORDER BY " + SILVER_ORDER + ")";
+      String relation = DuckDbBridge.relationSql(scan, p.filter(), inOrder);
       relations.add(
-          "SELECT CAST("
+          "SELECT *, "
+              + sess
+              + " AS sess, "
+              + open
+              + " AS s_open, "
+              + close
+              + " AS s_close, "
+              + off
+              + " AS s_off FROM (SELECT CAST("
               + p.id()
-              + " AS INTEGER) AS part, r.symbol, r.symbol_id, r.vendor, r.ts_event, r.price,"
-              + " r.size, r.sale_condition, r.suspicious, "
+              + " AS INTEGER) AS part, r.symbol, r.symbol_id, r.ts_event, epoch_us(r.ts_event) AS"
+              + " t_us, r.price, r.size, "
               + pos
-              + " AS pos FROM ("
-              + DuckDbBridge.relationSql(scan, p.filter(), inOrder)
-              + ") AS r");
+              + " AS pos, coalesce(r.vendor, '') AS vendor, coalesce(r.sale_condition, 0) AS"
+              + " cond, coalesce(r.suspicious, false) AS suspect, CAST("
+              + regOpen
+              + " AS BIGINT) AS reg_open, CAST("
+              + regClose
+              + " AS BIGINT) AS reg_close, CAST("
+              + regOff
+              + " AS BIGINT) AS reg_off FROM ("
+              + relation
+              + ") AS r)");
+      conditions.add(
+          "SELECT DISTINCT coalesce(vendor, '') AS vendor, coalesce(sale_condition, 0) AS cond,"
+              + " coalesce(suspicious, false) AS suspect FROM ("
+              + relation
+              + ")");
     }
-    bridge.execute(
-        "CREATE OR REPLACE TEMP TABLE tl_sess AS "
-            + (sessions.length() == 0
-                ? "SELECT CAST(NULL AS INTEGER) AS part, CAST(NULL AS VARCHAR) AS sess,"
-                    + " CAST(NULL AS BIGINT) AS s_open, CAST(NULL AS BIGINT) AS s_close,"
-                    + " CAST(NULL AS BIGINT) AS s_off WHERE false"
-                : "SELECT CAST(part AS INTEGER) AS part, sess, CAST(s_open AS BIGINT) AS s_open,"
-                    + " CAST(s_close AS BIGINT) AS s_close, CAST(s_off AS BIGINT) AS s_off FROM"
-                    + " (VALUES "
-                    + sessions
-                    + ") AS t(part, sess, s_open, s_close, s_off)"));
-    bridge.execute(
-        "CREATE OR REPLACE TEMP TABLE tl_reg AS SELECT CAST(part AS INTEGER) AS part,"
-            + " CAST(reg_open AS BIGINT) AS reg_open, CAST(reg_close AS BIGINT) AS reg_close,"
-            + " CAST(reg_off AS BIGINT) AS reg_off FROM (VALUES "
-            + regular
-            + ") AS t(part, reg_open, reg_close, reg_off)");
-    bridge.execute(
-        "CREATE OR REPLACE TEMP TABLE tl_raw AS " + String.join(" UNION ALL ", relations));
     // one treatment column per distinct rule set (a print's treatment at an interval is either
     // its treatment or excluded, so the largest code over the columns is its treatment)
     codeColumn.clear();
@@ -187,9 +184,9 @@ final class BarBuild {
         columnBySql.entrySet().stream()
             .map(
                 e ->
-                    "CASE WHEN ("
+                    "CASE WHEN noreg AND ("
                         + e.getKey()
-                        + ") IN (4, 5) AND reg_open IS NULL THEN 0 ELSE ("
+                        + ") IN (4, 5) THEN 0 ELSE ("
                         + e.getKey()
                         + ") END AS "
                         + e.getValue())
@@ -198,45 +195,48 @@ final class BarBuild {
         columnBySql.size() == 1
             ? columnBySql.values().iterator().next()
             : "greatest(" + String.join(", ", columnBySql.values()) + ")";
-    String nonZero =
-        columnBySql.values().stream().map(c -> c + " <> 0").collect(Collectors.joining(" OR "));
-    // auctions (4 open, 5 close) belong to the regular session: its first or last instant
-    String classified =
-        "SELECT r.part, r.symbol, r.symbol_id, r.ts_event, epoch_us(r.ts_event) AS t_us, r.price,"
-            + " r.size, r.pos, r.vendor, coalesce(r.sale_condition, 0) AS cond,"
-            + " coalesce(r.suspicious, false) AS suspect, s.sess, s.s_open, s.s_close, s.s_off,"
-            + " g.reg_open, g.reg_close, g.reg_off FROM tl_raw AS r JOIN tl_sess AS s ON r.part ="
-            + " s.part AND epoch_us(r.ts_event) >= s.s_open AND epoch_us(r.ts_event) < s.s_close"
-            + " JOIN tl_reg AS g ON r.part = g.part";
+    // 1. the treatments, evaluated once per distinct (vendor, condition, suspect, session, whether
+    // the date has a regular session) instead of once per print
+    String sessionLabels =
+        java.util.Arrays.stream(SessionType.values())
+            .map(t -> "(" + Sql.string(t.label()) + ")")
+            .collect(Collectors.joining(", "));
     bridge.execute(
-        "CREATE OR REPLACE TEMP TABLE tl_p AS SELECT part, symbol, symbol_id, ts_event, t_us,"
-            + " price, size, pos, reg_open, "
-            + String.join(", ", columnBySql.values())
-            + ", CASE k WHEN 4 THEN reg_open WHEN 5 THEN reg_close - 1 ELSE t_us END AS te,"
-            + " CAST(CASE k WHEN 4 THEN 0 WHEN 5 THEN 2 ELSE 1 END AS BIGINT) * 1000000000000 +"
-            + " pos AS ord, CASE WHEN k IN (4, 5) THEN 'regular' ELSE sess END AS bsess, CASE"
-            + " WHEN k IN (4, 5) THEN reg_open ELSE s_open END AS bs_open, CASE WHEN k IN (4, 5)"
-            + " THEN reg_close ELSE s_close END AS bs_close, CASE WHEN k IN (4, 5) THEN reg_off"
-            + " ELSE s_off END AS bs_off, CAST(CAST(price AS DECIMAL(38,9)) * 1000000000 AS"
-            + " HUGEINT) * CAST(CAST(size AS DECIMAL(38,8)) * 100000000 AS HUGEINT) AS pv,"
-            + " CAST(CAST(size AS DECIMAL(38,8)) * 100000000 AS HUGEINT) AS su FROM (SELECT *, "
+        "CREATE OR REPLACE TEMP TABLE tl_k AS SELECT *, "
             + any
-            + " AS k FROM (SELECT *, "
+            + " AS k FROM (SELECT vendor, cond, suspect, sess, noreg, "
             + codes
-            + " FROM ("
-            + classified
-            + "))) WHERE "
-            + nonZero);
-    Map<Integer, Long> in = counts("SELECT part, count(*) FROM tl_raw GROUP BY part");
-    Map<Integer, Long> kept =
-        counts(
-            "SELECT r.part, count(*) FROM tl_raw AS r JOIN tl_sess AS s ON r.part = s.part AND"
-                + " epoch_us(r.ts_event) >= s.s_open AND epoch_us(r.ts_event) < s.s_close GROUP"
-                + " BY r.part");
-    bridge.execute("DROP TABLE IF EXISTS tl_raw");
+            + " FROM (SELECT DISTINCT * FROM ("
+            + String.join(" UNION ALL ", conditions)
+            + ")) CROSS JOIN (VALUES "
+            + sessionLabels
+            + ") AS s(sess) CROSS JOIN (VALUES (true), (false)) AS n(noreg))");
+    // 2. the prints in a session, with what follows from their treatment: auctions (4 open, 5
+    // close) belong to the regular session, at its first or last instant, ordered before or after
+    // every other print; and the exact VWAP terms
+    bridge.execute(
+        "CREATE OR REPLACE TEMP TABLE tl_p AS SELECT r.part, r.symbol, r.symbol_id, r.ts_event,"
+            + " r.t_us, r.price, r.size, r.pos, r.reg_open, "
+            + columnBySql.values().stream().map(c -> "k." + c).collect(Collectors.joining(", "))
+            + ", CASE k.k WHEN 4 THEN r.reg_open WHEN 5 THEN r.reg_close - 1 ELSE r.t_us END AS"
+            + " te, CAST(CASE k.k WHEN 4 THEN 0 WHEN 5 THEN 2 ELSE 1 END AS BIGINT) *"
+            + " 1000000000000 + r.pos AS ord, CASE WHEN k.k IN (4, 5) THEN 'regular' ELSE r.sess"
+            + " END AS bsess, CASE WHEN k.k IN (4, 5) THEN r.reg_open ELSE r.s_open END AS"
+            + " bs_open, CASE WHEN k.k IN (4, 5) THEN r.reg_close ELSE r.s_close END AS bs_close,"
+            + " CASE WHEN k.k IN (4, 5) THEN r.reg_off ELSE r.s_off END AS bs_off,"
+            + " CAST(CAST(r.price AS DECIMAL(38,9)) * 1000000000 AS HUGEINT) * CAST(CAST(r.size AS"
+            + " DECIMAL(38,8)) * 100000000 AS HUGEINT) AS pv, CAST(CAST(r.size AS DECIMAL(38,8))"
+            + " * 100000000 AS HUGEINT) AS su FROM ("
+            + String.join(" UNION ALL ", relations)
+            + ") AS r JOIN tl_k AS k ON r.vendor = k.vendor AND r.cond = k.cond AND r.suspect ="
+            + " k.suspect AND r.sess = k.sess AND (r.reg_open IS NULL) = k.noreg");
+    bridge.execute("DROP TABLE tl_k");
+    Map<Integer, Long> kept = counts("SELECT part, count(*) FROM tl_p GROUP BY part");
     Map<Integer, Input> out = new LinkedHashMap<>();
     for (Part p : parts) {
-      out.put(p.id(), new Input(in.getOrDefault(p.id(), 0L), kept.getOrDefault(p.id(), 0L)));
+      // the data files' row counts: the relation reads every row of them
+      long in = p.scan().dataFiles().stream().mapToLong(f -> f.recordCount()).sum();
+      out.put(p.id(), new Input(in, kept.getOrDefault(p.id(), 0L)));
     }
     return out;
   }
@@ -383,9 +383,7 @@ final class BarBuild {
   void close() {
     bridge.execute("DROP TABLE IF EXISTS tl_bars");
     bridge.execute("DROP TABLE IF EXISTS tl_p");
-    bridge.execute("DROP TABLE IF EXISTS tl_raw");
-    bridge.execute("DROP TABLE IF EXISTS tl_sess");
-    bridge.execute("DROP TABLE IF EXISTS tl_reg");
+    bridge.execute("DROP TABLE IF EXISTS tl_k");
   }
 
   private Map<Integer, Long> counts(String sql) {

@@ -289,7 +289,9 @@ public final class BarJob {
     Map<Integer, BarBuild.Input> inputs;
     int committed = 0;
     try {
+      long loadStart = System.nanoTime();
       inputs = build.load(parts, intervals);
+      double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
       long batchRows = inputs.values().stream().mapToLong(BarBuild.Input::rowsIn).sum();
       for (BarInterval interval : intervals) {
         List<BarBuild.Part> due =
@@ -386,6 +388,8 @@ public final class BarJob {
                 input.rowsIn() - input.rowsInSessions(),
                 barsOut.get(i),
                 buildSeconds.get(i),
+                loadSeconds * share,
+                (System.nanoTime() - commitStart) / 1e9,
                 batchSeconds * share + (System.nanoTime() - commitStart) / 1e9,
                 pinned.snapshotId(),
                 gold.currentSnapshot().snapshotId()));
