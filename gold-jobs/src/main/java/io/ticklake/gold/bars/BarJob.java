@@ -287,7 +287,7 @@ public final class BarJob {
       buildSeconds.add(new LinkedHashMap<>());
     }
     Map<Integer, BarBuild.Input> inputs;
-    int committed = 0;
+    boolean[] committed = new boolean[batch.size()];
     try {
       long loadStart = System.nanoTime();
       inputs = build.load(parts, intervals);
@@ -340,65 +340,92 @@ public final class BarJob {
       }
       build.close();
       double batchSeconds = (System.nanoTime() - start) / 1e9;
+      // one commit per set of partitions due at the same intervals (all of them, mostly)
+      Map<List<BarInterval>, List<Integer>> groups = new LinkedHashMap<>();
       for (int i = 0; i < batch.size(); i++) {
+        groups.computeIfAbsent(batch.get(i).intervals(), k -> new ArrayList<>()).add(i);
+      }
+      for (Map.Entry<List<BarInterval>, List<Integer>> group : groups.entrySet()) {
         long commitStart = System.nanoTime();
-        BarPlan.Task task = batch.get(i);
-        BarBuild.Input input = inputs.get(i);
-        List<Path> mine = written.get(i);
-        committed = i + 1; // from here on the commit discards its own files
-        String silverSnapshot = Long.toString(pinned.snapshotId());
+        List<BarInterval> groupIntervals = group.getKey();
+        List<Integer> members = group.getValue();
+        List<Path> mine = new ArrayList<>();
+        List<DataFile> adds = new ArrayList<>();
+        long rowsIn = 0;
+        long rowsOutside = 0;
+        Map<BarInterval, Long> groupBars = new TreeMap<>();
+        Expression partition = Expressions.alwaysFalse();
+        for (int i : members) {
+          BarPlan.Task task = batch.get(i);
+          mine.addAll(written.get(i));
+          adds.addAll(files.get(i));
+          rowsIn += inputs.get(i).rowsIn();
+          rowsOutside += inputs.get(i).rowsIn() - inputs.get(i).rowsInSessions();
+          barsOut.get(i).forEach((iv, n) -> groupBars.merge(iv, n, Long::sum));
+          partition =
+              Expressions.or(
+                  partition,
+                  Expressions.and(
+                      Expressions.equal("exchange", task.exchange()),
+                      Expressions.equal("trading_date", task.tradingDate().toString())));
+        }
+        partition =
+            Expressions.and(
+                partition,
+                Expressions.in(
+                    "interval", groupIntervals.stream().map(BarInterval::label).toArray()));
+        String names =
+            members.stream().map(i -> batch.get(i).partition()).collect(Collectors.joining(","));
         Map<String, String> summary = new TreeMap<>();
         summary.put(BarSummary.OPERATION, BarSummary.BARS);
-        summary.put(BarSummary.PARTITION, task.partition());
+        summary.put(BarSummary.PARTITION, names);
         summary.put(
             BarSummary.INTERVALS,
-            task.intervals().stream().map(BarInterval::label).collect(Collectors.joining(",")));
-        summary.put(BarSummary.SILVER_SNAPSHOT_ID, silverSnapshot);
-        summary.put(BarSummary.ROWS_IN, Long.toString(input.rowsIn()));
+            groupIntervals.stream().map(BarInterval::label).collect(Collectors.joining(",")));
+        summary.put(BarSummary.SILVER_SNAPSHOT_ID, Long.toString(pinned.snapshotId()));
+        summary.put(BarSummary.ROWS_IN, Long.toString(rowsIn));
+        summary.put(BarSummary.ROWS_OUTSIDE_SESSIONS, Long.toString(rowsOutside));
         summary.put(
-            BarSummary.ROWS_OUTSIDE_SESSIONS,
-            Long.toString(input.rowsIn() - input.rowsInSessions()));
-        long total = barsOut.get(i).values().stream().mapToLong(Long::longValue).sum();
-        summary.put(BarSummary.BARS_OUT, Long.toString(total));
-        barsOut
-            .get(i)
-            .forEach(
-                (iv, n) -> summary.put(BarSummary.BARS_OUT + "." + iv.label(), Long.toString(n)));
-        Expression partition =
-            Expressions.and(
-                Expressions.equal("exchange", task.exchange()),
-                Expressions.and(
-                    Expressions.equal("trading_date", task.tradingDate().toString()),
-                    Expressions.in(
-                        "interval", task.intervals().stream().map(BarInterval::label).toArray())));
+            BarSummary.BARS_OUT,
+            Long.toString(groupBars.values().stream().mapToLong(Long::longValue).sum()));
+        groupBars.forEach(
+            (iv, n) -> summary.put(BarSummary.BARS_OUT + "." + iv.label(), Long.toString(n)));
+        members.forEach(i -> committed[i] = true); // from here on the commit discards its files
         PartitionOverwrite.commit(
             gold,
             partition,
-            files.get(i),
+            adds,
             goldBaseId,
             summary,
-            "build the bars of partition " + task.partition(),
+            "build the bars of partition" + (members.size() > 1 ? "s " : " ") + names,
             () -> mine.forEach(BarJob::deleteQuietly));
-        double share = batchRows == 0 ? 1.0 / batch.size() : (double) input.rowsIn() / batchRows;
-        done.accept(
-            new BarResult(
-                task.exchange(),
-                task.tradingDate(),
-                input.rowsIn(),
-                input.rowsIn() - input.rowsInSessions(),
-                barsOut.get(i),
-                buildSeconds.get(i),
-                loadSeconds * share,
-                (System.nanoTime() - commitStart) / 1e9,
-                batchSeconds * share + (System.nanoTime() - commitStart) / 1e9,
-                pinned.snapshotId(),
-                gold.currentSnapshot().snapshotId()));
+        double commitSeconds = (System.nanoTime() - commitStart) / 1e9;
+        for (int i : members) {
+          BarPlan.Task task = batch.get(i);
+          BarBuild.Input input = inputs.get(i);
+          double share = batchRows == 0 ? 1.0 / batch.size() : (double) input.rowsIn() / batchRows;
+          double commitShare =
+              rowsIn == 0 ? 1.0 / members.size() : (double) input.rowsIn() / rowsIn;
+          done.accept(
+              new BarResult(
+                  task.exchange(),
+                  task.tradingDate(),
+                  input.rowsIn(),
+                  input.rowsIn() - input.rowsInSessions(),
+                  barsOut.get(i),
+                  buildSeconds.get(i),
+                  loadSeconds * share,
+                  commitSeconds * commitShare,
+                  batchSeconds * share + commitSeconds * commitShare,
+                  pinned.snapshotId(),
+                  gold.currentSnapshot().snapshotId()));
+        }
       }
     } catch (IOException e) {
-      written.subList(committed, written.size()).forEach(l -> l.forEach(BarJob::deleteQuietly));
+      discardUncommitted(written, committed);
       throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
-      written.subList(committed, written.size()).forEach(l -> l.forEach(BarJob::deleteQuietly));
+      discardUncommitted(written, committed);
       throw e;
     } finally {
       build.close();
@@ -420,15 +447,26 @@ public final class BarJob {
       if (summary == null || !BarSummary.BARS.equals(summary.get(BarSummary.OPERATION))) {
         continue;
       }
-      ExchangeDate key = ExchangeDate.parse(summary.get(BarSummary.PARTITION));
       long silverId = Long.parseLong(summary.get(BarSummary.SILVER_SNAPSHOT_ID));
-      for (String label : summary.get(BarSummary.INTERVALS).split(",")) {
-        BarInterval.find(label)
-            .ifPresent(
-                i -> out.computeIfAbsent(key, k -> new HashMap<>()).putIfAbsent(i, silverId));
+      // one partition, or several comma-separated (a batch committed at once)
+      for (String name : summary.get(BarSummary.PARTITION).split(",")) {
+        ExchangeDate key = ExchangeDate.parse(name);
+        for (String label : summary.get(BarSummary.INTERVALS).split(",")) {
+          BarInterval.find(label)
+              .ifPresent(
+                  i -> out.computeIfAbsent(key, k -> new HashMap<>()).putIfAbsent(i, silverId));
+        }
       }
     }
     return out;
+  }
+
+  private static void discardUncommitted(List<List<Path>> written, boolean[] committed) {
+    for (int i = 0; i < written.size(); i++) {
+      if (!committed[i]) {
+        written.get(i).forEach(BarJob::deleteQuietly);
+      }
+    }
   }
 
   private static void deleteQuietly(Path file) {
