@@ -183,6 +183,8 @@ public final class BarJob {
     try (DuckDbBridge bridge =
         DuckDbBridge.open(
             warehouse.tempDir(), options.threads(), options.memoryLimit().orElse(null))) {
+      // rows carry their order (pos) and every output is sorted: DuckDB may write in any order
+      bridge.execute("SET preserve_insertion_order = false");
       BarBuild build = new BarBuild(bridge, TableContracts.GOLD_BARS.schema());
       for (List<BarPlan.Task> batch : batches(plan.partitions())) {
         List<ExchangeCalendar> batchCalendars = new ArrayList<>();
