@@ -107,7 +107,7 @@ final class BarBuild {
       StringBuilder off = new StringBuilder("CASE");
       for (SessionInterval s : calendar.sessions(p.date())) {
         String when = " WHEN t_us >= " + micros(s.open()) + " AND t_us < " + micros(s.close());
-        sess.append(when).append(" THEN ").append(Sql.string(s.type().label()));
+        sess.append(when).append(" THEN ").append(s.type().ordinal());
         open.append(when).append(" THEN CAST(").append(micros(s.open())).append(" AS BIGINT)");
         close.append(when).append(" THEN CAST(").append(micros(s.close())).append(" AS BIGINT)");
         off.append(when)
@@ -115,7 +115,7 @@ final class BarBuild {
             .append(offsetMicros(calendar, s.open()))
             .append(" AS BIGINT)");
       }
-      sess.append(" ELSE CAST(NULL AS VARCHAR) END");
+      sess.append(" ELSE CAST(NULL AS INTEGER) END");
       open.append(" ELSE CAST(NULL AS BIGINT) END");
       close.append(" ELSE CAST(NULL AS BIGINT) END");
       off.append(" ELSE CAST(NULL AS BIGINT) END");
@@ -140,10 +140,18 @@ final class BarBuild {
               ? "r.file_row_number"
               : "row_number() OVER (PARTITION BY r.symbol ORDER BY " + SILVER_ORDER + ")";
       String relation = DuckDbBridge.relationSql(scan, p.filter(), inOrder);
+      // the treatment key: vendor, suspect, session and whether the date has a regular session
+      // in one small number (the condition bits are the other half)
+      String tag =
+          vendorTag("vendor")
+              + " * 16 + CASE WHEN coalesce(suspicious, false) THEN 8 ELSE 0 END + si * 2 + "
+              + (reg.isEmpty() ? 1 : 0);
       relations.add(
           "SELECT *, "
+              + tag
+              + " AS tag FROM (SELECT *, "
               + sess
-              + " AS sess, "
+              + " AS si, "
               + open
               + " AS s_open, "
               + close
@@ -154,8 +162,7 @@ final class BarBuild {
               + " AS INTEGER) AS part, r.symbol, r.symbol_id, r.ts_event, epoch_us(r.ts_event) AS"
               + " t_us, r.price, r.size, "
               + pos
-              + " AS pos, coalesce(r.vendor, '') AS vendor, coalesce(r.sale_condition, 0) AS"
-              + " cond, coalesce(r.suspicious, false) AS suspect, CAST("
+              + " AS pos, r.vendor, r.suspicious, coalesce(r.sale_condition, 0) AS cond, CAST("
               + regOpen
               + " AS BIGINT) AS reg_open, CAST("
               + regClose
@@ -163,10 +170,12 @@ final class BarBuild {
               + regOff
               + " AS BIGINT) AS reg_off FROM ("
               + relation
-              + ") AS r)");
+              + ") AS r))");
       conditions.add(
-          "SELECT DISTINCT coalesce(vendor, '') AS vendor, coalesce(sale_condition, 0) AS cond,"
-              + " coalesce(suspicious, false) AS suspect FROM ("
+          "SELECT DISTINCT "
+              + vendorTag("vendor")
+              + " AS vtag, coalesce(sale_condition, 0) AS cond, coalesce(suspicious, false) AS"
+              + " suspect FROM ("
               + relation
               + ")");
     }
@@ -196,21 +205,35 @@ final class BarBuild {
             ? columnBySql.values().iterator().next()
             : "greatest(" + String.join(", ", columnBySql.values()) + ")";
     // 1. the treatments, evaluated once per distinct (vendor, condition, suspect, session, whether
-    // the date has a regular session) instead of once per print
-    String sessionLabels =
-        java.util.Arrays.stream(SessionType.values())
-            .map(t -> "(" + Sql.string(t.label()) + ")")
-            .collect(Collectors.joining(", "));
+    // the date has a regular session) instead of once per print; with the session label the bar
+    // belongs to (auctions: the regular session)
+    String vendors = "CASE vtag";
+    for (int i = 0; i < EligibilityTable.BUNDLED.size(); i++) {
+      vendors += " WHEN " + (i + 1) + " THEN " + Sql.string(EligibilityTable.BUNDLED.get(i));
+    }
+    vendors += " ELSE '' END";
+    String sessions = "CASE si";
+    for (SessionType t : SessionType.values()) {
+      sessions += " WHEN " + t.ordinal() + " THEN " + Sql.string(t.label());
+    }
+    sessions += " END";
     bridge.execute(
-        "CREATE OR REPLACE TEMP TABLE tl_k AS SELECT *, "
+        "CREATE OR REPLACE TEMP TABLE tl_k AS SELECT cond, vtag * 16 + CASE WHEN suspect THEN 8"
+            + " ELSE 0 END + si * 2 + CASE WHEN noreg THEN 1 ELSE 0 END AS tag, "
+            + String.join(", ", columnBySql.values())
+            + ", k, CASE WHEN k IN (4, 5) THEN 'regular' ELSE sess END AS bsess FROM (SELECT *, "
             + any
-            + " AS k FROM (SELECT vendor, cond, suspect, sess, noreg, "
+            + " AS k FROM (SELECT *, "
             + codes
-            + " FROM (SELECT DISTINCT * FROM ("
+            + " FROM (SELECT *, "
+            + vendors
+            + " AS vendor, "
+            + sessions
+            + " AS sess FROM (SELECT DISTINCT * FROM ("
             + String.join(" UNION ALL ", conditions)
-            + ")) CROSS JOIN (VALUES "
-            + sessionLabels
-            + ") AS s(sess) CROSS JOIN (VALUES (true), (false)) AS n(noreg))");
+            + ")) CROSS JOIN range(0, "
+            + SessionType.values().length
+            + ") AS s(si) CROSS JOIN (VALUES (true), (false)) AS n(noreg))))");
     // 2. the prints in a session, with what follows from their treatment: auctions (4 open, 5
     // close) belong to the regular session, at its first or last instant, ordered before or after
     // every other print; and the exact VWAP terms
@@ -220,16 +243,14 @@ final class BarBuild {
             + columnBySql.values().stream().map(c -> "k." + c).collect(Collectors.joining(", "))
             + ", CASE k.k WHEN 4 THEN r.reg_open WHEN 5 THEN r.reg_close - 1 ELSE r.t_us END AS"
             + " te, CAST(CASE k.k WHEN 4 THEN 0 WHEN 5 THEN 2 ELSE 1 END AS BIGINT) *"
-            + " 1000000000000 + r.pos AS ord, CASE WHEN k.k IN (4, 5) THEN 'regular' ELSE r.sess"
-            + " END AS bsess, CASE WHEN k.k IN (4, 5) THEN r.reg_open ELSE r.s_open END AS"
-            + " bs_open, CASE WHEN k.k IN (4, 5) THEN r.reg_close ELSE r.s_close END AS bs_close,"
-            + " CASE WHEN k.k IN (4, 5) THEN r.reg_off ELSE r.s_off END AS bs_off,"
-            + " CAST(CAST(r.price AS DECIMAL(38,9)) * 1000000000 AS HUGEINT) * CAST(CAST(r.size AS"
-            + " DECIMAL(38,8)) * 100000000 AS HUGEINT) AS pv, CAST(CAST(r.size AS DECIMAL(38,8))"
-            + " * 100000000 AS HUGEINT) AS su FROM ("
+            + " 1000000000000 + r.pos AS ord, k.bsess, CASE WHEN k.k IN (4, 5) THEN r.reg_open"
+            + " ELSE r.s_open END AS bs_open, CASE WHEN k.k IN (4, 5) THEN r.reg_close ELSE"
+            + " r.s_close END AS bs_close, CASE WHEN k.k IN (4, 5) THEN r.reg_off ELSE r.s_off END"
+            + " AS bs_off, CAST(CAST(r.price AS DECIMAL(38,9)) * 1000000000 AS HUGEINT) *"
+            + " CAST(CAST(r.size AS DECIMAL(38,8)) * 100000000 AS HUGEINT) AS pv,"
+            + " CAST(CAST(r.size AS DECIMAL(38,8)) * 100000000 AS HUGEINT) AS su FROM ("
             + String.join(" UNION ALL ", relations)
-            + ") AS r JOIN tl_k AS k ON r.vendor = k.vendor AND r.cond = k.cond AND r.suspect ="
-            + " k.suspect AND r.sess = k.sess AND (r.reg_open IS NULL) = k.noreg");
+            + ") AS r JOIN tl_k AS k ON r.cond = k.cond AND r.tag = k.tag");
     bridge.execute("DROP TABLE tl_k");
     Map<Integer, Long> kept = counts("SELECT part, count(*) FROM tl_p GROUP BY part");
     Map<Integer, Input> out = new LinkedHashMap<>();
@@ -384,6 +405,16 @@ final class BarBuild {
     bridge.execute("DROP TABLE IF EXISTS tl_bars");
     bridge.execute("DROP TABLE IF EXISTS tl_p");
     bridge.execute("DROP TABLE IF EXISTS tl_k");
+  }
+
+  /** The SQL number of a vendor column's bundled eligibility table (1, 2, …), 0 for none. */
+  private static String vendorTag(String column) {
+    StringBuilder sb = new StringBuilder("CASE ").append(column);
+    for (int i = 0; i < EligibilityTable.BUNDLED.size(); i++) {
+      sb.append(" WHEN ").append(Sql.string(EligibilityTable.BUNDLED.get(i))).append(" THEN ");
+      sb.append(i + 1);
+    }
+    return sb.append(" ELSE 0 END").toString();
   }
 
   private Map<Integer, Long> counts(String sql) {
