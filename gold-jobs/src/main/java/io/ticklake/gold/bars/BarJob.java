@@ -39,11 +39,13 @@ import org.apache.iceberg.util.SnapshotUtil;
 /**
  * Builds {@code gold.bars} from {@code silver.trades}: for every (exchange, trading_date) partition
  * whose Silver content changed since its bars were built, rebuilds the bars of the selected
- * intervals from the partition's rows at one pinned Silver snapshot and replaces them with one
- * {@code OverwriteFiles} validated from the Gold snapshot the plan was made at. The commit's
- * summary names the partition, the intervals and the Silver snapshot read, which is how the next
- * run knows what is up to date. Each (exchange, trading_date, interval) Gold partition is always
- * replaced whole, so there is exactly one bar per (symbol, bar_start) in it.
+ * intervals from the partition's rows at one pinned Silver snapshot. Partitions are built in
+ * batches (one DuckDB load and one statement per interval for several partitions, see {@link
+ * #batches}) and a batch's partitions due at the same intervals are replaced with one {@code
+ * OverwriteFiles} validated from the Gold snapshot the plan was made at. The commit's summary names
+ * the partitions, the intervals and the Silver snapshot read, which is how the next run knows what
+ * is up to date. Each (exchange, trading_date, interval) Gold partition is always replaced whole,
+ * so there is exactly one bar per (symbol, bar_start) in it.
  *
  * <p>Follows the plan/commit shape: {@link #plan()} writes nothing (a dry run), {@link
  * #commit(BarPlan, Progress)} does the work. Not thread-safe; several processes may build bars at
