@@ -239,7 +239,7 @@ final class BarBuild {
     // every other print; and the exact VWAP terms
     bridge.execute(
         "CREATE OR REPLACE TEMP TABLE tl_p AS SELECT r.part, r.symbol, r.symbol_id, r.ts_event,"
-            + " r.t_us, r.price, r.size, r.pos, r.reg_open, "
+            + " r.price, r.size, r.pos, r.reg_open, "
             + columnBySql.values().stream().map(c -> "k." + c).collect(Collectors.joining(", "))
             + ", CASE k.k WHEN 4 THEN r.reg_open WHEN 5 THEN r.reg_close - 1 ELSE r.t_us END AS"
             + " te, CAST(CASE k.k WHEN 4 THEN 0 WHEN 5 THEN 2 ELSE 1 END AS BIGINT) *"
