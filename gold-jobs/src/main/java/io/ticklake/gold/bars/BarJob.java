@@ -39,11 +39,13 @@ import org.apache.iceberg.util.SnapshotUtil;
 /**
  * Builds {@code gold.bars} from {@code silver.trades}: for every (exchange, trading_date) partition
  * whose Silver content changed since its bars were built, rebuilds the bars of the selected
- * intervals from the partition's rows at one pinned Silver snapshot and replaces them with one
- * {@code OverwriteFiles} validated from the Gold snapshot the plan was made at. The commit's
- * summary names the partition, the intervals and the Silver snapshot read, which is how the next
- * run knows what is up to date. Each (exchange, trading_date, interval) Gold partition is always
- * replaced whole, so there is exactly one bar per (symbol, bar_start) in it.
+ * intervals from the partition's rows at one pinned Silver snapshot. Partitions are built in
+ * batches (one DuckDB load and one statement per interval for several partitions, see {@link
+ * #batches}) and a batch's partitions due at the same intervals are replaced with one {@code
+ * OverwriteFiles} validated from the Gold snapshot the plan was made at. The commit's summary names
+ * the partitions, the intervals and the Silver snapshot read, which is how the next run knows what
+ * is up to date. Each (exchange, trading_date, interval) Gold partition is always replaced whole,
+ * so there is exactly one bar per (symbol, bar_start) in it.
  *
  * <p>Follows the plan/commit shape: {@link #plan()} writes nothing (a dry run), {@link
  * #commit(BarPlan, Progress)} does the work. Not thread-safe; several processes may build bars at
@@ -55,6 +57,12 @@ public final class BarJob {
     /** A partition was committed. */
     void partitionDone(BarResult result, int done, int total);
   }
+
+  /** The Silver rows a batch of partitions built together in DuckDB may hold (about). */
+  static final long BATCH_ROWS = 2_000_000;
+
+  /** The partitions a batch may hold. */
+  static final int BATCH_PARTITIONS = 32;
 
   private final Warehouse warehouse;
   private final BarOptions options;
@@ -177,135 +185,255 @@ public final class BarJob {
     try (DuckDbBridge bridge =
         DuckDbBridge.open(
             warehouse.tempDir(), options.threads(), options.memoryLimit().orElse(null))) {
+      // rows carry their order (pos) and every output is sorted: DuckDB may write in any order
+      bridge.execute("SET preserve_insertion_order = false");
       BarBuild build = new BarBuild(bridge, TableContracts.GOLD_BARS.schema());
-      for (BarPlan.Task task : plan.partitions()) {
-        ExchangeCalendar calendar =
-            calendars
-                .find(task.exchange())
-                .orElseThrow(
-                    () ->
-                        TicklakeException.of(
-                            Kind.CONFIGURATION,
-                            "Cannot build bars of partition %s: exchange %s has no calendar in %s",
-                            task.partition(),
-                            task.exchange(),
-                            TableContracts.EXCHANGE.name()));
-        BarResult r = buildPartition(build, silver, pinned, plan.goldSnapshotId(), task, calendar);
-        results.add(r);
-        if (progress != null) {
-          progress.partitionDone(r, results.size(), plan.partitions().size());
+      for (List<BarPlan.Task> batch : batches(plan.partitions())) {
+        List<ExchangeCalendar> batchCalendars = new ArrayList<>();
+        for (BarPlan.Task task : batch) {
+          batchCalendars.add(
+              calendars
+                  .find(task.exchange())
+                  .orElseThrow(
+                      () ->
+                          TicklakeException.of(
+                              Kind.CONFIGURATION,
+                              "Cannot build bars of partition %s: exchange %s has no calendar in"
+                                  + " %s",
+                              task.partition(),
+                              task.exchange(),
+                              TableContracts.EXCHANGE.name())));
         }
+        buildBatch(
+            build,
+            silver,
+            pinned,
+            plan.goldSnapshotId(),
+            batch,
+            batchCalendars,
+            r -> {
+              results.add(r);
+              if (progress != null) {
+                progress.partitionDone(r, results.size(), plan.partitions().size());
+              }
+            });
       }
     }
     return results;
   }
 
-  private BarResult buildPartition(
+  /**
+   * Consecutive tasks of at most {@link #BATCH_ROWS} Silver rows (a larger partition alone) and
+   * {@link #BATCH_PARTITIONS} partitions: each batch is one DuckDB load and one statement per
+   * interval.
+   */
+  static List<List<BarPlan.Task>> batches(List<BarPlan.Task> tasks) {
+    List<List<BarPlan.Task>> out = new ArrayList<>();
+    List<BarPlan.Task> current = new ArrayList<>();
+    long rows = 0;
+    for (BarPlan.Task t : tasks) {
+      if (!current.isEmpty()
+          && (rows + t.silverRows() > BATCH_ROWS || current.size() >= BATCH_PARTITIONS)) {
+        out.add(current);
+        current = new ArrayList<>();
+        rows = 0;
+      }
+      current.add(t);
+      rows += t.silverRows();
+    }
+    if (!current.isEmpty()) {
+      out.add(current);
+    }
+    return out;
+  }
+
+  /**
+   * Builds the bars of a batch of partitions in DuckDB, then commits them partition by partition
+   * (one {@code OverwriteFiles} each, as a single-partition run would). DuckDB time of a step
+   * shared by the batch is attributed to its partitions by their share of the Silver rows.
+   */
+  private void buildBatch(
       BarBuild build,
       Table silver,
       Snapshot pinned,
       long goldBaseId,
-      BarPlan.Task task,
-      ExchangeCalendar calendar) {
+      List<BarPlan.Task> batch,
+      List<ExchangeCalendar> calendars,
+      java.util.function.Consumer<BarResult> done) {
     long start = System.nanoTime();
     Table gold = warehouse.table(TableContracts.GOLD_BARS.id());
-    PartitionFilter filter = PartitionFilter.of(task.exchange(), task.tradingDate());
-    PinnedScan scan = PinnedScan.plan(silver, Optional.of(pinned), filter.expression());
-    List<Path> written = new ArrayList<>();
-    List<DataFile> files = new ArrayList<>();
-    Map<BarInterval, Long> barsOut = new LinkedHashMap<>();
-    Map<BarInterval, Double> buildSeconds = new LinkedHashMap<>();
-    BarBuild.Input input;
+    List<BarBuild.Part> parts = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      BarPlan.Task task = batch.get(i);
+      PartitionFilter filter = PartitionFilter.of(task.exchange(), task.tradingDate());
+      parts.add(
+          new BarBuild.Part(
+              i,
+              task.exchange(),
+              task.tradingDate(),
+              PinnedScan.plan(silver, Optional.of(pinned), filter.expression()),
+              filter,
+              calendars.get(i)));
+    }
+    List<BarInterval> intervals =
+        java.util.Arrays.stream(BarInterval.values())
+            .filter(i -> batch.stream().anyMatch(t -> t.intervals().contains(i)))
+            .toList();
+    // per partition: written files (all, to discard on failure) and the files to add
+    List<List<Path>> written = new ArrayList<>();
+    List<List<DataFile>> files = new ArrayList<>();
+    List<Map<BarInterval, Long>> barsOut = new ArrayList<>();
+    List<Map<BarInterval, Double>> buildSeconds = new ArrayList<>();
+    for (int i = 0; i < batch.size(); i++) {
+      written.add(new ArrayList<>());
+      files.add(new ArrayList<>());
+      barsOut.add(new LinkedHashMap<>());
+      buildSeconds.add(new LinkedHashMap<>());
+    }
+    Map<Integer, BarBuild.Input> inputs;
+    boolean[] committed = new boolean[batch.size()];
     try {
-      input = build.load(scan, filter, calendar, task.tradingDate());
-      List<EligibilityTable> tables =
-          input.vendors().stream().map(EligibilityTable::forVendor).toList();
-      for (BarInterval interval : task.intervals()) {
-        String location =
-            gold.location()
-                + "/data/exchange="
-                + java.net.URLEncoder.encode(
-                    task.exchange(), java.nio.charset.StandardCharsets.UTF_8)
-                + "/trading_date="
-                + task.tradingDate()
-                + "/interval="
-                + interval.label()
-                + "/"
-                + pinned.snapshotId()
-                + "-"
-                + UUID.randomUUID()
-                + ".parquet";
-        Path local = Path.of(PinnedScan.localPath(location));
-        Files.createDirectories(local.getParent());
-        written.add(local);
+      long loadStart = System.nanoTime();
+      inputs = build.load(parts, intervals);
+      double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+      long batchRows = inputs.values().stream().mapToLong(BarBuild.Input::rowsIn).sum();
+      for (BarInterval interval : intervals) {
+        List<BarBuild.Part> due =
+            parts.stream().filter(p -> batch.get(p.id()).intervals().contains(interval)).toList();
         long buildStart = System.nanoTime();
-        long bars =
-            build.build(
-                interval, tables, calendar, task.exchange(), task.tradingDate(), local.toString());
-        barsOut.put(interval, bars);
-        buildSeconds.put(interval, (System.nanoTime() - buildStart) / 1e9);
-        if (bars > 0) {
-          files.add(
-              ParquetDataFiles.of(
-                  gold,
-                  List.of(task.exchange(), task.tradingDate().toString(), interval.label()),
-                  location));
+        Map<Integer, Long> counts = build.build(interval, due);
+        for (BarBuild.Part part : due) {
+          BarPlan.Task task = batch.get(part.id());
+          long bars = 0;
+          if (counts.getOrDefault(part.id(), 0L) > 0) {
+            String location =
+                gold.location()
+                    + "/data/exchange="
+                    + java.net.URLEncoder.encode(
+                        task.exchange(), java.nio.charset.StandardCharsets.UTF_8)
+                    + "/trading_date="
+                    + task.tradingDate()
+                    + "/interval="
+                    + interval.label()
+                    + "/"
+                    + pinned.snapshotId()
+                    + "-"
+                    + UUID.randomUUID()
+                    + ".parquet";
+            Path local = Path.of(PinnedScan.localPath(location));
+            Files.createDirectories(local.getParent());
+            written.get(part.id()).add(local);
+            bars = build.write(part, local.toString());
+            files
+                .get(part.id())
+                .add(
+                    ParquetDataFiles.of(
+                        gold,
+                        List.of(task.exchange(), task.tradingDate().toString(), interval.label()),
+                        location));
+          }
+          barsOut.get(part.id()).put(interval, bars);
+        }
+        double seconds = (System.nanoTime() - buildStart) / 1e9;
+        long dueRows = due.stream().mapToLong(p -> inputs.get(p.id()).rowsIn()).sum();
+        for (BarBuild.Part part : due) {
+          double share =
+              dueRows == 0 ? 1.0 / due.size() : (double) inputs.get(part.id()).rowsIn() / dueRows;
+          buildSeconds.get(part.id()).put(interval, seconds * share);
+        }
+      }
+      build.close();
+      double batchSeconds = (System.nanoTime() - start) / 1e9;
+      // one commit per set of partitions due at the same intervals (all of them, mostly)
+      Map<List<BarInterval>, List<Integer>> groups = new LinkedHashMap<>();
+      for (int i = 0; i < batch.size(); i++) {
+        groups.computeIfAbsent(batch.get(i).intervals(), k -> new ArrayList<>()).add(i);
+      }
+      for (Map.Entry<List<BarInterval>, List<Integer>> group : groups.entrySet()) {
+        long commitStart = System.nanoTime();
+        List<BarInterval> groupIntervals = group.getKey();
+        List<Integer> members = group.getValue();
+        List<Path> mine = new ArrayList<>();
+        List<DataFile> adds = new ArrayList<>();
+        long rowsIn = 0;
+        long rowsOutside = 0;
+        Map<BarInterval, Long> groupBars = new TreeMap<>();
+        Expression partition = Expressions.alwaysFalse();
+        for (int i : members) {
+          BarPlan.Task task = batch.get(i);
+          mine.addAll(written.get(i));
+          adds.addAll(files.get(i));
+          rowsIn += inputs.get(i).rowsIn();
+          rowsOutside += inputs.get(i).rowsIn() - inputs.get(i).rowsInSessions();
+          barsOut.get(i).forEach((iv, n) -> groupBars.merge(iv, n, Long::sum));
+          partition =
+              Expressions.or(
+                  partition,
+                  Expressions.and(
+                      Expressions.equal("exchange", task.exchange()),
+                      Expressions.equal("trading_date", task.tradingDate().toString())));
+        }
+        partition =
+            Expressions.and(
+                partition,
+                Expressions.in(
+                    "interval", groupIntervals.stream().map(BarInterval::label).toArray()));
+        String names =
+            members.stream().map(i -> batch.get(i).partition()).collect(Collectors.joining(","));
+        Map<String, String> summary = new TreeMap<>();
+        summary.put(BarSummary.OPERATION, BarSummary.BARS);
+        summary.put(BarSummary.PARTITION, names);
+        summary.put(
+            BarSummary.INTERVALS,
+            groupIntervals.stream().map(BarInterval::label).collect(Collectors.joining(",")));
+        summary.put(BarSummary.SILVER_SNAPSHOT_ID, Long.toString(pinned.snapshotId()));
+        summary.put(BarSummary.ROWS_IN, Long.toString(rowsIn));
+        summary.put(BarSummary.ROWS_OUTSIDE_SESSIONS, Long.toString(rowsOutside));
+        summary.put(
+            BarSummary.BARS_OUT,
+            Long.toString(groupBars.values().stream().mapToLong(Long::longValue).sum()));
+        groupBars.forEach(
+            (iv, n) -> summary.put(BarSummary.BARS_OUT + "." + iv.label(), Long.toString(n)));
+        members.forEach(i -> committed[i] = true); // from here on the commit discards its files
+        PartitionOverwrite.commit(
+            gold,
+            partition,
+            adds,
+            goldBaseId,
+            summary,
+            "build the bars of partition" + (members.size() > 1 ? "s " : " ") + names,
+            () -> mine.forEach(BarJob::deleteQuietly));
+        double commitSeconds = (System.nanoTime() - commitStart) / 1e9;
+        for (int i : members) {
+          BarPlan.Task task = batch.get(i);
+          BarBuild.Input input = inputs.get(i);
+          double share = batchRows == 0 ? 1.0 / batch.size() : (double) input.rowsIn() / batchRows;
+          double commitShare =
+              rowsIn == 0 ? 1.0 / members.size() : (double) input.rowsIn() / rowsIn;
+          done.accept(
+              new BarResult(
+                  task.exchange(),
+                  task.tradingDate(),
+                  input.rowsIn(),
+                  input.rowsIn() - input.rowsInSessions(),
+                  barsOut.get(i),
+                  buildSeconds.get(i),
+                  loadSeconds * share,
+                  commitSeconds * commitShare,
+                  batchSeconds * share + commitSeconds * commitShare,
+                  pinned.snapshotId(),
+                  gold.currentSnapshot().snapshotId()));
         }
       }
     } catch (IOException e) {
-      written.forEach(BarJob::deleteQuietly);
+      discardUncommitted(written, committed);
       throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
-      written.forEach(BarJob::deleteQuietly);
+      discardUncommitted(written, committed);
       throw e;
     } finally {
       build.close();
     }
-
-    Map<String, String> summary = new TreeMap<>();
-    summary.put(BarSummary.OPERATION, BarSummary.BARS);
-    summary.put(BarSummary.PARTITION, task.partition());
-    summary.put(
-        BarSummary.INTERVALS,
-        task.intervals().stream().map(BarInterval::label).collect(Collectors.joining(",")));
-    summary.put(BarSummary.SILVER_SNAPSHOT_ID, Long.toString(pinned.snapshotId()));
-    summary.put(BarSummary.ROWS_IN, Long.toString(input.rowsIn()));
-    summary.put(
-        BarSummary.ROWS_OUTSIDE_SESSIONS, Long.toString(input.rowsIn() - input.rowsInSessions()));
-    long total = barsOut.values().stream().mapToLong(Long::longValue).sum();
-    summary.put(BarSummary.BARS_OUT, Long.toString(total));
-    barsOut.forEach((i, n) -> summary.put(BarSummary.BARS_OUT + "." + i.label(), Long.toString(n)));
-
-    Expression partition =
-        Expressions.and(
-            Expressions.equal("exchange", task.exchange()),
-            Expressions.and(
-                Expressions.equal("trading_date", task.tradingDate().toString()),
-                Expressions.in(
-                    "interval", task.intervals().stream().map(BarInterval::label).toArray())));
-    PartitionOverwrite.commit(
-        gold,
-        partition,
-        files,
-        goldBaseId,
-        summary,
-        "build the bars of partition " + task.partition(),
-        () -> written.forEach(BarJob::deleteQuietly));
-    written.stream().filter(p -> !isAdded(p, files)).forEach(BarJob::deleteQuietly);
-    return new BarResult(
-        task.exchange(),
-        task.tradingDate(),
-        input.rowsIn(),
-        input.rowsIn() - input.rowsInSessions(),
-        barsOut,
-        buildSeconds,
-        (System.nanoTime() - start) / 1e9,
-        pinned.snapshotId(),
-        gold.currentSnapshot().snapshotId());
-  }
-
-  private static boolean isAdded(Path local, List<DataFile> files) {
-    return files.stream().anyMatch(f -> Path.of(PinnedScan.localPath(f.location())).equals(local));
   }
 
   /**
@@ -323,15 +451,26 @@ public final class BarJob {
       if (summary == null || !BarSummary.BARS.equals(summary.get(BarSummary.OPERATION))) {
         continue;
       }
-      ExchangeDate key = ExchangeDate.parse(summary.get(BarSummary.PARTITION));
       long silverId = Long.parseLong(summary.get(BarSummary.SILVER_SNAPSHOT_ID));
-      for (String label : summary.get(BarSummary.INTERVALS).split(",")) {
-        BarInterval.find(label)
-            .ifPresent(
-                i -> out.computeIfAbsent(key, k -> new HashMap<>()).putIfAbsent(i, silverId));
+      // one partition, or several comma-separated (a batch committed at once)
+      for (String name : summary.get(BarSummary.PARTITION).split(",")) {
+        ExchangeDate key = ExchangeDate.parse(name);
+        for (String label : summary.get(BarSummary.INTERVALS).split(",")) {
+          BarInterval.find(label)
+              .ifPresent(
+                  i -> out.computeIfAbsent(key, k -> new HashMap<>()).putIfAbsent(i, silverId));
+        }
       }
     }
     return out;
+  }
+
+  private static void discardUncommitted(List<List<Path>> written, boolean[] committed) {
+    for (int i = 0; i < written.size(); i++) {
+      if (!committed[i]) {
+        written.get(i).forEach(BarJob::deleteQuietly);
+      }
+    }
   }
 
   private static void deleteQuietly(Path file) {

@@ -14,7 +14,10 @@ import java.util.TreeMap;
  * @param rowsIn Silver rows read
  * @param rowsOutsideSessions Silver rows outside every session of the date (in no bar)
  * @param barsOut bars written per interval
- * @param buildSeconds DuckDB time per interval (classify, bucket, aggregate, write Parquet)
+ * @param buildSeconds DuckDB time per interval (bucket, aggregate, write Parquet); a batch's time
+ *     is shared out by Silver rows
+ * @param loadSeconds DuckDB time reading and classifying the Silver rows (shared out likewise)
+ * @param commitSeconds time of the partition's Iceberg commit
  * @param seconds wall time of the partition (load, build and commit)
  * @param silverSnapshotId the Silver snapshot read
  * @param goldSnapshotId the Gold snapshot committed
@@ -26,6 +29,8 @@ public record BarResult(
     long rowsOutsideSessions,
     Map<BarInterval, Long> barsOut,
     Map<BarInterval, Double> buildSeconds,
+    double loadSeconds,
+    double commitSeconds,
     double seconds,
     long silverSnapshotId,
     long goldSnapshotId) {

@@ -8,7 +8,10 @@ public final class BarSummary {
   /** Value of {@link #OPERATION} for bar commits. */
   public static final String BARS = "gold-bars";
 
-  /** The Silver partition the bars were built from, {@code exchange/yyyy-mm-dd}. */
+  /**
+   * The Silver partitions the bars were built from, {@code exchange/yyyy-mm-dd}, comma-separated
+   * when one commit replaced the bars of several (a batch).
+   */
   public static final String PARTITION = "ticklake.partition";
 
   /** The intervals replaced by the commit, comma-separated (e.g. {@code 1s,1m,5m,1h,1d}). */
@@ -17,7 +20,7 @@ public final class BarSummary {
   /** The Silver snapshot the partition was read at. */
   public static final String SILVER_SNAPSHOT_ID = "ticklake.silver-snapshot-id";
 
-  /** Silver rows read. */
+  /** Silver rows read (over all partitions of the commit, as the counts below). */
   public static final String ROWS_IN = "ticklake.rows-in";
 
   /** Silver rows outside every session of the date (in no bar). */

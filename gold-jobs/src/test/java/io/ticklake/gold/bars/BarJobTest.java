@@ -175,6 +175,18 @@ class BarJobTest {
         .containsEntry(BarSummary.INTERVALS, "1s,1m,5m,1h,1d")
         .containsKey(BarSummary.SILVER_SNAPSHOT_ID)
         .containsKey(BarSummary.PARTITION);
+    // both partitions were built in one DuckDB batch and replaced by one commit naming both
+    assertThat(first.summary().get(BarSummary.PARTITION).split(","))
+        .hasSize(2)
+        .contains(EXCHANGE + "/" + DATE);
+    assertThat(BarJob.lastBuilds(gold))
+        .hasSize(2)
+        .allSatisfy(
+            (k, v) ->
+                assertThat(v)
+                    .containsOnlyKeys(BarInterval.values())
+                    .containsValue(
+                        Long.parseLong(first.summary().get(BarSummary.SILVER_SNAPSHOT_ID))));
     List<String> before = digests(gold);
 
     assertThat(new BarJob(w, BarOptions.defaults()).plan().isEmpty()).isTrue();
@@ -199,6 +211,24 @@ class BarJobTest {
     assertThat(new BarJob(w, oneThread).run()).hasSize(2);
     gold.refresh();
     assertThat(digests(gold)).isEqualTo(before);
+  }
+
+  @Test
+  void batchesHoldConsecutivePartitionsUpToTheRowAndPartitionBudgets() {
+    List<BarInterval> all = List.of(BarInterval.values());
+    List<BarPlan.Task> tasks = new ArrayList<>();
+    for (int i = 0; i < BarJob.BATCH_PARTITIONS + 3; i++) {
+      tasks.add(new BarPlan.Task("x", DATE.plusDays(i), all, 10, "new"));
+    }
+    assertThat(BarJob.batches(tasks))
+        .extracting(List::size)
+        .containsExactly(BarJob.BATCH_PARTITIONS, 3);
+    BarPlan.Task big = new BarPlan.Task("x", DATE, all, BarJob.BATCH_ROWS, "new");
+    BarPlan.Task small = new BarPlan.Task("x", DATE.plusDays(1), all, 1, "new");
+    // a partition larger than the budget is a batch of its own
+    assertThat(BarJob.batches(List.of(small, big, small)))
+        .containsExactly(List.of(small), List.of(big), List.of(small));
+    assertThat(BarJob.batches(List.of())).isEmpty();
   }
 
   @Test
