@@ -61,18 +61,7 @@ final class BarsCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
-  @Option(
-      names = "--threads",
-      defaultValue = "0",
-      paramLabel = "N",
-      description = "DuckDB threads (default: one per core).")
-  int threads;
-
-  @Option(
-      names = "--memory-limit",
-      paramLabel = "SIZE",
-      description = "DuckDB memory limit, e.g. 2GB (default: DuckDB's).")
-  String memoryLimit;
+  @Mixin DuckDbResources duckdb;
 
   @Override
   public Integer call() {
@@ -172,7 +161,7 @@ final class BarsCommand implements Callable<Integer> {
     Optional<LocalDate> last = days.last();
     try {
       return new BarOptions(
-          list, days.exchange(), first, last, all, threads, Optional.ofNullable(memoryLimit));
+          list, days.exchange(), first, last, all, duckdb.threads(), duckdb.memoryLimit());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -60,20 +59,7 @@ final class CompactCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "List what would be rebuilt; write nothing.")
   boolean dryRun;
 
-  @Option(
-      names = "--threads",
-      defaultValue = "0",
-      paramLabel = "N",
-      description = "DuckDB threads (default: one per core).")
-  int threads;
-
-  @Option(
-      names = "--memory-limit",
-      paramLabel = "SIZE",
-      description =
-          "DuckDB memory limit, e.g. 2GB; beyond it DuckDB spills to <warehouse>/.tmp"
-              + " (default: DuckDB's, 80% of RAM).")
-  String memoryLimit;
+  @Mixin DuckDbResources duckdb;
 
   @Option(names = "--json", description = "Print the outcome as JSON.")
   boolean json;
@@ -95,8 +81,8 @@ final class CompactCommand implements Callable<Integer> {
               days.first(),
               days.last(),
               all,
-              threads,
-              Optional.ofNullable(memoryLimit),
+              duckdb.threads(),
+              duckdb.memoryLimit(),
               RegistrationPolicy.fromEnvironment(ctx.env()),
               ValidationSettings.defaults());
     } catch (IllegalArgumentException e) {
