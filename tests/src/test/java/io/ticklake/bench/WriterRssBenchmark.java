@@ -19,12 +19,13 @@ import org.junit.jupiter.api.Test;
  * with the launcher's writer settings ({@code -Xmx256m}, the project's JVM flags) runs only a
  * {@code BronzeWriter} for ~30 s (fsync batch, flush every 5 s); this JVM samples the child's VmRSS
  * every 100 ms and the child reports its VmHWM at the end. With {@code -Dticklake.bench.nmt=true}
- * the child also runs with native memory tracking, and {@code jcmd VM.native_memory summary} and
- * {@code smaps_rollup} are saved two thirds into the run to {@code target/writer-rss-nmt.txt}.
- * {@code -Dticklake.bench.childopts="…"} adds child JVM options and {@code
- * -Dticklake.bench.arenas=N} sets the child's {@code MALLOC_ARENA_MAX}. Run with {@code mvn -o
- * -Pbench -pl tests -am verify -Dtest=WriterRssBenchmark -Dsurefire.failIfNoSpecifiedTests=false
- * -Dspotless.check.skip=true}.
+ * the child also runs with native memory tracking: a third into the run {@code jcmd
+ * VM.native_memory baseline} is taken and {@code smaps_rollup} saved ({@code
+ * target/writer-rss-nmt-1.txt}), at 90 % of it the {@code summary.diff} and {@code smaps_rollup}
+ * ({@code target/writer-rss-nmt-2.txt}). {@code -Dticklake.bench.childopts="…"} adds child JVM
+ * options and {@code -Dticklake.bench.arenas=N} sets the child's {@code MALLOC_ARENA_MAX}. Run with
+ * {@code mvn -o -Pbench -pl tests -am verify -Dtest=WriterRssBenchmark
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dspotless.check.skip=true}.
  */
 @Tag("benchmark")
 class WriterRssBenchmark {
@@ -69,6 +70,7 @@ class WriterRssBenchmark {
     long maxAt = 0;
     long samples = 0;
     boolean dumped = false;
+    boolean baselined = false;
     long hwm = 0;
     StringBuilder timeline = new StringBuilder();
     while (child.isAlive()) {
@@ -83,9 +85,14 @@ class WriterRssBenchmark {
       }
       samples++;
       hwm = Math.max(hwm, BenchReport.peakRssKb(pid));
-      if (nmt && !dumped && System.nanoTime() - start > SECONDS * 2_000_000_000L / 3) {
+      long elapsed = System.nanoTime() - start;
+      if (nmt && !baselined && elapsed > SECONDS * 1_000_000_000L / 3) {
+        baselined = true;
+        dump(pid, "baseline", "writer-rss-nmt-1.txt");
+      }
+      if (nmt && !dumped && elapsed > SECONDS * 900_000_000L) {
         dumped = true;
-        dump(pid);
+        dump(pid, "summary.diff", "writer-rss-nmt-2.txt");
       }
       Thread.sleep(100);
     }
@@ -124,18 +131,18 @@ class WriterRssBenchmark {
     return 0;
   }
 
-  private static void dump(long pid) throws Exception {
+  private static void dump(long pid, String what, String file) throws Exception {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     Process p =
-        new ProcessBuilder(jcmd.toString(), Long.toString(pid), "VM.native_memory", "summary")
+        new ProcessBuilder(jcmd.toString(), Long.toString(pid), "VM.native_memory", what)
             .redirectErrorStream(true)
             .start();
     String nmt = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor();
     String smaps = Files.readString(Path.of("/proc", Long.toString(pid), "smaps_rollup"));
     String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
-    Path out = Path.of("target", "writer-rss-nmt.txt");
+    Path out = Path.of("target", file);
     Files.writeString(out, nmt + "\n--- smaps_rollup\n" + smaps + "\n--- status\n" + status);
-    BenchReport.line("  NMT summary and smaps_rollup two thirds into the run: %s", out);
+    BenchReport.line("  NMT %s, smaps_rollup and status: %s", what, out);
   }
 }
