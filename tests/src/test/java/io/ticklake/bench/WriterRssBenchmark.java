@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Peak RSS of the live writer alone at a paced 1 M events/s: a child JVM ({@link WriterRssChild})
- * with the launcher's writer settings ({@code -Xmx256m}, the project's JVM flags) runs only a
- * {@code BronzeWriter} for ~30 s (fsync batch, flush every 5 s); this JVM samples the child's VmRSS
- * every 100 ms and the child reports its VmHWM at the end. With {@code -Dticklake.bench.nmt=true}
- * the child also runs with native memory tracking: a third into the run {@code jcmd
- * VM.native_memory baseline} is taken and {@code smaps_rollup} saved ({@code
+ * with the launcher's writer settings ({@code -Xmx256m -XX:+UseSerialGC}, the project's JVM flags)
+ * runs only a {@code BronzeWriter} for ~30 s (fsync batch, flush every 5 s); this JVM samples the
+ * child's VmRSS every 100 ms and the child reports its VmHWM at the end. With {@code
+ * -Dticklake.bench.nmt=true} the child also runs with native memory tracking: a third into the run
+ * {@code jcmd VM.native_memory baseline} is taken and {@code smaps_rollup} saved ({@code
  * target/writer-rss-nmt-1.txt}), at 90 % of it the {@code summary.diff} and {@code smaps_rollup}
  * ({@code target/writer-rss-nmt-2.txt}). {@code -Dticklake.bench.childopts="…"} adds child JVM
  * options and {@code -Dticklake.bench.arenas=N} sets the child's {@code MALLOC_ARENA_MAX}. Run with
@@ -39,7 +39,11 @@ class WriterRssBenchmark {
     BenchReport.header("WriterRssBenchmark");
     Path dir = Path.of("target", "writer-rss").toAbsolutePath();
     LiveWriterBenchmark.clean(dir);
+    // the launcher's writer settings (bin/ticklake); -Dticklake.bench.g1=true for the JVM default
     List<String> jvm = new ArrayList<>(List.of("-Xmx256m"));
+    if (!Boolean.getBoolean("ticklake.bench.g1")) {
+      jvm.add("-XX:+UseSerialGC");
+    }
     boolean nmt = Boolean.getBoolean("ticklake.bench.nmt");
     if (nmt) {
       jvm.add("-XX:NativeMemoryTracking=summary");
