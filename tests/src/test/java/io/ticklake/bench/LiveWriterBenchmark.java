@@ -263,7 +263,7 @@ class LiveWriterBenchmark {
         seq);
   }
 
-  private static TradeRow trade(Random r, int i) {
+  static TradeRow trade(Random r, int i) {
     return new TradeRow(
         i % 2 == 0 ? "BTCUSDT" : "ETHUSDT",
         "binance-futures",
@@ -282,7 +282,7 @@ class LiveWriterBenchmark {
         i + 1);
   }
 
-  private static QuoteRow quote(Random r, int i) {
+  static QuoteRow quote(Random r, int i) {
     BigDecimal bid = BigDecimal.valueOf(900_000 + r.nextInt(100_000), 2).setScale(9);
     return new QuoteRow(
         i % 2 == 0 ? "BTCUSDT" : "ETHUSDT",
@@ -303,7 +303,7 @@ class LiveWriterBenchmark {
   }
 
   /** CPU time of this process (all threads, native ones included), from /proc/self/stat. */
-  private static long cpuNanos() throws Exception {
+  static long cpuNanos() throws Exception {
     String stat = Files.readString(Path.of("/proc/self/stat"));
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime + stime
@@ -314,7 +314,7 @@ class LiveWriterBenchmark {
     return pct(v.stream().mapToLong(Long::longValue).toArray(), p);
   }
 
-  private static double pct(long[] v, int p) {
+  static double pct(long[] v, int p) {
     if (v.length == 0) {
       return Double.NaN;
     }
@@ -323,7 +323,7 @@ class LiveWriterBenchmark {
     return s[Math.min(s.length - 1, (int) Math.ceil(s.length * p / 100.0) - 1)];
   }
 
-  private static void clean(Path dir) throws Exception {
+  static void clean(Path dir) throws Exception {
     if (!Files.exists(dir)) {
       return;
     }

@@ -13,11 +13,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real child JVM running the {@code ticklake} CLI with the test's classpath and the project's JVM
- * flags, for crash tests: it can be waited for, or killed with SIGKILL the moment it prints a
- * marker line.
+ * A real child JVM running the {@code ticklake} CLI (or another main class) with the test's
+ * classpath and the project's JVM flags, for crash tests and benchmarks: it can be waited for, or
+ * killed with SIGKILL the moment it prints a marker line.
  */
-final class ChildJvm {
+public final class ChildJvm {
   private final Process process;
   private final List<String> stdout = new ArrayList<>();
   private final List<String> stderr = new ArrayList<>();
@@ -44,6 +44,17 @@ final class ChildJvm {
   static ChildJvm start(
       List<String> jvmOptions, Map<String, String> env, String markerPrefix, String... args)
       throws IOException {
+    return startMain(jvmOptions, env, markerPrefix, "io.ticklake.cli.Main", args);
+  }
+
+  /** Starts {@code mainClass ARGS} (on the test's classpath) in a new JVM with these options. */
+  public static ChildJvm startMain(
+      List<String> jvmOptions,
+      Map<String, String> env,
+      String markerPrefix,
+      String mainClass,
+      String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
@@ -55,7 +66,7 @@ final class ChildJvm {
     }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add("io.ticklake.cli.Main");
+    cmd.add(mainClass);
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().putAll(env);
@@ -95,7 +106,7 @@ final class ChildJvm {
   }
 
   /** Waits for the process to exit and returns its exit code. */
-  int waitFor(long timeoutSeconds) throws InterruptedException {
+  public int waitFor(long timeoutSeconds) throws InterruptedException {
     if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("child JVM did not finish in " + timeoutSeconds + " s: " + stderr());
@@ -105,24 +116,24 @@ final class ChildJvm {
   }
 
   /** The child's process id. */
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
   /** Whether the child is still running. */
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
   /** What the child printed on stdout so far. */
-  String stdout() {
+  public String stdout() {
     synchronized (stdout) {
       return String.join("\n", stdout);
     }
   }
 
   /** What the child printed on stderr so far. */
-  String stderr() {
+  public String stderr() {
     synchronized (stderr) {
       return String.join("\n", stderr);
     }
