@@ -16,6 +16,7 @@ import io.ticklake.catalog.dim.SymbolRegistry;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PinnedScan;
 import io.ticklake.catalog.snapshot.CompactionMarkers;
+import io.ticklake.catalog.snapshot.PartitionHistory;
 import io.ticklake.catalog.write.ParquetDataFiles;
 import io.ticklake.catalog.write.PartitionOverwrite;
 import io.ticklake.quarantine.QuarantineRecord;
@@ -35,7 +36,6 @@ import java.util.UUID;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.SnapshotChanges;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
@@ -101,12 +101,7 @@ public final class SilverCompactor {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Map<PartitionKey, Long> touched = new HashMap<>();
-    for (Snapshot s : SnapshotUtil.ancestorsOf(pinned.snapshotId(), bronze::snapshot)) {
-      for (DataFile f : SnapshotChanges.builderFor(bronze).snapshot(s).build().addedDataFiles()) {
-        touched.merge(keyOf(bronze, f), s.sequenceNumber(), Math::max);
-      }
-    }
+    PartitionHistory history = PartitionHistory.of(bronze, pinned);
     Table silver = warehouse.table(kind.silver().id());
     Snapshot silverRead = silver.currentSnapshot();
     Map<PartitionKey, Long> compactedFrom = lastCompactions(silver, kind.silver().name());
@@ -126,14 +121,10 @@ public final class SilverCompactor {
         reason = "forced";
       } else if (!from.equals(quarantinedFrom.get(key))) {
         reason = "unfinished";
+      } else if (history.changedSince(new ExchangeDate(key.exchange(), key.tradingDate()), from)) {
+        reason = "changed";
       } else {
-        Snapshot read = bronze.snapshot(from);
-        long touchedAt = touched.getOrDefault(key, Long.MAX_VALUE);
-        if (read == null || touchedAt > read.sequenceNumber()) {
-          reason = "changed";
-        } else {
-          continue;
-        }
+        continue;
       }
       due.add(new CompactionPlan.Task(key, e.getValue()[0], e.getValue()[1], reason));
     }

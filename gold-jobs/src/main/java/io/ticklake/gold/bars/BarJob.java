@@ -13,6 +13,7 @@ import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PartitionFilter;
 import io.ticklake.catalog.duckdb.PinnedScan;
+import io.ticklake.catalog.snapshot.PartitionHistory;
 import io.ticklake.catalog.write.ParquetDataFiles;
 import io.ticklake.catalog.write.PartitionOverwrite;
 import java.io.IOException;
@@ -30,7 +31,6 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.SnapshotChanges;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
@@ -99,20 +99,11 @@ public final class BarJob {
     for (DataFile f : PinnedScan.plan(silver, Optional.of(pinned)).dataFiles()) {
       rows.merge(ExchangeDate.of(silver, f), f.recordCount(), Long::sum);
     }
-    Map<ExchangeDate, Long> touched = new HashMap<>();
-    for (Snapshot s : SnapshotUtil.ancestorsOf(pinned.snapshotId(), silver::snapshot)) {
-      SnapshotChanges changes = SnapshotChanges.builderFor(silver).snapshot(s).build();
-      for (DataFile f : changes.addedDataFiles()) {
-        touched.merge(ExchangeDate.of(silver, f), s.sequenceNumber(), Math::max);
-      }
-      for (DataFile f : changes.removedDataFiles()) {
-        touched.merge(ExchangeDate.of(silver, f), s.sequenceNumber(), Math::max);
-      }
-    }
+    PartitionHistory history = PartitionHistory.of(silver, pinned);
     Map<ExchangeDate, Map<BarInterval, Long>> built = lastBuilds(gold);
     // a partition Silver emptied still has bars to replace
     Map<ExchangeDate, Long> candidates = new TreeMap<>(rows);
-    for (ExchangeDate k : touched.keySet()) {
+    for (ExchangeDate k : history.changedPartitions()) {
       if (built.containsKey(k)) {
         candidates.putIfAbsent(k, 0L);
       }
@@ -132,14 +123,10 @@ public final class BarJob {
           why = "new";
         } else if (options.force()) {
           why = "forced";
+        } else if (history.changedSince(key, from)) {
+          why = "changed";
         } else {
-          Snapshot read = silver.snapshot(from);
-          long touchedAt = touched.getOrDefault(key, Long.MAX_VALUE);
-          if (read == null || touchedAt > read.sequenceNumber()) {
-            why = "changed";
-          } else {
-            continue;
-          }
+          continue;
         }
         intervals.add(interval);
         reason = reason == null || reason.equals(why) ? why : reason + "+" + why;
