@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
+import io.ticklake.gold.bars.BarInterval;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -39,7 +40,8 @@ public record ExportRequest(
   public static final List<String> TABLES = List.of("gold.bars", "silver.trades", "silver.quotes");
 
   /** Bar intervals of {@code gold.bars}. */
-  public static final List<String> INTERVALS = List.of("1s", "1m", "5m", "1h", "1d");
+  public static final List<String> INTERVALS =
+      java.util.Arrays.stream(BarInterval.values()).map(BarInterval::label).toList();
 
   public ExportRequest {
     requireNonNull(profile, "profile is null");
