@@ -417,16 +417,21 @@ final class PartitionRebuild {
 
   /** Runs one step of the rebuild; a failure names the step. */
   private void step(String what, String sql) {
+    long start = System.nanoTime();
     try (Statement s = bridge.connection().createStatement()) {
       s.execute(sql);
+      DuckDbBridge.trace(sql, start);
     } catch (SQLException e) {
       throw failure(what, e);
     }
   }
 
   private long update(String sql) {
+    long start = System.nanoTime();
     try (Statement s = bridge.connection().createStatement()) {
-      return s.executeUpdate(sql);
+      long n = s.executeUpdate(sql);
+      DuckDbBridge.trace(sql, start);
+      return n;
     } catch (SQLException e) {
       throw failure("write the partition", e);
     }

@@ -185,10 +185,29 @@ public final class DuckDbBridge implements AutoCloseable {
     return ids;
   }
 
+  /**
+   * Whether to print every statement's wall time to stderr (system property {@code
+   * ticklake.trace.sql}); for finding where a job's time goes.
+   */
+  private static final boolean TRACE = Boolean.getBoolean("ticklake.trace.sql");
+
+  /** Prints {@code sql}'s wall time since {@code startNanos} when tracing is on. */
+  public static void trace(String sql, long startNanos) {
+    if (TRACE) {
+      String oneLine = sql.replaceAll("\\s+", " ");
+      System.err.printf(
+          "[sql %8.1f ms] %s%n",
+          (System.nanoTime() - startNanos) / 1e6,
+          oneLine.length() > 160 ? oneLine.substring(0, 160) + "…" : oneLine);
+    }
+  }
+
   /** Runs a statement that returns no rows. */
   public void execute(String sql) {
+    long start = System.nanoTime();
     try (Statement s = connection.createStatement()) {
       s.execute(sql);
+      trace(sql, start);
     } catch (SQLException e) {
       throw new TicklakeException(
           Kind.FAILURE, "Cannot run DuckDB statement: " + e.getMessage().strip(), e);
@@ -197,12 +216,15 @@ public final class DuckDbBridge implements AutoCloseable {
 
   /** Runs a query whose first row's first column is a number (a count, a sum) and returns it. */
   public long queryLong(String sql) {
+    long start = System.nanoTime();
     try (Statement s = connection.createStatement();
         java.sql.ResultSet rs = s.executeQuery(sql)) {
       if (!rs.next()) {
         throw TicklakeException.of(Kind.FAILURE, "Cannot run DuckDB query: it returned no row");
       }
-      return rs.getLong(1);
+      long v = rs.getLong(1);
+      trace(sql, start);
+      return v;
     } catch (SQLException e) {
       throw new TicklakeException(
           Kind.FAILURE, "Cannot run DuckDB query: " + e.getMessage().strip(), e);
@@ -211,12 +233,14 @@ public final class DuckDbBridge implements AutoCloseable {
 
   /** Runs a query and returns its first column as text, one element per row. */
   public List<String> queryStrings(String sql) {
+    long start = System.nanoTime();
     List<String> out = new ArrayList<>();
     try (Statement s = connection.createStatement();
         java.sql.ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
         out.add(rs.getString(1));
       }
+      trace(sql, start);
     } catch (SQLException e) {
       throw new TicklakeException(
           Kind.FAILURE, "Cannot run DuckDB query: " + e.getMessage().strip(), e);
