@@ -113,57 +113,78 @@ final class PartitionRebuild {
       // The intermediate tables need no order (every reader orders explicitly), and keeping
       // insertion order makes DuckDB buffer results it could otherwise spill or stream.
       bridge.execute("SET preserve_insertion_order = false");
-      // Bronze rows with their source stream and identity hash, read once
+      // Bronze rows with their source stream and identity hash: the one full-width copy; every
+      // later step names its rows by this table's rowid and keeps only the columns it needs
       step(
           "read Bronze rows",
           "CREATE OR REPLACE TEMP TABLE tl_b AS "
               + identitySql("(" + DuckDbBridge.relationSql(scan, filter) + ")"));
       long rowsIn = count("SELECT count(*) FROM tl_b");
-      // identities seen more than once: only these need occurrence counting and dedup
+      // identities seen more than once: only their rows need occurrence numbers and dedup
       step(
           "find repeated identities",
           "CREATE OR REPLACE TEMP TABLE tl_m AS SELECT tl_h FROM tl_b GROUP BY tl_h HAVING"
               + " count(*) > 1");
-      step("dedup", "CREATE OR REPLACE TEMP TABLE tl_d0 AS " + dedupedSql());
+      boolean repeated = count("SELECT count(*) FROM tl_m") > 0;
+      long duplicates = 0;
+      if (repeated) {
+        step("dedup", "CREATE OR REPLACE TEMP TABLE tl_r AS " + repeatedSql());
+        duplicates = count("SELECT count(*) FROM tl_r WHERE NOT tl_keep");
+      }
+      // the deduplicated rows: a view, so no second full-width copy is made
+      step(
+          "dedup",
+          "CREATE OR REPLACE TEMP VIEW tl_d0 AS SELECT b.* EXCLUDE (tl_occ, tl_h), "
+              + (repeated
+                  ? "coalesce(r.event_id, b.tl_h) AS event_id, b.rowid AS tl_rid FROM tl_b AS b"
+                      + " LEFT JOIN tl_r AS r ON r.tl_rid = b.rowid WHERE coalesce(r.tl_keep, true)"
+                  : "b.tl_h AS event_id, b.rowid AS tl_rid FROM tl_b AS b"));
 
       // dedup never removes the last row of a symbol, so Bronze has the same symbols
       List<String> symbols = strings("SELECT DISTINCT symbol FROM tl_b ORDER BY symbol");
       SymbolLookup lookup = lookupFor.apply(symbols);
-      // the spike reference: the median of the previous trades of the symbol with price > 0, a
-      // window over the partition (symbol, price > 0) so that other rows neither count nor get one
-      String reference =
-          kind == SilverTable.TRADES
-              ? "CASE WHEN price > 0 THEN CAST(quantile_disc(price, 0.5) OVER w AS DECIMAL(38,9))"
-                  + " END AS ref_price, CASE WHEN price > 0 THEN count(*) OVER w ELSE 0 END AS"
-                  + " ref_count"
-              : "CAST(NULL AS DECIMAL(38,9)) AS ref_price, CAST(0 AS BIGINT) AS ref_count";
+      String reference;
+      if (kind == SilverTable.TRADES) {
+        // the spike reference: the median of the previous trades of the symbol with price > 0,
+        // a window over the partition (symbol, price > 0) so that other rows neither count nor
+        // get one; computed over the few columns it needs
+        step(
+            "compute spike references",
+            "CREATE OR REPLACE TEMP TABLE tl_s AS SELECT tl_rid, CASE WHEN price > 0 THEN"
+                + " CAST(quantile_disc(price, 0.5) OVER w AS DECIMAL(38,9)) END AS ref_price,"
+                + " CASE WHEN price > 0 THEN count(*) OVER w ELSE 0 END AS ref_count FROM (SELECT"
+                + " tl_rid, symbol, price, ts_event, vendor_seq, file_seq, wal_seq, event_id FROM"
+                + " tl_d0) WINDOW w AS (PARTITION BY symbol, price > 0 ORDER BY "
+                + ORDER
+                + " ROWS BETWEEN "
+                + settings.spikeWindow()
+                + " PRECEDING AND 1 PRECEDING)");
+        reference = "s.ref_price, s.ref_count";
+      } else {
+        reference = "CAST(NULL AS DECIMAL(38,9)) AS ref_price, CAST(0 AS BIGINT) AS ref_count";
+      }
       step(
           "resolve symbols and sessions",
-          "CREATE OR REPLACE TEMP TABLE tl_e AS SELECT r.*, "
+          "CREATE OR REPLACE TEMP VIEW tl_e AS SELECT r.*, "
               + sessionSql(calendar, key.tradingDate())
               + " AS session, "
               + reference
               + " FROM ("
               + lookup.resolveSql("tl_d0")
               + ") AS r"
-              + (kind == SilverTable.TRADES
-                  ? " WINDOW w AS (PARTITION BY symbol, price > 0 ORDER BY "
-                      + ORDER
-                      + " ROWS BETWEEN "
-                      + settings.spikeWindow()
-                      + " PRECEDING AND 1 PRECEDING)"
-                  : ""));
-      long deduped = count("SELECT count(*) FROM tl_e");
+              + (kind == SilverTable.TRADES ? " JOIN tl_s AS s USING (tl_rid)" : ""));
+      long deduped = rowsIn - duplicates;
+      // the violations with the whole row of each: few rows, read again for quarantine
       step("validate", "CREATE OR REPLACE TEMP TABLE tl_v AS " + violationsSql(calendar, key));
       step(
           "collect rejected rows",
-          "CREATE OR REPLACE TEMP TABLE tl_rejected AS SELECT DISTINCT event_id FROM tl_v WHERE"
+          "CREATE OR REPLACE TEMP TABLE tl_rejected AS SELECT DISTINCT tl_rid FROM tl_v WHERE"
               + " severity = 'error'");
       long quarantined = count("SELECT count(*) FROM tl_rejected");
       long warned =
           count(
-              "SELECT count(DISTINCT event_id) FROM tl_v WHERE severity = 'warn' AND event_id NOT"
-                  + " IN (SELECT event_id FROM tl_rejected)");
+              "SELECT count(DISTINCT tl_rid) FROM tl_v WHERE severity = 'warn' AND tl_rid NOT"
+                  + " IN (SELECT tl_rid FROM tl_rejected)");
       long rowsOut = 0;
       String digest = "md5x:" + "0".repeat(32);
       if (deduped > quarantined) {
@@ -174,7 +195,7 @@ final class PartitionRebuild {
                     + columns
                     + " FROM tl_e"
                     + (quarantined > 0
-                        ? " WHERE event_id NOT IN (SELECT event_id FROM tl_rejected)"
+                        ? " WHERE tl_rid NOT IN (SELECT tl_rid FROM tl_rejected)"
                         : "")
                     + " ORDER BY "
                     + ORDER
@@ -191,10 +212,13 @@ final class PartitionRebuild {
       }
       List<QuarantineRecord> q =
           quarantineRows(sourceTable, snapshot.snapshotId(), snapshotTime(snapshot));
-      return new Built(rowsIn, rowsIn - deduped, quarantined, warned, rowsOut, digest, q);
+      return new Built(rowsIn, duplicates, quarantined, warned, rowsOut, digest, q);
     } finally {
       bridge.execute("RESET preserve_insertion_order");
-      for (String t : List.of("tl_b", "tl_m", "tl_d0", "tl_e", "tl_v", "tl_rejected")) {
+      for (String v : List.of("tl_e", "tl_d0")) {
+        bridge.execute("DROP VIEW IF EXISTS " + v);
+      }
+      for (String t : List.of("tl_b", "tl_m", "tl_r", "tl_s", "tl_v", "tl_rejected")) {
         bridge.execute("DROP TABLE IF EXISTS " + t);
       }
     }
@@ -206,18 +230,16 @@ final class PartitionRebuild {
   }
 
   /**
-   * Adds tl_stream (the source stream: a file or a live writer), tl_occ (whether the event id
-   * counts occurrences) and tl_h, the first 32 hex digits of the SHA-256 of the canonical identity
-   * text: the event id of a record's first occurrence (and of every record with a vendor trade id
-   * or sequence number).
+   * Adds tl_occ (whether the event id counts occurrences) and tl_h, the MD5 (32 hex digits) of the
+   * canonical identity text: the event id of a record's first occurrence (and of every record with
+   * a vendor trade id or sequence number).
    */
   private String identitySql(String relation) {
-    return "SELECT *, CASE WHEN file_id IS NOT NULL THEN 'f' || CAST(file_id AS VARCHAR) ELSE"
-        + " 'w' || coalesce(writer_id, '') END AS tl_stream, (vendor_seq IS NULL"
+    return "SELECT *, (vendor_seq IS NULL"
         + (kind == SilverTable.TRADES ? " AND vendor_trade_id IS NULL" : "")
-        + ") AS tl_occ, substr(sha256("
+        + ") AS tl_occ, md5("
         + identityText()
-        + "), 1, 32) AS tl_h FROM "
+        + ") AS tl_h FROM "
         + relation;
   }
 
@@ -225,12 +247,12 @@ final class PartitionRebuild {
   private String identityText() {
     String identityText =
         kind.identityColumns().stream().map(this::text).collect(Collectors.joining(", "));
-    String byOccurrence = "concat_ws(chr(31), 'v1', 'occ', " + identityText + ")";
+    String byOccurrence = "concat_ws(chr(31), 'v2', 'occ', " + identityText + ")";
     String bySeq =
-        "concat_ws(chr(31), 'v1', 'seq', " + identityText + ", CAST(vendor_seq AS VARCHAR))";
+        "concat_ws(chr(31), 'v2', 'seq', " + identityText + ", CAST(vendor_seq AS VARCHAR))";
     String tid =
         kind == SilverTable.TRADES
-            ? "WHEN vendor_trade_id IS NOT NULL THEN concat_ws(chr(31), 'v1', 'tid', exchange,"
+            ? "WHEN vendor_trade_id IS NOT NULL THEN concat_ws(chr(31), 'v2', 'tid', exchange,"
                 + " symbol, vendor_trade_id) "
             : "";
     return "CASE "
@@ -243,23 +265,23 @@ final class PartitionRebuild {
   }
 
   /**
-   * One row per event id. An identity seen once is a first occurrence without duplicates: its id is
-   * tl_h. Only repeated identities (tl_m) are numbered by occurrence within their stream, in source
-   * order (a later occurrence k hashes the identity text followed by k), and deduplicated, keeping
-   * the earliest lineage.
+   * The rows of repeated identities (tl_m), by tl_b rowid: their event id and whether the row is
+   * the copy dedup keeps. An identity seen once is a first occurrence without duplicates: its id is
+   * tl_h and it needs no row here. Repeated identities are numbered by occurrence within their
+   * stream, in source order (a later occurrence k hashes the identity text followed by k), and of
+   * the rows with one event id the one with the earliest lineage is kept.
    */
-  private String dedupedSql() {
-    return "SELECT * EXCLUDE (tl_stream, tl_occ, tl_h), tl_h AS event_id FROM tl_b ANTI JOIN tl_m"
-        + " USING (tl_h) UNION ALL BY NAME SELECT * EXCLUDE (tl_stream, tl_occ, tl_h,"
-        + " tl_occurrence) FROM (SELECT *, CASE WHEN tl_occ AND tl_occurrence > 1 THEN"
-        + " substr(sha256("
-        + identityText()
-        + " || chr(31) || CAST(tl_occurrence AS VARCHAR)), 1, 32) ELSE tl_h END AS event_id FROM"
-        + " (SELECT *, row_number() OVER (PARTITION BY tl_stream, tl_h ORDER BY file_seq NULLS"
-        + " FIRST, wal_seq NULLS FIRST, ingested_at, ts_recv NULLS FIRST) AS tl_occurrence FROM"
-        + " tl_b SEMI JOIN tl_m USING (tl_h))) QUALIFY row_number() OVER (PARTITION BY event_id"
-        + " ORDER BY file_id NULLS LAST, file_seq NULLS LAST, writer_id NULLS LAST, wal_seq NULLS"
-        + " LAST, ingested_at, ts_recv NULLS LAST) = 1";
+  private String repeatedSql() {
+    return "SELECT tl_rid, event_id, row_number() OVER (PARTITION BY event_id ORDER BY file_id"
+        + " NULLS LAST, file_seq NULLS LAST, writer_id NULLS LAST, wal_seq NULLS LAST, ingested_at,"
+        + " ts_recv NULLS LAST) = 1 AS tl_keep FROM (SELECT *, CASE WHEN tl_occ AND tl_occurrence"
+        + " > 1 THEN md5(tl_h || chr(31) || CAST(tl_occurrence AS VARCHAR)) ELSE tl_h END AS"
+        + " event_id FROM (SELECT *, row_number() OVER (PARTITION BY file_id, CASE WHEN file_id IS"
+        + " NULL THEN writer_id END, tl_h ORDER BY"
+        + " file_seq NULLS FIRST, wal_seq NULLS FIRST, ingested_at, ts_recv NULLS FIRST) AS"
+        + " tl_occurrence FROM (SELECT b.rowid AS tl_rid, tl_h, tl_occ, file_id,"
+        + " file_seq, writer_id, wal_seq, ingested_at, ts_recv FROM tl_b AS b SEMI JOIN tl_m USING"
+        + " (tl_h))))";
   }
 
   /** Canonical text of a column: timestamps as epoch microseconds, NULL as \u0001. */
@@ -303,42 +325,66 @@ final class PartitionRebuild {
         sessions.isEmpty()
             ? "CAST(NULL AS TIMESTAMPTZ)"
             : ts(sessions.get(sessions.size() - 1).close().plus(tol));
-    List<String> parts = new ArrayList<>();
+    // one scan of tl_e: rows breaking any rule, then one row per broken rule, with the whole row
+    List<String> conditions = new ArrayList<>();
+    List<String> findings = new ArrayList<>();
     for (ValidationRule r : rules) {
-      String cond = r.condition().replace("${window_start}", start).replace("${window_end}", end);
-      parts.add(
-          "SELECT event_id, "
-              + Sql.string(r.name())
-              + " AS rule, "
-              + Sql.string(r.severity().label())
-              + " AS severity, "
-              + Sql.string(r.field())
-              + " AS field, CAST("
-              + r.value()
-              + " AS VARCHAR) AS value, CAST("
-              + r.message()
-              + " AS VARCHAR) AS message FROM tl_e WHERE coalesce("
+      String cond =
+          "coalesce("
+              + r.condition().replace("${window_start}", start).replace("${window_end}", end)
+              + ", false)";
+      conditions.add(cond);
+      findings.add(
+          "CASE WHEN "
               + cond
-              + ", false)");
+              + " THEN {'rule': "
+              + Sql.string(r.name())
+              + ", 'severity': "
+              + Sql.string(r.severity().label())
+              + ", 'field': "
+              + Sql.string(r.field())
+              + ", 'value': CAST("
+              + r.value()
+              + " AS VARCHAR), 'message': CAST("
+              + r.message()
+              + " AS VARCHAR)} END");
     }
-    if (parts.isEmpty()) {
-      return "SELECT CAST(NULL AS VARCHAR) AS event_id, CAST(NULL AS VARCHAR) AS rule, CAST(NULL"
-          + " AS VARCHAR) AS severity, CAST(NULL AS VARCHAR) AS field, CAST(NULL AS VARCHAR) AS"
-          + " value, CAST(NULL AS VARCHAR) AS message WHERE false";
+    if (rules.isEmpty()) {
+      return "SELECT *, CAST(NULL AS VARCHAR) AS rule, CAST(NULL AS VARCHAR) AS severity,"
+          + " CAST(NULL AS VARCHAR) AS field, CAST(NULL AS VARCHAR) AS value, CAST(NULL AS"
+          + " VARCHAR) AS message FROM tl_e WHERE false";
     }
-    return String.join(" UNION ALL ", parts);
+    return "SELECT * EXCLUDE (tl_f), tl_f.rule, tl_f.severity, tl_f.field, tl_f.value,"
+        + " tl_f.message FROM (SELECT *, unnest(["
+        + String.join(", ", findings)
+        + "]) AS tl_f FROM tl_e WHERE "
+        + String.join(" OR ", conditions)
+        + ") WHERE tl_f IS NOT NULL";
   }
 
   /**
    * Order-sensitive digest of the event columns of the written file: xor over rows of md5(position
-   * from 1, row text), read back in file order (no second sort).
+   * from 1, row text), read back in file order (no second sort). The row text holds the event id
+   * and the event columns it does not already hash: a record's identity fields enter through its
+   * event id (which is their MD5, with the occurrence or sequence number), except for a trade with
+   * a vendor trade id, whose id hashes only the trade id — its identity text is added. Hashing the
+   * id instead of re-rendering a dozen columns as text makes the digest 3× cheaper.
    */
   private String digest(String file) {
-    String rowText =
+    Set<String> covered = Set.copyOf(kind.identityColumns());
+    String rest =
         silverSchema.columns().stream()
-            .filter(f -> !NOT_DIGESTED.contains(f.name()))
-            .map(f -> text(f.name()))
-            .collect(Collectors.joining(", ", "concat_ws(chr(31), ", ")"));
+            .map(NestedField::name)
+            .filter(n -> !NOT_DIGESTED.contains(n) && !covered.contains(n))
+            .map(this::text)
+            .collect(Collectors.joining(", "));
+    String identity =
+        kind == SilverTable.TRADES
+            ? ", CASE WHEN vendor_trade_id IS NOT NULL THEN concat_ws(chr(31), "
+                + kind.identityColumns().stream().map(this::text).collect(Collectors.joining(", "))
+                + ") ELSE '' END"
+            : "";
+    String rowText = "concat_ws(chr(31), " + rest + identity + ")";
     List<String> r =
         strings(
             "SELECT printf('%032x', bit_xor(md5_number(CAST(file_row_number + 1 AS VARCHAR) ||"
@@ -362,13 +408,13 @@ final class PartitionRebuild {
     jsonFields.add("'symbol_id': e.symbol_id");
     jsonFields.add("'session': e.session");
     String sql =
-        "SELECT v.rule, v.severity, v.message, v.field, v.value, e.exchange, e.trading_date,"
+        "SELECT e.rule, e.severity, e.message, e.field, e.value, e.exchange, e.trading_date,"
             + " e.symbol, epoch_us(e.ts_event), e.vendor, e.file_id, e.file_seq, e.writer_id,"
             + " e.wal_seq, CAST(to_json({"
             + String.join(", ", jsonFields)
-            + "}) AS VARCHAR) FROM tl_v AS v JOIN tl_e AS e USING (event_id) ORDER BY "
+            + "}) AS VARCHAR) FROM tl_v AS e ORDER BY "
             + ORDER
-            + ", v.rule";
+            + ", e.rule";
     List<QuarantineRecord> out = new ArrayList<>();
     try (Statement s = bridge.connection().createStatement();
         ResultSet rs = s.executeQuery(sql)) {

@@ -134,7 +134,10 @@ public final class SilverCompactor {
 
   /** Plans and commits; see {@link #commit(CompactionPlan)}. */
   public List<PartitionResult> run() {
-    return commit(plan());
+    long start = System.nanoTime();
+    CompactionPlan plan = plan();
+    DuckDbBridge.trace("-- plan " + kind.silver().name(), start);
+    return commit(plan);
   }
 
   /**
@@ -323,6 +326,8 @@ public final class SilverCompactor {
       deleteQuietly(local);
       throw e;
     }
+    DuckDbBridge.trace("-- rebuild " + key, started);
+    long commitStart = System.nanoTime();
     Optional<DataFile> dataFile =
         built.rowsOut() == 0
             ? Optional.empty()
@@ -345,6 +350,9 @@ public final class SilverCompactor {
     // Quarantine first: if the process dies between the two commits, Silver still names the old
     // Bronze snapshot, so the partition stays due and the rerun replaces both again.
     replaceQuarantine(quarantine, quarantineBase, key, built.quarantine(), summary);
+    DuckDbBridge.trace(
+        "-- commit " + built.quarantine().size() + " quarantine rows of " + key, commitStart);
+    commitStart = System.nanoTime();
 
     PartitionOverwrite.commit(
         silver,
@@ -355,6 +363,7 @@ public final class SilverCompactor {
         "compact " + kind.silver().name() + " partition " + key,
         () -> deleteQuietly(local));
     silver.refresh();
+    DuckDbBridge.trace("-- commit Silver " + key, commitStart);
     return new PartitionResult(
         key,
         pinned.snapshotId(),
