@@ -129,6 +129,9 @@ final class ExportCommand implements Callable<Integer> {
     try (Warehouse warehouse = ctx.openWarehouse()) {
       ExportJob job = new ExportJob(warehouse, request);
       ExportPlan plan = job.plan();
+      for (Path left : ExportJob.removeInterrupted(plan.out())) {
+        ctx.err().printf("Removed %s, left by an interrupted export%n", left);
+      }
       boolean terminal = System.console() != null && !json;
       long start = System.nanoTime();
       PrintWriter err = ctx.err();

@@ -30,8 +30,9 @@ import org.apache.iceberg.Table;
  *
  * <p>{@link #plan()} checks the request against the warehouse and writes nothing. {@link #commit}
  * writes every file into a hidden sibling folder and renames it to the requested folder at the end,
- * so a failed or interrupted export leaves no partial output under the requested name (at worst a
- * hidden {@code .<name>.export-*} folder after a kill, never a half-written export).
+ * so a failed or interrupted export leaves no partial output under the requested name. A killed
+ * export leaves its hidden {@code .<name>.export-<pid>-<uuid>} folder; the next export to the same
+ * folder name removes such folders whose process is gone ({@link #removeInterrupted}).
  *
  * <p>Not thread-safe.
  */
@@ -142,7 +143,14 @@ public final class ExportJob {
   public ExportReceipt commit(ExportPlan plan, ExportProgress progress) {
     Path out = plan.out();
     Path parent = out.getParent();
-    Path tmp = parent.resolve("." + out.getFileName() + ".export-" + UUID.randomUUID());
+    Path tmp =
+        parent.resolve(
+            "."
+                + out.getFileName()
+                + TMP_MARK
+                + ProcessHandle.current().pid()
+                + "-"
+                + UUID.randomUUID());
     Table table = warehouse.table(request.table());
     Snapshot snapshot = table.snapshot(plan.snapshotId());
     try {
@@ -175,6 +183,50 @@ public final class ExportJob {
       ExportFiles.deleteTree(tmp);
       throw e;
     }
+  }
+
+  private static final String TMP_MARK = ".export-";
+
+  /**
+   * Deletes the hidden work folders that killed exports to {@code out} left next to it: those named
+   * {@code .<name>.export-<pid>-<uuid>} whose process {@code pid} no longer runs on this machine. A
+   * folder of a running export, or one whose name carries no process id, is left alone.
+   *
+   * @return the folders removed
+   */
+  public static List<Path> removeInterrupted(Path out) {
+    requireNonNull(out, "out is null");
+    Path parent = out.toAbsolutePath().getParent();
+    String prefix = "." + out.getFileName() + TMP_MARK;
+    if (parent == null || !Files.isDirectory(parent)) {
+      return List.of();
+    }
+    List<Path> removed = new ArrayList<>();
+    try (Stream<Path> s = Files.list(parent)) {
+      for (Path p : s.sorted().toList()) {
+        String name = p.getFileName().toString();
+        if (!name.startsWith(prefix) || !Files.isDirectory(p)) {
+          continue;
+        }
+        String rest = name.substring(prefix.length());
+        int dash = rest.indexOf('-');
+        long pid;
+        try {
+          pid = Long.parseLong(dash < 0 ? "" : rest.substring(0, dash));
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          continue;
+        }
+        ExportFiles.deleteTree(p);
+        removed.add(p);
+      }
+    } catch (IOException e) {
+      throw TicklakeException.of(
+          Kind.FAILURE, "Cannot list %s for interrupted exports: %s", parent, e.getMessage());
+    }
+    return removed;
   }
 
   private List<Path> write(ExportSource source, Path dir, ExportProgress progress)
