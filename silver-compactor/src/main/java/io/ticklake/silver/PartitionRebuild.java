@@ -131,19 +131,29 @@ final class PartitionRebuild {
         step("dedup", "CREATE OR REPLACE TEMP TABLE tl_r AS " + repeatedSql());
         duplicates = count("SELECT count(*) FROM tl_r WHERE NOT tl_keep");
       }
-      // the deduplicated rows: a view, so no second full-width copy is made
-      step(
-          "dedup",
-          "CREATE OR REPLACE TEMP VIEW tl_d0 AS SELECT b.* EXCLUDE (tl_occ, tl_h), "
-              + (repeated
-                  ? "coalesce(r.event_id, b.tl_h) AS event_id, b.rowid AS tl_rid FROM tl_b AS b"
-                      + " LEFT JOIN tl_r AS r ON r.tl_rid = b.rowid WHERE coalesce(r.tl_keep, true)"
-                  : "b.tl_h AS event_id, b.rowid AS tl_rid FROM tl_b AS b"));
-
       // dedup never removes the last row of a symbol, so Bronze has the same symbols
       List<String> symbols = strings("SELECT DISTINCT symbol FROM tl_b ORDER BY symbol");
       SymbolLookup lookup = lookupFor.apply(symbols);
-      String reference;
+      // every Bronze row (duplicates too) with its symbol id and session: a view, so no second
+      // full-width copy is made
+      step(
+          "resolve symbols and sessions",
+          "CREATE OR REPLACE TEMP VIEW tl_x AS SELECT x.*, "
+              + sessionSql(calendar, key.tradingDate())
+              + " AS session FROM ("
+              + lookup.resolveSql("(SELECT *, rowid AS tl_rid FROM tl_b)")
+              + ") AS x");
+      // the deduplicated rows with their event ids
+      String eventId =
+          repeated
+              ? "coalesce(r.event_id, d.tl_h) AS event_id FROM %s AS d LEFT JOIN tl_r AS r USING"
+                  + " (tl_rid) WHERE coalesce(r.tl_keep, true)"
+              : "d.tl_h AS event_id FROM %s AS d";
+      step(
+          "dedup",
+          "CREATE OR REPLACE TEMP VIEW tl_d0 AS SELECT d.* EXCLUDE (tl_occ, tl_h), "
+              + eventId.formatted("tl_x"));
+      String withReference;
       if (kind == SilverTable.TRADES) {
         // the spike reference: the median of the previous trades of the symbol with price > 0,
         // a window over the partition (symbol, price > 0) so that other rows neither count nor
@@ -159,23 +169,27 @@ final class PartitionRebuild {
                 + " ROWS BETWEEN "
                 + settings.spikeWindow()
                 + " PRECEDING AND 1 PRECEDING)");
-        reference = "s.ref_price, s.ref_count";
+        withReference =
+            "SELECT %s.*, s.ref_price, s.ref_count FROM %s LEFT JOIN tl_s AS s USING" + " (tl_rid)";
       } else {
-        reference = "CAST(NULL AS DECIMAL(38,9)) AS ref_price, CAST(0 AS BIGINT) AS ref_count";
+        withReference =
+            "SELECT %s.*, CAST(NULL AS DECIMAL(38,9)) AS ref_price, CAST(0 AS BIGINT)"
+                + " AS ref_count FROM %s";
       }
       step(
-          "resolve symbols and sessions",
-          "CREATE OR REPLACE TEMP VIEW tl_e AS SELECT r.*, "
-              + sessionSql(calendar, key.tradingDate())
-              + " AS session, "
-              + reference
-              + " FROM ("
-              + lookup.resolveSql("tl_d0")
-              + ") AS r"
-              + (kind == SilverTable.TRADES ? " JOIN tl_s AS s USING (tl_rid)" : ""));
+          "prepare the Silver rows",
+          "CREATE OR REPLACE TEMP VIEW tl_e AS " + withReference.formatted("tl_d0", "tl_d0"));
       long deduped = rowsIn - duplicates;
-      // the violations with the whole row of each: few rows, read again for quarantine
-      step("validate", "CREATE OR REPLACE TEMP TABLE tl_v AS " + violationsSql(calendar, key));
+      // the rules run over all Bronze rows, without the dedup join; only the few rows breaking
+      // one are then matched with their event id, and duplicates dropped
+      step(
+          "validate",
+          "CREATE OR REPLACE TEMP TABLE tl_v AS SELECT d.* EXCLUDE (tl_occ, tl_h), "
+              + eventId.formatted(
+                  "("
+                      + violationsSql(
+                          calendar, key, "(" + withReference.formatted("tl_x", "tl_x") + ")")
+                      + ")"));
       step(
           "collect rejected rows",
           "CREATE OR REPLACE TEMP TABLE tl_rejected AS SELECT DISTINCT tl_rid FROM tl_v WHERE"
@@ -215,7 +229,7 @@ final class PartitionRebuild {
       return new Built(rowsIn, duplicates, quarantined, warned, rowsOut, digest, q);
     } finally {
       bridge.execute("RESET preserve_insertion_order");
-      for (String v : List.of("tl_e", "tl_d0")) {
+      for (String v : List.of("tl_e", "tl_d0", "tl_x")) {
         bridge.execute("DROP VIEW IF EXISTS " + v);
       }
       for (String t : List.of("tl_b", "tl_m", "tl_r", "tl_s", "tl_v", "tl_rejected")) {
@@ -316,7 +330,7 @@ final class PartitionRebuild {
     return sb.append(" ELSE 'closed' END").toString();
   }
 
-  private String violationsSql(ExchangeCalendar calendar, PartitionKey key) {
+  private String violationsSql(ExchangeCalendar calendar, PartitionKey key, String relation) {
     List<SessionInterval> sessions = calendar.sessions(key.tradingDate());
     Duration tol = settings.sessionTolerance();
     String start =
@@ -352,12 +366,16 @@ final class PartitionRebuild {
     if (rules.isEmpty()) {
       return "SELECT *, CAST(NULL AS VARCHAR) AS rule, CAST(NULL AS VARCHAR) AS severity,"
           + " CAST(NULL AS VARCHAR) AS field, CAST(NULL AS VARCHAR) AS value, CAST(NULL AS"
-          + " VARCHAR) AS message FROM tl_e WHERE false";
+          + " VARCHAR) AS message FROM "
+          + relation
+          + " WHERE false";
     }
     return "SELECT * EXCLUDE (tl_f), tl_f.rule, tl_f.severity, tl_f.field, tl_f.value,"
         + " tl_f.message FROM (SELECT *, unnest(["
         + String.join(", ", findings)
-        + "]) AS tl_f FROM tl_e WHERE "
+        + "]) AS tl_f FROM "
+        + relation
+        + " WHERE "
         + String.join(" OR ", conditions)
         + ") WHERE tl_f IS NOT NULL";
   }
