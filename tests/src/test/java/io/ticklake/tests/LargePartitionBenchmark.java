@@ -10,7 +10,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link LargePartitionTest} at full size: 10 M trades in one partition, compacted by a child JVM
- * with {@code -Xmx256m} and a 768 MB DuckDB limit. Prints time, peak RSS and peak spill.
+ * with {@code -Xmx256m} and a 768 MB DuckDB limit ({@code -Dticklake.bench.duckdb-memory=256MB}
+ * sets another). Prints time, peak RSS and peak spill.
  */
 @Tag("benchmark")
 class LargePartitionBenchmark {
@@ -18,9 +19,12 @@ class LargePartitionBenchmark {
 
   @Test
   void tenMillionRowsInOnePartitionUnder256MbOfHeap() throws Exception {
-    BenchReport.header("One 10 M-row partition compacted in a child JVM, -Xmx256m");
+    String duckDbMemory = System.getProperty("ticklake.bench.duckdb-memory", "768MB");
+    BenchReport.header(
+        "One 10 M-row partition compacted in a child JVM, -Xmx256m, DuckDB --memory-limit "
+            + duckDbMemory);
     LargePartitionTest.Outcome o =
-        LargePartitionTest.compactLargePartition(dir, 10_000_000, "256m", "768MB");
+        LargePartitionTest.compactLargePartition(dir, 10_000_000, "256m", duckDbMemory);
     BenchReport.line(
         "%,d rows (%,d MB of values) in %.1f s = %,.0f rows/s; child peak RSS %,d MB; peak"
             + " spill in <warehouse>/.tmp %,d MB",
