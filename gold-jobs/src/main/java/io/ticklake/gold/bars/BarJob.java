@@ -310,14 +310,14 @@ public final class BarJob {
             Path local = Path.of(PinnedScan.localPath(location));
             Files.createDirectories(local.getParent());
             written.get(part.id()).add(local);
-            bars = build.write(part, local.toString());
-            files
-                .get(part.id())
-                .add(
-                    ParquetDataFiles.of(
-                        gold,
-                        List.of(task.exchange(), task.tradingDate().toString(), interval.label()),
-                        location));
+            build.write(part, local.toString());
+            DataFile file =
+                ParquetDataFiles.of(
+                    gold,
+                    List.of(task.exchange(), task.tradingDate().toString(), interval.label()),
+                    location);
+            files.get(part.id()).add(file);
+            bars = file.recordCount(); // the footer's row count
           }
           barsOut.get(part.id()).put(interval, bars);
         }
