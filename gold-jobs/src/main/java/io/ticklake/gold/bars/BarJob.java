@@ -14,7 +14,6 @@ import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PartitionFilter;
 import io.ticklake.catalog.duckdb.PinnedScan;
 import io.ticklake.catalog.snapshot.PartitionHistory;
-import io.ticklake.catalog.write.ParquetDataFiles;
 import io.ticklake.catalog.write.PartitionOverwrite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -249,6 +248,7 @@ public final class BarJob {
       java.util.function.Consumer<BarResult> done) {
     long start = System.nanoTime();
     Table gold = warehouse.table(TableContracts.GOLD_BARS.id());
+    BarDataFiles dataFiles = new BarDataFiles(gold);
     List<BarBuild.Part> parts = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       BarPlan.Task task = batch.get(i);
@@ -312,8 +312,7 @@ public final class BarJob {
             written.get(part.id()).add(local);
             build.write(part, local.toString());
             DataFile file =
-                ParquetDataFiles.of(
-                    gold,
+                dataFiles.of(
                     List.of(task.exchange(), task.tradingDate().toString(), interval.label()),
                     location);
             files.get(part.id()).add(file);
