@@ -86,6 +86,7 @@ public final class BarJob {
    * the partition, or when the options force it.
    */
   public BarPlan plan() {
+    long start = System.nanoTime();
     Table silver = warehouse.table(TableContracts.SILVER_TRADES.id());
     Table gold = warehouse.table(TableContracts.GOLD_BARS.id());
     Snapshot goldBase = gold.currentSnapshot();
@@ -135,6 +136,7 @@ public final class BarJob {
             new BarPlan.Task(key.exchange(), key.tradingDate(), intervals, e.getValue(), reason));
       }
     }
+    phase("plan", start);
     return new BarPlan(pinned.snapshotId(), goldId, due);
   }
 
@@ -166,11 +168,15 @@ public final class BarJob {
           TableContracts.GOLD_BARS.name(),
           plan.silverSnapshotId());
     }
+    long start = System.nanoTime();
     ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
+    phase("calendars", start);
     List<BarResult> results = new ArrayList<>();
+    start = System.nanoTime();
     try (DuckDbBridge bridge =
         DuckDbBridge.open(
             warehouse.tempDir(), options.threads(), options.memoryLimit().orElse(null))) {
+      phase("DuckDB open", start);
       // rows carry their order (pos) and every output is sorted: DuckDB may write in any order
       bridge.execute("SET preserve_insertion_order = false");
       BarBuild build = new BarBuild(bridge, TableContracts.GOLD_BARS.schema());
@@ -204,7 +210,9 @@ public final class BarJob {
               }
             });
       }
+      start = System.nanoTime();
     }
+    phase("DuckDB close", start);
     return results;
   }
 
@@ -249,19 +257,35 @@ public final class BarJob {
     long start = System.nanoTime();
     Table gold = warehouse.table(TableContracts.GOLD_BARS.id());
     BarDataFiles dataFiles = new BarDataFiles(gold);
+    // one scan plan for the batch, its files split by partition
+    Expression batchFilter = Expressions.alwaysFalse();
+    for (BarPlan.Task task : batch) {
+      batchFilter =
+          Expressions.or(
+              batchFilter, PartitionFilter.of(task.exchange(), task.tradingDate()).expression());
+    }
+    PinnedScan batchScan = PinnedScan.plan(silver, Optional.of(pinned), batchFilter);
+    Map<ExchangeDate, List<DataFile>> filesByPartition = new HashMap<>();
+    for (DataFile f : batchScan.dataFiles()) {
+      filesByPartition.computeIfAbsent(ExchangeDate.of(silver, f), k -> new ArrayList<>()).add(f);
+    }
     List<BarBuild.Part> parts = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       BarPlan.Task task = batch.get(i);
       PartitionFilter filter = PartitionFilter.of(task.exchange(), task.tradingDate());
+      List<DataFile> partFiles =
+          filesByPartition.getOrDefault(
+              new ExchangeDate(task.exchange(), task.tradingDate()), List.of());
       parts.add(
           new BarBuild.Part(
               i,
               task.exchange(),
               task.tradingDate(),
-              PinnedScan.plan(silver, Optional.of(pinned), filter.expression()),
+              new PinnedScan(silver, Optional.of(pinned), batchScan.schema(), partFiles),
               filter,
               calendars.get(i)));
     }
+    phase("Silver scan planning, " + batch.size() + " partitions", start);
     List<BarInterval> intervals =
         java.util.Arrays.stream(BarInterval.values())
             .filter(i -> batch.stream().anyMatch(t -> t.intervals().contains(i)))
@@ -311,10 +335,13 @@ public final class BarJob {
             Files.createDirectories(local.getParent());
             written.get(part.id()).add(local);
             build.write(part, local.toString());
+            long footerStart = System.nanoTime();
             DataFile file =
                 dataFiles.of(
                     List.of(task.exchange(), task.tradingDate().toString(), interval.label()),
-                    location);
+                    location,
+                    local);
+            phase("footer of " + local.getFileName(), footerStart);
             files.get(part.id()).add(file);
             bars = file.recordCount(); // the footer's row count
           }
@@ -389,6 +416,7 @@ public final class BarJob {
             summary,
             "build the bars of partition" + (members.size() > 1 ? "s " : " ") + names,
             () -> mine.forEach(BarJob::deleteQuietly));
+        phase("commit of " + members.size() + " partitions", commitStart);
         double commitSeconds = (System.nanoTime() - commitStart) / 1e9;
         for (int i : members) {
           BarPlan.Task task = batch.get(i);
@@ -449,6 +477,11 @@ public final class BarJob {
       }
     }
     return out;
+  }
+
+  /** Traces the wall time of a step of the job with the SQL trace ({@link DuckDbBridge#trace}). */
+  private static void phase(String step, long startNanos) {
+    DuckDbBridge.trace("-- bar job: " + step, startNanos);
   }
 
   private static void discardUncommitted(List<List<Path>> written, boolean[] committed) {
