@@ -10,6 +10,10 @@ import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PartitionFilter;
 import io.ticklake.catalog.duckdb.PinnedScan;
 import io.ticklake.catalog.duckdb.Sql;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -19,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.iceberg.Schema;
 
 /**
@@ -133,7 +138,8 @@ final class BarBuild {
     }
     bridge.execute(
         "CREATE OR REPLACE TEMP TABLE tl_s (part INTEGER, si INTEGER, stype INTEGER, label VARCHAR,"
-            + " s_open BIGINT, s_close BIGINT, off BIGINT, reg_open BIGINT)");
+            + " s_open BIGINT, s_close BIGINT, off BIGINT, reg_open BIGINT, exchange VARCHAR,"
+            + " trading_date DATE)");
     if (!sessionRows.isEmpty()) {
       bridge.execute("INSERT INTO tl_s VALUES " + String.join(", ", sessionRows));
     }
@@ -187,6 +193,10 @@ final class BarBuild {
               + offsetMicros(calendar, s.open())
               + ", "
               + regOpen
+              + ", "
+              + Sql.string(p.exchange())
+              + ", DATE "
+              + Sql.string(p.date().toString())
               + ")");
     }
     // the session of a print: its index, by comparisons with the date's constants
@@ -311,10 +321,8 @@ final class BarBuild {
   /**
    * Builds the bars of one interval for the partitions {@code parts} of the loaded batch into the
    * temp table {@code tl_bars}.
-   *
-   * @return the number of bars per partition id (absent: none)
    */
-  Map<Integer, Long> build(BarInterval interval, List<Part> parts) {
+  void build(BarInterval interval, List<Part> parts) {
     String c = codeColumn.get(interval);
     if (c == null) {
       throw new IllegalStateException("interval " + interval + " was not loaded");
@@ -370,7 +378,7 @@ final class BarBuild {
     // 2. an opening auction print counts (as the open of its bar) unless a price-eligible print
     // of a later bar came first; closing auctions (order class 2) do not count for this
     String withBar =
-        "SELECT a.*, s.stype, s.label, s.s_close, s.off, s.reg_open, "
+        "SELECT a.*, s.stype, s.label, s.s_close, s.off, s.reg_open, s.exchange, s.trading_date, "
             + bar
             + " AS bar FROM (%s) AS a JOIN tl_s AS s ON a.part = s.part AND a.bsi = s.si";
     String firstLater =
@@ -394,8 +402,8 @@ final class BarBuild {
     // 3. a bar without a price is merged into the latest earlier priced bar of its session
     // type (the vendor emits no price-less bar); with none it stays a volume-only bar
     String merged =
-        "SELECT part, symbol, label, target AS bar, any_value(s_close) AS s_close, any_value(off) AS"
-            + " off, arg_min(symbol_id, first_pos) AS symbol_id, arg_min(open, open_ord) AS open,"
+        "SELECT part, exchange, trading_date, symbol, label, target AS bar, any_value(s_close) AS"
+            + " s_close, any_value(off) AS off, arg_min(symbol_id, first_pos) AS symbol_id, arg_min(open, open_ord) AS open,"
             + " max(high) AS high, min(low) AS low, arg_max(close, close_ord) AS close,"
             + " coalesce(sum(volume), 0) AS volume, coalesce(sum(num), 0) AS num, sum(n) AS n,"
             + " min(first_ts) AS first_ts, max(last_ts) AS last_ts FROM (SELECT *, bar AS target"
@@ -403,7 +411,7 @@ final class BarBuild {
             + " target FROM (SELECT * FROM pa WHERE open IS NULL) AS o ASOF LEFT JOIN (SELECT"
             + " DISTINCT part, symbol, stype, bar FROM pa WHERE open IS NOT NULL) AS p ON o.part ="
             + " p.part AND o.symbol = p.symbol AND o.stype = p.stype AND o.bar >= p.bar) GROUP BY"
-            + " part, symbol, stype, label, target";
+            + " part, exchange, trading_date, symbol, stype, label, target";
     // exact VWAP: the sums' unscaled integers (price x size has 17 decimals, size 8), rounded
     // half up to 9 decimals
     String numUnits =
@@ -417,7 +425,7 @@ final class BarBuild {
             + firstLater
             + "), pa AS (SELECT * FROM m UNION ALL "
             + String.format(withBar, auctions)
-            + ") SELECT part, "
+            + ") SELECT part, exchange, trading_date, "
             + Sql.string(interval.label())
             + " AS \"interval\", symbol, symbol_id, CAST(make_timestamp(bar) AS TIMESTAMPTZ)"
             + " AS bar_start, CAST(make_timestamp("
@@ -425,8 +433,8 @@ final class BarBuild {
             + ") AS TIMESTAMPTZ) AS bar_end, label AS session, open, high, low, close,"
             + " CAST(volume AS DECIMAL(28,8)) AS volume, CASE WHEN den > 0 THEN"
             + " CAST(CAST((2 * num_u + den) // (2 * den) AS DECIMAL(38,0)) *"
-            + " CAST(0.000000001 AS DECIMAL(10,9)) AS DECIMAL(18,9)) END AS vwap, n AS"
-            + " trade_count, first_ts, last_ts FROM (SELECT *, "
+            + " CAST(0.000000001 AS DECIMAL(10,9)) AS DECIMAL(18,9)) END AS vwap, CAST(n AS BIGINT)"
+            + " AS trade_count, first_ts, last_ts FROM (SELECT *, "
             + numUnits
             + " AS num_u, "
             + denUnits
@@ -439,39 +447,47 @@ final class BarBuild {
     } finally {
       bridge.execute("DROP TABLE IF EXISTS tl_a");
     }
-    return counts("SELECT part, count(*) FROM tl_bars GROUP BY part");
   }
 
   /**
-   * Writes the bars of partition {@code part} from {@code tl_bars} to {@code outputPath}, sorted by
-   * (symbol, bar_start).
+   * Writes the bars in {@code tl_bars} with one partitioned {@code COPY} into the new folder {@code
+   * dir}: the bars of partition id p go to files under {@code dir/part=p}, each sorted by (symbol,
+   * bar_start) and without the {@code part} column.
+   *
+   * @return the files written per partition id, in name order (a partition without bars has none)
    */
-  void write(Part part, String outputPath) {
-    String columns =
-        goldSchema.columns().stream()
-            .map(
-                f ->
-                    switch (f.name()) {
-                      case "exchange" -> Sql.string(part.exchange()) + " AS exchange";
-                      case "trading_date" ->
-                          "DATE " + Sql.string(part.date().toString()) + " AS trading_date";
-                      default -> Sql.ident(f.name());
-                    })
-            .collect(Collectors.joining(", "));
+  Map<Integer, List<Path>> write(Path dir) {
     bridge.execute(
         "COPY (SELECT "
-            + columns
-            + " FROM tl_bars WHERE part = "
-            + part.id()
-            + " ORDER BY symbol, bar_start) TO "
-            + Sql.string(outputPath)
-            + " (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 3, ROW_GROUP_SIZE "
+            + goldSchema.columns().stream()
+                .map(f -> Sql.ident(f.name()))
+                .collect(Collectors.joining(", "))
+            + ", part FROM tl_bars) TO "
+            + Sql.string(dir.toString())
+            + " (FORMAT parquet, PARTITION_BY (part), ORDER_BY (symbol, bar_start), FILENAME_PATTERN"
+            + " 'bars_{i}', COMPRESSION zstd, COMPRESSION_LEVEL 3, ROW_GROUP_SIZE "
             + ROW_GROUP_SIZE
             + ", FIELD_IDS {"
             + goldSchema.columns().stream()
                 .map(f -> Sql.ident(f.name()) + ": " + f.fieldId())
                 .collect(Collectors.joining(", "))
             + "})");
+    Map<Integer, List<Path>> out = new HashMap<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".parquet")).sorted().toList()) {
+        String folder = f.getParent().getFileName().toString();
+        if (!folder.startsWith("part=")) {
+          throw new IllegalStateException("unexpected bar file " + f);
+        }
+        out.computeIfAbsent(Integer.parseInt(folder.substring(5)), k -> new ArrayList<>()).add(f);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
   }
 
   /** Drops the batch's tables. */

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -312,40 +313,51 @@ public final class BarJob {
         List<BarBuild.Part> due =
             parts.stream().filter(p -> batch.get(p.id()).intervals().contains(interval)).toList();
         long buildStart = System.nanoTime();
-        Map<Integer, Long> counts = build.build(interval, due);
-        for (BarBuild.Part part : due) {
-          BarPlan.Task task = batch.get(part.id());
-          long bars = 0;
-          if (counts.getOrDefault(part.id(), 0L) > 0) {
-            String location =
-                gold.location()
-                    + "/data/exchange="
-                    + java.net.URLEncoder.encode(
-                        task.exchange(), java.nio.charset.StandardCharsets.UTF_8)
-                    + "/trading_date="
-                    + task.tradingDate()
-                    + "/interval="
-                    + interval.label()
-                    + "/"
-                    + pinned.snapshotId()
-                    + "-"
-                    + UUID.randomUUID()
-                    + ".parquet";
-            Path local = Path.of(PinnedScan.localPath(location));
-            Files.createDirectories(local.getParent());
-            written.get(part.id()).add(local);
-            build.write(part, local.toString());
-            long footerStart = System.nanoTime();
-            DataFile file =
-                dataFiles.of(
-                    List.of(task.exchange(), task.tradingDate().toString(), interval.label()),
-                    location,
-                    local);
-            phase("footer of " + local.getFileName(), footerStart);
-            files.get(part.id()).add(file);
-            bars = file.recordCount(); // the footer's row count
+        build.build(interval, due);
+        // one COPY for the batch into a staging folder next to the table's data, then each file
+        // moved to its partition's folder under the job's naming
+        Path staging =
+            Path.of(PinnedScan.localPath(gold.location() + "/data/_staging-" + UUID.randomUUID()));
+        try {
+          Files.createDirectories(staging.getParent());
+          Map<Integer, List<Path>> out = build.write(staging);
+          long footerStart = System.nanoTime();
+          for (BarBuild.Part part : due) {
+            BarPlan.Task task = batch.get(part.id());
+            long bars = 0;
+            for (Path staged : out.getOrDefault(part.id(), List.of())) {
+              String location =
+                  gold.location()
+                      + "/data/exchange="
+                      + java.net.URLEncoder.encode(
+                          task.exchange(), java.nio.charset.StandardCharsets.UTF_8)
+                      + "/trading_date="
+                      + task.tradingDate()
+                      + "/interval="
+                      + interval.label()
+                      + "/"
+                      + pinned.snapshotId()
+                      + "-"
+                      + UUID.randomUUID()
+                      + ".parquet";
+              Path local = Path.of(PinnedScan.localPath(location));
+              Files.createDirectories(local.getParent());
+              Files.move(staged, local, StandardCopyOption.ATOMIC_MOVE);
+              written.get(part.id()).add(local);
+              DataFile file =
+                  dataFiles.of(
+                      List.of(task.exchange(), task.tradingDate().toString(), interval.label()),
+                      location,
+                      local);
+              files.get(part.id()).add(file);
+              bars += file.recordCount(); // the footers' row counts
+            }
+            barsOut.get(part.id()).put(interval, bars);
           }
-          barsOut.get(part.id()).put(interval, bars);
+          phase(
+              "move and read footers, " + interval + " " + due.size() + " partitions", footerStart);
+        } finally {
+          deleteTree(staging);
         }
         double seconds = (System.nanoTime() - buildStart) / 1e9;
         long dueRows = due.stream().mapToLong(p -> inputs.get(p.id()).rowsIn()).sum();
@@ -489,6 +501,18 @@ public final class BarJob {
       if (!committed[i]) {
         written.get(i).forEach(BarJob::deleteQuietly);
       }
+    }
+  }
+
+  /** Deletes a folder and what is left in it, quietly (a leftover is harmless, as a file is). */
+  private static void deleteTree(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(BarJob::deleteQuietly);
+    } catch (IOException e) {
+      // as above
     }
   }
 
