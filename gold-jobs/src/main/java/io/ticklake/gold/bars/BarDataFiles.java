@@ -22,7 +22,7 @@ import org.apache.parquet.io.LocalInputFile;
  * with the same entry as {@link ParquetDataFiles#of}, reading the footers without Hadoop:
  * parquet-java's default reader options build a new Hadoop {@code Configuration} per file, which
  * parses Hadoop's XML defaults again (8–15 ms a file, more than writing a 1m bar file; here about 1
- * ms). Not thread-safe.
+ * ms). Thread-safe.
  */
 final class BarDataFiles {
   private static final ParquetReadOptions OPTIONS =

@@ -68,6 +68,15 @@ public final class BarJob {
   private final BarOptions options;
 
   /**
+   * What {@link #plan()} read, for {@link #commit} of the same plan to reuse: the tables and the
+   * Silver files at the pinned snapshot (null until planned).
+   */
+  private Table plannedSilver;
+
+  private Table plannedGold;
+  private PinnedScan plannedFiles;
+
+  /**
    * A job.
    *
    * @param warehouse the open warehouse
@@ -97,7 +106,8 @@ public final class BarJob {
       return new BarPlan(-1, goldId, List.of());
     }
     Map<ExchangeDate, Long> rows = new TreeMap<>();
-    for (DataFile f : PinnedScan.plan(silver, Optional.of(pinned)).dataFiles()) {
+    PinnedScan files = PinnedScan.plan(silver, Optional.of(pinned));
+    for (DataFile f : files.dataFiles()) {
       rows.merge(ExchangeDate.of(silver, f), f.recordCount(), Long::sum);
     }
     PartitionHistory history = PartitionHistory.of(silver, pinned);
@@ -137,6 +147,9 @@ public final class BarJob {
             new BarPlan.Task(key.exchange(), key.tradingDate(), intervals, e.getValue(), reason));
       }
     }
+    plannedSilver = silver;
+    plannedGold = gold;
+    plannedFiles = files;
     phase("plan", start);
     return new BarPlan(pinned.snapshotId(), goldId, due);
   }
@@ -160,7 +173,9 @@ public final class BarJob {
     if (plan.isEmpty()) {
       return List.of();
     }
-    Table silver = warehouse.table(TableContracts.SILVER_TRADES.id());
+    // the tables and Silver files this job's plan() read, when this is its plan
+    boolean planned = plannedFiles != null && plannedFiles.snapshotId() == plan.silverSnapshotId();
+    Table silver = planned ? plannedSilver : warehouse.table(TableContracts.SILVER_TRADES.id());
     Snapshot pinned = silver.snapshot(plan.silverSnapshotId());
     if (pinned == null) {
       throw TicklakeException.of(
@@ -200,6 +215,8 @@ public final class BarJob {
         buildBatch(
             build,
             silver,
+            planned ? plannedFiles : null,
+            planned && results.isEmpty() ? plannedGold : null,
             pinned,
             plan.goldSnapshotId(),
             batch,
@@ -250,22 +267,30 @@ public final class BarJob {
   private void buildBatch(
       BarBuild build,
       Table silver,
+      PinnedScan silverFiles,
+      Table plannedGoldTable,
       Snapshot pinned,
       long goldBaseId,
       List<BarPlan.Task> batch,
       List<ExchangeCalendar> calendars,
       java.util.function.Consumer<BarResult> done) {
     long start = System.nanoTime();
-    Table gold = warehouse.table(TableContracts.GOLD_BARS.id());
+    Table gold =
+        plannedGoldTable != null
+            ? plannedGoldTable
+            : warehouse.table(TableContracts.GOLD_BARS.id());
     BarDataFiles dataFiles = new BarDataFiles(gold);
-    // one scan plan for the batch, its files split by partition
-    Expression batchFilter = Expressions.alwaysFalse();
-    for (BarPlan.Task task : batch) {
-      batchFilter =
-          Expressions.or(
-              batchFilter, PartitionFilter.of(task.exchange(), task.tradingDate()).expression());
+    // the files of the plan's scan, or one scan plan for the batch; split by partition
+    PinnedScan batchScan = silverFiles;
+    if (batchScan == null) {
+      Expression batchFilter = Expressions.alwaysFalse();
+      for (BarPlan.Task task : batch) {
+        batchFilter =
+            Expressions.or(
+                batchFilter, PartitionFilter.of(task.exchange(), task.tradingDate()).expression());
+      }
+      batchScan = PinnedScan.plan(silver, Optional.of(pinned), batchFilter);
     }
-    PinnedScan batchScan = PinnedScan.plan(silver, Optional.of(pinned), batchFilter);
     Map<ExchangeDate, List<DataFile>> filesByPartition = new HashMap<>();
     for (DataFile f : batchScan.dataFiles()) {
       filesByPartition.computeIfAbsent(ExchangeDate.of(silver, f), k -> new ArrayList<>()).add(f);
@@ -286,7 +311,7 @@ public final class BarJob {
               filter,
               calendars.get(i)));
     }
-    phase("Silver scan planning, " + batch.size() + " partitions", start);
+    phase("Silver files of " + batch.size() + " partitions", start);
     List<BarInterval> intervals =
         java.util.Arrays.stream(BarInterval.values())
             .filter(i -> batch.stream().anyMatch(t -> t.intervals().contains(i)))
@@ -322,9 +347,12 @@ public final class BarJob {
           Files.createDirectories(staging.getParent());
           Map<Integer, List<Path>> out = build.write(staging);
           long footerStart = System.nanoTime();
+          List<BarBuild.Part> owners = new ArrayList<>();
+          List<String> locations = new ArrayList<>();
+          List<Path> locals = new ArrayList<>();
           for (BarBuild.Part part : due) {
             BarPlan.Task task = batch.get(part.id());
-            long bars = 0;
+            barsOut.get(part.id()).put(interval, 0L);
             for (Path staged : out.getOrDefault(part.id(), List.of())) {
               String location =
                   gold.location()
@@ -344,15 +372,30 @@ public final class BarJob {
               Files.createDirectories(local.getParent());
               Files.move(staged, local, StandardCopyOption.ATOMIC_MOVE);
               written.get(part.id()).add(local);
-              DataFile file =
-                  dataFiles.of(
-                      List.of(task.exchange(), task.tradingDate().toString(), interval.label()),
-                      location,
-                      local);
-              files.get(part.id()).add(file);
-              bars += file.recordCount(); // the footers' row counts
+              owners.add(part);
+              locations.add(location);
+              locals.add(local);
             }
-            barsOut.get(part.id()).put(interval, bars);
+          }
+          // the footers, read in parallel
+          List<DataFile> entries =
+              java.util.stream.IntStream.range(0, locals.size())
+                  .parallel()
+                  .mapToObj(
+                      k -> {
+                        BarPlan.Task task = batch.get(owners.get(k).id());
+                        return dataFiles.of(
+                            List.of(
+                                task.exchange(), task.tradingDate().toString(), interval.label()),
+                            locations.get(k),
+                            locals.get(k));
+                      })
+                  .toList();
+          for (int k = 0; k < entries.size(); k++) {
+            int id = owners.get(k).id();
+            files.get(id).add(entries.get(k));
+            // the footers' row counts
+            barsOut.get(id).merge(interval, entries.get(k).recordCount(), Long::sum);
           }
           phase(
               "move and read footers, " + interval + " " + due.size() + " partitions", footerStart);
