@@ -319,10 +319,14 @@ final class BarBuild {
   }
 
   /**
-   * Builds the bars of one interval for the partitions {@code parts} of the loaded batch into the
-   * temp table {@code tl_bars}.
+   * Builds the bars of one interval for the partitions {@code parts} of the loaded batch and writes
+   * them, in one statement (a partitioned {@code COPY}), into the new folder {@code dir}: the bars
+   * of partition id p go to files under {@code dir/part=p}, each sorted by (symbol, bar_start) and
+   * without the {@code part} column.
+   *
+   * @return the files written per partition id, in name order (a partition without bars has none)
    */
-  void build(BarInterval interval, List<Part> parts) {
+  Map<Integer, List<Path>> write(BarInterval interval, List<Part> parts, Path dir) {
     String c = codeColumn.get(interval);
     if (c == null) {
       throw new IllegalStateException("interval " + interval + " was not loaded");
@@ -419,8 +423,10 @@ final class BarBuild {
             + " 100000000000000000 AS HUGEINT)";
     String denUnits = "CAST(volume * 100000000 AS HUGEINT)";
     String bars =
-        "WITH m AS ("
-            + String.format(withBar, "SELECT * FROM tl_a")
+        "WITH a AS ("
+            + partial
+            + "), m AS ("
+            + String.format(withBar, "SELECT * FROM a")
             + "), fl AS ("
             + firstLater
             + "), pa AS (SELECT * FROM m UNION ALL "
@@ -441,28 +447,14 @@ final class BarBuild {
             + " AS den FROM ("
             + merged
             + "))";
-    try {
-      bridge.execute("CREATE OR REPLACE TEMP TABLE tl_a AS " + partial);
-      bridge.execute("CREATE OR REPLACE TEMP TABLE tl_bars AS " + bars);
-    } finally {
-      bridge.execute("DROP TABLE IF EXISTS tl_a");
-    }
-  }
-
-  /**
-   * Writes the bars in {@code tl_bars} with one partitioned {@code COPY} into the new folder {@code
-   * dir}: the bars of partition id p go to files under {@code dir/part=p}, each sorted by (symbol,
-   * bar_start) and without the {@code part} column.
-   *
-   * @return the files written per partition id, in name order (a partition without bars has none)
-   */
-  Map<Integer, List<Path>> write(Path dir) {
     bridge.execute(
         "COPY (SELECT "
             + goldSchema.columns().stream()
                 .map(f -> Sql.ident(f.name()))
                 .collect(Collectors.joining(", "))
-            + ", part FROM tl_bars) TO "
+            + ", part FROM ("
+            + bars
+            + ")) TO "
             + Sql.string(dir.toString())
             + " (FORMAT parquet, PARTITION_BY (part), ORDER_BY (symbol, bar_start), FILENAME_PATTERN"
             + " 'bars_{i}', COMPRESSION zstd, COMPRESSION_LEVEL 3, ROW_GROUP_SIZE "
@@ -492,7 +484,6 @@ final class BarBuild {
 
   /** Drops the batch's tables. */
   void close() {
-    bridge.execute("DROP TABLE IF EXISTS tl_bars");
     bridge.execute("DROP TABLE IF EXISTS tl_p");
     bridge.execute("DROP TABLE IF EXISTS tl_s");
   }

@@ -338,14 +338,13 @@ public final class BarJob {
         List<BarBuild.Part> due =
             parts.stream().filter(p -> batch.get(p.id()).intervals().contains(interval)).toList();
         long buildStart = System.nanoTime();
-        build.build(interval, due);
         // one COPY for the batch into a staging folder next to the table's data, then each file
         // moved to its partition's folder under the job's naming
         Path staging =
             Path.of(PinnedScan.localPath(gold.location() + "/data/_staging-" + UUID.randomUUID()));
         try {
           Files.createDirectories(staging.getParent());
-          Map<Integer, List<Path>> out = build.write(staging);
+          Map<Integer, List<Path>> out = build.write(interval, due, staging);
           long footerStart = System.nanoTime();
           List<BarBuild.Part> owners = new ArrayList<>();
           List<String> locations = new ArrayList<>();
