@@ -382,7 +382,7 @@ final class BarBuild {
     // 2. an opening auction print counts (as the open of its bar) unless a price-eligible print
     // of a later bar came first; closing auctions (order class 2) do not count for this
     String withBar =
-        "SELECT a.*, s.stype, s.label, s.s_close, s.off, s.reg_open, s.exchange, s.trading_date, "
+        "SELECT a.*, s.stype, s.s_close, s.off, s.reg_open, "
             + bar
             + " AS bar FROM (%s) AS a JOIN tl_s AS s ON a.part = s.part AND a.bsi = s.si";
     String firstLater =
@@ -406,8 +406,8 @@ final class BarBuild {
     // 3. a bar without a price is merged into the latest earlier priced bar of its session
     // type (the vendor emits no price-less bar); with none it stays a volume-only bar
     String merged =
-        "SELECT part, exchange, trading_date, symbol, label, target AS bar, any_value(s_close) AS"
-            + " s_close, any_value(off) AS off, arg_min(symbol_id, first_pos) AS symbol_id, arg_min(open, open_ord) AS open,"
+        "SELECT part, symbol, stype, target AS bar, any_value(s_close) AS s_close,"
+            + " any_value(off) AS off, arg_min(symbol_id, first_pos) AS symbol_id, arg_min(open, open_ord) AS open,"
             + " max(high) AS high, min(low) AS low, arg_max(close, close_ord) AS close,"
             + " coalesce(sum(volume), 0) AS volume, coalesce(sum(num), 0) AS num, sum(n) AS n,"
             + " min(first_ts) AS first_ts, max(last_ts) AS last_ts FROM (SELECT *, bar AS target"
@@ -415,13 +415,19 @@ final class BarBuild {
             + " target FROM (SELECT * FROM pa WHERE open IS NULL) AS o ASOF LEFT JOIN (SELECT"
             + " DISTINCT part, symbol, stype, bar FROM pa WHERE open IS NOT NULL) AS p ON o.part ="
             + " p.part AND o.symbol = p.symbol AND o.stype = p.stype AND o.bar >= p.bar) GROUP BY"
-            + " part, exchange, trading_date, symbol, stype, label, target";
+            + " part, symbol, stype, target";
     // exact VWAP: the sums' unscaled integers (price x size has 17 decimals, size 8), rounded
     // half up to 9 decimals
     String numUnits =
         "CAST(trunc(num) AS HUGEINT) * 100000000000000000 + CAST((num - trunc(num)) *"
             + " 100000000000000000 AS HUGEINT)";
     String denUnits = "CAST(volume * 100000000 AS HUGEINT)";
+    StringBuilder sessionLabel = new StringBuilder("CASE stype");
+    for (SessionType t : SessionType.values()) {
+      sessionLabel.append(" WHEN ").append(t.ordinal()).append(" THEN ");
+      sessionLabel.append(Sql.string(t.label()));
+    }
+    sessionLabel.append(" END");
     String bars =
         "WITH a AS ("
             + partial
@@ -436,7 +442,9 @@ final class BarBuild {
             + " AS \"interval\", symbol, symbol_id, CAST(make_timestamp(bar) AS TIMESTAMPTZ)"
             + " AS bar_start, CAST(make_timestamp("
             + barEnd
-            + ") AS TIMESTAMPTZ) AS bar_end, label AS session, open, high, low, close,"
+            + ") AS TIMESTAMPTZ) AS bar_end, "
+            + sessionLabel
+            + " AS session, open, high, low, close,"
             + " CAST(volume AS DECIMAL(28,8)) AS volume, CASE WHEN den > 0 THEN"
             + " CAST(CAST((2 * num_u + den) // (2 * den) AS DECIMAL(38,0)) *"
             + " CAST(0.000000001 AS DECIMAL(10,9)) AS DECIMAL(18,9)) END AS vwap, CAST(n AS BIGINT)"
@@ -446,7 +454,8 @@ final class BarBuild {
             + denUnits
             + " AS den FROM ("
             + merged
-            + "))";
+            + ")) AS g JOIN (SELECT DISTINCT part AS p, exchange, trading_date FROM tl_s) AS t ON"
+            + " g.part = t.p";
     bridge.execute(
         "COPY (SELECT "
             + goldSchema.columns().stream()
