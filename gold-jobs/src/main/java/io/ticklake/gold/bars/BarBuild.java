@@ -29,29 +29,30 @@ import org.apache.iceberg.Schema;
 /**
  * Builds the bars of a batch of Silver partitions with DuckDB: reads the pinned Silver rows of all
  * of them into one table and classifies every print once for all intervals with the vendor's {@link
- * EligibilityTable}, then per interval assigns each print to its bar and aggregates all partitions
- * in one statement, and writes one Parquet file per partition sorted by (symbol, bar_start).
- * Commits nothing. Not thread-safe (uses one bridge).
+ * EligibilityTable}, then per interval builds the bars of all partitions and writes them, one
+ * Parquet file per partition sorted by (symbol, bar_start), in one statement. Commits nothing. Not
+ * thread-safe (uses one bridge).
  *
- * <p>The steps, all in SQL over microsecond epoch times:
+ * <p>The steps, all in SQL over microsecond epoch times (docs/ARCHITECTURE.md, "Build pipeline"):
  *
  * <ol>
  *   <li>Load (once per batch): each print gets its partition, its session from the calendar (prints
- *       outside every session are in no bar) and its position in Silver order (symbol, ts_event,
- *       vendor_seq, file_seq, wal_seq, event_id), so same-time prints keep the vendor's order. The
- *       eligibility table gives a treatment code per distinct rule set (the closing-auction rule
- *       differs between 1s and coarser intervals); a print's treatment at an interval is either its
- *       treatment or "excluded", so everything that follows from the treatment is computed here
- *       once: auction prints move to the first (opening) or last (closing) instant of the regular
- *       session, their order rank, the session bounds their bar is cut at, and the exact VWAP
- *       terms.
+ *       outside every session are in no bar), its position in Silver order (symbol, ts_event,
+ *       vendor_seq, file_seq, wal_seq, event_id), so same-time prints keep the vendor's order, and
+ *       a treatment code per distinct rule set (the closing-auction rule differs between 1s and
+ *       coarser intervals). A print's treatment at an interval is either its treatment or
+ *       "excluded", so everything that follows from the treatment is computed here once: auction
+ *       prints move to the first (opening) or last (closing) instant of the regular session, their
+ *       order rank, the session their bar belongs to.
  *   <li>Per interval: the bar of a print is its clock bucket in exchange time, cut at its session's
- *       bounds; a 1d bar is the whole session.
+ *       bounds; a 1d bar is the whole session. Partial bars first; an opening auction print counts
+ *       (as its bar's open) unless a price-eligible print of a later bar came first.
  *   <li>A volume-only print in a bar that has no price-eligible print counts in the latest earlier
  *       bar of the same session that has one (the vendor emits no bar without a price); with no
  *       such bar it makes a bar with volume and no prices.
  *   <li>OHLC from price-eligible prints in order (auction open first, auction close last), volume,
- *       VWAP (exact, rounded half up to 9 decimals) and count from volume-eligible prints.
+ *       VWAP (exact decimal sums, divided on their unscaled integers and rounded half up to 9
+ *       decimals) and count from volume-eligible prints.
  * </ol>
  */
 final class BarBuild {
