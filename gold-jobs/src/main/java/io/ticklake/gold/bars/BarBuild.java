@@ -77,6 +77,21 @@ final class BarBuild {
   /** The ids of the loaded partitions. */
   private final List<Integer> loaded = new ArrayList<>();
 
+  /** The loaded intervals. */
+  private final List<BarInterval> loadedIntervals = new ArrayList<>();
+
+  /**
+   * Partial bars kept in a temp table for coarser intervals of the same rule set to roll up from.
+   *
+   * @param table the temp table
+   * @param interval their interval
+   * @param parts the partition ids they cover
+   */
+  private record Kept(String table, BarInterval interval, List<Integer> parts) {}
+
+  /** By code column: the kept partial bars. */
+  private final Map<String, Kept> kept = new HashMap<>();
+
   BarBuild(DuckDbBridge bridge, Schema goldSchema) {
     this.bridge = bridge;
     this.goldSchema = goldSchema;
@@ -116,6 +131,9 @@ final class BarBuild {
     // its treatment or excluded, so the largest code over the columns is its treatment)
     codeColumn.clear();
     loaded.clear();
+    loadedIntervals.clear();
+    loadedIntervals.addAll(intervals);
+    dropKept();
     List<EligibilityTable> tables =
         EligibilityTable.BUNDLED.stream().map(EligibilityTable::forVendor).toList();
     Map<String, String> columnByRules = new LinkedHashMap<>();
@@ -351,10 +369,7 @@ final class BarBuild {
     // print
     String priced = " FILTER (WHERE " + c + " >= 2)";
     String counted = " FILTER (WHERE " + c + " <> 2)";
-    String columns =
-        "part, symbol, symbol_id, bsi, b, first_pos, open, open_ord, high, low, close, close_ord,"
-            + " volume, num, n, first_ts, last_ts";
-    String partial =
+    String fromPrints =
         "SELECT part, symbol, symbol_id, bsi, "
             + bucket
             + " AS b, min(pos) AS first_pos, arg_min(price, ord)"
@@ -380,6 +395,40 @@ final class BarBuild {
             + " BETWEEN 1 AND 3"
             + inParts
             + " GROUP BY part, symbol, symbol_id, bsi, b";
+    String partial;
+    Kept from = kept.get(c);
+    if (from != null && from.parts().containsAll(ids) && rollsUp(from.interval(), interval)) {
+      // decomposable aggregates: the partial bars of a finer interval of the same rule set
+      // (a bucket of the coarser interval is a whole number of finer ones)
+      partial =
+          "SELECT part, symbol, symbol_id, bsi, "
+              + (interval.isSession()
+                  ? "CAST(0 AS BIGINT)"
+                  : "b // " + w / (from.interval().width().toNanos() / 1000))
+              + " AS b, min(first_pos) AS first_pos, arg_min(open, open_ord) AS open,"
+              + " min(open_ord) AS open_ord, max(high) AS high, min(low) AS low,"
+              + " arg_max(close, close_ord) AS close, max(close_ord) AS close_ord, sum(volume) AS"
+              + " volume, sum(num) AS num, sum(n) AS n, min(first_ts) AS first_ts,"
+              + " max(last_ts) AS last_ts FROM "
+              + from.table()
+              + " WHERE true"
+              + inParts
+              + " GROUP BY ALL";
+    } else {
+      partial = fromPrints;
+    }
+    if (from == null
+        && loadedIntervals.stream()
+            .anyMatch(
+                y ->
+                    y.compareTo(interval) > 0
+                        && c.equals(codeColumn.get(y))
+                        && rollsUp(interval, y))) {
+      String table = "tl_a_" + c;
+      bridge.execute("CREATE OR REPLACE TEMP TABLE " + table + " AS " + partial);
+      kept.put(c, new Kept(table, interval, ids));
+      partial = "SELECT * FROM " + table;
+    }
     // 2. an opening auction print counts (as the open of its bar) unless a price-eligible print
     // of a later bar came first; closing auctions (order class 2) do not count for this
     String withBar =
@@ -496,6 +545,20 @@ final class BarBuild {
   void close() {
     bridge.execute("DROP TABLE IF EXISTS tl_p");
     bridge.execute("DROP TABLE IF EXISTS tl_s");
+    dropKept();
+  }
+
+  private void dropKept() {
+    for (Kept k : kept.values()) {
+      bridge.execute("DROP TABLE IF EXISTS " + k.table());
+    }
+    kept.clear();
+  }
+
+  /** Whether the bars of {@code coarse} are whole groups of the bars of {@code fine}. */
+  private static boolean rollsUp(BarInterval fine, BarInterval coarse) {
+    return coarse.isSession()
+        || (!fine.isSession() && coarse.width().toNanos() % fine.width().toNanos() == 0);
   }
 
   private Map<Integer, Long> counts(String sql) {
