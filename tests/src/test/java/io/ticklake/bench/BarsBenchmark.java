@@ -198,7 +198,7 @@ class BarsBenchmark {
 
     // the same run, only 1m, all partitions again (forced), alternating with the baseline: a bare
     // GROUP BY (symbol, minute) over the same Silver files, so both see the same machine load;
-    // 5 rounds after 2 warm-ups of each, medians and the median of the per-round ratios
+    // 9 rounds after 2 warm-ups of each, medians and the median of the per-round ratios
     BarOptions oneMinute =
         BarOptions.defaults().withIntervals(List.of(BarInterval.M1)).forced(true);
     Table silver = warehouse.table(TableContracts.SILVER_TRADES.id());
@@ -211,7 +211,7 @@ class BarsBenchmark {
             + " ts_event) AS c, sum(size) AS v, count(*) AS n FROM read_parquet("
             + list
             + ") GROUP BY ALL)";
-    int rounds = 5;
+    int rounds = 9;
     long[] jobNanos = new long[rounds];
     long[] nanos = new long[rounds];
     double[] buildSecs = new double[rounds];

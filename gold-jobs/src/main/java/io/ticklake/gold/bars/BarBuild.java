@@ -10,6 +10,10 @@ import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PartitionFilter;
 import io.ticklake.catalog.duckdb.PinnedScan;
 import io.ticklake.catalog.duckdb.Sql;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -19,34 +23,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.iceberg.Schema;
 
 /**
  * Builds the bars of a batch of Silver partitions with DuckDB: reads the pinned Silver rows of all
  * of them into one table and classifies every print once for all intervals with the vendor's {@link
- * EligibilityTable}, then per interval assigns each print to its bar and aggregates all partitions
- * in one statement, and writes one Parquet file per partition sorted by (symbol, bar_start).
- * Commits nothing. Not thread-safe (uses one bridge).
+ * EligibilityTable}, then per interval builds the bars of all partitions and writes them, one
+ * Parquet file per partition sorted by (symbol, bar_start), in one statement. Commits nothing. Not
+ * thread-safe (uses one bridge).
  *
- * <p>The steps, all in SQL over microsecond epoch times:
+ * <p>The steps, all in SQL over microsecond epoch times (docs/ARCHITECTURE.md, "Build pipeline"):
  *
  * <ol>
  *   <li>Load (once per batch): each print gets its partition, its session from the calendar (prints
- *       outside every session are in no bar) and its position in Silver order (symbol, ts_event,
- *       vendor_seq, file_seq, wal_seq, event_id), so same-time prints keep the vendor's order. The
- *       eligibility table gives a treatment code per distinct rule set (the closing-auction rule
- *       differs between 1s and coarser intervals); a print's treatment at an interval is either its
- *       treatment or "excluded", so everything that follows from the treatment is computed here
- *       once: auction prints move to the first (opening) or last (closing) instant of the regular
- *       session, their order rank, the session bounds their bar is cut at, and the exact VWAP
- *       terms.
+ *       outside every session are in no bar), its position in Silver order (symbol, ts_event,
+ *       vendor_seq, file_seq, wal_seq, event_id), so same-time prints keep the vendor's order, and
+ *       a treatment code per distinct rule set (the closing-auction rule differs between 1s and
+ *       coarser intervals). A print's treatment at an interval is either its treatment or
+ *       "excluded", so everything that follows from the treatment is computed here once: auction
+ *       prints move to the first (opening) or last (closing) instant of the regular session, their
+ *       order rank, the session their bar belongs to.
  *   <li>Per interval: the bar of a print is its clock bucket in exchange time, cut at its session's
- *       bounds; a 1d bar is the whole session.
+ *       bounds; a 1d bar is the whole session. Partial bars first; an opening auction print counts
+ *       (as its bar's open) unless a price-eligible print of a later bar came first.
  *   <li>A volume-only print in a bar that has no price-eligible print counts in the latest earlier
  *       bar of the same session that has one (the vendor emits no bar without a price); with no
  *       such bar it makes a bar with volume and no prices.
  *   <li>OHLC from price-eligible prints in order (auction open first, auction close last), volume,
- *       VWAP (exact, rounded half up to 9 decimals) and count from volume-eligible prints.
+ *       VWAP (exact decimal sums, divided on their unscaled integers and rounded half up to 9
+ *       decimals) and count from volume-eligible prints.
  * </ol>
  */
 final class BarBuild {
@@ -56,11 +62,35 @@ final class BarBuild {
 
   private static final int ROW_GROUP_SIZE = 122_880;
 
+  /**
+   * The order key of a print is its position plus its class times this: opening auction prints
+   * (class 0) before, closing auction prints (class 2) after every other print (class 1).
+   */
+  private static final long ORDER_CLASS = 1_000_000_000_000L;
+
   private final DuckDbBridge bridge;
   private final Schema goldSchema;
 
   /** Interval to the {@code tl_p} column holding its treatment code. */
   private final Map<BarInterval, String> codeColumn = new HashMap<>();
+
+  /** The ids of the loaded partitions. */
+  private final List<Integer> loaded = new ArrayList<>();
+
+  /** The loaded intervals. */
+  private final List<BarInterval> loadedIntervals = new ArrayList<>();
+
+  /**
+   * Partial bars kept in a temp table for coarser intervals of the same rule set to roll up from.
+   *
+   * @param table the temp table
+   * @param interval their interval
+   * @param parts the partition ids they cover
+   */
+  private record Kept(String table, BarInterval interval, List<Integer> parts) {}
+
+  /** By code column: the kept partial bars. */
+  private final Map<String, Kept> kept = new HashMap<>();
 
   BarBuild(DuckDbBridge bridge, Schema goldSchema) {
     this.bridge = bridge;
@@ -89,169 +119,50 @@ final class BarBuild {
   record Input(long rowsIn, long rowsInSessions) {}
 
   /**
-   * Loads and classifies the Silver rows of {@code parts} into the temp table {@code tl_p}.
+   * Loads and classifies the Silver rows of {@code parts} into the temp table {@code tl_p} (one row
+   * per print in a session) and their sessions into {@code tl_s}.
    *
    * @param parts the partitions of the batch
    * @param intervals every interval any of them will be built at
    * @return the rows per partition id
    */
   Map<Integer, Input> load(List<Part> parts, List<BarInterval> intervals) {
-    List<String> relations = new ArrayList<>();
-    List<String> conditions = new ArrayList<>();
-    for (Part p : parts) {
-      ExchangeCalendar calendar = p.calendar();
-      // the session of a print and its bounds, by comparisons with the date's constants
-      StringBuilder sess = new StringBuilder("CASE");
-      StringBuilder open = new StringBuilder("CASE");
-      StringBuilder close = new StringBuilder("CASE");
-      StringBuilder off = new StringBuilder("CASE");
-      for (SessionInterval s : calendar.sessions(p.date())) {
-        String when = " WHEN t_us >= " + micros(s.open()) + " AND t_us < " + micros(s.close());
-        sess.append(when).append(" THEN ").append(s.type().ordinal());
-        open.append(when).append(" THEN CAST(").append(micros(s.open())).append(" AS BIGINT)");
-        close.append(when).append(" THEN CAST(").append(micros(s.close())).append(" AS BIGINT)");
-        off.append(when)
-            .append(" THEN CAST(")
-            .append(offsetMicros(calendar, s.open()))
-            .append(" AS BIGINT)");
-      }
-      sess.append(" ELSE CAST(NULL AS INTEGER) END");
-      open.append(" ELSE CAST(NULL AS BIGINT) END");
-      close.append(" ELSE CAST(NULL AS BIGINT) END");
-      off.append(" ELSE CAST(NULL AS BIGINT) END");
-      Optional<SessionInterval> reg = calendar.session(p.date(), SessionType.REGULAR);
-      String regOpen = reg.map(r -> Long.toString(micros(r.open()))).orElse("NULL");
-      String regClose = reg.map(r -> Long.toString(micros(r.close()))).orElse("NULL");
-      String regOff = reg.map(r -> Long.toString(offsetMicros(calendar, r.open()))).orElse("NULL");
-      // Silver writes one file per partition in Silver order: its row numbers are the order, and
-      // sorting the partition again is skipped; anything else (several files, another writer's
-      // file) is ordered by a window
-      PinnedScan scan = p.scan();
-      boolean inOrder =
-          scan.dataFiles().size() == 1
-              && scan.dataFiles().get(0).sortOrderId() != null
-              && scan.table().sortOrders().containsKey(scan.dataFiles().get(0).sortOrderId())
-              && scan.table()
-                  .sortOrders()
-                  .get(scan.dataFiles().get(0).sortOrderId())
-                  .sameOrder(TableContracts.SILVER_TRADES.sortOrder());
-      String pos =
-          inOrder
-              ? "r.file_row_number"
-              : "row_number() OVER (PARTITION BY r.symbol ORDER BY " + SILVER_ORDER + ")";
-      String relation = DuckDbBridge.relationSql(scan, p.filter(), inOrder);
-      // the treatment key: vendor, suspect, session and whether the date has a regular session
-      // in one small number (the condition bits are the other half)
-      String tag =
-          vendorTag("vendor")
-              + " * 16 + CASE WHEN coalesce(suspicious, false) THEN 8 ELSE 0 END + si * 2 + "
-              + (reg.isEmpty() ? 1 : 0);
-      relations.add(
-          "SELECT *, "
-              + tag
-              + " AS tag FROM (SELECT *, "
-              + sess
-              + " AS si, "
-              + open
-              + " AS s_open, "
-              + close
-              + " AS s_close, "
-              + off
-              + " AS s_off FROM (SELECT CAST("
-              + p.id()
-              + " AS INTEGER) AS part, r.symbol, r.symbol_id, r.ts_event, epoch_us(r.ts_event) AS"
-              + " t_us, r.price, r.size, "
-              + pos
-              + " AS pos, r.vendor, r.suspicious, coalesce(r.sale_condition, 0) AS cond, CAST("
-              + regOpen
-              + " AS BIGINT) AS reg_open, CAST("
-              + regClose
-              + " AS BIGINT) AS reg_close, CAST("
-              + regOff
-              + " AS BIGINT) AS reg_off FROM ("
-              + relation
-              + ") AS r))");
-      conditions.add(
-          "SELECT DISTINCT "
-              + vendorTag("vendor")
-              + " AS vtag, coalesce(sale_condition, 0) AS cond, coalesce(suspicious, false) AS"
-              + " suspect FROM ("
-              + relation
-              + ")");
-    }
     // one treatment column per distinct rule set (a print's treatment at an interval is either
     // its treatment or excluded, so the largest code over the columns is its treatment)
     codeColumn.clear();
+    loaded.clear();
+    loadedIntervals.clear();
+    loadedIntervals.addAll(intervals);
+    dropKept();
     List<EligibilityTable> tables =
         EligibilityTable.BUNDLED.stream().map(EligibilityTable::forVendor).toList();
-    Map<String, String> columnBySql = new LinkedHashMap<>();
+    Map<String, String> columnByRules = new LinkedHashMap<>();
+    List<BarInterval> columnIntervals = new ArrayList<>();
     for (BarInterval interval : intervals) {
-      String sql = EligibilityTable.sql(tables, interval);
-      codeColumn.put(interval, columnBySql.computeIfAbsent(sql, k -> "c" + columnBySql.size()));
+      String rules = EligibilityTable.sql(tables, interval, labels -> "sess IN " + labels);
+      codeColumn.put(
+          interval,
+          columnByRules.computeIfAbsent(
+              rules,
+              k -> {
+                columnIntervals.add(interval);
+                return "c" + columnIntervals.size();
+              }));
     }
-    String codes =
-        columnBySql.entrySet().stream()
-            .map(
-                e ->
-                    "CASE WHEN noreg AND ("
-                        + e.getKey()
-                        + ") IN (4, 5) THEN 0 ELSE ("
-                        + e.getKey()
-                        + ") END AS "
-                        + e.getValue())
-            .collect(Collectors.joining(", "));
-    String any =
-        columnBySql.size() == 1
-            ? columnBySql.values().iterator().next()
-            : "greatest(" + String.join(", ", columnBySql.values()) + ")";
-    // 1. the treatments, evaluated once per distinct (vendor, condition, suspect, session, whether
-    // the date has a regular session) instead of once per print; with the session label the bar
-    // belongs to (auctions: the regular session)
-    String vendors = "CASE vtag";
-    for (int i = 0; i < EligibilityTable.BUNDLED.size(); i++) {
-      vendors += " WHEN " + (i + 1) + " THEN " + Sql.string(EligibilityTable.BUNDLED.get(i));
+    List<String> relations = new ArrayList<>();
+    List<String> sessionRows = new ArrayList<>();
+    for (Part p : parts) {
+      loaded.add(p.id());
+      relations.add(relation(p, tables, columnIntervals, sessionRows));
     }
-    vendors += " ELSE '' END";
-    String sessions = "CASE si";
-    for (SessionType t : SessionType.values()) {
-      sessions += " WHEN " + t.ordinal() + " THEN " + Sql.string(t.label());
-    }
-    sessions += " END";
     bridge.execute(
-        "CREATE OR REPLACE TEMP TABLE tl_k AS SELECT cond, vtag * 16 + CASE WHEN suspect THEN 8"
-            + " ELSE 0 END + si * 2 + CASE WHEN noreg THEN 1 ELSE 0 END AS tag, "
-            + String.join(", ", columnBySql.values())
-            + ", k, CASE WHEN k IN (4, 5) THEN 'regular' ELSE sess END AS bsess FROM (SELECT *, "
-            + any
-            + " AS k FROM (SELECT *, "
-            + codes
-            + " FROM (SELECT *, "
-            + vendors
-            + " AS vendor, "
-            + sessions
-            + " AS sess FROM (SELECT DISTINCT * FROM ("
-            + String.join(" UNION ALL ", conditions)
-            + ")) CROSS JOIN range(0, "
-            + SessionType.values().length
-            + ") AS s(si) CROSS JOIN (VALUES (true), (false)) AS n(noreg))))");
-    // 2. the prints in a session, with what follows from their treatment: auctions (4 open, 5
-    // close) belong to the regular session, at its first or last instant, ordered before or after
-    // every other print; and the exact VWAP terms
-    bridge.execute(
-        "CREATE OR REPLACE TEMP TABLE tl_p AS SELECT r.part, r.symbol, r.symbol_id, r.ts_event,"
-            + " r.price, r.size, r.pos, r.reg_open, "
-            + columnBySql.values().stream().map(c -> "k." + c).collect(Collectors.joining(", "))
-            + ", CASE k.k WHEN 4 THEN r.reg_open WHEN 5 THEN r.reg_close - 1 ELSE r.t_us END AS"
-            + " te, CAST(CASE k.k WHEN 4 THEN 0 WHEN 5 THEN 2 ELSE 1 END AS BIGINT) *"
-            + " 1000000000000 + r.pos AS ord, k.bsess, CASE WHEN k.k IN (4, 5) THEN r.reg_open"
-            + " ELSE r.s_open END AS bs_open, CASE WHEN k.k IN (4, 5) THEN r.reg_close ELSE"
-            + " r.s_close END AS bs_close, CASE WHEN k.k IN (4, 5) THEN r.reg_off ELSE r.s_off END"
-            + " AS bs_off, CAST(CAST(r.price AS DECIMAL(38,9)) * 1000000000 AS HUGEINT) *"
-            + " CAST(CAST(r.size AS DECIMAL(38,8)) * 100000000 AS HUGEINT) AS pv,"
-            + " CAST(CAST(r.size AS DECIMAL(38,8)) * 100000000 AS HUGEINT) AS su FROM ("
-            + String.join(" UNION ALL ", relations)
-            + ") AS r JOIN tl_k AS k ON r.cond = k.cond AND r.tag = k.tag");
-    bridge.execute("DROP TABLE tl_k");
+        "CREATE OR REPLACE TEMP TABLE tl_s (part INTEGER, si INTEGER, stype INTEGER, label VARCHAR,"
+            + " s_open BIGINT, s_close BIGINT, off BIGINT, reg_open BIGINT, exchange VARCHAR,"
+            + " trading_date DATE)");
+    if (!sessionRows.isEmpty()) {
+      bridge.execute("INSERT INTO tl_s VALUES " + String.join(", ", sessionRows));
+    }
+    bridge.execute("CREATE OR REPLACE TEMP TABLE tl_p AS " + String.join(" UNION ALL ", relations));
     Map<Integer, Long> kept = counts("SELECT part, count(*) FROM tl_p GROUP BY part");
     Map<Integer, Input> out = new LinkedHashMap<>();
     for (Part p : parts) {
@@ -263,158 +174,391 @@ final class BarBuild {
   }
 
   /**
-   * Builds the bars of one interval for the partitions {@code parts} of the loaded batch into the
-   * temp table {@code tl_bars}.
-   *
-   * @return the number of bars per partition id (absent: none)
+   * The classified prints of one partition, and its sessions as rows of {@code tl_s}: index {@code
+   * si} in the date's session list (the auctions' bar session, the regular session's span when a
+   * break splits it, gets the next index), type, label, bounds and the zone offset at the open.
    */
-  Map<Integer, Long> build(BarInterval interval, List<Part> parts) {
-    String code = codeColumn.get(interval);
-    if (code == null) {
+  private static String relation(
+      Part p,
+      List<EligibilityTable> tables,
+      List<BarInterval> columnIntervals,
+      List<String> sessionRows) {
+    ExchangeCalendar calendar = p.calendar();
+    List<SessionInterval> sessions = calendar.sessions(p.date());
+    Optional<SessionInterval> reg = calendar.session(p.date(), SessionType.REGULAR);
+    int regIndex = reg.map(sessions::indexOf).orElse(-1);
+    List<SessionInterval> barSessions = new ArrayList<>(sessions);
+    if (reg.isPresent() && regIndex < 0) {
+      regIndex = barSessions.size();
+      barSessions.add(reg.get());
+    }
+    String regOpen = reg.map(r -> Long.toString(micros(r.open()))).orElse("NULL");
+    for (int j = 0; j < barSessions.size(); j++) {
+      SessionInterval s = barSessions.get(j);
+      sessionRows.add(
+          "("
+              + p.id()
+              + ", "
+              + j
+              + ", "
+              + s.type().ordinal()
+              + ", "
+              + Sql.string(s.type().label())
+              + ", "
+              + micros(s.open())
+              + ", "
+              + micros(s.close())
+              + ", "
+              + offsetMicros(calendar, s.open())
+              + ", "
+              + regOpen
+              + ", "
+              + Sql.string(p.exchange())
+              + ", DATE "
+              + Sql.string(p.date().toString())
+              + ")");
+    }
+    // the session of a print: its index, by comparisons with the date's constants
+    StringBuilder si = new StringBuilder(sessions.isEmpty() ? "CAST(NULL AS INTEGER)" : "CASE");
+    StringBuilder off = new StringBuilder("CASE si");
+    for (int j = 0; j < sessions.size(); j++) {
+      SessionInterval s = sessions.get(j);
+      si.append(" WHEN t_us >= ")
+          .append(micros(s.open()))
+          .append(" AND t_us < ")
+          .append(micros(s.close()))
+          .append(" THEN ")
+          .append(j);
+      off.append(" WHEN ").append(j).append(" THEN ").append(offsetMicros(calendar, s.open()));
+    }
+    si.append(sessions.isEmpty() ? "" : " END");
+    off.append(" END");
+    boolean oneOffset =
+        sessions.stream().map(s -> offsetMicros(calendar, s.open())).distinct().count() <= 1;
+    String offset =
+        sessions.isEmpty() || !oneOffset
+            ? off.toString()
+            : Long.toString(offsetMicros(calendar, sessions.get(0).open()));
+    // the treatment codes: rules naming sessions test the print's session index
+    java.util.function.Function<java.util.Set<String>, String> inSessions =
+        labels -> {
+          List<String> idx = new ArrayList<>();
+          for (int j = 0; j < sessions.size(); j++) {
+            if (labels.contains(sessions.get(j).type().label())) {
+              idx.add(Integer.toString(j));
+            }
+          }
+          return idx.isEmpty() ? "false" : "si IN (" + String.join(", ", idx) + ")";
+        };
+    List<String> raw = new ArrayList<>();
+    for (int j = 0; j < columnIntervals.size(); j++) {
+      String code = EligibilityTable.sql(tables, columnIntervals.get(j), inSessions);
+      // auctions need a regular session
+      raw.add(
+          (reg.isEmpty()
+                  ? "CASE WHEN (" + code + ") IN (4, 5) THEN 0 ELSE (" + code + ") END"
+                  : code)
+              + " AS r"
+              + (j + 1));
+    }
+    String k =
+        raw.size() == 1
+            ? "r1"
+            : "greatest("
+                + java.util.stream.IntStream.rangeClosed(1, raw.size())
+                    .mapToObj(j -> "r" + j)
+                    .collect(Collectors.joining(", "))
+                + ")";
+    // Silver writes one file per partition in Silver order: its row numbers are the order, and
+    // sorting the partition again is skipped; anything else (several files, another writer's
+    // file) is ordered by a window
+    PinnedScan scan = p.scan();
+    boolean inOrder =
+        scan.dataFiles().size() == 1
+            && scan.dataFiles().get(0).sortOrderId() != null
+            && scan.table().sortOrders().containsKey(scan.dataFiles().get(0).sortOrderId())
+            && scan.table()
+                .sortOrders()
+                .get(scan.dataFiles().get(0).sortOrderId())
+                .sameOrder(TableContracts.SILVER_TRADES.sortOrder());
+    String pos =
+        inOrder
+            ? "r.file_row_number"
+            : "row_number() OVER (PARTITION BY r.symbol ORDER BY " + SILVER_ORDER + ")";
+    String read =
+        "SELECT r.symbol, r.symbol_id, r.ts_event, epoch_us(r.ts_event) AS t_us, r.price, r.size, "
+            + pos
+            + " AS pos, r.vendor, coalesce(r.suspicious, false) AS suspect,"
+            + " coalesce(r.sale_condition, 0) AS cond FROM ("
+            + DuckDbBridge.relationSql(scan, p.filter(), inOrder)
+            + ") AS r";
+    // what follows from the treatment, for all intervals: auctions (4 open, 5 close) belong to
+    // the regular session, at its first or last instant, ordered before or after every other
+    // print; the time in exchange clock micros (tl) that bars are cut from; per interval the code
+    // the build works with (0 excluded, 1 volume only, 2 price only, 3 eligible, 4 opening
+    // auction: the closing auction, placed, is an eligible print)
+    String tl =
+        reg.isEmpty()
+            ? "t_us + " + offset
+            : "CASE k WHEN 4 THEN "
+                + (micros(reg.get().open()) + offsetMicros(calendar, reg.get().open()))
+                + " WHEN 5 THEN "
+                + (micros(reg.get().close()) - 1 + offsetMicros(calendar, reg.get().open()))
+                + " ELSE t_us + "
+                + offset
+                + " END";
+    String bsi = reg.isEmpty() ? "si" : "CASE WHEN k IN (4, 5) THEN " + regIndex + " ELSE si END";
+    StringBuilder codes = new StringBuilder();
+    for (int j = 1; j <= raw.size(); j++) {
+      codes.append(", CAST(CASE r").append(j).append(" WHEN 5 THEN 3 ELSE r").append(j);
+      codes.append(" END AS TINYINT) AS c").append(j);
+    }
+    return "SELECT CAST("
+        + p.id()
+        + " AS INTEGER) AS part, symbol, symbol_id, ts_event, price, size, pos, CASE k WHEN 4 THEN"
+        + " 0 WHEN 5 THEN "
+        + 2 * ORDER_CLASS
+        + " ELSE "
+        + ORDER_CLASS
+        + " END + pos AS ord, "
+        + tl
+        + " AS tl, CAST("
+        + bsi
+        + " AS INTEGER) AS bsi"
+        + codes
+        + " FROM (SELECT *, "
+        + k
+        + " AS k FROM (SELECT *, "
+        + String.join(", ", raw)
+        + " FROM (SELECT *, "
+        + si
+        + " AS si FROM ("
+        + read
+        + ")) WHERE si IS NOT NULL))";
+  }
+
+  /**
+   * Builds the bars of one interval for the partitions {@code parts} of the loaded batch and writes
+   * them, in one statement (a partitioned {@code COPY}), into the new folder {@code dir}: the bars
+   * of partition id p go to files under {@code dir/part=p}, each sorted by (symbol, bar_start) and
+   * without the {@code part} column.
+   *
+   * @return the files written per partition id, in name order (a partition without bars has none)
+   */
+  Map<Integer, List<Path>> write(BarInterval interval, List<Part> parts, Path dir) {
+    String c = codeColumn.get(interval);
+    if (c == null) {
       throw new IllegalStateException("interval " + interval + " was not loaded");
     }
     long w = interval.width().toNanos() / 1000;
-    String bucket =
-        interval.isSession()
-            ? "bs_open"
-            : "greatest(((te + bs_off) // " + w + ") * " + w + " - bs_off, bs_open)";
+    String bucket = interval.isSession() ? "CAST(0 AS BIGINT)" : "tl // " + w;
+    String bar = interval.isSession() ? "s.s_open" : "greatest(a.b * " + w + " - s.off, s.s_open)";
     String barEnd =
         interval.isSession()
-            ? "bs_close"
-            : "least(((bar + bs_off) // " + w + ") * " + w + " - bs_off + " + w + ", bs_close)";
-    String ids =
-        parts.stream().map(p -> Integer.toString(p.id())).collect(Collectors.joining(", "));
-    // 1. per print: its bar; the opening auction counts unless a price-eligible print of a later
-    // bar came first
-    String perPrint =
-        "SELECT *, "
+            ? "s_close"
+            : "least(((bar + off) // " + w + ") * " + w + " - off + " + w + ", s_close)";
+    List<Integer> ids = parts.stream().map(Part::id).toList();
+    String inParts =
+        ids.containsAll(loaded)
+            ? ""
+            : " AND part IN ("
+                + ids.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                + ")";
+    // 1. partial bars of every print but the opening auctions: prices from price-eligible
+    // prints, sums from volume-eligible ones; per bar the order key of its first price-eligible
+    // print
+    String priced = " FILTER (WHERE " + c + " >= 2)";
+    String counted = " FILTER (WHERE " + c + " <> 2)";
+    String fromPrints =
+        "SELECT part, symbol, symbol_id, bsi, "
             + bucket
-            + " AS bar, "
-            + code
-            + " AS code0 FROM tl_p WHERE "
-            + code
-            + " <> 0 AND part IN ("
-            + ids
-            + ")";
-    String firstLater =
-        "SELECT part, symbol, min(pos) AS first_later FROM ("
-            + perPrint
-            + ") WHERE code0 IN (2, 3) AND bar > reg_open GROUP BY part, symbol";
-    // 2. partial bars: prices from price-eligible prints, sums from volume-eligible ones
-    String priced = " FILTER (WHERE code IN (2, 3))";
-    String counted = " FILTER (WHERE code IN (1, 3))";
-    String partial =
-        "SELECT part, symbol, bsess, bar, bs_close, bs_off, min(pos) AS first_pos,"
-            + " arg_min(symbol_id, pos) AS symbol_id, arg_min(price, ord)"
+            + " AS b, min(pos) AS first_pos, arg_min(price, ord)"
             + priced
-            + " AS open, max(price)"
+            + " AS open, min(ord)"
+            + priced
+            + " AS open_ord, max(price)"
             + priced
             + " AS high, min(price)"
             + priced
             + " AS low, arg_max(price, ord)"
             + priced
-            + " AS close, coalesce(sum(size)"
+            + " AS close, max(ord)"
+            + priced
+            + " AS close_ord, sum(size)"
             + counted
-            + ", 0) AS volume, coalesce(sum(pv)"
+            + " AS volume, sum(CAST(price AS DECIMAL(38,9)) * size)"
             + counted
-            + ", 0) AS num, coalesce(sum(su)"
+            + " AS num, count(*)"
             + counted
-            + ", 0) AS den, count(*)"
-            + counted
-            + " AS n, min(ts_event) AS first_ts, max(ts_event) AS last_ts FROM (SELECT b.*, CASE"
-            + " WHEN b.code0 = 4 THEN (CASE WHEN l.first_later IS NULL OR b.pos < l.first_later"
-            + " THEN 3 ELSE 0 END) WHEN b.code0 = 5 THEN 3 ELSE b.code0 END AS code FROM ("
-            + perPrint
-            + ") AS b LEFT JOIN ("
-            + firstLater
-            + ") AS l ON b.part = l.part AND b.symbol = l.symbol) WHERE code <> 0 GROUP BY part,"
-            + " symbol, bsess, bar, bs_close, bs_off";
+            + " AS n, min(ts_event) AS first_ts, max(ts_event) AS last_ts FROM tl_p WHERE "
+            + c
+            + " BETWEEN 1 AND 3"
+            + inParts
+            + " GROUP BY part, symbol, symbol_id, bsi, b";
+    String partial;
+    Kept from = kept.get(c);
+    if (from != null && from.parts().containsAll(ids) && rollsUp(from.interval(), interval)) {
+      // decomposable aggregates: the partial bars of a finer interval of the same rule set
+      // (a bucket of the coarser interval is a whole number of finer ones)
+      partial =
+          "SELECT part, symbol, symbol_id, bsi, "
+              + (interval.isSession()
+                  ? "CAST(0 AS BIGINT)"
+                  : "b // " + w / (from.interval().width().toNanos() / 1000))
+              + " AS b, min(first_pos) AS first_pos, arg_min(open, open_ord) AS open,"
+              + " min(open_ord) AS open_ord, max(high) AS high, min(low) AS low,"
+              + " arg_max(close, close_ord) AS close, max(close_ord) AS close_ord, sum(volume) AS"
+              + " volume, sum(num) AS num, sum(n) AS n, min(first_ts) AS first_ts,"
+              + " max(last_ts) AS last_ts FROM "
+              + from.table()
+              + " WHERE true"
+              + inParts
+              + " GROUP BY ALL";
+    } else {
+      partial = fromPrints;
+    }
+    if (from == null
+        && loadedIntervals.stream()
+            .anyMatch(
+                y ->
+                    y.compareTo(interval) > 0
+                        && c.equals(codeColumn.get(y))
+                        && rollsUp(interval, y))) {
+      String table = "tl_a_" + c;
+      bridge.execute("CREATE OR REPLACE TEMP TABLE " + table + " AS " + partial);
+      kept.put(c, new Kept(table, interval, ids));
+      partial = "SELECT * FROM " + table;
+    }
+    // 2. an opening auction print counts (as the open of its bar) unless a price-eligible print
+    // of a later bar came first; closing auctions (order class 2) do not count for this
+    String withBar =
+        "SELECT a.*, s.stype, s.s_close, s.off, s.reg_open, "
+            + bar
+            + " AS bar FROM (%s) AS a JOIN tl_s AS s ON a.part = s.part AND a.bsi = s.si";
+    String firstLater =
+        "SELECT part, symbol, min(open_ord) - "
+            + ORDER_CLASS
+            + " AS first_later FROM m WHERE bar > reg_open AND open_ord < "
+            + 2 * ORDER_CLASS
+            + " GROUP BY part, symbol";
+    String auctions =
+        "SELECT p.part, p.symbol, p.symbol_id, p.bsi, "
+            + bucket.replace("tl", "p.tl")
+            + " AS b, p.pos AS first_pos, p.price AS open, p.ord AS open_ord, p.price AS high,"
+            + " p.price AS low, p.price AS close, p.ord AS close_ord, CAST(p.size AS"
+            + " DECIMAL(38,8)) AS volume, CAST(p.price AS DECIMAL(38,9)) * p.size AS num, CAST(1 AS"
+            + " BIGINT) AS n, p.ts_event AS first_ts, p.ts_event AS last_ts FROM tl_p AS p LEFT"
+            + " JOIN fl ON p.part = fl.part AND p.symbol = fl.symbol WHERE p."
+            + c
+            + " = 4"
+            + inParts.replace("part", "p.part")
+            + " AND (fl.first_later IS NULL OR p.pos < fl.first_later)";
     // 3. a bar without a price is merged into the latest earlier priced bar of its session
-    // (the vendor emits no price-less bar); with none it stays a volume-only bar
+    // type (the vendor emits no price-less bar); with none it stays a volume-only bar
     String merged =
-        "SELECT part, symbol, bsess, target AS bar, any_value(bs_close) AS bs_close,"
-            + " any_value(bs_off) AS bs_off, arg_min(symbol_id, first_pos) AS symbol_id,"
-            + " max(open) AS open, max(high) AS high, min(low) AS low, max(close) AS close,"
-            + " sum(volume) AS volume, sum(num) AS num, sum(den) AS den, sum(n) AS n,"
-            + " min(first_ts) AS first_ts, max(last_ts) AS last_ts FROM (SELECT *, bar AS"
-            + " target FROM tl_a WHERE open IS NOT NULL UNION ALL SELECT o.*, coalesce(p.bar,"
-            + " o.bar) AS target FROM (SELECT * FROM tl_a WHERE open IS NULL) AS o ASOF LEFT"
-            + " JOIN (SELECT part, symbol, bsess, bar FROM tl_a WHERE open IS NOT NULL) AS p ON"
-            + " o.part = p.part AND o.symbol = p.symbol AND o.bsess = p.bsess AND o.bar >="
-            + " p.bar) GROUP BY part, symbol, bsess, target";
+        "SELECT part, symbol, stype, target AS bar, any_value(s_close) AS s_close,"
+            + " any_value(off) AS off, arg_min(symbol_id, first_pos) AS symbol_id, arg_min(open, open_ord) AS open,"
+            + " max(high) AS high, min(low) AS low, arg_max(close, close_ord) AS close,"
+            + " coalesce(sum(volume), 0) AS volume, coalesce(sum(num), 0) AS num, sum(n) AS n,"
+            + " min(first_ts) AS first_ts, max(last_ts) AS last_ts FROM (SELECT *, bar AS target"
+            + " FROM pa WHERE open IS NOT NULL UNION ALL SELECT o.*, coalesce(p.bar, o.bar) AS"
+            + " target FROM (SELECT * FROM pa WHERE open IS NULL) AS o ASOF LEFT JOIN (SELECT"
+            + " DISTINCT part, symbol, stype, bar FROM pa WHERE open IS NOT NULL) AS p ON o.part ="
+            + " p.part AND o.symbol = p.symbol AND o.stype = p.stype AND o.bar >= p.bar) GROUP BY"
+            + " part, symbol, stype, target";
+    // exact VWAP: the sums' unscaled integers (price x size has 17 decimals, size 8), rounded
+    // half up to 9 decimals
+    String numUnits =
+        "CAST(trunc(num) AS HUGEINT) * 100000000000000000 + CAST((num - trunc(num)) *"
+            + " 100000000000000000 AS HUGEINT)";
+    String denUnits = "CAST(volume * 100000000 AS HUGEINT)";
+    StringBuilder sessionLabel = new StringBuilder("CASE stype");
+    for (SessionType t : SessionType.values()) {
+      sessionLabel.append(" WHEN ").append(t.ordinal()).append(" THEN ");
+      sessionLabel.append(Sql.string(t.label()));
+    }
+    sessionLabel.append(" END");
     String bars =
-        "SELECT part, "
+        "WITH a AS ("
+            + partial
+            + "), m AS ("
+            + String.format(withBar, "SELECT * FROM a")
+            + "), fl AS ("
+            + firstLater
+            + "), pa AS (SELECT * FROM m UNION ALL "
+            + String.format(withBar, auctions)
+            + ") SELECT part, exchange, trading_date, "
             + Sql.string(interval.label())
             + " AS \"interval\", symbol, symbol_id, CAST(make_timestamp(bar) AS TIMESTAMPTZ)"
             + " AS bar_start, CAST(make_timestamp("
             + barEnd
-            + ") AS TIMESTAMPTZ) AS bar_end, bsess AS session, CAST(open AS DECIMAL(18,9)) AS"
-            + " open, CAST(high AS DECIMAL(18,9)) AS high, CAST(low AS DECIMAL(18,9)) AS low,"
-            + " CAST(close AS DECIMAL(18,9)) AS close, CAST(volume AS DECIMAL(28,8)) AS volume,"
-            + " CASE WHEN den > 0 THEN CAST(CAST((2 * num + den) // (2 * den) AS DECIMAL(38,0))"
-            + " * CAST(0.000000001 AS DECIMAL(10,9)) AS DECIMAL(18,9)) END AS vwap, n AS"
-            + " trade_count, first_ts, last_ts FROM ("
+            + ") AS TIMESTAMPTZ) AS bar_end, "
+            + sessionLabel
+            + " AS session, open, high, low, close,"
+            + " CAST(volume AS DECIMAL(28,8)) AS volume, CASE WHEN den > 0 THEN"
+            + " CAST(CAST((2 * num_u + den) // (2 * den) AS DECIMAL(38,0)) *"
+            + " CAST(0.000000001 AS DECIMAL(10,9)) AS DECIMAL(18,9)) END AS vwap, CAST(n AS BIGINT)"
+            + " AS trade_count, first_ts, last_ts FROM (SELECT *, "
+            + numUnits
+            + " AS num_u, "
+            + denUnits
+            + " AS den FROM ("
             + merged
-            + ")";
-    try {
-      bridge.execute("CREATE OR REPLACE TEMP TABLE tl_a AS " + partial);
-      bridge.execute("CREATE OR REPLACE TEMP TABLE tl_bars AS " + bars);
-    } finally {
-      bridge.execute("DROP TABLE IF EXISTS tl_a");
-    }
-    return counts("SELECT part, count(*) FROM tl_bars GROUP BY part");
-  }
-
-  /**
-   * Writes the bars of partition {@code part} from {@code tl_bars} to {@code outputPath}.
-   *
-   * @return the number of bars written (the footer's row count)
-   */
-  long write(Part part, String outputPath) {
-    String columns =
-        goldSchema.columns().stream()
-            .map(
-                f ->
-                    switch (f.name()) {
-                      case "exchange" -> Sql.string(part.exchange()) + " AS exchange";
-                      case "trading_date" ->
-                          "DATE " + Sql.string(part.date().toString()) + " AS trading_date";
-                      default -> Sql.ident(f.name());
-                    })
-            .collect(Collectors.joining(", "));
+            + ")) AS g JOIN (SELECT DISTINCT part AS p, exchange, trading_date FROM tl_s) AS t ON"
+            + " g.part = t.p";
     bridge.execute(
         "COPY (SELECT "
-            + columns
-            + " FROM tl_bars WHERE part = "
-            + part.id()
-            + " ORDER BY symbol, bar_start) TO "
-            + Sql.string(outputPath)
-            + " (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 3, ROW_GROUP_SIZE "
+            + goldSchema.columns().stream()
+                .map(f -> Sql.ident(f.name()))
+                .collect(Collectors.joining(", "))
+            + ", part FROM ("
+            + bars
+            + ")) TO "
+            + Sql.string(dir.toString())
+            + " (FORMAT parquet, PARTITION_BY (part), ORDER_BY (symbol, bar_start), FILENAME_PATTERN"
+            + " 'bars_{i}', COMPRESSION zstd, COMPRESSION_LEVEL 3, ROW_GROUP_SIZE "
             + ROW_GROUP_SIZE
             + ", FIELD_IDS {"
             + goldSchema.columns().stream()
                 .map(f -> Sql.ident(f.name()) + ": " + f.fieldId())
                 .collect(Collectors.joining(", "))
             + "})");
-    return bridge.queryLong(
-        "SELECT sum(num_rows) FROM parquet_file_metadata(" + Sql.string(outputPath) + ")");
+    Map<Integer, List<Path>> out = new HashMap<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".parquet")).sorted().toList()) {
+        String folder = f.getParent().getFileName().toString();
+        if (!folder.startsWith("part=")) {
+          throw new IllegalStateException("unexpected bar file " + f);
+        }
+        out.computeIfAbsent(Integer.parseInt(folder.substring(5)), k -> new ArrayList<>()).add(f);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
   }
 
   /** Drops the batch's tables. */
   void close() {
-    bridge.execute("DROP TABLE IF EXISTS tl_bars");
     bridge.execute("DROP TABLE IF EXISTS tl_p");
-    bridge.execute("DROP TABLE IF EXISTS tl_k");
+    bridge.execute("DROP TABLE IF EXISTS tl_s");
+    dropKept();
   }
 
-  /** The SQL number of a vendor column's bundled eligibility table (1, 2, …), 0 for none. */
-  private static String vendorTag(String column) {
-    StringBuilder sb = new StringBuilder("CASE ").append(column);
-    for (int i = 0; i < EligibilityTable.BUNDLED.size(); i++) {
-      sb.append(" WHEN ").append(Sql.string(EligibilityTable.BUNDLED.get(i))).append(" THEN ");
-      sb.append(i + 1);
+  private void dropKept() {
+    for (Kept k : kept.values()) {
+      bridge.execute("DROP TABLE IF EXISTS " + k.table());
     }
-    return sb.append(" ELSE 0 END").toString();
+    kept.clear();
+  }
+
+  /** Whether the bars of {@code coarse} are whole groups of the bars of {@code fine}. */
+  private static boolean rollsUp(BarInterval fine, BarInterval coarse) {
+    return coarse.isSession()
+        || (!fine.isSession() && coarse.width().toNanos() % fine.width().toNanos() == 0);
   }
 
   private Map<Integer, Long> counts(String sql) {

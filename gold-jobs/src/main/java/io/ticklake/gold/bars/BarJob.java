@@ -14,12 +14,12 @@ import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PartitionFilter;
 import io.ticklake.catalog.duckdb.PinnedScan;
 import io.ticklake.catalog.snapshot.PartitionHistory;
-import io.ticklake.catalog.write.ParquetDataFiles;
 import io.ticklake.catalog.write.PartitionOverwrite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -68,6 +68,15 @@ public final class BarJob {
   private final BarOptions options;
 
   /**
+   * What {@link #plan()} read, for {@link #commit} of the same plan to reuse: the tables and the
+   * Silver files at the pinned snapshot (null until planned).
+   */
+  private Table plannedSilver;
+
+  private Table plannedGold;
+  private PinnedScan plannedFiles;
+
+  /**
    * A job.
    *
    * @param warehouse the open warehouse
@@ -87,6 +96,7 @@ public final class BarJob {
    * the partition, or when the options force it.
    */
   public BarPlan plan() {
+    long start = System.nanoTime();
     Table silver = warehouse.table(TableContracts.SILVER_TRADES.id());
     Table gold = warehouse.table(TableContracts.GOLD_BARS.id());
     Snapshot goldBase = gold.currentSnapshot();
@@ -96,7 +106,8 @@ public final class BarJob {
       return new BarPlan(-1, goldId, List.of());
     }
     Map<ExchangeDate, Long> rows = new TreeMap<>();
-    for (DataFile f : PinnedScan.plan(silver, Optional.of(pinned)).dataFiles()) {
+    PinnedScan files = PinnedScan.plan(silver, Optional.of(pinned));
+    for (DataFile f : files.dataFiles()) {
       rows.merge(ExchangeDate.of(silver, f), f.recordCount(), Long::sum);
     }
     PartitionHistory history = PartitionHistory.of(silver, pinned);
@@ -136,6 +147,10 @@ public final class BarJob {
             new BarPlan.Task(key.exchange(), key.tradingDate(), intervals, e.getValue(), reason));
       }
     }
+    plannedSilver = silver;
+    plannedGold = gold;
+    plannedFiles = files;
+    phase("plan", start);
     return new BarPlan(pinned.snapshotId(), goldId, due);
   }
 
@@ -158,7 +173,9 @@ public final class BarJob {
     if (plan.isEmpty()) {
       return List.of();
     }
-    Table silver = warehouse.table(TableContracts.SILVER_TRADES.id());
+    // the tables and Silver files this job's plan() read, when this is its plan
+    boolean planned = plannedFiles != null && plannedFiles.snapshotId() == plan.silverSnapshotId();
+    Table silver = planned ? plannedSilver : warehouse.table(TableContracts.SILVER_TRADES.id());
     Snapshot pinned = silver.snapshot(plan.silverSnapshotId());
     if (pinned == null) {
       throw TicklakeException.of(
@@ -167,11 +184,15 @@ public final class BarJob {
           TableContracts.GOLD_BARS.name(),
           plan.silverSnapshotId());
     }
+    long start = System.nanoTime();
     ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
+    phase("calendars", start);
     List<BarResult> results = new ArrayList<>();
+    start = System.nanoTime();
     try (DuckDbBridge bridge =
         DuckDbBridge.open(
             warehouse.tempDir(), options.threads(), options.memoryLimit().orElse(null))) {
+      phase("DuckDB open", start);
       // rows carry their order (pos) and every output is sorted: DuckDB may write in any order
       bridge.execute("SET preserve_insertion_order = false");
       BarBuild build = new BarBuild(bridge, TableContracts.GOLD_BARS.schema());
@@ -194,6 +215,8 @@ public final class BarJob {
         buildBatch(
             build,
             silver,
+            planned ? plannedFiles : null,
+            planned && results.isEmpty() ? plannedGold : null,
             pinned,
             plan.goldSnapshotId(),
             batch,
@@ -205,7 +228,9 @@ public final class BarJob {
               }
             });
       }
+      start = System.nanoTime();
     }
+    phase("DuckDB close", start);
     return results;
   }
 
@@ -242,26 +267,51 @@ public final class BarJob {
   private void buildBatch(
       BarBuild build,
       Table silver,
+      PinnedScan silverFiles,
+      Table plannedGoldTable,
       Snapshot pinned,
       long goldBaseId,
       List<BarPlan.Task> batch,
       List<ExchangeCalendar> calendars,
       java.util.function.Consumer<BarResult> done) {
     long start = System.nanoTime();
-    Table gold = warehouse.table(TableContracts.GOLD_BARS.id());
+    Table gold =
+        plannedGoldTable != null
+            ? plannedGoldTable
+            : warehouse.table(TableContracts.GOLD_BARS.id());
+    BarDataFiles dataFiles = new BarDataFiles(gold);
+    // the files of the plan's scan, or one scan plan for the batch; split by partition
+    PinnedScan batchScan = silverFiles;
+    if (batchScan == null) {
+      Expression batchFilter = Expressions.alwaysFalse();
+      for (BarPlan.Task task : batch) {
+        batchFilter =
+            Expressions.or(
+                batchFilter, PartitionFilter.of(task.exchange(), task.tradingDate()).expression());
+      }
+      batchScan = PinnedScan.plan(silver, Optional.of(pinned), batchFilter);
+    }
+    Map<ExchangeDate, List<DataFile>> filesByPartition = new HashMap<>();
+    for (DataFile f : batchScan.dataFiles()) {
+      filesByPartition.computeIfAbsent(ExchangeDate.of(silver, f), k -> new ArrayList<>()).add(f);
+    }
     List<BarBuild.Part> parts = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       BarPlan.Task task = batch.get(i);
       PartitionFilter filter = PartitionFilter.of(task.exchange(), task.tradingDate());
+      List<DataFile> partFiles =
+          filesByPartition.getOrDefault(
+              new ExchangeDate(task.exchange(), task.tradingDate()), List.of());
       parts.add(
           new BarBuild.Part(
               i,
               task.exchange(),
               task.tradingDate(),
-              PinnedScan.plan(silver, Optional.of(pinned), filter.expression()),
+              new PinnedScan(silver, Optional.of(pinned), batchScan.schema(), partFiles),
               filter,
               calendars.get(i)));
     }
+    phase("Silver files of " + batch.size() + " partitions", start);
     List<BarInterval> intervals =
         java.util.Arrays.stream(BarInterval.values())
             .filter(i -> batch.stream().anyMatch(t -> t.intervals().contains(i)))
@@ -288,38 +338,68 @@ public final class BarJob {
         List<BarBuild.Part> due =
             parts.stream().filter(p -> batch.get(p.id()).intervals().contains(interval)).toList();
         long buildStart = System.nanoTime();
-        Map<Integer, Long> counts = build.build(interval, due);
-        for (BarBuild.Part part : due) {
-          BarPlan.Task task = batch.get(part.id());
-          long bars = 0;
-          if (counts.getOrDefault(part.id(), 0L) > 0) {
-            String location =
-                gold.location()
-                    + "/data/exchange="
-                    + java.net.URLEncoder.encode(
-                        task.exchange(), java.nio.charset.StandardCharsets.UTF_8)
-                    + "/trading_date="
-                    + task.tradingDate()
-                    + "/interval="
-                    + interval.label()
-                    + "/"
-                    + pinned.snapshotId()
-                    + "-"
-                    + UUID.randomUUID()
-                    + ".parquet";
-            Path local = Path.of(PinnedScan.localPath(location));
-            Files.createDirectories(local.getParent());
-            written.get(part.id()).add(local);
-            bars = build.write(part, local.toString());
-            files
-                .get(part.id())
-                .add(
-                    ParquetDataFiles.of(
-                        gold,
-                        List.of(task.exchange(), task.tradingDate().toString(), interval.label()),
-                        location));
+        // one COPY for the batch into a staging folder next to the table's data, then each file
+        // moved to its partition's folder under the job's naming
+        Path staging =
+            Path.of(PinnedScan.localPath(gold.location() + "/data/_staging-" + UUID.randomUUID()));
+        try {
+          Files.createDirectories(staging.getParent());
+          Map<Integer, List<Path>> out = build.write(interval, due, staging);
+          long footerStart = System.nanoTime();
+          List<BarBuild.Part> owners = new ArrayList<>();
+          List<String> locations = new ArrayList<>();
+          List<Path> locals = new ArrayList<>();
+          for (BarBuild.Part part : due) {
+            BarPlan.Task task = batch.get(part.id());
+            barsOut.get(part.id()).put(interval, 0L);
+            for (Path staged : out.getOrDefault(part.id(), List.of())) {
+              String location =
+                  gold.location()
+                      + "/data/exchange="
+                      + java.net.URLEncoder.encode(
+                          task.exchange(), java.nio.charset.StandardCharsets.UTF_8)
+                      + "/trading_date="
+                      + task.tradingDate()
+                      + "/interval="
+                      + interval.label()
+                      + "/"
+                      + pinned.snapshotId()
+                      + "-"
+                      + UUID.randomUUID()
+                      + ".parquet";
+              Path local = Path.of(PinnedScan.localPath(location));
+              Files.createDirectories(local.getParent());
+              Files.move(staged, local, StandardCopyOption.ATOMIC_MOVE);
+              written.get(part.id()).add(local);
+              owners.add(part);
+              locations.add(location);
+              locals.add(local);
+            }
           }
-          barsOut.get(part.id()).put(interval, bars);
+          // the footers, read in parallel
+          List<DataFile> entries =
+              java.util.stream.IntStream.range(0, locals.size())
+                  .parallel()
+                  .mapToObj(
+                      k -> {
+                        BarPlan.Task task = batch.get(owners.get(k).id());
+                        return dataFiles.of(
+                            List.of(
+                                task.exchange(), task.tradingDate().toString(), interval.label()),
+                            locations.get(k),
+                            locals.get(k));
+                      })
+                  .toList();
+          for (int k = 0; k < entries.size(); k++) {
+            int id = owners.get(k).id();
+            files.get(id).add(entries.get(k));
+            // the footers' row counts
+            barsOut.get(id).merge(interval, entries.get(k).recordCount(), Long::sum);
+          }
+          phase(
+              "move and read footers, " + interval + " " + due.size() + " partitions", footerStart);
+        } finally {
+          deleteTree(staging);
         }
         double seconds = (System.nanoTime() - buildStart) / 1e9;
         long dueRows = due.stream().mapToLong(p -> inputs.get(p.id()).rowsIn()).sum();
@@ -390,6 +470,7 @@ public final class BarJob {
             summary,
             "build the bars of partition" + (members.size() > 1 ? "s " : " ") + names,
             () -> mine.forEach(BarJob::deleteQuietly));
+        phase("commit of " + members.size() + " partitions", commitStart);
         double commitSeconds = (System.nanoTime() - commitStart) / 1e9;
         for (int i : members) {
           BarPlan.Task task = batch.get(i);
@@ -452,11 +533,28 @@ public final class BarJob {
     return out;
   }
 
+  /** Traces the wall time of a step of the job with the SQL trace ({@link DuckDbBridge#trace}). */
+  private static void phase(String step, long startNanos) {
+    DuckDbBridge.trace("-- bar job: " + step, startNanos);
+  }
+
   private static void discardUncommitted(List<List<Path>> written, boolean[] committed) {
     for (int i = 0; i < written.size(); i++) {
       if (!committed[i]) {
         written.get(i).forEach(BarJob::deleteQuietly);
       }
+    }
+  }
+
+  /** Deletes a folder and what is left in it, quietly (a leftover is harmless, as a file is). */
+  private static void deleteTree(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(BarJob::deleteQuietly);
+    } catch (IOException e) {
+      // as above
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * A vendor's sale-condition eligibility table: for each print, whether it may set open/close and
@@ -251,10 +252,10 @@ public record EligibilityTable(
 
   /**
    * The SQL expression giving a print's {@link Treatment#code()} at {@code interval}, over columns
-   * {@code cond} (BIGINT condition bits), {@code suspect} (BOOLEAN) and {@code sess} (session
-   * label).
+   * {@code cond} (BIGINT condition bits) and {@code suspect} (BOOLEAN); {@code inSessions} gives
+   * the SQL condition "the print is in a session with one of these labels" (pre, regular, post).
    */
-  String sql(BarInterval interval) {
+  String sql(BarInterval interval, Function<Set<String>, String> inSessions) {
     StringBuilder sb = new StringBuilder("CASE WHEN suspect THEN ").append(suspicious.code());
     for (Rule r : rules) {
       sb.append(" WHEN true");
@@ -268,21 +269,31 @@ public record EligibilityTable(
         sb.append(" AND (cond & ").append(r.noneMask()).append(") = 0");
       }
       if (!r.sessions().isEmpty()) {
-        sb.append(" AND sess IN (")
-            .append(String.join(", ", r.sessions().stream().sorted().map(Sql::string).toList()))
-            .append(")");
+        sb.append(" AND (").append(inSessions.apply(r.sessions())).append(")");
       }
       sb.append(" THEN ").append(atInterval(r, interval).code());
     }
     return sb.append(" ELSE ").append(Treatment.ELIGIBLE.code()).append(" END").toString();
   }
 
-  /** The treatment code over the tables of several vendors, chosen by the {@code vendor} column. */
-  static String sql(List<EligibilityTable> tables, BarInterval interval) {
+  /**
+   * The treatment code over the tables of several vendors, chosen by the {@code vendor} column (see
+   * {@link #sql(BarInterval, Function)}).
+   */
+  static String sql(
+      List<EligibilityTable> tables,
+      BarInterval interval,
+      Function<Set<String>, String> inSessions) {
     StringBuilder sb = new StringBuilder("CASE vendor");
     for (EligibilityTable t : tables) {
-      sb.append(" WHEN ").append(Sql.string(t.vendor())).append(" THEN ").append(t.sql(interval));
+      sb.append(" WHEN ")
+          .append(Sql.string(t.vendor()))
+          .append(" THEN ")
+          .append(t.sql(interval, inSessions));
     }
-    return sb.append(" ELSE ").append(allEligible("").sql(interval)).append(" END").toString();
+    return sb.append(" ELSE ")
+        .append(allEligible("").sql(interval, inSessions))
+        .append(" END")
+        .toString();
   }
 }

@@ -211,6 +211,16 @@ class BarJobTest {
     assertThat(new BarJob(w, oneThread).run()).hasSize(2);
     gold.refresh();
     assertThat(digests(gold)).isEqualTo(before);
+
+    // and each interval built alone: its partial bars come from the prints, not rolled up from a
+    // finer interval's of the same rule set as in a run of several intervals (5m, 1h and 1d of
+    // Lean from 1m, every interval but 1s of Tardis from 1s)
+    for (BarInterval interval : BarInterval.values()) {
+      BarOptions alone = BarOptions.defaults().withIntervals(List.of(interval)).forced(true);
+      assertThat(new BarJob(w, alone).run()).hasSize(2);
+    }
+    gold.refresh();
+    assertThat(digests(gold)).isEqualTo(before);
   }
 
   @Test
