@@ -332,8 +332,11 @@ public final class SilverCompactor {
         built.rowsOut() == 0
             ? Optional.empty()
             : Optional.of(
-                ParquetDataFiles.of(
-                    silver, List.of(key.exchange(), key.tradingDate().toString()), location));
+                ParquetDataFiles.ofLocal(
+                    silver,
+                    List.of(key.exchange(), key.tradingDate().toString()),
+                    location,
+                    local));
 
     Map<String, String> summary = new TreeMap<>();
     summary.put(SilverSummary.OPERATION, SilverSummary.COMPACT);

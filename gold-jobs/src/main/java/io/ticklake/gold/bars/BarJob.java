@@ -14,6 +14,7 @@ import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PartitionFilter;
 import io.ticklake.catalog.duckdb.PinnedScan;
 import io.ticklake.catalog.snapshot.PartitionHistory;
+import io.ticklake.catalog.write.ParquetDataFiles;
 import io.ticklake.catalog.write.PartitionOverwrite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -279,7 +280,6 @@ public final class BarJob {
         plannedGoldTable != null
             ? plannedGoldTable
             : warehouse.table(TableContracts.GOLD_BARS.id());
-    BarDataFiles dataFiles = new BarDataFiles(gold);
     // the files of the plan's scan, or one scan plan for the batch; split by partition
     PinnedScan batchScan = silverFiles;
     if (batchScan == null) {
@@ -383,7 +383,8 @@ public final class BarJob {
                   .mapToObj(
                       k -> {
                         BarPlan.Task task = batch.get(owners.get(k).id());
-                        return dataFiles.of(
+                        return ParquetDataFiles.ofLocal(
+                            gold,
                             List.of(
                                 task.exchange(), task.tradingDate().toString(), interval.label()),
                             locations.get(k),
