@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.dim.RegistrationPolicy;
 import io.ticklake.silver.CompactOptions;
 import io.ticklake.silver.CompactionPlan;
-import io.ticklake.silver.PartitionKey;
 import io.ticklake.silver.PartitionResult;
 import io.ticklake.silver.SilverCompactor;
 import io.ticklake.silver.SilverTable;
@@ -161,7 +161,7 @@ final class CompactCommand implements Callable<Integer> {
                     }
 
                     @Override
-                    public void skipped(PartitionKey key) {
+                    public void skipped(ExchangeDate key) {
                       bar.done(0);
                       report.add(
                           entry(name, key, "skipped: another compactor rebuilt it first", -1));
@@ -214,7 +214,7 @@ final class CompactCommand implements Callable<Integer> {
   }
 
   private static Map<String, Object> entry(
-      String name, PartitionKey key, String outcome, long bronzeSnapshotId) {
+      String name, ExchangeDate key, String outcome, long bronzeSnapshotId) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("table", name);
     m.put("exchange", key == null ? null : key.exchange());

@@ -2,6 +2,7 @@ package io.ticklake.silver;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.dim.RegistrationPolicy;
 import java.time.LocalDate;
 import java.util.Optional;
@@ -61,7 +62,7 @@ public record CompactOptions(
   }
 
   /** Only one partition. */
-  public CompactOptions onlyPartition(PartitionKey key) {
+  public CompactOptions onlyPartition(ExchangeDate key) {
     return new CompactOptions(
         Optional.of(key.exchange()),
         Optional.of(key.tradingDate()),
@@ -115,7 +116,7 @@ public record CompactOptions(
         validation);
   }
 
-  boolean selects(PartitionKey key) {
+  boolean selects(ExchangeDate key) {
     return exchange.map(key.exchange()::equals).orElse(true)
         && fromDate.map(d -> !key.tradingDate().isBefore(d)).orElse(true)
         && toDate.map(d -> !key.tradingDate().isAfter(d)).orElse(true);

@@ -2,6 +2,7 @@ package io.ticklake.silver;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ticklake.catalog.contract.ExchangeDate;
 import java.util.List;
 
 /**
@@ -30,7 +31,7 @@ public record CompactionPlan(
    *     {@code forced}, or {@code unfinished} (its Silver and quarantine commits name different
    *     Bronze snapshots: a run died or lost a race between the two)
    */
-  public record Task(PartitionKey key, long bronzeRows, long bronzeFiles, String reason) {
+  public record Task(ExchangeDate key, long bronzeRows, long bronzeFiles, String reason) {
     public Task {
       requireNonNull(key, "key is null");
       requireNonNull(reason, "reason is null");

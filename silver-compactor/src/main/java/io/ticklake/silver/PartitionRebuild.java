@@ -4,6 +4,7 @@ import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.calendar.ExchangeCalendar;
 import io.ticklake.catalog.calendar.SessionInterval;
+import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.dim.SymbolLookup;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PartitionFilter;
@@ -98,7 +99,7 @@ final class PartitionRebuild {
   Built build(
       Table bronze,
       Snapshot snapshot,
-      PartitionKey key,
+      ExchangeDate key,
       ExchangeCalendar calendar,
       Function<List<String>, SymbolLookup> lookupFor,
       String sourceTable,
@@ -330,7 +331,7 @@ final class PartitionRebuild {
     return sb.append(" ELSE 'closed' END").toString();
   }
 
-  private String violationsSql(ExchangeCalendar calendar, PartitionKey key, String relation) {
+  private String violationsSql(ExchangeCalendar calendar, ExchangeDate key, String relation) {
     List<SessionInterval> sessions = calendar.sessions(key.tradingDate());
     Duration tol = settings.sessionTolerance();
     String start =

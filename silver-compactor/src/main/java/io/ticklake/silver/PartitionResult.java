@@ -2,6 +2,7 @@ package io.ticklake.silver;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ticklake.catalog.contract.ExchangeDate;
 import java.util.Optional;
 
 /**
@@ -21,7 +22,7 @@ import java.util.Optional;
  * @param seconds wall time of the rebuild and its commits
  */
 public record PartitionResult(
-    PartitionKey key,
+    ExchangeDate key,
     long bronzeSnapshotId,
     long rowsIn,
     long duplicates,

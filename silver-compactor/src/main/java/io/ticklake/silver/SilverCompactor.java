@@ -89,11 +89,11 @@ public final class SilverCompactor {
     if (pinned == null) {
       return new CompactionPlan(kind, -1, -1, List.of());
     }
-    Map<PartitionKey, long[]> content = new TreeMap<>();
+    Map<ExchangeDate, long[]> content = new TreeMap<>();
     try (CloseableIterable<FileScanTask> tasks =
         bronze.newScan().useSnapshot(pinned.snapshotId()).planFiles()) {
       for (FileScanTask t : tasks) {
-        PartitionKey key = keyOf(bronze, t.file());
+        ExchangeDate key = ExchangeDate.of(bronze, t.file());
         long[] c = content.computeIfAbsent(key, k -> new long[2]);
         c[0] += t.file().recordCount();
         c[1]++;
@@ -104,12 +104,12 @@ public final class SilverCompactor {
     PartitionHistory history = PartitionHistory.of(bronze, pinned);
     Table silver = warehouse.table(kind.silver().id());
     Snapshot silverRead = silver.currentSnapshot();
-    Map<PartitionKey, Long> compactedFrom = lastCompactions(silver, kind.silver().name());
-    Map<PartitionKey, Long> quarantinedFrom =
+    Map<ExchangeDate, Long> compactedFrom = lastCompactions(silver, kind.silver().name());
+    Map<ExchangeDate, Long> quarantinedFrom =
         lastCompactions(warehouse.table(TableContracts.QUARANTINE.id()), kind.silver().name());
     List<CompactionPlan.Task> due = new ArrayList<>();
-    for (Map.Entry<PartitionKey, long[]> e : content.entrySet()) {
-      PartitionKey key = e.getKey();
+    for (Map.Entry<ExchangeDate, long[]> e : content.entrySet()) {
+      ExchangeDate key = e.getKey();
       if (!options.selects(key)) {
         continue;
       }
@@ -146,7 +146,7 @@ public final class SilverCompactor {
    * @param committed partitions this compactor rebuilt
    * @param skipped partitions another compactor rebuilt first (nothing left to do for them)
    */
-  public record Outcome(List<PartitionResult> committed, List<PartitionKey> skipped) {
+  public record Outcome(List<PartitionResult> committed, List<ExchangeDate> skipped) {
     public Outcome {
       committed = List.copyOf(committed);
       skipped = List.copyOf(skipped);
@@ -175,7 +175,7 @@ public final class SilverCompactor {
     default void committed(PartitionResult result) {}
 
     /** A partition was left to the compactor that rebuilt it first. */
-    default void skipped(PartitionKey key) {}
+    default void skipped(ExchangeDate key) {}
   }
 
   /**
@@ -185,7 +185,7 @@ public final class SilverCompactor {
   public Outcome runResolvingConflicts(CompactionPlan plan, int maxAttempts, Listener listener) {
     requireNonNull(listener, "listener is null");
     List<PartitionResult> committed = new java.util.ArrayList<>();
-    List<PartitionKey> skipped = new java.util.ArrayList<>();
+    List<ExchangeDate> skipped = new java.util.ArrayList<>();
     for (CompactionPlan.Task task : plan.partitions()) {
       CompactionPlan one =
           new CompactionPlan(
@@ -287,7 +287,7 @@ public final class SilverCompactor {
       Table bronze,
       Snapshot pinned,
       long silverBaseId,
-      PartitionKey key,
+      ExchangeDate key,
       ExchangeCalendar calendar) {
     long started = System.nanoTime();
     Table silver = warehouse.table(kind.silver().id());
@@ -384,7 +384,7 @@ public final class SilverCompactor {
   private void replaceQuarantine(
       Table quarantine,
       Snapshot base,
-      PartitionKey key,
+      ExchangeDate key,
       List<QuarantineRecord> rows,
       Map<String, String> summary) {
     Expression partition =
@@ -435,7 +435,7 @@ public final class SilverCompactor {
    * Fails early, before quarantine is touched, when a compaction committed the partition after the
    * plan's Silver snapshot (the Silver commit's own validation would refuse it anyway).
    */
-  private void checkNotReplacedSince(Table silver, long silverBaseId, PartitionKey key) {
+  private void checkNotReplacedSince(Table silver, long silverBaseId, ExchangeDate key) {
     Snapshot current = silver.currentSnapshot();
     if (current == null || current.snapshotId() == silverBaseId) {
       return;
@@ -461,20 +461,11 @@ public final class SilverCompactor {
    * The Bronze snapshot each partition's latest compaction of {@code silverTable} read, from the
    * history of {@code table} (Silver or quarantine; the newest commit per partition wins).
    */
-  static Map<PartitionKey, Long> lastCompactions(Table table, String silverTable) {
-    Map<PartitionKey, Long> out = new HashMap<>();
+  static Map<ExchangeDate, Long> lastCompactions(Table table, String silverTable) {
+    Map<ExchangeDate, Long> out = new HashMap<>();
     CompactionMarkers.lastCompactions(table, silverTable)
-        .forEach(
-            (d, s) ->
-                out.put(
-                    PartitionKey.of(d.exchange(), d.tradingDate()),
-                    CompactionMarkers.bronzeSnapshotId(s)));
+        .forEach((d, s) -> out.put(d, CompactionMarkers.bronzeSnapshotId(s)));
     return out;
-  }
-
-  private static PartitionKey keyOf(Table table, DataFile file) {
-    ExchangeDate d = ExchangeDate.of(table, file);
-    return new PartitionKey(d.exchange(), d.tradingDate());
   }
 
   private static void deleteQuietly(Path file) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.silver.BronzeFixture.Trade;
 import java.nio.file.Path;
@@ -90,9 +91,9 @@ class ConcurrentCompactorsTest {
               w,
               List.of(
                   CompactOptions.defaults()
-                      .onlyPartition(PartitionKey.of(BronzeFixture.EXCHANGE, BronzeFixture.DATE)),
+                      .onlyPartition(ExchangeDate.of(BronzeFixture.EXCHANGE, BronzeFixture.DATE)),
                   CompactOptions.defaults()
-                      .onlyPartition(PartitionKey.of(BronzeFixture.EXCHANGE, DAY_2))));
+                      .onlyPartition(ExchangeDate.of(BronzeFixture.EXCHANGE, DAY_2))));
       assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOf(List.class));
       long out1 = ((PartitionResult) ((List<?>) results.get(0)).get(0)).rowsOut();
       long out2 = ((PartitionResult) ((List<?>) results.get(1)).get(0)).rowsOut();

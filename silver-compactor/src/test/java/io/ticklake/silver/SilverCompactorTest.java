@@ -5,6 +5,7 @@ import static io.ticklake.silver.BronzeFixture.EXCHANGE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PinnedScan;
@@ -71,7 +72,7 @@ class SilverCompactorTest {
           .singleElement()
           .satisfies(
               t -> {
-                assertThat(t.key()).isEqualTo(PartitionKey.of(EXCHANGE, DATE));
+                assertThat(t.key()).isEqualTo(ExchangeDate.of(EXCHANGE, DATE));
                 assertThat(t.bronzeRows()).isEqualTo(2_000L * 2 + 201);
                 assertThat(t.reason()).isEqualTo("new");
               });

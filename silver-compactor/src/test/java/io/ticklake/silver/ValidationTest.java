@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.dim.RegistrationPolicy;
 import io.ticklake.quarantine.Severity;
@@ -210,7 +211,7 @@ class ValidationTest {
           .singleElement()
           .satisfies(
               t -> {
-                assertThat(t.key()).isEqualTo(PartitionKey.of(EXCHANGE, DATE.plusDays(1)));
+                assertThat(t.key()).isEqualTo(ExchangeDate.of(EXCHANGE, DATE.plusDays(1)));
                 assertThat(t.reason()).isEqualTo("changed");
                 assertThat(t.bronzeRows()).isEqualTo(2);
               });

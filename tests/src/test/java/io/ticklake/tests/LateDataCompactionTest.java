@@ -8,10 +8,10 @@ import io.ticklake.catalog.LakeInitializer;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.WarehouseConfig;
 import io.ticklake.catalog.calendar.ExchangeTable;
+import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.silver.CompactOptions;
 import io.ticklake.silver.CompactionPlan;
-import io.ticklake.silver.PartitionKey;
 import io.ticklake.silver.PartitionResult;
 import io.ticklake.silver.SilverCompactor;
 import io.ticklake.silver.SilverTable;
@@ -52,7 +52,7 @@ class LateDataCompactionTest {
       ingest(w, tardisTrades("day3.csv", D3, 3_000, 500));
       SilverCompactor compactor = compactor(w);
       assertThat(compactor.run()).hasSize(3);
-      Map<PartitionKey, String> before = silverFiles(w);
+      Map<ExchangeDate, String> before = silverFiles(w);
       assertThat(before).hasSize(3);
       assertThat(compactor(w).plan().isEmpty()).isTrue();
 
@@ -63,7 +63,7 @@ class LateDataCompactionTest {
           .singleElement()
           .satisfies(
               t -> {
-                assertThat(t.key()).isEqualTo(PartitionKey.of(EXCHANGE, D1));
+                assertThat(t.key()).isEqualTo(ExchangeDate.of(EXCHANGE, D1));
                 assertThat(t.reason()).isEqualTo("changed");
                 assertThat(t.bronzeFiles()).isEqualTo(2);
               });
@@ -77,14 +77,14 @@ class LateDataCompactionTest {
                 assertThat(r.rowsOut()).isEqualTo(700);
               });
 
-      Map<PartitionKey, String> after = silverFiles(w);
+      Map<ExchangeDate, String> after = silverFiles(w);
       assertThat(after.keySet()).isEqualTo(before.keySet());
-      assertThat(after.get(PartitionKey.of(EXCHANGE, D1)))
-          .isNotEqualTo(before.get(PartitionKey.of(EXCHANGE, D1)));
-      assertThat(after.get(PartitionKey.of(EXCHANGE, D2)))
-          .isEqualTo(before.get(PartitionKey.of(EXCHANGE, D2)));
-      assertThat(after.get(PartitionKey.of(EXCHANGE, D3)))
-          .isEqualTo(before.get(PartitionKey.of(EXCHANGE, D3)));
+      assertThat(after.get(ExchangeDate.of(EXCHANGE, D1)))
+          .isNotEqualTo(before.get(ExchangeDate.of(EXCHANGE, D1)));
+      assertThat(after.get(ExchangeDate.of(EXCHANGE, D2)))
+          .isEqualTo(before.get(ExchangeDate.of(EXCHANGE, D2)));
+      assertThat(after.get(ExchangeDate.of(EXCHANGE, D3)))
+          .isEqualTo(before.get(ExchangeDate.of(EXCHANGE, D3)));
       assertThat(compactor(w).plan().isEmpty()).isTrue();
     }
   }
@@ -133,17 +133,17 @@ class LateDataCompactionTest {
   }
 
   /** The Silver data file of each partition. */
-  private static Map<PartitionKey, String> silverFiles(Warehouse w) throws Exception {
+  private static Map<ExchangeDate, String> silverFiles(Warehouse w) throws Exception {
     Table silver = w.table(TableContracts.SILVER_TRADES.id());
     silver.refresh();
-    Map<PartitionKey, String> out = new TreeMap<>();
+    Map<ExchangeDate, String> out = new TreeMap<>();
     try (CloseableIterable<FileScanTask> tasks = silver.newScan().planFiles()) {
       for (FileScanTask t : tasks) {
         DataFile f = t.file();
         LocalDate date = LocalDate.ofEpochDay(f.partition().get(1, Integer.class));
         String previous =
             out.put(
-                PartitionKey.of(f.partition().get(0, CharSequence.class).toString(), date),
+                ExchangeDate.of(f.partition().get(0, CharSequence.class).toString(), date),
                 f.location());
         assertThat(previous).as("one file per partition").isNull();
       }

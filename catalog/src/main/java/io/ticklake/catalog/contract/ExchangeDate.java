@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
 import org.apache.iceberg.ContentFile;
@@ -11,10 +13,12 @@ import org.apache.iceberg.PartitionField;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
 
 /**
- * The (exchange, trading_date) a data file of a Bronze, Silver or Gold table belongs to, read from
- * its partition values.
+ * One (exchange, trading_date) partition of a Bronze, Silver or Gold table, e.g. the one a data
+ * file belongs to, read from its partition values.
  *
  * @param exchange the market
  * @param tradingDate the exchange's session date
@@ -24,6 +28,26 @@ public record ExchangeDate(String exchange, LocalDate tradingDate)
   public ExchangeDate {
     requireNonNull(exchange, "exchange is null");
     requireNonNull(tradingDate, "tradingDate is null");
+  }
+
+  /** A partition. */
+  public static ExchangeDate of(String exchange, LocalDate tradingDate) {
+    return new ExchangeDate(exchange, tradingDate);
+  }
+
+  /** The Iceberg row filter selecting exactly this partition. */
+  public Expression expression() {
+    return Expressions.and(
+        Expressions.equal("exchange", exchange),
+        Expressions.equal("trading_date", tradingDate.toString()));
+  }
+
+  /** The Hive-style directory of the partition under a table's data directory. */
+  public String path() {
+    return "exchange="
+        + URLEncoder.encode(exchange, StandardCharsets.UTF_8)
+        + "/trading_date="
+        + tradingDate;
   }
 
   /**
