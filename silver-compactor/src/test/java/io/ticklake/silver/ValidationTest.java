@@ -81,6 +81,55 @@ class ValidationTest {
   }
 
   @Test
+  void aRuleBrokenByARedeliveredRecordIsReportedOncePerEvent() throws Exception {
+    // two identical crossed quotes (two real events), delivered in file 1 and again in file 2
+    List<Quote> file =
+        List.of(
+            new Quote("BTCUSDT", T0, "100.1", "1", "100.2", "2"),
+            new Quote("BTCUSDT", T0.plusMillis(1), "100.3", "1", "100.2", "2"),
+            new Quote("BTCUSDT", T0.plusMillis(1), "100.3", "1", "100.2", "2"),
+            new Quote("BTCUSDT", T0.plusMillis(2), "100.1", "1", "100.2", "2"));
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      Table bronze = BronzeFixture.bronzeQuotes(w);
+      BronzeFixture.appendQuoteFile(bronze, 1, file);
+      BronzeFixture.appendQuoteFile(bronze, 2, file);
+      PartitionResult r =
+          new SilverCompactor(w, SilverTable.QUOTES, CompactOptions.defaults(), Clock.systemUTC())
+              .run()
+              .get(0);
+      assertThat(r.rowsIn()).isEqualTo(8);
+      assertThat(r.duplicates()).isEqualTo(4);
+      assertThat(r.quarantined()).isEqualTo(2);
+      assertThat(r.rowsOut()).isEqualTo(2);
+      List<Record> q = quarantine(w);
+      // the kept copies (file 1, the earliest lineage), one row each, with two distinct event ids
+      assertThat(q)
+          .extracting(
+              x -> x.getField("file_id") + ":" + x.getField("file_seq") + ":" + x.getField("rule"))
+          .containsExactly("1:2:quote_crossed", "1:3:quote_crossed");
+      assertThat(q)
+          .extracting(x -> (String) x.getField("row_json"))
+          .allSatisfy(j -> assertThat(j).contains("\"event_id\":\""))
+          .doesNotHaveDuplicates();
+
+      // a disabled rule runs no more: the crossed quotes stay in Silver, quarantine is emptied
+      PartitionResult r2 =
+          new SilverCompactor(
+                  w,
+                  SilverTable.QUOTES,
+                  CompactOptions.defaults()
+                      .withForce(true)
+                      .withValidation(ValidationSettings.defaults().without("quote_crossed")),
+                  Clock.systemUTC())
+              .run()
+              .get(0);
+      assertThat(r2.quarantined()).isZero();
+      assertThat(r2.rowsOut()).isEqualTo(4);
+      assertThat(quarantine(w)).isEmpty();
+    }
+  }
+
+  @Test
   void priceSpikeIsKeptAndLoggedAsWarning() throws Exception {
     List<Trade> trades = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
