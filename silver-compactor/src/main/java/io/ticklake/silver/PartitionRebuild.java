@@ -283,8 +283,9 @@ final class PartitionRebuild {
    * The rows of repeated identities (tl_m), by tl_b rowid: their event id and whether the row is
    * the copy dedup keeps. An identity seen once is a first occurrence without duplicates: its id is
    * tl_h and it needs no row here. Repeated identities are numbered by occurrence within their
-   * stream, in source order (a later occurrence k hashes the identity text followed by k), and of
-   * the rows with one event id the one with the earliest lineage is kept.
+   * stream (a file_id, or a writer_id), in source order — a later occurrence k hashes the first
+   * occurrence's id followed by k — and of the rows with one event id the one with the earliest
+   * lineage is kept.
    */
   private String repeatedSql() {
     return "SELECT tl_rid, event_id, row_number() OVER (PARTITION BY event_id ORDER BY file_id"
