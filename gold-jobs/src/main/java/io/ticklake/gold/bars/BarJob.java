@@ -355,11 +355,8 @@ public final class BarJob {
             for (Path staged : out.getOrDefault(part.id(), List.of())) {
               String location =
                   gold.location()
-                      + "/data/exchange="
-                      + java.net.URLEncoder.encode(
-                          task.exchange(), java.nio.charset.StandardCharsets.UTF_8)
-                      + "/trading_date="
-                      + task.tradingDate()
+                      + "/data/"
+                      + ExchangeDate.of(task.exchange(), task.tradingDate()).path()
                       + "/interval="
                       + interval.label()
                       + "/"
