@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
@@ -295,15 +294,7 @@ public final class SilverCompactor {
     Snapshot quarantineBase = quarantine.currentSnapshot();
     checkNotReplacedSince(silver, silverBaseId, key);
 
-    String location =
-        silver.location()
-            + "/data/"
-            + key.path()
-            + "/"
-            + pinned.snapshotId()
-            + "-"
-            + UUID.randomUUID()
-            + ".parquet";
+    String location = ParquetDataFiles.newLocation(silver, key.path(), pinned.snapshotId());
     Path local = Path.of(PinnedScan.localPath(location));
     try {
       Files.createDirectories(local.getParent());

@@ -6,10 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ticklake.bronze.sample.BundledSamples;
-import io.ticklake.catalog.WarehouseConfig;
-import io.ticklake.cli.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +15,6 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,19 +31,8 @@ class CsvLoaderTest {
 
   @TempDir Path dir;
 
-  record Run(int code, String out, String err) {}
-
-  Run ok(String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code =
-        Main.run(
-            args,
-            new PrintWriter(o, true),
-            new PrintWriter(e, true),
-            Map.of(WarehouseConfig.ENV_WAREHOUSE, dir.resolve("wh").toString()));
-    assertThat(code).as(String.join(" ", args) + "\n" + e).isZero();
-    return new Run(code, o.toString(), e.toString());
+  Cli.Result ok(String... args) {
+    return new Cli(dir.resolve("wh")).ok(args);
   }
 
   /** What a tool reports about the loaded frame, one value per line. */

@@ -10,13 +10,10 @@ import io.ticklake.catalog.LakeInitializer;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.WarehouseConfig;
 import io.ticklake.catalog.calendar.ExchangeTable;
-import io.ticklake.cli.Main;
 import io.ticklake.gold.export.ExportFiles;
 import io.ticklake.silver.CompactOptions;
 import io.ticklake.silver.SilverCompactor;
 import io.ticklake.silver.SilverTable;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -94,21 +91,10 @@ class ExportCrashTest {
     assertThat(left).hasSize(1);
 
     // the rerun in this JVM removes the dead run's folder and writes a verifiable export
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code = Main.run(export, new PrintWriter(o, true), new PrintWriter(e, true), Map.of());
-    assertThat(code).as(e.toString()).isZero();
-    assertThat(e.toString()).contains("Removed " + left.get(0) + ", left by an interrupted export");
+    Cli.Result rerun = new Cli(wh).ok(export);
+    assertThat(rerun.err()).contains("Removed " + left.get(0) + ", left by an interrupted export");
     assertThat(hidden(out)).isEmpty();
-    StringWriter vo = new StringWriter();
-    StringWriter ve = new StringWriter();
-    int verified =
-        Main.run(
-            new String[] {"--warehouse", wh.toString(), "export", "verify", out.toString()},
-            new PrintWriter(vo, true),
-            new PrintWriter(ve, true),
-            Map.of());
-    assertThat(verified).as(vo + "\n" + ve).isZero();
+    assertThat(new Cli(wh).ok("export", "verify", out.toString()).out()).startsWith("OK: ");
   }
 
   /** The hidden work folders of exports to {@code out}. */

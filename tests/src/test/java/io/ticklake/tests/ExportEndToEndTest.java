@@ -5,14 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ticklake.bronze.sample.BundledSamples;
-import io.ticklake.catalog.WarehouseConfig;
-import io.ticklake.cli.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,24 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ExportEndToEndTest {
   @TempDir Path dir;
 
-  record Run(int code, String out, String err) {}
-
-  Run run(String... args) {
-    StringWriter o = new StringWriter();
-    StringWriter e = new StringWriter();
-    int code =
-        Main.run(
-            args,
-            new PrintWriter(o, true),
-            new PrintWriter(e, true),
-            Map.of(WarehouseConfig.ENV_WAREHOUSE, dir.resolve("wh").toString()));
-    return new Run(code, o.toString(), e.toString());
-  }
-
-  Run ok(String... args) {
-    Run r = run(args);
-    assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isZero();
-    return r;
+  Cli.Result ok(String... args) {
+    return new Cli(dir.resolve("wh")).ok(args);
   }
 
   JsonNode export(String profile, Path out, String... more) throws Exception {

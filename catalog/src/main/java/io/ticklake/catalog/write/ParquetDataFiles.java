@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DataFiles;
@@ -34,6 +35,29 @@ public final class ParquetDataFiles {
       ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
 
   private ParquetDataFiles() {}
+
+  /**
+   * A new, unique location for a data file of {@code table}: {@code
+   * <table>/data/<partitionPath>/<sourceSnapshotId>-<uuid>.parquet}. The name records the input
+   * snapshot it was built from and never repeats, so a rerun or a concurrent job never writes over
+   * a committed file.
+   *
+   * @param partitionPath the Hive-style partition folders, e.g. {@code
+   *     exchange=us-equity/trading_date=2013-10-11}
+   * @param sourceSnapshotId the snapshot of the input the file is built from
+   */
+  public static String newLocation(Table table, String partitionPath, long sourceSnapshotId) {
+    requireNonNull(table, "table is null");
+    requireNonNull(partitionPath, "partitionPath is null");
+    return table.location()
+        + "/data/"
+        + partitionPath
+        + "/"
+        + sourceSnapshotId
+        + "-"
+        + UUID.randomUUID()
+        + ".parquet";
+  }
 
   /**
    * A data file entry for a Parquet file written at {@code local}, the same file the table's FileIO

@@ -354,16 +354,12 @@ public final class BarJob {
             barsOut.get(part.id()).put(interval, 0L);
             for (Path staged : out.getOrDefault(part.id(), List.of())) {
               String location =
-                  gold.location()
-                      + "/data/"
-                      + ExchangeDate.of(task.exchange(), task.tradingDate()).path()
-                      + "/interval="
-                      + interval.label()
-                      + "/"
-                      + pinned.snapshotId()
-                      + "-"
-                      + UUID.randomUUID()
-                      + ".parquet";
+                  ParquetDataFiles.newLocation(
+                      gold,
+                      ExchangeDate.of(task.exchange(), task.tradingDate()).path()
+                          + "/interval="
+                          + interval.label(),
+                      pinned.snapshotId());
               Path local = Path.of(PinnedScan.localPath(location));
               Files.createDirectories(local.getParent());
               Files.move(staged, local, StandardCopyOption.ATOMIC_MOVE);

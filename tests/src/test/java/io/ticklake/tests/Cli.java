@@ -1,0 +1,40 @@
+package io.ticklake.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ticklake.catalog.WarehouseConfig;
+import io.ticklake.cli.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Runs {@code ticklake} commands in this JVM, as a user would, against one warehouse. */
+final class Cli {
+  /** What a command returned and printed. */
+  record Result(int code, String out, String err) {}
+
+  private final Map<String, String> env;
+
+  /**
+   * Commands run against the warehouse at {@code warehouse} (as if TICKLAKE_WAREHOUSE were set).
+   */
+  Cli(Path warehouse) {
+    this.env = Map.of(WarehouseConfig.ENV_WAREHOUSE, warehouse.toString());
+  }
+
+  /** Runs a command. */
+  Result run(String... args) {
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    int code = Main.run(args, new PrintWriter(o, true), new PrintWriter(e, true), env);
+    return new Result(code, o.toString(), e.toString());
+  }
+
+  /** Runs a command that must succeed (exit 0; the failure shows its stderr). */
+  Result ok(String... args) {
+    Result r = run(args);
+    assertThat(r.code()).as(String.join(" ", args) + "\n" + r.err()).isZero();
+    return r;
+  }
+}
