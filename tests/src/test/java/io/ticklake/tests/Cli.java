@@ -7,6 +7,8 @@ import io.ticklake.cli.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** Runs {@code ticklake} commands in this JVM, as a user would, against one warehouse. */
@@ -21,6 +23,31 @@ final class Cli {
    */
   Cli(Path warehouse) {
     this.env = Map.of(WarehouseConfig.ENV_WAREHOUSE, warehouse.toString());
+  }
+
+  /**
+   * The arguments of {@code ticklake export} of one table's IBM rows of 2013-10-11 (the bundled
+   * sample day) in {@code profile} to {@code out}, followed by {@code more}.
+   */
+  static String[] exportIbmDay(String profile, String table, Path out, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "export",
+                "--profile",
+                profile,
+                "--table",
+                table,
+                "--symbols",
+                "IBM",
+                "--from",
+                "2013-10-11",
+                "--to",
+                "2013-10-11",
+                "--out",
+                out.toString()));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
   }
 
   /** Runs a command. */

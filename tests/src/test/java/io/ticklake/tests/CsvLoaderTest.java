@@ -92,23 +92,7 @@ class CsvLoaderTest {
       Path out = dir.resolve("x").resolve(profile);
       JsonNode receipt =
           new ObjectMapper()
-              .readTree(
-                  ok(
-                          "export",
-                          "--profile",
-                          profile,
-                          "--table",
-                          "silver.trades",
-                          "--symbols",
-                          "IBM",
-                          "--from",
-                          "2013-10-11",
-                          "--to",
-                          "2013-10-11",
-                          "--out",
-                          out.toString(),
-                          "--json")
-                      .out());
+              .readTree(ok(Cli.exportIbmDay(profile, "silver.trades", out, "--json")).out());
       if (r) {
         String script =
             receipt.at("/loaders/r").asText()

@@ -50,23 +50,7 @@ class ExportCrashTest {
           .run();
     }
     Path out = dir.resolve("exports").resolve("ibm-quotes");
-    String[] export = {
-      "--warehouse",
-      wh.toString(),
-      "export",
-      "--profile",
-      "r",
-      "--table",
-      "silver.quotes",
-      "--symbols",
-      "IBM",
-      "--from",
-      "2013-10-11",
-      "--to",
-      "2013-10-11",
-      "--out",
-      out.toString()
-    };
+    String[] export = Cli.exportIbmDay("r", "silver.quotes", out, "--warehouse", wh.toString());
 
     // kill each child the moment its hidden work folder appears, until one is killed mid-write
     int killedMidWrite = 0;

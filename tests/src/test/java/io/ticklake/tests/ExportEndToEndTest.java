@@ -24,25 +24,11 @@ class ExportEndToEndTest {
   }
 
   JsonNode export(String profile, Path out, String... more) throws Exception {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "export",
-                "--profile",
-                profile,
-                "--table",
-                "silver.trades",
-                "--symbols",
-                "IBM",
-                "--from",
-                "2013-10-11",
-                "--to",
-                "2013-10-11",
-                "--out",
-                out.toString(),
-                "--json"));
-    args.addAll(List.of(more));
-    return new ObjectMapper().readTree(ok(args.toArray(String[]::new)).out());
+    List<String> args = new ArrayList<>(List.of(more));
+    args.add("--json");
+    return new ObjectMapper()
+        .readTree(
+            ok(Cli.exportIbmDay(profile, "silver.trades", out, args.toArray(String[]::new))).out());
   }
 
   @Test
