@@ -131,30 +131,33 @@ final class PartitionRebuild {
       if (repeated) {
         step("dedup", "CREATE OR REPLACE TEMP TABLE tl_r AS " + repeatedSql());
         duplicates = count("SELECT count(*) FROM tl_r WHERE NOT tl_keep");
+        // applied in place, so that no later statement joins every row to tl_r (a join the
+        // sorted write would hold in memory next to its sort)
+        step(
+            "apply the event ids of repeated records",
+            "UPDATE tl_b SET tl_h = r.event_id FROM tl_r AS r WHERE tl_b.rowid = r.tl_rid AND"
+                + " r.event_id <> tl_b.tl_h");
+        if (duplicates > 0) {
+          step(
+              "drop duplicates",
+              "DELETE FROM tl_b WHERE rowid IN (SELECT tl_rid FROM tl_r WHERE NOT tl_keep)");
+        }
+        bridge.execute("DROP TABLE tl_r");
       }
       // dedup never removes the last row of a symbol, so Bronze has the same symbols
       List<String> symbols = strings("SELECT DISTINCT symbol FROM tl_b ORDER BY symbol");
       SymbolLookup lookup = lookupFor.apply(symbols);
-      // every Bronze row (duplicates too) with its symbol id and session: a view, so no second
-      // full-width copy is made
+      // the deduplicated rows with their event ids, symbol ids and sessions: a view, so no
+      // second full-width copy is made
       step(
           "resolve symbols and sessions",
-          "CREATE OR REPLACE TEMP VIEW tl_x AS SELECT x.*, "
+          "CREATE OR REPLACE TEMP VIEW tl_d0 AS SELECT x.* EXCLUDE (tl_occ, tl_h), x.tl_h AS"
+              + " event_id, "
               + sessionSql(calendar, key.tradingDate())
               + " AS session FROM ("
               + lookup.resolveSql("(SELECT *, rowid AS tl_rid FROM tl_b)")
               + ") AS x");
-      // the deduplicated rows with their event ids
-      String eventId =
-          repeated
-              ? "coalesce(r.event_id, d.tl_h) AS event_id FROM %s AS d LEFT JOIN tl_r AS r USING"
-                  + " (tl_rid) WHERE coalesce(r.tl_keep, true)"
-              : "d.tl_h AS event_id FROM %s AS d";
-      step(
-          "dedup",
-          "CREATE OR REPLACE TEMP VIEW tl_d0 AS SELECT d.* EXCLUDE (tl_occ, tl_h), "
-              + eventId.formatted("tl_x"));
-      String withReference;
+      String enriched;
       if (kind == SilverTable.TRADES) {
         // the spike reference: the median of the previous trades of the symbol with price > 0,
         // a window over the partition (symbol, price > 0) so that other rows neither count nor
@@ -170,27 +173,18 @@ final class PartitionRebuild {
                 + " ROWS BETWEEN "
                 + settings.spikeWindow()
                 + " PRECEDING AND 1 PRECEDING)");
-        withReference =
-            "SELECT %s.*, s.ref_price, s.ref_count FROM %s LEFT JOIN tl_s AS s USING" + " (tl_rid)";
+        enriched =
+            "SELECT d.*, s.ref_price, s.ref_count FROM tl_d0 AS d LEFT JOIN tl_s AS s USING"
+                + " (tl_rid)";
       } else {
-        withReference =
-            "SELECT %s.*, CAST(NULL AS DECIMAL(38,9)) AS ref_price, CAST(0 AS BIGINT)"
-                + " AS ref_count FROM %s";
+        enriched =
+            "SELECT d.*, CAST(NULL AS DECIMAL(38,9)) AS ref_price, CAST(0 AS BIGINT) AS ref_count"
+                + " FROM tl_d0 AS d";
       }
-      step(
-          "prepare the Silver rows",
-          "CREATE OR REPLACE TEMP VIEW tl_e AS " + withReference.formatted("tl_d0", "tl_d0"));
+      step("prepare the Silver rows", "CREATE OR REPLACE TEMP VIEW tl_e AS " + enriched);
       long deduped = rowsIn - duplicates;
-      // the rules run over all Bronze rows, without the dedup join; only the few rows breaking
-      // one are then matched with their event id, and duplicates dropped
-      step(
-          "validate",
-          "CREATE OR REPLACE TEMP TABLE tl_v AS SELECT d.* EXCLUDE (tl_occ, tl_h), "
-              + eventId.formatted(
-                  "("
-                      + violationsSql(
-                          calendar, key, "(" + withReference.formatted("tl_x", "tl_x") + ")")
-                      + ")"));
+      // the rules in one scan; the rows breaking one, with the whole row, for quarantine
+      step("validate", "CREATE OR REPLACE TEMP TABLE tl_v AS " + violationsSql(calendar, key));
       step(
           "collect rejected rows",
           "CREATE OR REPLACE TEMP TABLE tl_rejected AS SELECT DISTINCT tl_rid FROM tl_v WHERE"
@@ -230,7 +224,7 @@ final class PartitionRebuild {
       return new Built(rowsIn, duplicates, quarantined, warned, rowsOut, digest, q);
     } finally {
       bridge.execute("RESET preserve_insertion_order");
-      for (String v : List.of("tl_e", "tl_d0", "tl_x")) {
+      for (String v : List.of("tl_e", "tl_d0")) {
         bridge.execute("DROP VIEW IF EXISTS " + v);
       }
       for (String t : List.of("tl_b", "tl_m", "tl_r", "tl_s", "tl_v", "tl_rejected")) {
@@ -332,7 +326,7 @@ final class PartitionRebuild {
     return sb.append(" ELSE 'closed' END").toString();
   }
 
-  private String violationsSql(ExchangeCalendar calendar, ExchangeDate key, String relation) {
+  private String violationsSql(ExchangeCalendar calendar, ExchangeDate key) {
     List<SessionInterval> sessions = calendar.sessions(key.tradingDate());
     Duration tol = settings.sessionTolerance();
     String start =
@@ -368,16 +362,12 @@ final class PartitionRebuild {
     if (rules.isEmpty()) {
       return "SELECT *, CAST(NULL AS VARCHAR) AS rule, CAST(NULL AS VARCHAR) AS severity,"
           + " CAST(NULL AS VARCHAR) AS field, CAST(NULL AS VARCHAR) AS value, CAST(NULL AS"
-          + " VARCHAR) AS message FROM "
-          + relation
-          + " WHERE false";
+          + " VARCHAR) AS message FROM tl_e WHERE false";
     }
     return "SELECT * EXCLUDE (tl_f), tl_f.rule, tl_f.severity, tl_f.field, tl_f.value,"
         + " tl_f.message FROM (SELECT *, unnest(["
         + String.join(", ", findings)
-        + "]) AS tl_f FROM "
-        + relation
-        + " WHERE "
+        + "]) AS tl_f FROM tl_e WHERE "
         + String.join(" OR ", conditions)
         + ") WHERE tl_f IS NOT NULL";
   }

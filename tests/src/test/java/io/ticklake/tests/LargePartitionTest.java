@@ -68,6 +68,14 @@ class LargePartitionTest {
    */
   static Outcome compactLargePartition(Path dir, long rows, String heap, String memoryLimit)
       throws Exception {
+    return compactLargePartition(dir, rows, heap, memoryLimit, 2);
+  }
+
+  /**
+   * {@link #compactLargePartition(Path, long, String, String)} with {@code threads} DuckDB threads.
+   */
+  static Outcome compactLargePartition(
+      Path dir, long rows, String heap, String memoryLimit, int threads) throws Exception {
     Path wh = dir.resolve("wh");
     long bronzeBytes;
     try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(wh))) {
@@ -86,7 +94,7 @@ class LargePartitionTest {
             "--table",
             "trades",
             "--threads",
-            "2",
+            Integer.toString(threads),
             "--memory-limit",
             memoryLimit);
     long peakRss = 0;
