@@ -4,8 +4,8 @@ import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
- * The DuckDB resource options of the jobs that compute in DuckDB ({@code compact}, {@code bars}),
- * shared as a picocli mixin: {@code --threads} and {@code --memory-limit}.
+ * The DuckDB resource options of the jobs that compute in DuckDB ({@code compact}, {@code bars},
+ * {@code quality}), shared as a picocli mixin: {@code --threads} and {@code --memory-limit}.
  */
 final class DuckDbResources {
   @Option(

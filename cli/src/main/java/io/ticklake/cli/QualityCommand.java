@@ -110,12 +110,7 @@ final class QualityCommand implements Callable<Integer> {
       description = "A gap is also longer than S seconds (default ${DEFAULT-VALUE}).")
   long gapFloorSeconds;
 
-  @Option(
-      names = "--threads",
-      defaultValue = "0",
-      paramLabel = "N",
-      description = "DuckDB threads (default: one per core).")
-  int threads;
+  @Mixin DuckDbResources duckdb;
 
   @Override
   public Integer call() {
@@ -216,7 +211,8 @@ final class QualityCommand implements Callable<Integer> {
           days.last(),
           all,
           new GapRule(gapMultiple, java.time.Duration.ofSeconds(gapFloorSeconds)),
-          threads);
+          duckdb.threads(),
+          duckdb.memoryLimit());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

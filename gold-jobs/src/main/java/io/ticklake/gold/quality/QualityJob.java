@@ -203,7 +203,9 @@ public final class QualityJob {
     List<DayResult> results = new ArrayList<>();
     int done = 0;
     int total = plan.days().size();
-    try (DuckDbBridge bridge = DuckDbBridge.open(warehouse.tempDir(), options.threads(), null)) {
+    try (DuckDbBridge bridge =
+        DuckDbBridge.open(
+            warehouse.tempDir(), options.threads(), options.memoryLimit().orElse(null))) {
       DayQuality dayQuality = new DayQuality(bridge, options.gapRule());
       for (List<QualityPlan.Task> group : groups.values()) {
         List<DataFile> files = new ArrayList<>();

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param force rebuild the selected days even when their Silver has not changed
  * @param gapRule when a pause is a gap
  * @param threads DuckDB threads, 0 for one per core
+ * @param memoryLimit DuckDB's memory limit (e.g. {@code 2GB}), or DuckDB's default
  */
 public record QualityOptions(
     Optional<String> exchange,
@@ -22,12 +23,14 @@ public record QualityOptions(
     Optional<LocalDate> to,
     boolean force,
     GapRule gapRule,
-    int threads) {
+    int threads,
+    Optional<String> memoryLimit) {
   public QualityOptions {
     requireNonNull(exchange, "exchange is null");
     requireNonNull(from, "from is null");
     requireNonNull(to, "to is null");
     requireNonNull(gapRule, "gapRule is null");
+    requireNonNull(memoryLimit, "memoryLimit is null");
     if (from.isPresent() && to.isPresent() && to.get().isBefore(from.get())) {
       throw new IllegalArgumentException(
           "Cannot select dates from " + from.get() + " to " + to.get() + ": the range is empty");
@@ -40,27 +43,35 @@ public record QualityOptions(
   /** Every day, incremental, default gap rule. */
   public static QualityOptions defaults() {
     return new QualityOptions(
-        Optional.empty(), Optional.empty(), Optional.empty(), false, GapRule.defaults(), 0);
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        false,
+        GapRule.defaults(),
+        0,
+        Optional.empty());
   }
 
   /** The same options restricted to one exchange. */
   public QualityOptions withExchange(String newExchange) {
-    return new QualityOptions(Optional.of(newExchange), from, to, force, gapRule, threads);
+    return new QualityOptions(
+        Optional.of(newExchange), from, to, force, gapRule, threads, memoryLimit);
   }
 
   /** The same options restricted to dates {@code a..b}. */
   public QualityOptions withDates(LocalDate a, LocalDate b) {
-    return new QualityOptions(exchange, Optional.of(a), Optional.of(b), force, gapRule, threads);
+    return new QualityOptions(
+        exchange, Optional.of(a), Optional.of(b), force, gapRule, threads, memoryLimit);
   }
 
   /** The same options with {@code force} set. */
   public QualityOptions forced(boolean newForce) {
-    return new QualityOptions(exchange, from, to, newForce, gapRule, threads);
+    return new QualityOptions(exchange, from, to, newForce, gapRule, threads, memoryLimit);
   }
 
   /** The same options with another gap rule. */
   public QualityOptions withGapRule(GapRule newRule) {
-    return new QualityOptions(exchange, from, to, force, newRule, threads);
+    return new QualityOptions(exchange, from, to, force, newRule, threads, memoryLimit);
   }
 
   /** Whether the day is selected. */
