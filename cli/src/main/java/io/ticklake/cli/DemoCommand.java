@@ -14,6 +14,7 @@ import io.ticklake.catalog.calendar.ExchangeCalendars;
 import io.ticklake.catalog.calendar.ExchangeTable;
 import io.ticklake.catalog.dim.DimSymbolTable;
 import io.ticklake.catalog.dim.SymbolLoader;
+import io.ticklake.catalog.write.LocalTrees;
 import io.ticklake.gold.bars.BarJob;
 import io.ticklake.gold.bars.BarOptions;
 import io.ticklake.gold.bars.BarResult;
@@ -36,7 +37,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -265,10 +265,6 @@ final class DemoCommand implements Callable<Integer> {
               + " 'ticklake demo'; choose another with --warehouse",
           dir);
     }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
+    LocalTrees.deleteTree(dir);
   }
 }

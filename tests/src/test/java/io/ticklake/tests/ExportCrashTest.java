@@ -10,7 +10,7 @@ import io.ticklake.catalog.LakeInitializer;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.WarehouseConfig;
 import io.ticklake.catalog.calendar.ExchangeTable;
-import io.ticklake.gold.export.ExportFiles;
+import io.ticklake.catalog.write.LocalTrees;
 import io.ticklake.silver.CompactOptions;
 import io.ticklake.silver.SilverCompactor;
 import io.ticklake.silver.SilverTable;
@@ -67,7 +67,7 @@ class ExportCrashTest {
           killedMidWrite++;
         }
       } else if (Files.exists(out)) {
-        ExportFiles.deleteTree(out); // the export finished before the kill: try again
+        LocalTrees.deleteTree(out); // the export finished before the kill: try again
       }
     }
     assertThat(killedMidWrite).as("kills that hit an export while it wrote").isPositive();

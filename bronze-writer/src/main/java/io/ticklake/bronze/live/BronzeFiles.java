@@ -9,6 +9,7 @@ import io.ticklake.catalog.calendar.ExchangeCalendars;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PinnedScan;
 import io.ticklake.catalog.duckdb.Sql;
+import io.ticklake.catalog.write.LocalTrees;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -20,14 +21,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
@@ -158,11 +157,11 @@ final class BronzeFiles implements AutoCloseable {
         files.add(f);
       }
     } catch (IOException e) {
-      deleteQuietly(staging);
+      LocalTrees.deleteTreeQuietly(staging);
       throw TicklakeException.of(
           Kind.FAILURE, "Cannot write Bronze files under %s: %s", staging, e.getMessage());
     } catch (RuntimeException e) {
-      deleteQuietly(staging);
+      LocalTrees.deleteTreeQuietly(staging);
       throw e;
     }
     return new Written(files, scan.kept, scan.rejected, scan.vendorHigh, staging);
@@ -306,20 +305,6 @@ final class BronzeFiles implements AutoCloseable {
           + URLEncoder.encode(exchange, StandardCharsets.UTF_8)
           + "/trading_date="
           + LocalDate.ofEpochDay(day);
-    }
-  }
-
-  /** Deletes a staging directory of files that were never committed. */
-  static void deleteQuietly(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      // left for `ticklake orphans`
     }
   }
 

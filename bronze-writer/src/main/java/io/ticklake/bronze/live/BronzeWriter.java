@@ -14,6 +14,7 @@ import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.calendar.ExchangeCalendars;
 import io.ticklake.catalog.contract.TableContracts;
+import io.ticklake.catalog.write.LocalTrees;
 import io.ticklake.quarantine.QuarantineRecord;
 import io.ticklake.quarantine.QuarantineWriter;
 import io.ticklake.quarantine.Severity;
@@ -712,7 +713,7 @@ public final class BronzeWriter implements AutoCloseable {
     } catch (RuntimeException e) {
       quarantine.abort();
       if (written != null && !bronzeCommitTried) {
-        BronzeFiles.deleteQuietly(written.staging());
+        LocalTrees.deleteTreeQuietly(written.staging());
       }
       throw e;
     }

@@ -14,6 +14,7 @@ import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PartitionFilter;
 import io.ticklake.catalog.duckdb.PinnedScan;
 import io.ticklake.catalog.snapshot.PartitionHistory;
+import io.ticklake.catalog.write.LocalTrees;
 import io.ticklake.catalog.write.ParquetDataFiles;
 import io.ticklake.catalog.write.PartitionOverwrite;
 import java.io.IOException;
@@ -393,7 +394,7 @@ public final class BarJob {
           phase(
               "move and read footers, " + interval + " " + due.size() + " partitions", footerStart);
         } finally {
-          deleteTree(staging);
+          LocalTrees.deleteTreeQuietly(staging);
         }
         double seconds = (System.nanoTime() - buildStart) / 1e9;
         long dueRows = due.stream().mapToLong(p -> inputs.get(p.id()).rowsIn()).sum();
@@ -541,17 +542,6 @@ public final class BarJob {
   }
 
   /** Deletes a folder and what is left in it, quietly (a leftover is harmless, as a file is). */
-  private static void deleteTree(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(BarJob::deleteQuietly);
-    } catch (IOException e) {
-      // as above
-    }
-  }
-
   private static void deleteQuietly(Path file) {
     try {
       Files.deleteIfExists(file);

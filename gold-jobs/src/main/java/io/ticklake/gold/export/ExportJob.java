@@ -8,6 +8,7 @@ import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.snapshot.AsOf;
 import io.ticklake.catalog.snapshot.SnapshotResolver;
+import io.ticklake.catalog.write.LocalTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -173,14 +174,14 @@ public final class ExportJob {
       Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
       return receipt;
     } catch (DirectoryNotEmptyException e) {
-      ExportFiles.deleteTree(tmp);
+      LocalTrees.deleteTree(tmp);
       throw TicklakeException.of(
           Kind.INPUT, "Cannot export to %s: the folder was filled while exporting", out);
     } catch (IOException | UncheckedIOException e) {
-      ExportFiles.deleteTree(tmp);
+      LocalTrees.deleteTree(tmp);
       throw TicklakeException.of(Kind.FAILURE, "Cannot export to %s: %s", out, e.getMessage());
     } catch (RuntimeException e) {
-      ExportFiles.deleteTree(tmp);
+      LocalTrees.deleteTree(tmp);
       throw e;
     }
   }
@@ -219,7 +220,7 @@ public final class ExportJob {
         if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
           continue;
         }
-        ExportFiles.deleteTree(p);
+        LocalTrees.deleteTree(p);
         removed.add(p);
       }
     } catch (IOException e) {
