@@ -12,9 +12,24 @@ import io.ticklake.catalog.contract.TableInitializer;
  */
 public final class LakeInitializer {
   private final Warehouse warehouse;
+  private final boolean recreateSilver;
 
   public LakeInitializer(Warehouse warehouse) {
+    this(warehouse, false);
+  }
+
+  /**
+   * An initializer that, when {@code recreateSilver}, drops and recreates a Silver table that
+   * conflicts with its contract instead of failing (compaction then rebuilds it from Bronze).
+   */
+  public LakeInitializer(Warehouse warehouse, boolean recreateSilver) {
     this.warehouse = requireNonNull(warehouse, "warehouse is null");
+    this.recreateSilver = recreateSilver;
+  }
+
+  private TableInitializer tables() {
+    TableInitializer t = TableInitializer.forAllTables(warehouse.catalog());
+    return recreateSilver ? t.recreatingRegenerable() : t;
   }
 
   /**
@@ -32,12 +47,12 @@ public final class LakeInitializer {
 
   /** Plans the table changes without committing anything. */
   public TableInitializer.Plan plan() {
-    return TableInitializer.forAllTables(warehouse.catalog()).plan();
+    return tables().plan();
   }
 
   /** Creates/evolves the tables and seeds the exchanges. */
   public Result commit() {
-    TableInitializer.Plan plan = TableInitializer.forAllTables(warehouse.catalog()).commit();
+    TableInitializer.Plan plan = tables().commit();
     ExchangeTable.SeedResult seed =
         ExchangeTable.seedBundled(warehouse.catalog().loadTable(TableContracts.EXCHANGE.id()));
     return new Result(plan, seed);

@@ -16,7 +16,8 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Create the namespaces and tables from their contracts and seed ref.exchange.",
       "Idempotent: a second run changes nothing. Tables whose contract gained optional",
-      "columns are evolved in place; a table that conflicts with its contract is an error."
+      "columns are evolved in place; a table that conflicts with its contract is an error,",
+      "except with --recreate-silver for the Silver tables, which compaction rebuilds."
     })
 final class InitCommand implements Callable<Integer> {
   @ParentCommand TicklakeCommand root;
@@ -24,17 +25,31 @@ final class InitCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Show what would change, change nothing.")
   boolean dryRun;
 
+  @Option(
+      names = "--recreate-silver",
+      description = {
+        "Drop and recreate silver.trades / silver.quotes when they conflict with their contract",
+        "(e.g. event_id string from before 2026-11-27); `ticklake compact` then rebuilds them",
+        "from Bronze. Quarantine and Gold are kept."
+      })
+  boolean recreateSilver;
+
   @Override
   public Integer call() {
     CliContext ctx = root.context();
     try (Warehouse warehouse = ctx.openWarehouse()) {
-      run(warehouse, ctx.out(), dryRun);
+      run(warehouse, ctx.out(), dryRun, recreateSilver);
     }
     return ExitCodes.OK;
   }
 
   static LakeInitializer.Result run(Warehouse warehouse, PrintWriter out, boolean dryRun) {
-    LakeInitializer init = new LakeInitializer(warehouse);
+    return run(warehouse, out, dryRun, false);
+  }
+
+  static LakeInitializer.Result run(
+      Warehouse warehouse, PrintWriter out, boolean dryRun, boolean recreateSilver) {
+    LakeInitializer init = new LakeInitializer(warehouse, recreateSilver);
     out.println("warehouse " + warehouse.root());
     out.println("catalog   " + warehouse.config().displayUri());
     if (dryRun) {
@@ -77,6 +92,10 @@ final class InitCommand implements Callable<Integer> {
             case EVOLVE ->
                 (dryRun ? "would evolve: " : "evolved: ") + String.join(", ", t.changes());
             case NONE -> "unchanged";
+            case RECREATE ->
+                (dryRun ? "would drop and recreate (" : "dropped and recreated (")
+                    + String.join("; ", t.changes())
+                    + "); run `ticklake compact` to rebuild it";
           };
       out.printf(java.util.Locale.ROOT, "%-22s %s%n", t.contract().name(), what);
     }

@@ -2,11 +2,17 @@ package io.ticklake.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.WarehouseConfig;
+import io.ticklake.catalog.contract.TableContract;
+import io.ticklake.catalog.contract.TableContracts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,6 +91,56 @@ class CompactCommandTest {
                 + " -?\\d+, md5x:[0-9a-f]{32}\\)");
     assertThat(run("compact", "--table", "trades").out())
         .startsWith("silver.trades: nothing to compact");
+  }
+
+  @Test
+  void aSilverTableFromBeforeTheUuidEventIdIsRecreatedOnRequestAndRebuilt() {
+    // silver.trades as `ticklake init` created it before 2026-11-27: event_id string
+    try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(dir.resolve("wh")))) {
+      TableContract c = TableContracts.SILVER_TRADES;
+      Schema old =
+          new Schema(
+              c.schema().columns().stream()
+                  .map(
+                      f ->
+                          f.name().equals("event_id")
+                              ? Types.NestedField.required(
+                                  f.fieldId(), f.name(), Types.StringType.get(), f.doc())
+                              : f)
+                  .toList());
+      w.catalog().dropTable(c.id(), true);
+      w.catalog()
+          .buildTable(c.id(), old)
+          .withPartitionSpec(c.spec())
+          .withProperties(c.properties())
+          .create();
+    }
+
+    CliRun compact = run("compact", "--table", "trades");
+    assertThat(compact.code()).as(compact.err()).isEqualTo(ExitCodes.CONTRACT);
+    assertThat(compact.err())
+        .contains(
+            "Cannot compact silver.trades: silver.trades column event_id is string but its"
+                + " contract says uuid")
+        .contains("ticklake init --recreate-silver");
+    CliRun init = run("init");
+    assertThat(init.code()).isEqualTo(ExitCodes.CONTRACT);
+    assertThat(init.err()).contains("ticklake init --recreate-silver");
+
+    CliRun dry = run("init", "--recreate-silver", "--dry-run");
+    assertThat(dry.code()).as(dry.err()).isZero();
+    assertThat(dry.out()).contains("silver.trades").contains("would drop and recreate");
+    CliRun recreate = run("init", "--recreate-silver");
+    assertThat(recreate.code()).as(recreate.err()).isZero();
+    assertThat(recreate.out())
+        .contains("dropped and recreated")
+        .contains("run `ticklake compact` to rebuild it");
+    CliRun rebuilt = run("compact", "--table", "trades");
+    assertThat(rebuilt.code()).as(rebuilt.err()).isZero();
+    assertThat(rebuilt.out().lines())
+        .hasSize(3)
+        .allSatisfy(l -> assertThat(l).contains("100 in, 0 duplicates, 2 quarantined"));
+    assertThat(run("init").out()).contains("Nothing to do");
   }
 
   @Test

@@ -121,15 +121,22 @@ final class PartitionRebuild {
           "CREATE OR REPLACE TEMP TABLE tl_b AS "
               + identitySql("(" + DuckDbBridge.relationSql(scan, filter) + ")"));
       long rowsIn = count("SELECT count(*) FROM tl_b");
-      // identities seen more than once: only their rows need occurrence numbers and dedup
+      // identities seen more than once: only their rows need occurrence numbers and dedup;
+      // tl_one: all of them count occurrences in one stream, so their ids are distinct
       step(
           "find repeated identities",
-          "CREATE OR REPLACE TEMP TABLE tl_m AS SELECT tl_h FROM tl_b GROUP BY tl_h HAVING"
-              + " count(*) > 1");
+          "CREATE OR REPLACE TEMP TABLE tl_m AS SELECT tl_h, bool_and(tl_occ) AND"
+              + " (count(file_id) = count(*) AND min(file_id) = max(file_id) OR count(file_id) ="
+              + " 0 AND count(writer_id) = count(*) AND min(writer_id) = max(writer_id)) AS"
+              + " tl_one FROM tl_b GROUP BY tl_h HAVING count(*) > 1");
       boolean repeated = count("SELECT count(*) FROM tl_m") > 0;
       long duplicates = 0;
       if (repeated) {
-        step("dedup", "CREATE OR REPLACE TEMP TABLE tl_r AS " + repeatedSql());
+        boolean redelivered = count("SELECT count(*) FROM tl_m WHERE NOT tl_one") > 0;
+        step(
+            "dedup",
+            "CREATE OR REPLACE TEMP TABLE tl_r AS "
+                + (redelivered ? repeatedSql() : occurrencesSql()));
         duplicates = count("SELECT count(*) FROM tl_r WHERE NOT tl_keep");
         // applied in place, so that no later statement joins every row to tl_r (a join the
         // sorted write would hold in memory next to its sort)
@@ -151,7 +158,7 @@ final class PartitionRebuild {
       // second full-width copy is made
       step(
           "resolve symbols and sessions",
-          "CREATE OR REPLACE TEMP VIEW tl_d0 AS SELECT x.* EXCLUDE (tl_occ, tl_h), x.tl_h AS"
+          "CREATE OR REPLACE TEMP VIEW tl_d0 AS SELECT x.* EXCLUDE (tl_occ, tl_h), CAST(x.tl_h AS UUID) AS"
               + " event_id, "
               + sessionSql(calendar, key.tradingDate())
               + " AS session FROM ("
@@ -246,7 +253,7 @@ final class PartitionRebuild {
   private String identitySql(String relation) {
     return "SELECT *, (vendor_seq IS NULL"
         + (kind == SilverTable.TRADES ? " AND vendor_trade_id IS NULL" : "")
-        + ") AS tl_occ, md5("
+        + ") AS tl_occ, md5_number("
         + identityText()
         + ") AS tl_h FROM "
         + relation;
@@ -256,12 +263,12 @@ final class PartitionRebuild {
   private String identityText() {
     String identityText =
         kind.identityColumns().stream().map(this::text).collect(Collectors.joining(", "));
-    String byOccurrence = "concat_ws(chr(31), 'v2', 'occ', " + identityText + ")";
+    String byOccurrence = "concat_ws(chr(31), 'v3', 'occ', " + identityText + ")";
     String bySeq =
-        "concat_ws(chr(31), 'v2', 'seq', " + identityText + ", CAST(vendor_seq AS VARCHAR))";
+        "concat_ws(chr(31), 'v3', 'seq', " + identityText + ", CAST(vendor_seq AS VARCHAR))";
     String tid =
         kind == SilverTable.TRADES
-            ? "WHEN vendor_trade_id IS NOT NULL THEN concat_ws(chr(31), 'v2', 'tid', exchange,"
+            ? "WHEN vendor_trade_id IS NOT NULL THEN concat_ws(chr(31), 'v3', 'tid', exchange,"
                 + " symbol, vendor_trade_id) "
             : "";
     return "CASE "
@@ -284,14 +291,45 @@ final class PartitionRebuild {
   private String repeatedSql() {
     return "SELECT tl_rid, event_id, row_number() OVER (PARTITION BY event_id ORDER BY file_id"
         + " NULLS LAST, file_seq NULLS LAST, writer_id NULLS LAST, wal_seq NULLS LAST, ingested_at,"
-        + " ts_recv NULLS LAST) = 1 AS tl_keep FROM (SELECT *, CASE WHEN tl_occ AND tl_occurrence"
-        + " > 1 THEN md5(tl_h || chr(31) || CAST(tl_occurrence AS VARCHAR)) ELSE tl_h END AS"
-        + " event_id FROM (SELECT *, row_number() OVER (PARTITION BY file_id, CASE WHEN file_id IS"
-        + " NULL THEN writer_id END, tl_h ORDER BY"
-        + " file_seq NULLS FIRST, wal_seq NULLS FIRST, ingested_at, ts_recv NULLS FIRST) AS"
-        + " tl_occurrence FROM (SELECT b.rowid AS tl_rid, tl_h, tl_occ, file_id,"
-        + " file_seq, writer_id, wal_seq, ingested_at, ts_recv FROM tl_b AS b SEMI JOIN tl_m USING"
-        + " (tl_h))))";
+        + " ts_recv NULLS LAST) = 1 AS tl_keep FROM (SELECT *, "
+        + occurrenceIdSql()
+        + " AS event_id FROM ("
+        + occurrenceSql()
+        + "))";
+  }
+
+  /**
+   * The rows of repeated identities with their occurrence number within their stream (a file_id, or
+   * a writer_id), in source order.
+   */
+  private static String occurrenceSql() {
+    return "SELECT *, row_number() OVER (PARTITION BY file_id, CASE WHEN file_id IS NULL THEN"
+        + " writer_id END, tl_h ORDER BY file_seq NULLS FIRST, wal_seq NULLS FIRST, ingested_at,"
+        + " ts_recv NULLS FIRST) AS tl_occurrence FROM (SELECT b.rowid AS tl_rid, tl_h, tl_occ,"
+        + " file_id, file_seq, writer_id, wal_seq, ingested_at, ts_recv FROM tl_b AS b SEMI JOIN"
+        + " tl_m USING (tl_h))";
+  }
+
+  /**
+   * The id of an occurrence: the identity hash for the first, and for the k-th (k ≥ 2) the MD5 of
+   * the first id's text, U+001F and k.
+   */
+  private static String occurrenceIdSql() {
+    return "CASE WHEN tl_occ AND tl_occurrence > 1 THEN md5_number(CAST(CAST(tl_h AS UUID) AS"
+        + " VARCHAR) || chr(31) || CAST(tl_occurrence AS VARCHAR)) ELSE tl_h END";
+  }
+
+  /**
+   * {@link #repeatedSql()} when no identity repeats across streams or without occurrence counting
+   * (every tl_m row is tl_one): occurrence numbering alone gives every row a distinct id, so
+   * nothing is a duplicate and only the rows whose id changes (k ≥ 2) are listed.
+   */
+  private String occurrencesSql() {
+    return "SELECT tl_rid, "
+        + occurrenceIdSql()
+        + " AS event_id, true AS tl_keep FROM ("
+        + occurrenceSql()
+        + ") WHERE tl_occurrence > 1";
   }
 
   /** Canonical text of a column: timestamps as epoch microseconds, NULL as \u0001. */

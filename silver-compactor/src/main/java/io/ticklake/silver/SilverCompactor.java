@@ -10,6 +10,7 @@ import io.ticklake.catalog.calendar.ExchangeCalendars;
 import io.ticklake.catalog.calendar.ExchangeTable;
 import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.contract.TableContracts;
+import io.ticklake.catalog.contract.TableInitializer;
 import io.ticklake.catalog.dim.DimSymbolTable;
 import io.ticklake.catalog.dim.SymbolLookup;
 import io.ticklake.catalog.dim.SymbolRegistry;
@@ -238,6 +239,16 @@ public final class SilverCompactor {
           "Cannot compact %s: Bronze snapshot %d of the plan no longer exists; plan again",
           kind.silver().name(),
           plan.bronzeSnapshotId());
+    }
+    List<String> conflicts =
+        TableInitializer.conflicts(warehouse.table(kind.silver().id()), kind.silver());
+    if (!conflicts.isEmpty()) {
+      throw TicklakeException.of(
+          Kind.CONTRACT,
+          "Cannot compact %s: %s; the table holds only rows compaction rebuilds from Bronze:"
+              + " recreate it with `ticklake init --recreate-silver`, then compact again",
+          kind.silver().name(),
+          String.join("; ", conflicts));
     }
     ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
     DimSymbolTable dim = DimSymbolTable.open(warehouse);

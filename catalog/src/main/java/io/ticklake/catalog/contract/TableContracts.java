@@ -96,7 +96,8 @@ public final class TableContracts {
 
   private static List<NestedField> silverExtra() {
     return List.of(
-        required(22, "event_id", STRING, "Stable hash of the vendor record's identity"),
+        required(
+            22, "event_id", Types.UUIDType.get(), "Stable hash of the vendor record's identity"),
         required(23, "symbol_id", LONG, "ref.dim_symbol id valid at ts_event"),
         optional(24, "session", STRING, "Session of ts_event: pre, regular, post or closed"));
   }
@@ -403,6 +404,14 @@ public final class TableContracts {
               .build(),
           SortOrder.unsorted(),
           props("3"));
+
+  /**
+   * The tables whose every row is rebuilt from Bronze by compaction, so they may be dropped and
+   * recreated when their contract changes incompatibly ({@code ticklake init --recreate-silver}).
+   */
+  public static List<TableContract> regenerable() {
+    return List.of(SILVER_TRADES, SILVER_QUOTES);
+  }
 
   /** Every contract, in creation order (tiers first to last). */
   public static List<TableContract> all() {

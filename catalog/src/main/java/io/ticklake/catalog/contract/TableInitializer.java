@@ -47,6 +47,7 @@ import org.apache.iceberg.types.Types.NestedField;
 public final class TableInitializer {
   private final Catalog catalog;
   private final List<TableContract> contracts;
+  private final boolean recreateRegenerable;
 
   /** What {@link #plan()} found for one table. */
   public enum Action {
@@ -55,7 +56,12 @@ public final class TableInitializer {
     /** The table exists and will be evolved. */
     EVOLVE,
     /** The table matches its contract. */
-    NONE
+    NONE,
+    /**
+     * The table conflicts with its contract but holds only rows rebuilt from Bronze (Silver), and
+     * recreation was asked for: it will be dropped and created empty.
+     */
+    RECREATE
   }
 
   /**
@@ -93,8 +99,31 @@ public final class TableInitializer {
   }
 
   public TableInitializer(Catalog catalog, List<TableContract> contracts) {
+    this(catalog, contracts, false);
+  }
+
+  private TableInitializer(Catalog catalog, List<TableContract> contracts, boolean recreate) {
     this.catalog = requireNonNull(catalog, "catalog is null");
     this.contracts = List.copyOf(requireNonNull(contracts, "contracts is null"));
+    this.recreateRegenerable = recreate;
+  }
+
+  /**
+   * This initializer, but a table of {@link TableContracts#regenerable()} that conflicts with its
+   * contract is dropped and created empty instead of being an error (its rows are rebuilt from
+   * Bronze by the next compaction).
+   */
+  public TableInitializer recreatingRegenerable() {
+    return new TableInitializer(catalog, contracts, true);
+  }
+
+  /**
+   * The differences between {@code table} and {@code contract} that no evolution can bridge (a
+   * changed type, a missing required column, …); empty when the table can be used as it is or
+   * evolved.
+   */
+  public static List<String> conflicts(Table table, TableContract contract) {
+    return diff(table, contract).conflicts();
   }
 
   /** An initializer for every ticklake table. */
@@ -125,7 +154,18 @@ public final class TableInitializer {
         continue;
       }
       Diff diff = diff(table, contract);
+      boolean regenerable = TableContracts.regenerable().contains(contract);
+      if (!diff.conflicts().isEmpty() && regenerable && recreateRegenerable) {
+        plans.add(new TablePlan(contract, Action.RECREATE, diff.conflicts()));
+        continue;
+      }
       conflicts.addAll(diff.conflicts());
+      if (!diff.conflicts().isEmpty() && regenerable) {
+        conflicts.add(
+            contract.name()
+                + " holds only rows compaction rebuilds from Bronze: recreate it with `ticklake"
+                + " init --recreate-silver`, then run `ticklake compact`");
+      }
       plans.add(
           new TablePlan(
               contract, diff.changes().isEmpty() ? Action.NONE : Action.EVOLVE, diff.changes()));
@@ -161,6 +201,10 @@ public final class TableInitializer {
       switch (tablePlan.action()) {
         case CREATE -> create(contract);
         case EVOLVE -> evolve(catalog.loadTable(contract.id()), contract);
+        case RECREATE -> {
+          catalog.dropTable(contract.id(), true);
+          create(contract);
+        }
         case NONE -> {}
       }
     }

@@ -232,4 +232,57 @@ class TableInitializerTest {
         .extracting(Namespace::toString)
         .containsExactlyInAnyOrder("bronze", "silver", "gold", "ref", "ops");
   }
+
+  @Test
+  void aSilverTableWithAnOldEventIdTypeIsRecreatedOnlyWhenAskedFor() {
+    TableContract silver = TableContracts.SILVER_QUOTES;
+    // silver.quotes as created before 2026-11-27: event_id as a string
+    Schema old =
+        new Schema(
+            silver.schema().columns().stream()
+                .map(
+                    f ->
+                        f.name().equals("event_id")
+                            ? required(f.fieldId(), f.name(), Types.StringType.get(), f.doc())
+                            : f)
+                .toList());
+    ((SupportsNamespaces) warehouse.catalog()).createNamespace(Namespace.of("silver"));
+    warehouse
+        .catalog()
+        .buildTable(silver.id(), old)
+        .withPartitionSpec(silver.spec())
+        .withProperties(silver.properties())
+        .create();
+
+    assertThatThrownBy(() -> TableInitializer.forAllTables(warehouse.catalog()).plan())
+        .isInstanceOfSatisfying(
+            TicklakeException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONTRACT))
+        .hasMessageContaining("silver.quotes column event_id is string but its contract says uuid")
+        .hasMessageContaining("ticklake init --recreate-silver");
+    assertThat(
+            TableInitializer.conflicts(
+                warehouse.catalog().loadTable(silver.id()), TableContracts.SILVER_QUOTES))
+        .singleElement()
+        .asString()
+        .contains("event_id");
+
+    TableInitializer recreating =
+        TableInitializer.forAllTables(warehouse.catalog()).recreatingRegenerable();
+    assertThat(recreating.plan().tables())
+        .filteredOn(t -> t.contract().equals(silver))
+        .singleElement()
+        .extracting(TableInitializer.TablePlan::action)
+        .isEqualTo(TableInitializer.Action.RECREATE);
+    recreating.commit();
+    Table now = warehouse.catalog().loadTable(silver.id());
+    assertThat(now.schema().sameSchema(silver.schema())).isTrue();
+    assertThat(now.currentSnapshot()).isNull();
+    assertThat(TableInitializer.conflicts(now, silver)).isEmpty();
+    // and the next plan, recreating or not, has nothing left to do for it
+    assertThat(recreating.plan().tables())
+        .filteredOn(t -> t.contract().equals(silver))
+        .singleElement()
+        .extracting(TableInitializer.TablePlan::action)
+        .isEqualTo(TableInitializer.Action.NONE);
+  }
 }

@@ -126,7 +126,7 @@ final class ArrowExport {
               new ArrowType.Timestamp(
                   TimeUnit.MICROSECOND,
                   ((Types.TimestampType) f.type()).shouldAdjustToUTC() ? "UTC" : null);
-          case STRING -> ArrowType.Utf8.INSTANCE;
+          case STRING, UUID -> ArrowType.Utf8.INSTANCE;
           default ->
               throw TicklakeException.of(
                   Kind.UNSUPPORTED,

@@ -188,6 +188,10 @@ public final class ExportSource implements AutoCloseable {
 
   private static String column(NestedField f, TimeStyle style) {
     String id = Sql.ident(f.name());
+    if (f.type().typeId() == Type.TypeID.UUID) {
+      // the 36-character text form: every reader (Spark included) takes it, a Parquet UUID not
+      return "CAST(" + id + " AS VARCHAR) AS " + id;
+    }
     if (f.type().typeId() != Type.TypeID.TIMESTAMP) {
       return id;
     }

@@ -195,7 +195,11 @@ public final class ExportFixture {
         r.setField("vendor", "lean");
         r.setField("file_seq", ++seq);
         r.setField("ingested_at", INGESTED.atOffset(java.time.ZoneOffset.UTC));
-        r.setField("event_id", t.symbol() + "-" + t.ts() + "-" + seq);
+        r.setField(
+            "event_id",
+            java.util.UUID.nameUUIDFromBytes(
+                (t.symbol() + "-" + t.ts() + "-" + seq)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         r.setField("symbol_id", (long) t.symbol().hashCode());
         r.setField("session", "regular");
         writer.write(r);

@@ -1,0 +1,152 @@
+package io.ticklake.silver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.contract.TableContracts;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The event id as ARCHITECTURE "The dedup key" defines it, recomputed here in Java from the Silver
+ * rows (not with the compactor's SQL), and the same ids whichever dedup path a partition takes.
+ */
+class EventIdTest {
+  @TempDir java.nio.file.Path dir;
+
+  private static final List<String> TRADE_IDENTITY =
+      List.of(
+          "exchange",
+          "symbol",
+          "ts_event",
+          "ts_event_ns",
+          "price",
+          "size",
+          "venue",
+          "side",
+          "sale_condition",
+          "sale_condition_raw",
+          "suspicious");
+
+  /** The documented canonical text of one field: epoch µs, decimals at scale, NULL as U+0001. */
+  private static String text(Object v) {
+    if (v == null) {
+      return "\u0001";
+    }
+    if (v instanceof OffsetDateTime t) {
+      return Long.toString(
+          Math.addExact(Math.multiplyExact(t.toEpochSecond(), 1_000_000L), t.getNano() / 1_000L));
+    }
+    if (v instanceof BigDecimal d) {
+      return d.toPlainString();
+    }
+    return v.toString();
+  }
+
+  /** MD5 of the text as a UUID: the digest read as a little-endian 128-bit number. */
+  private static UUID id(String text) throws Exception {
+    byte[] md5 = MessageDigest.getInstance("MD5").digest(text.getBytes(StandardCharsets.UTF_8));
+    byte[] reversed = new byte[16];
+    for (int i = 0; i < 16; i++) {
+      reversed[i] = md5[15 - i];
+    }
+    ByteBuffer b = ByteBuffer.wrap(reversed);
+    return new UUID(b.getLong(), b.getLong());
+  }
+
+  private static String identityText(Record r) {
+    List<String> parts = new ArrayList<>(List.of("v3", "occ"));
+    for (String c : TRADE_IDENTITY) {
+      parts.add(text(r.getField(c)));
+    }
+    return String.join("\u001f", parts);
+  }
+
+  private static List<Record> silver(Warehouse w) throws Exception {
+    Table t = w.table(TableContracts.SILVER_TRADES.id());
+    t.refresh();
+    List<Record> out = new ArrayList<>();
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(t).build()) {
+      rows.forEach(out::add);
+    }
+    return out;
+  }
+
+  private static PartitionResult compact(Warehouse w) {
+    return new SilverCompactor(
+            w, SilverTable.TRADES, CompactOptions.defaults().withForce(true), Clock.systemUTC())
+        .run()
+        .get(0);
+  }
+
+  @Test
+  void idsAreTheDocumentedMd5AndEqualWhetherOrNotARedeliveryIsPresent() throws Exception {
+    List<BronzeFixture.Trade> events = BronzeFixture.trades(600, 11);
+    try (Warehouse w = BronzeFixture.warehouse(dir.resolve("w"))) {
+      Table bronze = BronzeFixture.bronzeTrades(w);
+      // one file: identical prints repeat within one stream only (no dedup window)
+      BronzeFixture.appendTradeFiles(bronze, 1, List.of(events));
+      PartitionResult alone = compact(w);
+      assertThat(alone.duplicates()).isZero();
+      List<Record> rows = silver(w);
+      assertThat(rows).hasSize((int) alone.rowsOut());
+
+      // every id recomputed from the row: the first occurrence hashes the identity text, the
+      // k-th the first id's text, U+001F and k (k counted in file order within the file)
+      Map<String, List<Record>> byIdentity =
+          rows.stream()
+              .sorted(Comparator.comparing(r -> (Long) r.getField("file_seq")))
+              .collect(
+                  Collectors.groupingBy(
+                      EventIdTest::identityText,
+                      java.util.LinkedHashMap::new,
+                      Collectors.toList()));
+      int repeated = 0;
+      for (Map.Entry<String, List<Record>> e : byIdentity.entrySet()) {
+        UUID first = id(e.getKey());
+        List<Record> copies = e.getValue();
+        assertThat(copies.get(0).getField("event_id")).isEqualTo(first);
+        for (int k = 2; k <= copies.size(); k++) {
+          assertThat(copies.get(k - 1).getField("event_id"))
+              .as("occurrence %d of %s", k, e.getKey())
+              .isEqualTo(id(first + "\u001f" + k));
+          repeated++;
+        }
+      }
+      assertThat(repeated).as("identical prints in the fixture").isPositive();
+
+      // the same file delivered again (another file id) takes the dedup window: same ids,
+      // same order, same digest
+      BronzeFixture.appendTradeFiles(bronze, 2, List.of(events));
+      PartitionResult again = compact(w);
+      assertThat(again.duplicates()).isEqualTo(alone.rowsIn());
+      assertThat(again.digest()).isEqualTo(alone.digest());
+      assertThat(ids(silver(w))).isEqualTo(ids(rows));
+    }
+  }
+
+  private static List<UUID> ids(List<Record> rows) {
+    return rows.stream()
+        .map(r -> (UUID) r.getField("event_id"))
+        .filter(Objects::nonNull)
+        .sorted()
+        .toList();
+  }
+}
