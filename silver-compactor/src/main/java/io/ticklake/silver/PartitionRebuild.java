@@ -121,22 +121,26 @@ final class PartitionRebuild {
           "CREATE OR REPLACE TEMP TABLE tl_b AS "
               + identitySql("(" + DuckDbBridge.relationSql(scan, filter) + ")"));
       long rowsIn = count("SELECT count(*) FROM tl_b");
-      // identities seen more than once: only their rows need occurrence numbers and dedup;
-      // tl_one: all of them count occurrences in one stream, so their ids are distinct
+      // identities seen more than once: only their rows need occurrence numbers and dedup
       step(
           "find repeated identities",
-          "CREATE OR REPLACE TEMP TABLE tl_m AS SELECT tl_h, bool_and(tl_occ) AND"
-              + " (count(file_id) = count(*) AND min(file_id) = max(file_id) OR count(file_id) ="
-              + " 0 AND count(writer_id) = count(*) AND min(writer_id) = max(writer_id)) AS"
-              + " tl_one FROM tl_b GROUP BY tl_h HAVING count(*) > 1");
-      boolean repeated = count("SELECT count(*) FROM tl_m") > 0;
+          "CREATE OR REPLACE TEMP TABLE tl_m AS SELECT tl_h FROM tl_b GROUP BY tl_h HAVING"
+              + " count(*) > 1");
+      long repeatedIdentities = count("SELECT count(*) FROM tl_m");
       long duplicates = 0;
-      if (repeated) {
-        boolean redelivered = count("SELECT count(*) FROM tl_m WHERE NOT tl_one") > 0;
+      if (repeatedIdentities > 0) {
+        step("number occurrences", "CREATE OR REPLACE TEMP TABLE tl_o AS " + occurrenceSql());
+        // An identity repeated within one stream only has one first occurrence and distinct
+        // ids; more first occurrences than identities means one repeats across streams, and a
+        // repeated record with a vendor id is a re-sent one: only then can ids collide.
+        boolean redelivered =
+            count("SELECT count(*) FROM tl_o WHERE tl_occurrence = 1") > repeatedIdentities
+                || count("SELECT count(*) FROM tl_o WHERE NOT tl_occ") > 0;
         step(
             "dedup",
             "CREATE OR REPLACE TEMP TABLE tl_r AS "
                 + (redelivered ? repeatedSql() : occurrencesSql()));
+        bridge.execute("DROP TABLE tl_o");
         duplicates = count("SELECT count(*) FROM tl_r WHERE NOT tl_keep");
         // applied in place, so that no later statement joins every row to tl_r (a join the
         // sorted write would hold in memory next to its sort)
@@ -234,7 +238,7 @@ final class PartitionRebuild {
       for (String v : List.of("tl_e", "tl_d0")) {
         bridge.execute("DROP VIEW IF EXISTS " + v);
       }
-      for (String t : List.of("tl_b", "tl_m", "tl_r", "tl_s", "tl_v", "tl_rejected")) {
+      for (String t : List.of("tl_b", "tl_m", "tl_o", "tl_r", "tl_s", "tl_v", "tl_rejected")) {
         bridge.execute("DROP TABLE IF EXISTS " + t);
       }
     }
@@ -288,19 +292,28 @@ final class PartitionRebuild {
    * occurrence's id followed by k — and of the rows with one event id the one with the earliest
    * lineage is kept.
    */
-  private String repeatedSql() {
+  private static String repeatedSql() {
     return "SELECT tl_rid, event_id, row_number() OVER (PARTITION BY event_id ORDER BY file_id"
         + " NULLS LAST, file_seq NULLS LAST, writer_id NULLS LAST, wal_seq NULLS LAST, ingested_at,"
         + " ts_recv NULLS LAST) = 1 AS tl_keep FROM (SELECT *, "
         + occurrenceIdSql()
-        + " AS event_id FROM ("
-        + occurrenceSql()
-        + "))";
+        + " AS event_id FROM tl_o)";
   }
 
   /**
-   * The rows of repeated identities with their occurrence number within their stream (a file_id, or
-   * a writer_id), in source order.
+   * {@link #repeatedSql()} when every repeated identity counts occurrences within one stream:
+   * occurrence numbering alone gives every row a distinct id, so nothing is a duplicate and only
+   * the rows whose id changes (k ≥ 2) are listed.
+   */
+  private static String occurrencesSql() {
+    return "SELECT tl_rid, "
+        + occurrenceIdSql()
+        + " AS event_id, true AS tl_keep FROM tl_o WHERE tl_occurrence > 1";
+  }
+
+  /**
+   * tl_o: the rows of repeated identities (tl_m) with their lineage and their occurrence number
+   * within their stream (a file_id, or a writer_id), in source order.
    */
   private static String occurrenceSql() {
     return "SELECT *, row_number() OVER (PARTITION BY file_id, CASE WHEN file_id IS NULL THEN"
@@ -317,19 +330,6 @@ final class PartitionRebuild {
   private static String occurrenceIdSql() {
     return "CASE WHEN tl_occ AND tl_occurrence > 1 THEN md5_number(CAST(CAST(tl_h AS UUID) AS"
         + " VARCHAR) || chr(31) || CAST(tl_occurrence AS VARCHAR)) ELSE tl_h END";
-  }
-
-  /**
-   * {@link #repeatedSql()} when no identity repeats across streams or without occurrence counting
-   * (every tl_m row is tl_one): occurrence numbering alone gives every row a distinct id, so
-   * nothing is a duplicate and only the rows whose id changes (k ≥ 2) are listed.
-   */
-  private String occurrencesSql() {
-    return "SELECT tl_rid, "
-        + occurrenceIdSql()
-        + " AS event_id, true AS tl_keep FROM ("
-        + occurrenceSql()
-        + ") WHERE tl_occurrence > 1";
   }
 
   /** Canonical text of a column: timestamps as epoch microseconds, NULL as \u0001. */
