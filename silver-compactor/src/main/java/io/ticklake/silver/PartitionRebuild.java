@@ -162,8 +162,8 @@ final class PartitionRebuild {
       // second full-width copy is made
       step(
           "resolve symbols and sessions",
-          "CREATE OR REPLACE TEMP VIEW tl_d0 AS SELECT x.* EXCLUDE (tl_occ, tl_h), CAST(x.tl_h AS UUID) AS"
-              + " event_id, "
+          "CREATE OR REPLACE TEMP VIEW tl_d0 AS SELECT x.* EXCLUDE (tl_occ, tl_h),"
+              + " CAST(x.tl_h AS UUID) AS event_id, "
               + sessionSql(calendar, key.tradingDate())
               + " AS session FROM ("
               + lookup.resolveSql("(SELECT *, rowid AS tl_rid FROM tl_b)")
@@ -250,9 +250,9 @@ final class PartitionRebuild {
   }
 
   /**
-   * Adds tl_occ (whether the event id counts occurrences) and tl_h, the MD5 (32 hex digits) of the
-   * canonical identity text: the event id of a record's first occurrence (and of every record with
-   * a vendor trade id or sequence number).
+   * Adds tl_occ (whether the event id counts occurrences) and tl_h, the MD5 (a 128-bit number) of
+   * the canonical identity text: the event id of a record's first occurrence (and of every record
+   * with a vendor trade id or sequence number).
    */
   private String identitySql(String relation) {
     return "SELECT *, (vendor_seq IS NULL"
