@@ -142,6 +142,45 @@ class EventIdTest {
     }
   }
 
+  @Test
+  void aVendorTradeIdOrSequenceNumberIsTheIdentityWhenPresent() throws Exception {
+    OffsetDateTime t0 = OffsetDateTime.parse("2024-03-01T10:00:00Z");
+    java.util.function.Function<Long, java.util.Map<String, Object>> trade =
+        seq -> {
+          java.util.Map<String, Object> m = new java.util.HashMap<>();
+          m.put("symbol", "BTCUSDT");
+          m.put("ts_event", t0);
+          m.put("price", new BigDecimal("100").setScale(9));
+          m.put("size", BigDecimal.ONE.setScale(8));
+          m.put("side", "buy");
+          m.put("writer_id", "w1");
+          m.put("wal_seq", seq);
+          return m;
+        };
+    java.util.Map<String, Object> withTid = trade.apply(1L);
+    withTid.put("vendor_trade_id", "T-42");
+    java.util.Map<String, Object> withSeq = trade.apply(2L);
+    withSeq.put("vendor_seq", 7L);
+    try (Warehouse w = BronzeFixture.warehouse(dir.resolve("w"))) {
+      BronzeFixture.appendRows(BronzeFixture.bronzeTrades(w), List.of(withTid, withSeq));
+      assertThat(compact(w).rowsOut()).isEqualTo(2);
+      Map<Long, Record> byWalSeq =
+          silver(w).stream().collect(Collectors.toMap(r -> (Long) r.getField("wal_seq"), r -> r));
+      // tid: v3 | tid | exchange | symbol | vendor_trade_id — nothing else
+      assertThat(byWalSeq.get(1L).getField("event_id"))
+          .isEqualTo(
+              id(String.join("\u001f", "v3", "tid", BronzeFixture.EXCHANGE, "BTCUSDT", "T-42")));
+      // seq: v3 | seq | identity fields | vendor_seq
+      Record seq = byWalSeq.get(2L);
+      List<String> parts = new ArrayList<>(List.of("v3", "seq"));
+      for (String c : TRADE_IDENTITY) {
+        parts.add(text(seq.getField(c)));
+      }
+      parts.add("7");
+      assertThat(seq.getField("event_id")).isEqualTo(id(String.join("\u001f", parts)));
+    }
+  }
+
   private static List<UUID> ids(List<Record> rows) {
     return rows.stream()
         .map(r -> (UUID) r.getField("event_id"))
