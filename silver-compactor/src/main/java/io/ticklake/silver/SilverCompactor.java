@@ -184,29 +184,37 @@ public final class SilverCompactor {
    */
   public Outcome runResolvingConflicts(CompactionPlan plan, int maxAttempts, Listener listener) {
     requireNonNull(listener, "listener is null");
+    checkTable(plan);
     List<PartitionResult> committed = new java.util.ArrayList<>();
     List<ExchangeDate> skipped = new java.util.ArrayList<>();
-    for (CompactionPlan.Task task : plan.partitions()) {
-      CompactionPlan one =
-          new CompactionPlan(
-              plan.table(), plan.bronzeSnapshotId(), plan.silverSnapshotId(), List.of(task));
-      listener.starting(task);
-      for (int attempt = 1; ; attempt++) {
-        try {
-          List<PartitionResult> done = commit(one);
-          committed.addAll(done);
-          done.forEach(listener::committed);
-          break;
-        } catch (TicklakeException e) {
-          if (e.kind() != TicklakeException.Kind.CONFLICT || attempt >= maxAttempts) {
-            throw e;
-          }
-          one =
-              new SilverCompactor(warehouse, kind, options.onlyPartition(task.key()), clock).plan();
-          if (one.isEmpty()) {
-            skipped.add(task.key());
-            listener.skipped(task.key());
+    if (plan.isEmpty()) {
+      return new Outcome(committed, skipped);
+    }
+    // one DuckDB, calendar set and symbol lookup for all partitions, as commit(plan) has
+    try (Session session = new Session()) {
+      for (CompactionPlan.Task task : plan.partitions()) {
+        CompactionPlan one =
+            new CompactionPlan(
+                plan.table(), plan.bronzeSnapshotId(), plan.silverSnapshotId(), List.of(task));
+        listener.starting(task);
+        for (int attempt = 1; ; attempt++) {
+          try {
+            List<PartitionResult> done = session.commit(one);
+            committed.addAll(done);
+            done.forEach(listener::committed);
             break;
+          } catch (TicklakeException e) {
+            if (e.kind() != TicklakeException.Kind.CONFLICT || attempt >= maxAttempts) {
+              throw e;
+            }
+            one =
+                new SilverCompactor(warehouse, kind, options.onlyPartition(task.key()), clock)
+                    .plan();
+            if (one.isEmpty()) {
+              skipped.add(task.key());
+              listener.skipped(task.key());
+              break;
+            }
           }
         }
       }
@@ -223,43 +231,59 @@ public final class SilverCompactor {
    *     (partitions before it stay committed; rerun to retry)
    */
   public List<PartitionResult> commit(CompactionPlan plan) {
+    checkTable(plan);
+    if (plan.isEmpty()) {
+      return List.of();
+    }
+    try (Session session = new Session()) {
+      return session.commit(plan);
+    }
+  }
+
+  private void checkTable(CompactionPlan plan) {
     requireNonNull(plan, "plan is null");
     if (plan.table() != kind) {
       throw new IllegalArgumentException(
           "Cannot commit a plan for " + plan.table() + " with a compactor for " + kind);
     }
-    if (plan.isEmpty()) {
-      return List.of();
-    }
-    Table bronze = warehouse.table(kind.bronze().id());
-    Snapshot pinned = bronze.snapshot(plan.bronzeSnapshotId());
-    if (pinned == null) {
-      throw TicklakeException.of(
-          Kind.INPUT,
-          "Cannot compact %s: Bronze snapshot %d of the plan no longer exists; plan again",
-          kind.silver().name(),
-          plan.bronzeSnapshotId());
-    }
-    List<String> conflicts =
-        TableInitializer.conflicts(warehouse.table(kind.silver().id()), kind.silver());
-    if (!conflicts.isEmpty()) {
-      throw TicklakeException.of(
-          Kind.CONTRACT,
-          "Cannot compact %s: %s; the table holds only rows compaction rebuilds from Bronze:"
-              + " recreate it with `ticklake init --recreate-silver`, then compact again",
-          kind.silver().name(),
-          String.join("; ", conflicts));
-    }
-    ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
-    DimSymbolTable dim = DimSymbolTable.open(warehouse);
-    SymbolRegistry registry = new SymbolRegistry(dim, options.registration(), clock);
-    List<PartitionResult> results = new ArrayList<>();
-    try (DuckDbBridge bridge =
+  }
+
+  /**
+   * What the partitions of one run share: the exchange calendars, the symbol dimension and its
+   * registry, one DuckDB and the symbol lookup loaded into it.
+   */
+  private final class Session implements AutoCloseable {
+    private final ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
+    private final DimSymbolTable dim = DimSymbolTable.open(warehouse);
+    private final SymbolRegistry registry = new SymbolRegistry(dim, options.registration(), clock);
+    private final DuckDbBridge bridge =
         DuckDbBridge.open(
-            warehouse.tempDir(), options.threads(), options.memoryLimit().orElse(null))) {
-      PartitionRebuild rebuild =
-          new PartitionRebuild(bridge, kind, kind.silver().schema(), options.validation());
-      Lookups lookups = new Lookups(bridge, dim);
+            warehouse.tempDir(), options.threads(), options.memoryLimit().orElse(null));
+    private final PartitionRebuild rebuild =
+        new PartitionRebuild(bridge, kind, kind.silver().schema(), options.validation());
+    private final Lookups lookups = new Lookups(bridge, dim);
+
+    List<PartitionResult> commit(CompactionPlan plan) {
+      Table bronze = warehouse.table(kind.bronze().id());
+      Snapshot pinned = bronze.snapshot(plan.bronzeSnapshotId());
+      if (pinned == null) {
+        throw TicklakeException.of(
+            Kind.INPUT,
+            "Cannot compact %s: Bronze snapshot %d of the plan no longer exists; plan again",
+            kind.silver().name(),
+            plan.bronzeSnapshotId());
+      }
+      List<String> conflicts =
+          TableInitializer.conflicts(warehouse.table(kind.silver().id()), kind.silver());
+      if (!conflicts.isEmpty()) {
+        throw TicklakeException.of(
+            Kind.CONTRACT,
+            "Cannot compact %s: %s; the table holds only rows compaction rebuilds from Bronze:"
+                + " recreate it with `ticklake init --recreate-silver`, then compact again",
+            kind.silver().name(),
+            String.join("; ", conflicts));
+      }
+      List<PartitionResult> results = new ArrayList<>();
       for (CompactionPlan.Task task : plan.partitions()) {
         ExchangeCalendar calendar =
             calendars
@@ -285,8 +309,13 @@ public final class SilverCompactor {
                 task.key(),
                 calendar));
       }
+      return results;
     }
-    return results;
+
+    @Override
+    public void close() {
+      bridge.close();
+    }
   }
 
   private PartitionResult compactPartition(
