@@ -31,6 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 class EventIdTest {
   @TempDir java.nio.file.Path dir;
 
+  /**
+   * The trade identity fields as ARCHITECTURE lists them, spelled out here rather than taken from
+   * {@link SilverTable#identityColumns()}, so that a change there fails this test.
+   */
   private static final List<String> TRADE_IDENTITY =
       List.of(
           "exchange",
