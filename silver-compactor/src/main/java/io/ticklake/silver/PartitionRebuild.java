@@ -411,38 +411,54 @@ final class PartitionRebuild {
   }
 
   /**
-   * Order-sensitive digest of the event columns of the written file: xor over rows of md5(position
-   * from 1, row text), read back in file order (no second sort). The row text holds the event id
-   * and the event columns it does not already hash: a record's identity fields enter through its
-   * event id (which is their MD5, with the occurrence or sequence number), except for a trade with
-   * a vendor trade id, whose id hashes only the trade id — its identity text is added. Hashing the
-   * id instead of re-rendering a dozen columns as text makes the digest 3× cheaper.
+   * Order-sensitive digest of the event columns of the written file, read back in file order (no
+   * second sort): the XOR over rows of MD5(UTF-8 of the row text, then the 16 bytes of the event
+   * id), in hex. The row text is the position from 1 and the event columns the event id does not
+   * already hash, each followed by U+001F: a record's identity fields enter through its event id
+   * (their MD5, with the occurrence or sequence number), except for a trade with a vendor trade id,
+   * whose id hashes only the trade id — its identity text is added. trading_date is the partition's
+   * key, named in the summary, not repeated per row.
    */
   private String digest(String file) {
-    Set<String> covered = Set.copyOf(kind.identityColumns());
-    String rest =
-        silverSchema.columns().stream()
-            .map(NestedField::name)
-            .filter(n -> !NOT_DIGESTED.contains(n) && !covered.contains(n))
-            .map(this::text)
-            .collect(Collectors.joining(", "));
-    String identity =
-        kind == SilverTable.TRADES
-            ? ", CASE WHEN vendor_trade_id IS NOT NULL THEN concat_ws(chr(31), "
-                + kind.identityColumns().stream().map(this::text).collect(Collectors.joining(", "))
-                + ") ELSE '' END"
-            : "";
-    String rowText = "concat_ws(chr(31), " + rest + identity + ")";
+    Set<String> skipped = new java.util.HashSet<>(kind.identityColumns());
+    skipped.addAll(NOT_DIGESTED);
+    skipped.addAll(List.of("trading_date", "event_id"));
+    List<String> fields = new ArrayList<>();
+    fields.add("CAST(file_row_number + 1 AS VARCHAR)");
+    silverSchema.columns().stream()
+        .map(NestedField::name)
+        .filter(n -> !skipped.contains(n))
+        .map(this::text)
+        .forEach(fields::add);
+    if (kind == SilverTable.TRADES) {
+      fields.add(
+          "CASE WHEN vendor_trade_id IS NOT NULL THEN concat_ws(chr(31), "
+              + kind.identityColumns().stream().map(this::text).collect(Collectors.joining(", "))
+              + ") ELSE '' END");
+    }
+    String rowBytes = "encode(concat_ws(chr(31), " + String.join(", ", fields) + ") || chr(31))";
     List<String> r =
         strings(
-            "SELECT printf('%032x', bit_xor(md5_number(CAST(file_row_number + 1 AS VARCHAR) ||"
-                + " chr(31) || "
-                + rowText
-                + "))) FROM read_parquet("
+            "SELECT CAST(bit_xor(md5_number("
+                + rowBytes
+                + " || CAST(event_id AS BLOB))) AS VARCHAR) FROM read_parquet("
                 + Sql.string(file)
                 + ", file_row_number = true)");
-    String hex = r.isEmpty() || r.get(0) == null ? "0".repeat(32) : r.get(0);
-    return "md5x:" + hex;
+    return "md5x:" + digestHex(r.isEmpty() || r.get(0) == null ? "0" : r.get(0));
+  }
+
+  /**
+   * The XOR of MD5 digests in their own byte order, as hex, from the XOR of DuckDB's {@code
+   * md5_number}s (which read each digest as a little-endian number).
+   */
+  static String digestHex(String md5NumberXor) {
+    java.math.BigInteger v = new java.math.BigInteger(md5NumberXor);
+    StringBuilder hex = new StringBuilder(32);
+    for (int i = 0; i < 16; i++) {
+      hex.append(
+          String.format(java.util.Locale.ROOT, "%02x", v.shiftRight(8 * i).intValue() & 0xff));
+    }
+    return hex.toString();
   }
 
   private List<QuarantineRecord> quarantineRows(

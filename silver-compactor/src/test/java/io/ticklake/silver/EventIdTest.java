@@ -185,6 +185,61 @@ class EventIdTest {
     }
   }
 
+  @Test
+  void theDigestIsTheDocumentedXorOfRowMd5sInFileOrder() throws Exception {
+    List<BronzeFixture.Trade> events = BronzeFixture.trades(300, 5);
+    try (Warehouse w = BronzeFixture.warehouse(dir.resolve("w"))) {
+      Table bronze = BronzeFixture.bronzeTrades(w);
+      BronzeFixture.appendTradeFiles(bronze, 1, List.of(events));
+      java.util.Map<String, Object> withTid = new java.util.HashMap<>();
+      withTid.put("symbol", "BTCUSDT");
+      withTid.put("ts_event", OffsetDateTime.parse("2024-03-01T10:00:00Z"));
+      withTid.put("price", new BigDecimal("100").setScale(9));
+      withTid.put("size", BigDecimal.ONE.setScale(8));
+      withTid.put("vendor_trade_id", "T-42");
+      withTid.put("writer_id", "w1");
+      withTid.put("wal_seq", 1L);
+      BronzeFixture.appendRows(bronze, List.of(withTid));
+      PartitionResult r = compact(w);
+
+      // one data file, read in file order; each row: position, the columns its id does not
+      // hash, the identity text for a trade-id trade, each followed by U+001F, then the id's
+      // 16 bytes
+      byte[] xor = new byte[16];
+      long position = 0;
+      boolean sawTid = false;
+      for (Record row : silver(w)) {
+        StringBuilder text = new StringBuilder().append(++position).append('\u001f');
+        for (String c : List.of("vendor_trade_id", "vendor_seq", "symbol_id", "session")) {
+          text.append(text(row.getField(c))).append('\u001f');
+        }
+        if (row.getField("vendor_trade_id") != null) {
+          sawTid = true;
+          text.append(
+              TRADE_IDENTITY.stream()
+                  .map(c -> text(row.getField(c)))
+                  .collect(Collectors.joining("\u001f")));
+        }
+        text.append('\u001f');
+        UUID id = (UUID) row.getField("event_id");
+        MessageDigest md5 = MessageDigest.getInstance("MD5");
+        md5.update(text.toString().getBytes(StandardCharsets.UTF_8));
+        md5.update(
+            ByteBuffer.allocate(16)
+                .putLong(id.getMostSignificantBits())
+                .putLong(id.getLeastSignificantBits())
+                .array());
+        byte[] d = md5.digest();
+        for (int i = 0; i < 16; i++) {
+          xor[i] ^= d[i];
+        }
+      }
+      assertThat(sawTid).isTrue();
+      assertThat(position).isEqualTo(r.rowsOut());
+      assertThat(r.digest()).isEqualTo("md5x:" + java.util.HexFormat.of().formatHex(xor));
+    }
+  }
+
   private static List<UUID> ids(List<Record> rows) {
     return rows.stream()
         .map(r -> (UUID) r.getField("event_id"))
