@@ -16,8 +16,8 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Create the namespaces and tables from their contracts and seed ref.exchange.",
       "Idempotent: a second run changes nothing. Tables whose contract gained optional",
-      "columns are evolved in place; a table that conflicts with its contract is an error,",
-      "except with --recreate-silver for the Silver tables, which compaction rebuilds."
+      "columns are evolved in place; a table that conflicts with its contract is an",
+      "error, except Silver tables with --recreate-silver (compaction refills them)."
     })
 final class InitCommand implements Callable<Integer> {
   @ParentCommand TicklakeCommand root;
@@ -27,11 +27,10 @@ final class InitCommand implements Callable<Integer> {
 
   @Option(
       names = "--recreate-silver",
-      description = {
-        "Drop and recreate silver.trades / silver.quotes when they conflict with their contract",
-        "(e.g. event_id string from before 2026-11-27); `ticklake compact` then rebuilds them",
-        "from Bronze. Quarantine and Gold are kept."
-      })
+      description =
+          "Drop and recreate silver.trades / silver.quotes when they conflict with their"
+              + " contract (e.g. event_id string from before 2026-11-27); `ticklake compact` then"
+              + " rebuilds them from Bronze. Quarantine and Gold are kept.")
   boolean recreateSilver;
 
   @Override
