@@ -253,15 +253,24 @@ public final class SilverCompactor {
    * registry, one DuckDB and the symbol lookup loaded into it.
    */
   private final class Session implements AutoCloseable {
-    private final ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
-    private final DimSymbolTable dim = DimSymbolTable.open(warehouse);
-    private final SymbolRegistry registry = new SymbolRegistry(dim, options.registration(), clock);
-    private final DuckDbBridge bridge =
-        DuckDbBridge.open(
-            warehouse.tempDir(), options.threads(), options.memoryLimit().orElse(null));
-    private final PartitionRebuild rebuild =
-        new PartitionRebuild(bridge, kind, kind.silver().schema(), options.validation());
-    private final Lookups lookups = new Lookups(bridge, dim);
+    private final ExchangeCalendars calendars;
+    private final SymbolRegistry registry;
+    private final DuckDbBridge bridge;
+    private final PartitionRebuild rebuild;
+    private final Lookups lookups;
+
+    /** Checks the Silver table's shape once, then opens what the partitions share. */
+    Session() {
+      checkSilverShape();
+      calendars = ExchangeTable.load(warehouse.catalog());
+      DimSymbolTable dim = DimSymbolTable.open(warehouse);
+      registry = new SymbolRegistry(dim, options.registration(), clock);
+      bridge =
+          DuckDbBridge.open(
+              warehouse.tempDir(), options.threads(), options.memoryLimit().orElse(null));
+      rebuild = new PartitionRebuild(bridge, kind, kind.silver().schema(), options.validation());
+      lookups = new Lookups(bridge, dim);
+    }
 
     List<PartitionResult> commit(CompactionPlan plan) {
       Table bronze = warehouse.table(kind.bronze().id());
@@ -272,16 +281,6 @@ public final class SilverCompactor {
             "Cannot compact %s: Bronze snapshot %d of the plan no longer exists; plan again",
             kind.silver().name(),
             plan.bronzeSnapshotId());
-      }
-      List<String> conflicts =
-          TableInitializer.conflicts(warehouse.table(kind.silver().id()), kind.silver());
-      if (!conflicts.isEmpty()) {
-        throw TicklakeException.of(
-            Kind.CONTRACT,
-            "Cannot compact %s: %s; the table holds only rows compaction rebuilds from Bronze:"
-                + " recreate it with `ticklake init --recreate-silver`, then compact again",
-            kind.silver().name(),
-            String.join("; ", conflicts));
       }
       List<PartitionResult> results = new ArrayList<>();
       for (CompactionPlan.Task task : plan.partitions()) {
@@ -315,6 +314,23 @@ public final class SilverCompactor {
     @Override
     public void close() {
       bridge.close();
+    }
+  }
+
+  /**
+   * Refuses a Silver table whose shape conflicts with its contract (e.g. an {@code event_id} string
+   * from before 2026-11-27), before anything is written into it.
+   */
+  private void checkSilverShape() {
+    List<String> conflicts =
+        TableInitializer.conflicts(warehouse.table(kind.silver().id()), kind.silver());
+    if (!conflicts.isEmpty()) {
+      throw TicklakeException.of(
+          Kind.CONTRACT,
+          "Cannot compact %s: %s; the table holds only rows compaction rebuilds from Bronze:"
+              + " recreate it with `ticklake init --recreate-silver`, then compact again",
+          kind.silver().name(),
+          String.join("; ", conflicts));
     }
   }
 
@@ -419,11 +435,7 @@ public final class SilverCompactor {
       List<QuarantineRecord> rows,
       Map<String, String> summary) {
     Expression partition =
-        Expressions.and(
-            Expressions.equal("source_table", kind.silver().name()),
-            Expressions.and(
-                Expressions.equal("exchange", key.exchange()),
-                Expressions.equal("trading_date", key.tradingDate().toString())));
+        Expressions.and(Expressions.equal("source_table", kind.silver().name()), key.expression());
     List<DataFile> files;
     try (QuarantineWriter writer = new QuarantineWriter(quarantine)) {
       rows.forEach(writer::write);

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
+import io.ticklake.catalog.duckdb.PartitionFilter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -14,7 +15,6 @@ import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.expressions.Expression;
-import org.apache.iceberg.expressions.Expressions;
 
 /**
  * One (exchange, trading_date) partition of a Bronze, Silver or Gold table, e.g. the one a data
@@ -35,11 +35,9 @@ public record ExchangeDate(String exchange, LocalDate tradingDate)
     return new ExchangeDate(exchange, tradingDate);
   }
 
-  /** The Iceberg row filter selecting exactly this partition. */
+  /** The Iceberg row filter selecting exactly this partition ({@link PartitionFilter}'s). */
   public Expression expression() {
-    return Expressions.and(
-        Expressions.equal("exchange", exchange),
-        Expressions.equal("trading_date", tradingDate.toString()));
+    return PartitionFilter.of(exchange, tradingDate).expression();
   }
 
   /** The Hive-style directory of the partition under a table's data directory. */

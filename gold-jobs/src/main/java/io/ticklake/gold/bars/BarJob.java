@@ -430,10 +430,7 @@ public final class BarJob {
           barsOut.get(i).forEach((iv, n) -> groupBars.merge(iv, n, Long::sum));
           partition =
               Expressions.or(
-                  partition,
-                  Expressions.and(
-                      Expressions.equal("exchange", task.exchange()),
-                      Expressions.equal("trading_date", task.tradingDate().toString())));
+                  partition, ExchangeDate.of(task.exchange(), task.tradingDate()).expression());
         }
         partition =
             Expressions.and(
