@@ -75,12 +75,28 @@ class EventIdTest {
     return new UUID(b.getLong(), b.getLong());
   }
 
+  /** The identity fields of a row as text, in the documented order. */
+  private static List<String> identityFields(Record r) {
+    return TRADE_IDENTITY.stream().map(c -> text(r.getField(c))).toList();
+  }
+
   private static String identityText(Record r) {
     List<String> parts = new ArrayList<>(List.of("v3", "occ"));
-    for (String c : TRADE_IDENTITY) {
-      parts.add(text(r.getField(c)));
-    }
+    parts.addAll(identityFields(r));
     return String.join("\u001f", parts);
+  }
+
+  /** A live trade of BTCUSDT at 10:00 from writer w1 at {@code walSeq}, as Bronze columns. */
+  private static Map<String, Object> liveTrade(long walSeq) {
+    Map<String, Object> m = new java.util.HashMap<>();
+    m.put("symbol", "BTCUSDT");
+    m.put("ts_event", OffsetDateTime.parse("2024-03-01T10:00:00Z"));
+    m.put("price", new BigDecimal("100").setScale(9));
+    m.put("size", BigDecimal.ONE.setScale(8));
+    m.put("side", "buy");
+    m.put("writer_id", "w1");
+    m.put("wal_seq", walSeq);
+    return m;
   }
 
   private static List<Record> silver(Warehouse w) throws Exception {
@@ -148,22 +164,9 @@ class EventIdTest {
 
   @Test
   void aVendorTradeIdOrSequenceNumberIsTheIdentityWhenPresent() throws Exception {
-    OffsetDateTime t0 = OffsetDateTime.parse("2024-03-01T10:00:00Z");
-    java.util.function.Function<Long, java.util.Map<String, Object>> trade =
-        seq -> {
-          java.util.Map<String, Object> m = new java.util.HashMap<>();
-          m.put("symbol", "BTCUSDT");
-          m.put("ts_event", t0);
-          m.put("price", new BigDecimal("100").setScale(9));
-          m.put("size", BigDecimal.ONE.setScale(8));
-          m.put("side", "buy");
-          m.put("writer_id", "w1");
-          m.put("wal_seq", seq);
-          return m;
-        };
-    java.util.Map<String, Object> withTid = trade.apply(1L);
+    Map<String, Object> withTid = liveTrade(1L);
     withTid.put("vendor_trade_id", "T-42");
-    java.util.Map<String, Object> withSeq = trade.apply(2L);
+    Map<String, Object> withSeq = liveTrade(2L);
     withSeq.put("vendor_seq", 7L);
     try (Warehouse w = BronzeFixture.warehouse(dir.resolve("w"))) {
       BronzeFixture.appendRows(BronzeFixture.bronzeTrades(w), List.of(withTid, withSeq));
@@ -177,9 +180,7 @@ class EventIdTest {
       // seq: v3 | seq | identity fields | vendor_seq
       Record seq = byWalSeq.get(2L);
       List<String> parts = new ArrayList<>(List.of("v3", "seq"));
-      for (String c : TRADE_IDENTITY) {
-        parts.add(text(seq.getField(c)));
-      }
+      parts.addAll(identityFields(seq));
       parts.add("7");
       assertThat(seq.getField("event_id")).isEqualTo(id(String.join("\u001f", parts)));
     }
@@ -191,14 +192,8 @@ class EventIdTest {
     try (Warehouse w = BronzeFixture.warehouse(dir.resolve("w"))) {
       Table bronze = BronzeFixture.bronzeTrades(w);
       BronzeFixture.appendTradeFiles(bronze, 1, List.of(events));
-      java.util.Map<String, Object> withTid = new java.util.HashMap<>();
-      withTid.put("symbol", "BTCUSDT");
-      withTid.put("ts_event", OffsetDateTime.parse("2024-03-01T10:00:00Z"));
-      withTid.put("price", new BigDecimal("100").setScale(9));
-      withTid.put("size", BigDecimal.ONE.setScale(8));
+      Map<String, Object> withTid = liveTrade(1L);
       withTid.put("vendor_trade_id", "T-42");
-      withTid.put("writer_id", "w1");
-      withTid.put("wal_seq", 1L);
       BronzeFixture.appendRows(bronze, List.of(withTid));
       PartitionResult r = compact(w);
 
@@ -215,10 +210,7 @@ class EventIdTest {
         }
         if (row.getField("vendor_trade_id") != null) {
           sawTid = true;
-          text.append(
-              TRADE_IDENTITY.stream()
-                  .map(c -> text(row.getField(c)))
-                  .collect(Collectors.joining("\u001f")));
+          text.append(String.join("\u001f", identityFields(row)));
         }
         text.append('\u001f');
         UUID id = (UUID) row.getField("event_id");
