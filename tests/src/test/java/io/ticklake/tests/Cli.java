@@ -50,6 +50,22 @@ final class Cli {
     return args.toArray(String[]::new);
   }
 
+  /**
+   * Builds Silver from the bundled sample day's IBM trades (2013-10-11) with {@code init}, {@code
+   * ingest} and {@code compact}, each of which must succeed.
+   *
+   * @param samples the folder {@code BundledSamples.extractTo} filled
+   */
+  void silverIbmTradesOfTheSampleDay(Path samples) {
+    ok("init");
+    ok(
+        "ingest",
+        "--vendor",
+        "lean",
+        samples.resolve("lean/equity/usa/tick/ibm/20131011_trade.zip").toString());
+    ok("compact", "--table", "trades");
+  }
+
   /** Runs a command. */
   Result run(String... args) {
     StringWriter o = new StringWriter();

@@ -54,13 +54,7 @@ class CsvLoaderTest {
         "neither R with readr nor /usr/bin/python3 with pandas is installed: apt-get install"
             + " r-cran-readr python3-pandas to run this test");
     Path samples = BundledSamples.extractTo(dir.resolve("samples"));
-    ok("init");
-    ok(
-        "ingest",
-        "--vendor",
-        "lean",
-        samples.resolve("lean/equity/usa/tick/ibm/20131011_trade.zip").toString());
-    ok("compact", "--table", "trades");
+    new Cli(dir.resolve("wh")).silverIbmTradesOfTheSampleDay(samples);
     String[] duck =
         ok(
                 "sql",

@@ -34,13 +34,7 @@ class ExportEndToEndTest {
   @Test
   void ticksFromTheRealPipelineExportVerifyAndStayPinned() throws Exception {
     Path samples = BundledSamples.extractTo(dir.resolve("samples"));
-    ok("init");
-    ok(
-        "ingest",
-        "--vendor",
-        "lean",
-        samples.resolve("lean/equity/usa/tick/ibm/20131011_trade.zip").toString());
-    ok("compact", "--table", "trades");
+    new Cli(dir.resolve("wh")).silverIbmTradesOfTheSampleDay(samples);
     String count =
         ok(
                 "sql",
