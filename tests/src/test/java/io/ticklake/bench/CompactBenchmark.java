@@ -26,7 +26,9 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.types.Type;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -35,8 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Compaction of all of Bronze built from the full Lean tick set (about 10.4 M trades and quotes)
  * against a raw DuckDB {@code COPY (SELECT … QUALIFY row_number() … ORDER BY …) TO parquet} over
- * the same Bronze files of every partition, in the same process, with the same thread count. Needs
- * the vendor data set: run with {@code -Dticklake.data=DIR} where DIR holds {@code
+ * the same Bronze files of every partition, in the same process, with the same thread count, and
+ * against that COPY with a stable event-id hash per row added (what the ids alone cost). Needs the
+ * vendor data set: run with {@code -Dticklake.data=DIR} where DIR holds {@code
  * lean/equity/usa/tick}; skipped otherwise.
  */
 @Tag("benchmark")
@@ -93,6 +96,7 @@ class CompactBenchmark {
       // 2. paired: per partition the raw COPY, then a forced rebuild of that partition alone,
       // back to back so both see the same machine load; two passes
       double rawTotal = 0;
+      double rawIdsTotal = 0;
       double compactTotal = 0;
       List<Double> ratios = new java.util.ArrayList<>();
       try (DuckDbBridge bridge = DuckDbBridge.open(w.tempDir(), THREADS, null)) {
@@ -103,7 +107,8 @@ class CompactBenchmark {
                         w, kind, CompactOptions.defaults().withForce(true), Clock.systemUTC())
                     .plan();
             for (CompactionPlan.Task t : plan.partitions()) {
-              double raw = rawCopy(w, bridge, kind, plan, t);
+              double raw = rawCopy(w, bridge, kind, plan, t, false);
+              rawIdsTotal += rawCopy(w, bridge, kind, plan, t, true);
               long c0 = System.nanoTime();
               List<PartitionResult> one =
                   new SilverCompactor(
@@ -141,19 +146,30 @@ class CompactBenchmark {
           ratios.get(ratios.size() / 2),
           ratios.get(0),
           ratios.get(ratios.size() - 1));
+      BenchReport.line(
+          "paired: raw COPY with event-id hashes %.2f s = %,.0f rows/s (%.2f x the raw COPY);"
+              + " compaction %.2f x this one",
+          rawIdsTotal,
+          2 * bronzeRows / rawIdsTotal,
+          rawIdsTotal / rawTotal,
+          compactTotal / rawIdsTotal);
     }
   }
 
   /**
    * The baseline for one partition: one DuckDB COPY that dedups on the identity columns with a
    * window, sorts and writes zstd Parquet — no event ids, symbols, validation, digest or commits.
+   * With {@code ids}, the second baseline: the same COPY also hashes every row's identity text (MD5
+   * as a UUID, shaped like a first occurrence's event id) into an event_id column, dedups on it and
+   * sorts by it last — the cost of stable ids alone, without occurrence numbers.
    */
   private double rawCopy(
       Warehouse w,
       DuckDbBridge bridge,
       SilverTable kind,
       CompactionPlan plan,
-      CompactionPlan.Task t)
+      CompactionPlan.Task t,
+      boolean ids)
       throws Exception {
     long start = System.nanoTime();
     Table bronze = w.table(kind.bronze().id());
@@ -163,15 +179,37 @@ class CompactBenchmark {
     PinnedScan scan =
         PinnedScan.plan(
             bronze, Optional.of(bronze.snapshot(plan.bronzeSnapshotId())), filter.expression());
+    String scanSql = DuckDbBridge.relationSql(scan, filter);
+    if (ids) {
+      Schema schema = bronze.schema();
+      String text =
+          kind.identityColumns().stream()
+              .map(
+                  c ->
+                      schema.findField(c).type().typeId() == Type.TypeID.TIMESTAMP
+                          ? "epoch_us(" + Sql.ident(c) + ")"
+                          : Sql.ident(c))
+              .map(c -> "coalesce(CAST(" + c + " AS VARCHAR), chr(1))")
+              .collect(Collectors.joining(", "));
+      identity = "event_id";
+      scanSql =
+          "SELECT *, CAST(md5_number(concat_ws(chr(31), 'v3', 'occ', "
+              + text
+              + ")) AS UUID) AS event_id FROM ("
+              + scanSql
+              + ")";
+    }
     Path out = Files.createDirectories(dir.resolve("raw")).resolve("p.parquet");
     try (Statement s = bridge.connection().createStatement()) {
       s.executeUpdate(
           "COPY (SELECT * FROM ("
-              + DuckDbBridge.relationSql(scan, filter)
+              + scanSql
               + ") QUALIFY row_number() OVER (PARTITION BY "
               + identity
               + " ORDER BY file_id, file_seq) = 1 ORDER BY symbol, ts_event, vendor_seq,"
-              + " file_seq) TO "
+              + " file_seq"
+              + (ids ? ", event_id" : "")
+              + ") TO "
               + Sql.string(out.toString())
               + " (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 3, ROW_GROUP_SIZE"
               + " 122880)");
