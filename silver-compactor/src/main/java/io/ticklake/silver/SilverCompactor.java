@@ -121,7 +121,7 @@ public final class SilverCompactor {
         reason = "forced";
       } else if (!from.equals(quarantinedFrom.get(key))) {
         reason = "unfinished";
-      } else if (history.changedSince(new ExchangeDate(key.exchange(), key.tradingDate()), from)) {
+      } else if (history.changedSince(key, from)) {
         reason = "changed";
       } else {
         continue;

@@ -23,7 +23,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.CloseableIterable;
@@ -139,12 +138,7 @@ class LateDataCompactionTest {
     Map<ExchangeDate, String> out = new TreeMap<>();
     try (CloseableIterable<FileScanTask> tasks = silver.newScan().planFiles()) {
       for (FileScanTask t : tasks) {
-        DataFile f = t.file();
-        LocalDate date = LocalDate.ofEpochDay(f.partition().get(1, Integer.class));
-        String previous =
-            out.put(
-                ExchangeDate.of(f.partition().get(0, CharSequence.class).toString(), date),
-                f.location());
+        String previous = out.put(ExchangeDate.of(silver, t.file()), t.file().location());
         assertThat(previous).as("one file per partition").isNull();
       }
     }

@@ -6,12 +6,12 @@ import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.calendar.ExchangeCalendar;
 import io.ticklake.catalog.calendar.ExchangeCalendars;
+import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PinnedScan;
 import io.ticklake.catalog.duckdb.Sql;
 import io.ticklake.catalog.write.LocalTrees;
 import java.io.IOException;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -299,12 +299,9 @@ final class BronzeFiles implements AutoCloseable {
 
   /** A Bronze partition: exchange and trading date (epoch day). */
   record Partition(String exchange, int day) {
-    /** {@code exchange=<url-encoded>/trading_date=<yyyy-mm-dd>}. */
+    /** The partition's folder ({@link ExchangeDate#path()}). */
     String path() {
-      return "exchange="
-          + URLEncoder.encode(exchange, StandardCharsets.UTF_8)
-          + "/trading_date="
-          + LocalDate.ofEpochDay(day);
+      return ExchangeDate.of(exchange, LocalDate.ofEpochDay(day)).path();
     }
   }
 

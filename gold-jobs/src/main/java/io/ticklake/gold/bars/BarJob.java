@@ -286,9 +286,7 @@ public final class BarJob {
     if (batchScan == null) {
       Expression batchFilter = Expressions.alwaysFalse();
       for (BarPlan.Task task : batch) {
-        batchFilter =
-            Expressions.or(
-                batchFilter, PartitionFilter.of(task.exchange(), task.tradingDate()).expression());
+        batchFilter = Expressions.or(batchFilter, task.key().expression());
       }
       batchScan = PinnedScan.plan(silver, Optional.of(pinned), batchFilter);
     }
@@ -300,9 +298,7 @@ public final class BarJob {
     for (int i = 0; i < batch.size(); i++) {
       BarPlan.Task task = batch.get(i);
       PartitionFilter filter = PartitionFilter.of(task.exchange(), task.tradingDate());
-      List<DataFile> partFiles =
-          filesByPartition.getOrDefault(
-              new ExchangeDate(task.exchange(), task.tradingDate()), List.of());
+      List<DataFile> partFiles = filesByPartition.getOrDefault(task.key(), List.of());
       parts.add(
           new BarBuild.Part(
               i,
@@ -357,9 +353,7 @@ public final class BarJob {
               String location =
                   ParquetDataFiles.newLocation(
                       gold,
-                      ExchangeDate.of(task.exchange(), task.tradingDate()).path()
-                          + "/interval="
-                          + interval.label(),
+                      task.key().path() + "/interval=" + interval.label(),
                       pinned.snapshotId());
               Path local = Path.of(PinnedScan.localPath(location));
               Files.createDirectories(local.getParent());
@@ -428,9 +422,7 @@ public final class BarJob {
           rowsIn += inputs.get(i).rowsIn();
           rowsOutside += inputs.get(i).rowsIn() - inputs.get(i).rowsInSessions();
           barsOut.get(i).forEach((iv, n) -> groupBars.merge(iv, n, Long::sum));
-          partition =
-              Expressions.or(
-                  partition, ExchangeDate.of(task.exchange(), task.tradingDate()).expression());
+          partition = Expressions.or(partition, task.key().expression());
         }
         partition =
             Expressions.and(
@@ -538,7 +530,7 @@ public final class BarJob {
     }
   }
 
-  /** Deletes a folder and what is left in it, quietly (a leftover is harmless, as a file is). */
+  /** Deletes a file quietly: one no snapshot names is a harmless orphan. */
   private static void deleteQuietly(Path file) {
     try {
       Files.deleteIfExists(file);

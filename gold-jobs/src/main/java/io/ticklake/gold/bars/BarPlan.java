@@ -2,6 +2,7 @@ package io.ticklake.gold.bars;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ticklake.catalog.contract.ExchangeDate;
 import java.time.LocalDate;
 import java.util.List;
 
@@ -40,9 +41,14 @@ public record BarPlan(long silverSnapshotId, long goldSnapshotId, List<Task> par
       requireNonNull(reason, "reason is null");
     }
 
-    /** {@code exchange/yyyy-mm-dd}, as in the commit summary. */
+    /** The partition. */
+    public ExchangeDate key() {
+      return ExchangeDate.of(exchange, tradingDate);
+    }
+
+    /** {@code exchange/yyyy-mm-dd}, as in the commit summary ({@link ExchangeDate#toString()}). */
     public String partition() {
-      return exchange + "/" + tradingDate;
+      return key().toString();
     }
   }
 
