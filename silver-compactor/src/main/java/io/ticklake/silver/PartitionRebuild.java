@@ -5,6 +5,7 @@ import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.calendar.ExchangeCalendar;
 import io.ticklake.catalog.calendar.SessionInterval;
 import io.ticklake.catalog.contract.ExchangeDate;
+import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.dim.SymbolLookup;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PartitionFilter;
@@ -44,9 +45,7 @@ final class PartitionRebuild {
       Set.of("vendor", "file_id", "file_seq", "writer_id", "wal_seq", "ingested_at", "ts_recv");
 
   /** The Silver sort order as SQL; event_id is unique, so the order is total. */
-  static final String ORDER =
-      "symbol NULLS FIRST, ts_event NULLS FIRST, vendor_seq NULLS FIRST, file_seq NULLS FIRST,"
-          + " wal_seq NULLS FIRST, event_id NULLS FIRST";
+  static final String ORDER = "symbol NULLS FIRST, " + TableContracts.SILVER_EVENT_ORDER;
 
   private static final int ROW_GROUP_SIZE = 122_880;
 
@@ -170,16 +169,18 @@ final class PartitionRebuild {
               + ") AS x");
       String enriched;
       if (kind == SilverTable.TRADES) {
-        // the spike reference: the median of the previous trades of the symbol with price > 0,
-        // a window over the partition (symbol, price > 0) so that other rows neither count nor
-        // get one; computed over the few columns it needs
+        // the spike reference: the median of the previous trades of the symbol with price > 0
+        // that no other error rule rejects, a window over the partition (symbol, counted) so that
+        // other rows neither count nor get one; computed over the few columns it needs
         step(
             "compute spike references",
-            "CREATE OR REPLACE TEMP TABLE tl_s AS SELECT tl_rid, CASE WHEN price > 0 THEN"
+            "CREATE OR REPLACE TEMP TABLE tl_s AS SELECT tl_rid, CASE WHEN tl_ref THEN"
                 + " CAST(quantile_disc(price, 0.5) OVER w AS DECIMAL(38,9)) END AS ref_price,"
-                + " CASE WHEN price > 0 THEN count(*) OVER w ELSE 0 END AS ref_count FROM (SELECT"
-                + " tl_rid, symbol, price, ts_event, vendor_seq, file_seq, wal_seq, event_id FROM"
-                + " tl_d0) WINDOW w AS (PARTITION BY symbol, price > 0 ORDER BY "
+                + " CASE WHEN tl_ref THEN count(*) OVER w ELSE 0 END AS ref_count FROM (SELECT"
+                + " tl_rid, symbol, price, ts_event, ts_event_ns, vendor_seq, file_seq, wal_seq,"
+                + " event_id, coalesce(price > 0, false) AND NOT ("
+                + rejectedWithoutReference(calendar, key)
+                + ") AS tl_ref FROM tl_d0) WINDOW w AS (PARTITION BY symbol, tl_ref ORDER BY "
                 + ORDER
                 + " ROWS BETWEEN "
                 + settings.spikeWindow()
@@ -201,10 +202,12 @@ final class PartitionRebuild {
           "CREATE OR REPLACE TEMP TABLE tl_rejected AS SELECT DISTINCT tl_rid FROM tl_v WHERE"
               + " severity = 'error'");
       long quarantined = count("SELECT count(*) FROM tl_rejected");
-      long warned =
-          count(
-              "SELECT count(DISTINCT tl_rid) FROM tl_v WHERE severity = 'warn' AND tl_rid NOT"
-                  + " IN (SELECT tl_rid FROM tl_rejected)");
+      // warn means kept in Silver and logged: a rejected row gets only its error findings
+      step(
+          "drop the warnings of rejected rows",
+          "DELETE FROM tl_v WHERE severity = 'warn' AND tl_rid IN (SELECT tl_rid FROM"
+              + " tl_rejected)");
+      long warned = count("SELECT count(DISTINCT tl_rid) FROM tl_v WHERE severity = 'warn'");
       long rowsOut = 0;
       String digest = "md5x:" + "0".repeat(32);
       if (deduped > quarantined) {
@@ -364,7 +367,8 @@ final class PartitionRebuild {
     return sb.append(" ELSE 'closed' END").toString();
   }
 
-  private String violationsSql(ExchangeCalendar calendar, ExchangeDate key) {
+  /** A rule's condition as SQL that is true exactly when the row breaks it (NULL → false). */
+  private String condition(ValidationRule r, ExchangeCalendar calendar, ExchangeDate key) {
     List<SessionInterval> sessions = calendar.sessions(key.tradingDate());
     Duration tol = settings.sessionTolerance();
     String start =
@@ -373,14 +377,30 @@ final class PartitionRebuild {
         sessions.isEmpty()
             ? "CAST(NULL AS TIMESTAMPTZ)"
             : ts(sessions.get(sessions.size() - 1).close().plus(tol));
+    return "coalesce("
+        + r.condition().replace("${window_start}", start).replace("${window_end}", end)
+        + ", false)";
+  }
+
+  /**
+   * Whether an error rule that does not use the price reference rejects the row: such rows stay out
+   * of the reference (rules that use it cannot, a window cannot depend on its own output).
+   */
+  private String rejectedWithoutReference(ExchangeCalendar calendar, ExchangeDate key) {
+    List<String> conditions =
+        rules.stream()
+            .filter(r -> r.severity() == Severity.ERROR && !r.usesReference())
+            .map(r -> condition(r, calendar, key))
+            .toList();
+    return conditions.isEmpty() ? "false" : String.join(" OR ", conditions);
+  }
+
+  private String violationsSql(ExchangeCalendar calendar, ExchangeDate key) {
     // one scan of tl_e: rows breaking any rule, then one row per broken rule, with the whole row
     List<String> conditions = new ArrayList<>();
     List<String> findings = new ArrayList<>();
     for (ValidationRule r : rules) {
-      String cond =
-          "coalesce("
-              + r.condition().replace("${window_start}", start).replace("${window_end}", end)
-              + ", false)";
+      String cond = condition(r, calendar, key);
       conditions.add(cond);
       findings.add(
           "CASE WHEN "

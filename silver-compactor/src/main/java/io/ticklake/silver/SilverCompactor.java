@@ -28,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -104,24 +103,26 @@ public final class SilverCompactor {
     PartitionHistory history = PartitionHistory.of(bronze, pinned);
     Table silver = warehouse.table(kind.silver().id());
     Snapshot silverRead = silver.currentSnapshot();
-    Map<ExchangeDate, Long> compactedFrom = lastCompactions(silver, kind.silver().name());
-    Map<ExchangeDate, Long> quarantinedFrom =
-        lastCompactions(warehouse.table(TableContracts.QUARANTINE.id()), kind.silver().name());
+    Map<ExchangeDate, Snapshot> compacted =
+        CompactionMarkers.lastCompactions(silver, kind.silver().name());
+    Map<ExchangeDate, Snapshot> quarantined =
+        CompactionMarkers.lastCompactions(
+            warehouse.table(TableContracts.QUARANTINE.id()), kind.silver().name());
     List<CompactionPlan.Task> due = new ArrayList<>();
     for (Map.Entry<ExchangeDate, long[]> e : content.entrySet()) {
       ExchangeDate key = e.getKey();
       if (!options.selects(key)) {
         continue;
       }
-      Long from = compactedFrom.get(key);
+      Snapshot last = compacted.get(key);
       String reason;
-      if (from == null) {
+      if (last == null) {
         reason = "new";
       } else if (options.force()) {
         reason = "forced";
-      } else if (!from.equals(quarantinedFrom.get(key))) {
+      } else if (!CompactionMarkers.sameRebuild(last, quarantined.get(key))) {
         reason = "unfinished";
-      } else if (history.changedSince(key, from)) {
+      } else if (history.changedSince(key, CompactionMarkers.bronzeSnapshotId(last))) {
         reason = "changed";
       } else {
         continue;
@@ -259,9 +260,13 @@ public final class SilverCompactor {
     private final PartitionRebuild rebuild;
     private final Lookups lookups;
 
-    /** Checks the Silver table's shape once, then opens what the partitions share. */
+    /**
+     * Checks the Silver table's shape once (and gives it the contract's sort order, so the new
+     * files are tagged with the order they are written in), then opens what the partitions share.
+     */
     Session() {
       checkSilverShape();
+      TableInitializer.adoptSortOrder(warehouse.table(kind.silver().id()), kind.silver());
       calendars = ExchangeTable.load(warehouse.catalog());
       DimSymbolTable dim = DimSymbolTable.open(warehouse);
       registry = new SymbolRegistry(dim, options.registration(), clock);
@@ -389,6 +394,7 @@ public final class SilverCompactor {
     summary.put(SilverSummary.OPERATION, SilverSummary.COMPACT);
     summary.put(SilverSummary.TABLE, kind.silver().name());
     summary.put(SilverSummary.BRONZE_SNAPSHOT_ID, Long.toString(pinned.snapshotId()));
+    summary.put(SilverSummary.REBUILD_KEY, rebuildKey(pinned.snapshotId()));
     summary.put(SilverSummary.PARTITION, key.toString());
     summary.put(SilverSummary.ROWS_IN, Long.toString(built.rowsIn()));
     summary.put(SilverSummary.DUPLICATES, Long.toString(built.duplicates()));
@@ -501,14 +507,32 @@ public final class SilverCompactor {
   }
 
   /**
-   * The Bronze snapshot each partition's latest compaction of {@code silverTable} read, from the
-   * history of {@code table} (Silver or quarantine; the newest commit per partition wins).
+   * The rebuild key of a partition rebuilt from {@code bronzeSnapshotId} with this compactor's
+   * options: SHA-256 over the snapshot id, the registration policy, the session tolerance, the
+   * spike window and every rule's definition (severity, condition, value and message), in hex.
    */
-  static Map<ExchangeDate, Long> lastCompactions(Table table, String silverTable) {
-    Map<ExchangeDate, Long> out = new HashMap<>();
-    CompactionMarkers.lastCompactions(table, silverTable)
-        .forEach((d, s) -> out.put(d, CompactionMarkers.bronzeSnapshotId(s)));
-    return out;
+  String rebuildKey(long bronzeSnapshotId) {
+    ValidationSettings v = options.validation();
+    List<String> parts = new ArrayList<>();
+    parts.add("v1");
+    parts.add(Long.toString(bronzeSnapshotId));
+    parts.add(options.registration().toString());
+    parts.add(v.sessionTolerance().toString());
+    parts.add(Integer.toString(v.spikeWindow()));
+    for (ValidationRule r : v.rules(kind)) {
+      parts.addAll(
+          List.of(
+              r.name(), r.severity().label(), r.field(), r.condition(), r.value(), r.message()));
+    }
+    try {
+      byte[] hash =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(
+                  String.join("\u001f", parts).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(hash);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("Cannot hash without SHA-256", e);
+    }
   }
 
   private static void deleteQuietly(Path file) {

@@ -22,6 +22,9 @@ public final class SilverSummary {
   /** The partition, {@code exchange/yyyy-mm-dd}. */
   public static final String PARTITION = CompactionMarkers.PARTITION;
 
+  /** What the partition was rebuilt from (Bronze snapshot, rules, policy), in both commits. */
+  public static final String REBUILD_KEY = CompactionMarkers.REBUILD_KEY;
+
   /** Bronze rows read. */
   public static final String ROWS_IN = CompactionMarkers.ROWS_IN;
 

@@ -152,7 +152,8 @@ public enum SilverTable {
             "quote_crossed",
             Severity.ERROR,
             "bid_price",
-            "bid_price > ask_price",
+            // a zero or negative ask is price_positive's, not a crossed market
+            "bid_price > ask_price AND ask_price > 0",
             "CAST(bid_price AS VARCHAR) || ' > ' || CAST(ask_price AS VARCHAR)",
             "'Bid is above ask (crossed quote)'"),
         new ValidationRule(
@@ -162,23 +163,21 @@ public enum SilverTable {
             "bid_price = ask_price",
             "CAST(bid_price AS VARCHAR)",
             "'Bid equals ask (locked quote)'"),
-        new ValidationRule(
-            "size_non_negative",
-            Severity.ERROR,
-            "bid_size",
-            "bid_size < 0 OR ask_size < 0",
-            "coalesce(CAST(bid_size AS VARCHAR), '') || '/' || coalesce(CAST(ask_size AS VARCHAR),"
-                + " '')",
-            "'Quote sizes must not be negative'"),
-        new ValidationRule(
-            "price_positive",
-            Severity.ERROR,
-            "bid_price",
-            "bid_price <= 0 OR ask_price <= 0",
-            "coalesce(CAST(bid_price AS VARCHAR), '') || '/' || coalesce(CAST(ask_price AS"
-                + " VARCHAR), '')",
-            "'Quote prices must be positive'"),
+        // one rule per side, so that the field names the side at fault (a row with both sides
+        // wrong gets a quarantine row for each)
+        sideRule(
+            "size_non_negative", "bid_size", "bid_size < 0", "'Bid size must not be negative'"),
+        sideRule(
+            "size_non_negative", "ask_size", "ask_size < 0", "'Ask size must not be negative'"),
+        sideRule("price_positive", "bid_price", "bid_price <= 0", "'Bid price must be positive'"),
+        sideRule("price_positive", "ask_price", "ask_price <= 0", "'Ask price must be positive'"),
         session,
         unknown);
+  }
+
+  private static ValidationRule sideRule(
+      String name, String field, String condition, String message) {
+    return new ValidationRule(
+        name, Severity.ERROR, field, condition, "CAST(" + field + " AS VARCHAR)", message);
   }
 }

@@ -33,6 +33,13 @@ public record ValidationRule(
     }
   }
 
+  /**
+   * Whether the condition uses the rolling price reference ({@code ref_price}/{@code ref_count}).
+   */
+  public boolean usesReference() {
+    return condition.contains("ref_price") || condition.contains("ref_count");
+  }
+
   /** The same rule with another severity. */
   public ValidationRule withSeverity(Severity newSeverity) {
     return new ValidationRule(name, newSeverity, field, condition, value, message);

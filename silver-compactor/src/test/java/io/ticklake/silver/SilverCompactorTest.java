@@ -155,6 +155,56 @@ class SilverCompactorTest {
   }
 
   @Test
+  void eventsOfOneMicrosecondFollowTheirNanosecondsAndFilesCarryTheContractOrder()
+      throws Exception {
+    java.time.Instant t0 = java.time.Instant.parse("2024-03-01T12:00:00Z");
+    java.time.OffsetDateTime at = java.time.OffsetDateTime.ofInstant(t0, java.time.ZoneOffset.UTC);
+    long ns = t0.getEpochSecond() * 1_000_000_000L;
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      Table silver = w.table(TableContracts.SILVER_TRADES.id());
+      // a table from before ts_event_ns was part of the order: compaction adopts the contract's
+      silver
+          .replaceSortOrder()
+          .asc("symbol", org.apache.iceberg.NullOrder.NULLS_FIRST)
+          .asc("ts_event", org.apache.iceberg.NullOrder.NULLS_FIRST)
+          .asc("event_id", org.apache.iceberg.NullOrder.NULLS_FIRST)
+          .commit();
+      // two prints in one microsecond: the later one (by nanoseconds) comes first in the source
+      List<java.util.Map<String, Object>> rows = new ArrayList<>();
+      for (long[] p : new long[][] {{1, 900}, {2, 100}}) {
+        rows.add(
+            java.util.Map.of(
+                "symbol",
+                "BTCUSDT",
+                "ts_event",
+                at,
+                "ts_event_ns",
+                ns + p[1],
+                "price",
+                new java.math.BigDecimal("100").setScale(9),
+                "size",
+                java.math.BigDecimal.ONE.setScale(8),
+                "file_id",
+                1L,
+                "file_seq",
+                p[0]));
+      }
+      BronzeFixture.appendRows(BronzeFixture.bronzeTrades(w), rows);
+      PartitionResult r = compactor(w, CompactOptions.defaults()).run().get(0);
+      assertThat(read(w.table(TableContracts.SILVER_TRADES.id())))
+          .extracting(x -> x.getField("ts_event_ns"))
+          .containsExactly(ns + 100, ns + 900);
+      silver.refresh();
+      assertThat(silver.sortOrder().sameOrder(TableContracts.SILVER_TRADES.sortOrder())).isTrue();
+      assertThat(silver.currentSnapshot().addedDataFiles(silver.io()))
+          .singleElement()
+          .extracting(org.apache.iceberg.DataFile::sortOrderId)
+          .isEqualTo(silver.sortOrder().orderId());
+      assertThat(r.rowsOut()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void rerunAndThreadCountGiveByteIdenticalFiles() throws Exception {
     List<Trade> events = BronzeFixture.trades(300_000, 11);
     List<String> hashes = new ArrayList<>();

@@ -130,6 +130,83 @@ class ValidationTest {
   }
 
   @Test
+  void aRejectedQuoteGetsOnlyItsErrors() throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      BronzeFixture.appendQuoteFile(
+          BronzeFixture.bronzeQuotes(w),
+          1,
+          List.of(
+              new Quote("BTCUSDT", T0, "100.2", "1", "100.2", "2"),
+              // locked (warn) and a negative size (error): rejected, so not "kept and logged"
+              new Quote("BTCUSDT", T0.plusMillis(1), "100.2", "-1", "100.2", "2"),
+              // the ask side at fault: the field says so, and a zero ask is not "crossed"
+              new Quote("BTCUSDT", T0.plusMillis(2), "100.2", "1", "0", "-2")));
+      PartitionResult r =
+          new SilverCompactor(w, SilverTable.QUOTES, CompactOptions.defaults(), Clock.systemUTC())
+              .run()
+              .get(0);
+      assertThat(r.quarantined()).isEqualTo(2);
+      assertThat(r.warned()).isEqualTo(1);
+      assertThat(r.rowsOut()).isEqualTo(1);
+      assertThat(quarantine(w))
+          .extracting(
+              x ->
+                  x.getField("file_seq")
+                      + ":"
+                      + x.getField("rule")
+                      + ":"
+                      + x.getField("severity")
+                      + ":"
+                      + x.getField("field")
+                      + "="
+                      + x.getField("value"))
+          .containsExactlyInAnyOrder(
+              "1:quote_locked:warn:bid_price=100.200000000",
+              "2:size_non_negative:error:bid_size=-1.00000000",
+              "3:size_non_negative:error:ask_size=-2.00000000",
+              "3:price_positive:error:ask_price=0.000000000");
+    }
+  }
+
+  @Test
+  void theSpikeReferenceLeavesOutTradesOtherRulesReject() throws Exception {
+    List<Trade> trades = new ArrayList<>();
+    // five prints far off the market that side_known rejects ...
+    for (int i = 0; i < 5; i++) {
+      trades.add(new Trade("BTCUSDT", T0.plusMillis(i), "200", "1", "weird"));
+    }
+    // ... do not make the market's own prints spikes
+    for (int i = 5; i < 12; i++) {
+      trades.add(new Trade("BTCUSDT", T0.plusMillis(i), "100", "1", "buy"));
+    }
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      BronzeFixture.appendTradeFiles(BronzeFixture.bronzeTrades(w), 1, List.of(trades));
+      PartitionResult r =
+          new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC())
+              .run()
+              .get(0);
+      assertThat(r.quarantined()).isEqualTo(5);
+      assertThat(r.warned()).isZero();
+      assertThat(r.rowsOut()).isEqualTo(7);
+      assertThat(quarantine(w))
+          .extracting(x -> x.getField("rule") + ":" + x.getField("file_seq"))
+          .containsExactly(
+              "side_known:1", "side_known:2", "side_known:3", "side_known:4", "side_known:5");
+
+      // with side_known disabled they reach Silver and are the reference: 100 is then a spike
+      CompactOptions without =
+          CompactOptions.defaults()
+              .withForce(true)
+              .withValidation(ValidationSettings.defaults().without("side_known"));
+      PartitionResult r2 =
+          new SilverCompactor(w, SilverTable.TRADES, without, Clock.systemUTC()).run().get(0);
+      assertThat(r2.quarantined()).isZero();
+      assertThat(r2.warned()).isPositive();
+      assertThat(quarantine(w)).extracting(x -> x.getField("rule")).containsOnly("price_spike");
+    }
+  }
+
+  @Test
   void priceSpikeIsKeptAndLoggedAsWarning() throws Exception {
     List<Trade> trades = new ArrayList<>();
     for (int i = 0; i < 10; i++) {

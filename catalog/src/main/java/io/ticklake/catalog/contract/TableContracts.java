@@ -166,12 +166,23 @@ public final class TableContracts {
     return SortOrder.builderFor(schema)
         .asc("symbol", NullOrder.NULLS_FIRST)
         .asc("ts_event", NullOrder.NULLS_FIRST)
+        .asc("ts_event_ns", NullOrder.NULLS_FIRST)
         .asc("vendor_seq", NullOrder.NULLS_FIRST)
         .asc("file_seq", NullOrder.NULLS_FIRST)
         .asc("wal_seq", NullOrder.NULLS_FIRST)
         .asc("event_id", NullOrder.NULLS_FIRST)
         .build();
   }
+
+  /**
+   * The Silver order within one symbol as SQL, the contract's sort order after {@code symbol}:
+   * event time (µs, then the vendor's nanoseconds where it gives them), then the vendor's own order
+   * for equal times (its sequence number, else the position in the source), then event_id, which is
+   * unique, so the order is total. Silver, the bar job and exports order by it.
+   */
+  public static final String SILVER_EVENT_ORDER =
+      "ts_event NULLS FIRST, ts_event_ns NULLS FIRST, vendor_seq NULLS FIRST, file_seq NULLS FIRST,"
+          + " wal_seq NULLS FIRST, event_id NULLS FIRST";
 
   /** Validated, deduplicated, sorted trades; one row per event_id. */
   public static final TableContract SILVER_TRADES =

@@ -266,18 +266,38 @@ public final class TableInitializer {
     }
     if (!sortOrderDescription(table.sortOrder(), current)
         .equals(sortOrderDescription(contract.sortOrder(), wanted))) {
-      var replace = txn.replaceSortOrder();
-      for (SortField field : contract.sortOrder().fields()) {
-        String column = wanted.findColumnName(field.sourceId());
-        if (field.direction() == org.apache.iceberg.SortDirection.ASC) {
-          replace.asc(column, field.nullOrder());
-        } else {
-          replace.desc(column, field.nullOrder());
-        }
-      }
-      replace.commit();
+      replaceSortOrder(txn.replaceSortOrder(), contract, wanted);
     }
     txn.commitTransaction();
+  }
+
+  /**
+   * Gives {@code table} its contract's sort order when it has another one (a metadata-only commit),
+   * so that files written in the contract's order are tagged with it; the table must otherwise
+   * match the contract.
+   *
+   * @return whether the order was replaced
+   */
+  public static boolean adoptSortOrder(Table table, TableContract contract) {
+    if (sortOrderDescription(table.sortOrder(), table.schema())
+        .equals(sortOrderDescription(contract.sortOrder(), contract.schema()))) {
+      return false;
+    }
+    replaceSortOrder(table.replaceSortOrder(), contract, contract.schema());
+    return true;
+  }
+
+  private static void replaceSortOrder(
+      org.apache.iceberg.ReplaceSortOrder replace, TableContract contract, Schema wanted) {
+    for (SortField field : contract.sortOrder().fields()) {
+      String column = wanted.findColumnName(field.sourceId());
+      if (field.direction() == org.apache.iceberg.SortDirection.ASC) {
+        replace.asc(column, field.nullOrder());
+      } else {
+        replace.desc(column, field.nullOrder());
+      }
+    }
+    replace.commit();
   }
 
   /** Differences between a table and its contract, split into allowed changes and conflicts. */

@@ -28,6 +28,14 @@ public final class CompactionMarkers {
   /** The partition, {@code exchange/yyyy-mm-dd}. */
   public static final String PARTITION = "ticklake.partition";
 
+  /**
+   * What a partition was rebuilt from: a hash of the Bronze snapshot, the validation rules and the
+   * symbol registration policy, the same in a rebuild's quarantine and Silver commit. A run that
+   * committed only its quarantine is then told apart even when it read the same Bronze snapshot (a
+   * forced rebuild with other rules, say), while two runs with equal inputs stay interchangeable.
+   */
+  public static final String REBUILD_KEY = "ticklake.rebuild-key";
+
   /** Bronze rows read. */
   public static final String ROWS_IN = "ticklake.rows-in";
 
@@ -68,6 +76,25 @@ public final class CompactionMarkers {
       out.putIfAbsent(ExchangeDate.parse(summary.get(PARTITION)), s);
     }
     return out;
+  }
+
+  /**
+   * Whether a partition's latest Silver and quarantine compaction commits come from equal rebuilds:
+   * the same rebuild key, or — for commits from before the key existed — the same Bronze snapshot.
+   * A commit with a key and one without come from different runs.
+   *
+   * @param quarantine the quarantine commit, or null when there is none
+   */
+  public static boolean sameRebuild(Snapshot silver, Snapshot quarantine) {
+    if (quarantine == null) {
+      return false;
+    }
+    String a = silver.summary().get(REBUILD_KEY);
+    String b = quarantine.summary().get(REBUILD_KEY);
+    if (a != null || b != null) {
+      return a != null && a.equals(b);
+    }
+    return bronzeSnapshotId(silver) == bronzeSnapshotId(quarantine);
   }
 
   /** The Bronze snapshot a compaction commit read. */

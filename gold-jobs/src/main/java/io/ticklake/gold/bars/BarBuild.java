@@ -38,12 +38,12 @@ import org.apache.iceberg.Schema;
  * <ol>
  *   <li>Load (once per batch): each print gets its partition, its session from the calendar (prints
  *       outside every session are in no bar), its position in Silver order (symbol, ts_event,
- *       vendor_seq, file_seq, wal_seq, event_id), so same-time prints keep the vendor's order, and
- *       a treatment code per distinct rule set (the closing-auction rule differs between 1s and
- *       coarser intervals). A print's treatment at an interval is either its treatment or
- *       "excluded", so everything that follows from the treatment is computed here once: auction
- *       prints move to the first (opening) or last (closing) instant of the regular session, their
- *       order rank, the session their bar belongs to.
+ *       ts_event_ns, vendor_seq, file_seq, wal_seq, event_id), so same-time prints keep the
+ *       vendor's order, and a treatment code per distinct rule set (the closing-auction rule
+ *       differs between 1s and coarser intervals). A print's treatment at an interval is either its
+ *       treatment or "excluded", so everything that follows from the treatment is computed here
+ *       once: auction prints move to the first (opening) or last (closing) instant of the regular
+ *       session, their order rank, the session their bar belongs to.
  *   <li>Per interval: the bar of a print is its clock bucket in exchange time, cut at its session's
  *       bounds; a 1d bar is the whole session. Partial bars first; an opening auction print counts
  *       (as its bar's open) unless a price-eligible print of a later bar came first.
@@ -57,8 +57,7 @@ import org.apache.iceberg.Schema;
  */
 final class BarBuild {
   /** The Silver sort order; event_id is unique, so the order is total. */
-  static final String SILVER_ORDER =
-      "ts_event, vendor_seq NULLS FIRST, file_seq NULLS FIRST, wal_seq NULLS FIRST, event_id";
+  static final String SILVER_ORDER = TableContracts.SILVER_EVENT_ORDER;
 
   private static final int ROW_GROUP_SIZE = 122_880;
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
+import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PartitionFilter;
 import io.ticklake.catalog.duckdb.PinnedScan;
@@ -163,8 +164,7 @@ public final class ExportSource implements AutoCloseable {
   public String orderBy() {
     return request.isBars()
         ? "exchange, symbol, trading_date, bar_start"
-        : "exchange, symbol, trading_date, ts_event, vendor_seq NULLS FIRST, file_seq NULLS FIRST,"
-            + " wal_seq NULLS FIRST, event_id";
+        : "exchange, symbol, trading_date, " + TableContracts.SILVER_EVENT_ORDER;
   }
 
   /**

@@ -131,7 +131,7 @@ public final class QualityJob {
       Snapshot compaction = e.getValue();
       long bronzeId = CompactionMarkers.bronzeSnapshotId(compaction);
       Snapshot q = quarantined.get(key);
-      if (q == null || CompactionMarkers.bronzeSnapshotId(q) != bronzeId) {
+      if (!CompactionMarkers.sameRebuild(compaction, q)) {
         unfinished.add(key);
         continue;
       }
