@@ -68,6 +68,7 @@ final class BarsCommand implements Callable<Integer> {
     CliContext ctx = root.context();
     BarOptions options = options();
     try (Warehouse warehouse = ctx.openWarehouse()) {
+      days.checkExchange(warehouse, "build bars of");
       BarJob job = new BarJob(warehouse, options);
       BarPlan plan = job.plan();
       if (plan.isEmpty()) {

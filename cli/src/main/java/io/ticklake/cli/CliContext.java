@@ -2,6 +2,8 @@ package io.ticklake.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ticklake.catalog.TicklakeException;
+import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.WarehouseConfig;
 import java.io.PrintWriter;
@@ -72,8 +74,29 @@ final class CliContext {
         env);
   }
 
-  /** Opens the configured warehouse. */
+  /**
+   * Opens the configured warehouse, which must exist: a mistyped path is an error and leaves no
+   * empty warehouse behind. {@code init} creates one with {@link #createWarehouse()}.
+   */
   Warehouse openWarehouse() {
+    WarehouseConfig config = config();
+    config
+        .sqliteFile()
+        .filter(f -> !java.nio.file.Files.exists(f))
+        .ifPresent(
+            f -> {
+              throw TicklakeException.of(
+                  Kind.INPUT,
+                  "Cannot open warehouse %s: it has no catalog (%s); create it with 'ticklake"
+                      + " init' or try 'ticklake demo'",
+                  config.warehouse(),
+                  f.getFileName());
+            });
+    return Warehouse.open(config);
+  }
+
+  /** Opens the configured warehouse, creating its folder and catalog when they do not exist. */
+  Warehouse createWarehouse() {
     return Warehouse.open(config());
   }
 }

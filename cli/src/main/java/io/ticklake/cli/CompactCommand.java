@@ -92,6 +92,7 @@ final class CompactCommand implements Callable<Integer> {
     List<Map<String, Object>> report = new ArrayList<>();
     long started = System.nanoTime();
     try (Warehouse warehouse = ctx.openWarehouse()) {
+      days.checkExchange(warehouse, "compact");
       List<CompactionPlan> plans = new ArrayList<>();
       for (SilverTable kind : kinds) {
         plans.add(new SilverCompactor(warehouse, kind, options, Clock.systemUTC()).plan());
@@ -112,11 +113,19 @@ final class CompactCommand implements Callable<Integer> {
           if (plan.isEmpty()) {
             report.add(entry(name, null, "nothing to compact", plan.bronzeSnapshotId()));
             if (!json) {
-              out.printf(
-                  Locale.ROOT,
-                  "%s: nothing to compact (Bronze snapshot %d)%n",
-                  name,
-                  plan.bronzeSnapshotId());
+              if (plan.bronzeSnapshotId() < 0) {
+                out.printf(
+                    Locale.ROOT,
+                    "%s: nothing to compact, %s is empty%n",
+                    name,
+                    kind.bronze().name());
+              } else {
+                out.printf(
+                    Locale.ROOT,
+                    "%s: nothing to compact (Bronze snapshot %d)%n",
+                    name,
+                    plan.bronzeSnapshotId());
+              }
             }
             continue;
           }

@@ -36,7 +36,7 @@ final class InitCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CliContext ctx = root.context();
-    try (Warehouse warehouse = ctx.openWarehouse()) {
+    try (Warehouse warehouse = ctx.createWarehouse()) {
       run(warehouse, ctx.out(), dryRun, recreateSilver);
     }
     return ExitCodes.OK;

@@ -12,6 +12,11 @@ public final class Main {
 
   /** Runs the command line and exits with its exit code. */
   public static void main(String[] args) {
+    String debug = System.getenv("TICKLAKE_DEBUG");
+    if (debug != null && !debug.isBlank() && !debug.equals("0")) {
+      // simplelogger.properties keeps Iceberg's retry warnings quiet; debugging shows them
+      System.setProperty("org.slf4j.simpleLogger.log.org.apache.iceberg", "warn");
+    }
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     int code = run(args, out, err, System.getenv());
@@ -37,6 +42,16 @@ public final class Main {
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.registerConverter(
+        java.time.LocalDate.class,
+        text -> {
+          try {
+            return java.time.LocalDate.parse(text.strip());
+          } catch (java.time.format.DateTimeParseException e) {
+            throw new CommandLine.TypeConversionException(
+                "'" + text + "' is not a date: give YYYY-MM-DD, e.g. 2013-10-07");
+          }
+        });
     cli.setParameterExceptionHandler(
         (ex, args) -> {
           CommandLine cmd = ex.getCommandLine();

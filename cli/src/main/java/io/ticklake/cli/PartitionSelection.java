@@ -1,5 +1,10 @@
 package io.ticklake.cli;
 
+import io.ticklake.catalog.TicklakeException;
+import io.ticklake.catalog.TicklakeException.Kind;
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.calendar.ExchangeCalendars;
+import io.ticklake.catalog.calendar.ExchangeTable;
 import java.time.LocalDate;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -48,6 +53,27 @@ final class PartitionSelection {
   Optional<LocalDate> last() {
     check();
     return Optional.ofNullable(date != null ? date : to);
+  }
+
+  /**
+   * Refuses an {@code --exchange} that {@code ref.exchange} does not know: a typo would otherwise
+   * select nothing and read as "nothing to do".
+   *
+   * @param job what the command does, for the message: "compact", "build bars of"
+   */
+  void checkExchange(Warehouse warehouse, String job) {
+    if (exchange == null) {
+      return;
+    }
+    ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
+    if (calendars.find(exchange).isEmpty()) {
+      throw TicklakeException.of(
+          Kind.INPUT,
+          "Cannot %s exchange %s: it is not in ref.exchange (known: %s)",
+          job,
+          exchange,
+          String.join(", ", calendars.exchangeIds()));
+    }
   }
 
   private void check() {

@@ -3,8 +3,6 @@ package io.ticklake.cli;
 import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.Warehouse;
-import io.ticklake.catalog.calendar.ExchangeCalendars;
-import io.ticklake.catalog.calendar.ExchangeTable;
 import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.gold.quality.Gap;
 import io.ticklake.gold.quality.GapRule;
@@ -118,16 +116,7 @@ final class QualityCommand implements Callable<Integer> {
     QualityOptions options = options();
     PrintWriter log = json ? ctx.err() : ctx.out();
     try (Warehouse warehouse = ctx.openWarehouse()) {
-      if (days.exchange != null) {
-        ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
-        if (calendars.find(days.exchange).isEmpty()) {
-          throw TicklakeException.of(
-              Kind.INPUT,
-              "Cannot build quality of exchange %s: it is not in ref.exchange (known: %s)",
-              days.exchange,
-              String.join(", ", calendars.exchangeIds()));
-        }
-      }
+      days.checkExchange(warehouse, "build quality of");
       QualityJob job = new QualityJob(warehouse, options);
       QualityPlan plan = job.plan();
       for (ExchangeDate key : plan.unfinished()) {

@@ -6,6 +6,8 @@ import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PartitionFilter;
+import io.ticklake.silver.SilverTable;
+import io.ticklake.silver.ValidationSettings;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -95,9 +97,28 @@ final class QuarantineCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "Invalid value for option '--limit': must be 0 or more");
     }
+    severity = lower(severity);
+    stage = lower(stage);
+    table = lower(table);
+    if (rules != null) {
+      rules = rules.stream().map(QuarantineCommand::lower).toList();
+    }
     if (severity != null && !severity.equals("error") && !severity.equals("warn")) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "Invalid value for option '--severity': use error or warn");
+    }
+    if (stage != null && !STAGES.contains(stage)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "Invalid value for option '--stage': " + stage + "; use " + String.join(", ", STAGES));
+    }
+    if (table != null && !TABLES.contains(table)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "Invalid value for option '--table': "
+              + table
+              + "; quarantine holds rows of "
+              + String.join(", ", TABLES));
     }
     List<String> where = new ArrayList<>();
     List<Object> params = new ArrayList<>();
@@ -141,6 +162,7 @@ final class QuarantineCommand implements Callable<Integer> {
           quarantine,
           Optional.ofNullable(quarantine.currentSnapshot()),
           PartitionFilter.all());
+      checkRules(bridge);
       try (PreparedStatement s = bridge.connection().prepareStatement(sql)) {
         for (int i = 0; i < params.size(); i++) {
           s.setObject(i + 1, params.get(i));
@@ -154,6 +176,48 @@ final class QuarantineCommand implements Callable<Integer> {
       }
     }
     return ExitCodes.OK;
+  }
+
+  /** The stages that write quarantine rows. */
+  private static final List<String> STAGES = List.of("ingest", "writer", "compact");
+
+  /** The tables quarantine rows come from, qualified and short. */
+  private static final List<String> TABLES =
+      List.of(
+          TableContracts.BRONZE_TRADES.name(),
+          TableContracts.BRONZE_QUOTES.name(),
+          TableContracts.SILVER_TRADES.name(),
+          TableContracts.SILVER_QUOTES.name(),
+          "trades",
+          "quotes");
+
+  /**
+   * Refuses a {@code --rule} that is neither a rule ticklake has (the ingest rules and the
+   * compactor's) nor one found in quarantine: a typo would otherwise read as "nothing rejected".
+   */
+  private void checkRules(DuckDbBridge bridge) {
+    if (rules == null || rules.isEmpty()) {
+      return;
+    }
+    java.util.SortedSet<String> known = new java.util.TreeSet<>(INGEST_RULES);
+    for (SilverTable t : SilverTable.values()) {
+      ValidationSettings.defaults().rules(t).forEach(r -> known.add(r.name()));
+    }
+    known.addAll(bridge.queryStrings("SELECT DISTINCT rule FROM ops.quarantine"));
+    for (String r : rules) {
+      if (!known.contains(r)) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "Invalid value for option '--rule': " + r + "; rules are " + String.join(", ", known));
+      }
+    }
+  }
+
+  /** The rules of the ingest and writer stages. */
+  private static final List<String> INGEST_RULES = List.of("parse_error", "unknown_exchange");
+
+  private static String lower(String s) {
+    return s == null ? null : s.strip().toLowerCase(java.util.Locale.ROOT);
   }
 
   private static void add(List<String> where, List<Object> params, String condition, String v) {

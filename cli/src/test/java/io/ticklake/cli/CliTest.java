@@ -119,6 +119,28 @@ class CliTest {
   }
 
   @Test
+  void aMissingWarehouseIsAnErrorAndIsNotCreated() {
+    for (String[] args :
+        List.of(
+            new String[] {"compact"},
+            new String[] {"quarantine"},
+            new String[] {"tables"},
+            new String[] {"sql", "-c", "select 1"})) {
+      CliRun r = run(args);
+      assertThat(r.code()).as(String.join(" ", args)).isEqualTo(ExitCodes.INPUT);
+      assertThat(r.err())
+          .isEqualTo(
+              "ticklake: Cannot open warehouse "
+                  + dir.resolve("wh")
+                  + ": it has no catalog (catalog.db); create it with 'ticklake init' or try"
+                  + " 'ticklake demo'\n");
+      assertThat(dir.resolve("wh")).doesNotExist();
+    }
+    assertThat(run("init").code()).isZero();
+    assertThat(run("tables").code()).isZero();
+  }
+
+  @Test
   void unknownOptionIsAUsageError() {
     CliRun r = run("init", "--frobnicate");
     assertThat(r.code()).isEqualTo(ExitCodes.USAGE);

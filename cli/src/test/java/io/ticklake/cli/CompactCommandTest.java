@@ -198,6 +198,49 @@ class CompactCommandTest {
     CliRun bad = run("quarantine", "--severity", "fatal");
     assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(bad.err()).contains("Invalid value for option '--severity': use error or warn");
+
+    // values are not case-sensitive; a typo is an error naming what is valid, not "0 rows"
+    assertThat(
+            run("quarantine", "--rule", "SIZE_POSITIVE", "--severity", "ERROR", "--format", "csv")
+                .out()
+                .lines()
+                .skip(1))
+        .hasSize(3);
+    CliRun typo = run("quarantine", "--rule", "size_positve");
+    assertThat(typo.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(typo.err())
+        .contains("Invalid value for option '--rule': size_positve; rules are ")
+        .contains("parse_error", "quote_crossed", "size_positive");
+    CliRun table = run("quarantine", "--table", "silver.trade");
+    assertThat(table.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(table.err()).contains("quarantine holds rows of bronze.trades,");
+    CliRun stage = run("quarantine", "--stage", "bronze");
+    assertThat(stage.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(stage.err()).contains("use ingest, writer, compact");
+  }
+
+  @Test
+  void unknownExchangesBadDatesAndBadResourcesAreRefusedBeforeAnyWork() {
+    CliRun exchange = run("compact", "--exchange", "nyse");
+    assertThat(exchange.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(exchange.err())
+        .contains("Cannot compact exchange nyse: it is not in ref.exchange (known: ")
+        .contains("binance-futures");
+    CliRun date = run("compact", "--date", "2013-13-45");
+    assertThat(date.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(date.err())
+        .contains("'2013-13-45' is not a date: give YYYY-MM-DD")
+        .doesNotContain("java.time");
+    CliRun memory = run("compact", "--dry-run", "--memory-limit", "lots");
+    assertThat(memory.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(memory.err()).contains("Cannot use --memory-limit lots: give a size with a unit");
+    CliRun threads = run("compact", "--threads", "-1");
+    assertThat(threads.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(threads.err()).contains("Cannot use --threads -1");
+    // nothing was compacted by any of them
+    assertThat(run("compact", "--dry-run", "--memory-limit", "1.5GiB").out())
+        .contains("silver.trades binance-futures/2020-02-20: would rebuild (new)")
+        .contains("silver.quotes: nothing to compact, bronze.quotes is empty");
   }
 
   /** 100 Tardis trades of one day; the 10th has price 0 and the 20th size 0. */
