@@ -84,6 +84,31 @@ public record QuarantineRecord(
       String rawLine,
       String message,
       Instant at) {
+    return parseError(
+        sourceTable, vendor, fileId, line, field, value, rawLine, message, null, null, null, at);
+  }
+
+  /**
+   * {@link #parseError(String, String, long, long, String, String, String, String, Instant)} with
+   * what the file says about all its rows, when it does (each may be null).
+   *
+   * @param exchange the exchange of the file's rows
+   * @param tradingDate the trading date of the file's rows
+   * @param symbol the symbol of the file's rows
+   */
+  public static QuarantineRecord parseError(
+      String sourceTable,
+      String vendor,
+      long fileId,
+      long line,
+      String field,
+      String value,
+      String rawLine,
+      String message,
+      String exchange,
+      java.time.LocalDate tradingDate,
+      String symbol,
+      Instant at) {
     return new QuarantineRecord(
         sourceTable,
         "ingest",
@@ -92,9 +117,9 @@ public record QuarantineRecord(
         message,
         field,
         value,
-        null,
-        null,
-        null,
+        exchange,
+        tradingDate,
+        symbol,
         null,
         vendor,
         fileId,

@@ -163,6 +163,14 @@ public enum SilverTable {
             "bid_price = ask_price",
             "CAST(bid_price AS VARCHAR)",
             "'Bid equals ask (locked quote)'"),
+        // no side at all: kept (a feed may mean "no quotes"), but worth a look
+        new ValidationRule(
+            "quote_empty",
+            Severity.WARN,
+            "bid_price",
+            "bid_price IS NULL AND ask_price IS NULL AND bid_size IS NULL AND ask_size IS NULL",
+            "'(none)'",
+            "'Quote has neither a bid nor an ask'"),
         // one rule per side, so that the field names the side at fault (a row with both sides
         // wrong gets a quarantine row for each)
         sideRule(

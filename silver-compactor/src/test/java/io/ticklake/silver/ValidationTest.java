@@ -140,14 +140,16 @@ class ValidationTest {
               // locked (warn) and a negative size (error): rejected, so not "kept and logged"
               new Quote("BTCUSDT", T0.plusMillis(1), "100.2", "-1", "100.2", "2"),
               // the ask side at fault: the field says so, and a zero ask is not "crossed"
-              new Quote("BTCUSDT", T0.plusMillis(2), "100.2", "1", "0", "-2")));
+              new Quote("BTCUSDT", T0.plusMillis(2), "100.2", "1", "0", "-2"),
+              // no side at all: kept and flagged
+              new Quote("BTCUSDT", T0.plusMillis(3), null, null, null, null)));
       PartitionResult r =
           new SilverCompactor(w, SilverTable.QUOTES, CompactOptions.defaults(), Clock.systemUTC())
               .run()
               .get(0);
       assertThat(r.quarantined()).isEqualTo(2);
-      assertThat(r.warned()).isEqualTo(1);
-      assertThat(r.rowsOut()).isEqualTo(1);
+      assertThat(r.warned()).isEqualTo(2);
+      assertThat(r.rowsOut()).isEqualTo(2);
       assertThat(quarantine(w))
           .extracting(
               x ->
@@ -164,7 +166,8 @@ class ValidationTest {
               "1:quote_locked:warn:bid_price=100.200000000",
               "2:size_non_negative:error:bid_size=-1.00000000",
               "3:size_non_negative:error:ask_size=-2.00000000",
-              "3:price_positive:error:ask_price=0.000000000");
+              "3:price_positive:error:ask_price=0.000000000",
+              "4:quote_empty:warn:bid_price=(none)");
     }
   }
 

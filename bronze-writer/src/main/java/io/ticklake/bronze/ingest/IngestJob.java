@@ -257,6 +257,7 @@ public final class IngestJob {
             targetName,
             planned.type(),
             entry.fileId(),
+            reader.fileKey(planned.path()).orElse(null),
             now,
             bronzeCommitted.isEmpty(),
             !quarantineCommitted);
@@ -427,6 +428,10 @@ public final class IngestJob {
     final BronzeRowMapper mapper;
     final String sourceTable;
     final long fileId;
+
+    /** What the file's path says about all its rows (Lean), or null. */
+    final VendorReader.FileKey fileKey;
+
     final long ingestedAtMicros;
     final Instant now;
     long written;
@@ -442,6 +447,7 @@ public final class IngestJob {
         String targetName,
         DataType type,
         long fileId,
+        VendorReader.FileKey fileKey,
         Instant now,
         boolean writeBronze,
         boolean writeQuarantine) {
@@ -450,6 +456,7 @@ public final class IngestJob {
       this.mapper = new BronzeRowMapper(target.schema(), type == DataType.TRADES);
       this.sourceTable = targetName;
       this.fileId = fileId;
+      this.fileKey = fileKey;
       this.now = now;
       this.ingestedAtMicros =
           Math.multiplyExact(now.getEpochSecond(), 1_000_000L) + now.getNano() / 1000;
@@ -555,6 +562,11 @@ public final class IngestJob {
                 e.rawValue(),
                 e.rawLine(),
                 e.message(),
+                // a Lean path names the symbol and date of every row, and its rows carry no
+                // exchange: the default one places them all
+                fileKey == null ? null : defaultExchange,
+                fileKey == null ? null : fileKey.tradingDate(),
+                fileKey == null ? null : fileKey.symbol(),
                 now));
       }
     }

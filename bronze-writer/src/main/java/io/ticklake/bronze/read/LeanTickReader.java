@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
@@ -134,6 +135,16 @@ public final class LeanTickReader implements VendorReader {
   @Override
   public DataType dataType(Path file) {
     return describe(file).dataType();
+  }
+
+  @Override
+  public Optional<FileKey> fileKey(Path file) {
+    try {
+      TickFile t = describe(file);
+      return Optional.of(new FileKey(t.symbol(), t.date()));
+    } catch (FileFormatException e) {
+      return Optional.empty();
+    }
   }
 
   @Override

@@ -2,6 +2,8 @@ package io.ticklake.bronze.read;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Optional;
 
 /**
  * Reads one vendor file and streams its lines to a {@link RowSink}.
@@ -30,4 +32,27 @@ public interface VendorReader {
    * @throws FileFormatException when the file cannot be read at all
    */
   ReadSummary read(Path file, RowSink sink) throws IOException;
+
+  /**
+   * The symbol and trading date every row of {@code file} has when its path says so (Lean: {@code
+   * …/ibm/20131007_trade.zip}), else empty. Quarantine rows of lines that cannot be parsed carry
+   * them, so that they are found by date and symbol like every other rejected row.
+   */
+  default Optional<FileKey> fileKey(Path file) {
+    return Optional.empty();
+  }
+
+  /**
+   * What the path of a file says about all its rows.
+   *
+   * @param symbol the vendor symbol
+   * @param tradingDate the trading date
+   */
+  record FileKey(String symbol, LocalDate tradingDate) {
+    /** Checks the components. */
+    public FileKey {
+      java.util.Objects.requireNonNull(symbol, "symbol is null");
+      java.util.Objects.requireNonNull(tradingDate, "tradingDate is null");
+    }
+  }
 }

@@ -14,6 +14,7 @@ import io.ticklake.manifests.ManifestEntry;
 import io.ticklake.manifests.ManifestStatus;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -161,6 +162,12 @@ class IngestJobTest {
             count(
                 "select count(*) from ops.quarantine where file_seq = 4 and field = 'price' and value = '96x2'"))
         .isEqualTo(1);
+    // a Tardis path names no symbol or date: a line that cannot be parsed has none
+    assertThat(
+            count(
+                "select count(*) from ops.quarantine where rule = 'parse_error' and symbol is null"
+                    + " and trading_date is null"))
+        .isEqualTo(2);
     ManifestEntry m =
         new IngestManifest(warehouse.catalog().loadTable(TableContracts.INGEST_MANIFEST.id()))
             .current()
@@ -168,6 +175,35 @@ class IngestJobTest {
     assertThat(m.status()).isEqualTo(ManifestStatus.INGESTED);
     assertThat(m.rowsTotal()).isEqualTo(10);
     assertThat(m.rowsWritten() + m.rowsQuarantined()).isEqualTo(m.rowsTotal());
+  }
+
+  @Test
+  void aBadLeanLineIsQuarantinedWithTheSymbolDateAndExchangeOfItsFile() throws Exception {
+    Path source = data.resolve("lean/equity/usa/tick/ibm/20131007_trade.zip");
+    Path file = dir.resolve("badlean/lean/equity/usa/tick/ibm/20131007_trade.zip");
+    Files.createDirectories(file.getParent());
+    try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(source.toFile());
+        java.util.zip.ZipOutputStream out =
+            new java.util.zip.ZipOutputStream(Files.newOutputStream(file))) {
+      java.util.zip.ZipEntry entry = in.entries().nextElement();
+      List<String> lines =
+          new ArrayList<>(
+              new String(in.getInputStream(entry).readAllBytes(), StandardCharsets.UTF_8)
+                  .lines()
+                  .toList());
+      lines.set(2, lines.get(2).replaceFirst(",", ",x")); // line 3: a bad price
+      out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+      out.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+      out.closeEntry();
+    }
+    IngestResult r = ingest("lean", file.toString()).files().get(0);
+    assertThat(r.rowsQuarantined()).isEqualTo(1);
+    assertThat(
+            count(
+                "select count(*) from ops.quarantine where rule = 'parse_error' and file_seq = 3"
+                    + " and exchange = 'us-equity' and trading_date = DATE '2013-10-07' and"
+                    + " symbol = 'IBM'"))
+        .isEqualTo(1);
   }
 
   @Test
