@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
 /** {@code ticklake bars}: rebuild the gold.bars partitions whose Silver trades changed. */
 @Command(
     name = "bars",
+    header = "Build OHLCV bars (gold.bars) from silver.trades.",
     mixinStandardHelpOptions = true,
     description = {
       "Build OHLCV bars (gold.bars) from silver.trades at 1s, 1m, 5m, 1h and 1d per exchange,",

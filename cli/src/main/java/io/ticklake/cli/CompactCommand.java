@@ -31,12 +31,18 @@ import picocli.CommandLine.Spec;
 /** {@code ticklake compact}: rebuild the Silver partitions Bronze commits changed. */
 @Command(
     name = "compact",
+    header = "Rebuild changed Silver partitions from Bronze: dedup, validate, sort.",
     mixinStandardHelpOptions = true,
     description = {
       "Rebuild Silver partitions from Bronze: dedup, validate (rejects to ops.quarantine),",
       "resolve symbol ids and sort, one partition at a time, each replaced atomically.",
       "Only partitions with Bronze commits since their last compaction are rebuilt;",
-      "a run with nothing new says so and writes nothing."
+      "a run with nothing new says so and writes nothing. --dry-run gives each partition's",
+      "reason: new, changed (Bronze commits since), unfinished (a run died between its",
+      "quarantine and Silver commits) or forced (--all).",
+      "--date and --from/--to exclude each other; either end of a range may be left open.",
+      "Symbol ids are resolved at rebuild time: after changing ref.dim_symbol, rebuild the",
+      "affected days with --all. Exit 5: another compactor kept winning a partition; rerun."
     })
 final class CompactCommand implements Callable<Integer> {
   @ParentCommand TicklakeCommand root;

@@ -51,6 +51,7 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(
     name = "demo",
+    header = "Build a demo warehouse from the bundled sample data and show it.",
     mixinStandardHelpOptions = true,
     description = {
       "Build a fresh demo warehouse (default ./demo-warehouse, or --warehouse DIR) and",

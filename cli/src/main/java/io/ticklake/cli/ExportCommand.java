@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
 /** {@code ticklake export}: write table rows, pinned to a snapshot, in a tool's format. */
 @Command(
     name = "export",
+    header = "Export bars, trades or quotes for a tool, pinned to one snapshot.",
     mixinStandardHelpOptions = true,
     description = {
       "Export gold.bars, silver.trades or silver.quotes for some symbols and trading dates",

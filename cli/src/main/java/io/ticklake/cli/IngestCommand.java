@@ -28,6 +28,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code ticklake ingest}: vendor files into Bronze, exactly once. */
 @Command(
     name = "ingest",
+    header = "Ingest vendor files into bronze.trades / bronze.quotes.",
     mixinStandardHelpOptions = true,
     description = {
       "Ingest vendor files (files, folders, globs) into bronze.trades / bronze.quotes.",

@@ -42,6 +42,8 @@ public final class Main {
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    // the descriptions are written in lines of up to about 95 characters
+    cli.setUsageHelpWidth(100);
     cli.registerConverter(
         java.time.LocalDate.class,
         text -> {

@@ -19,6 +19,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code ticklake orphans}: data files no snapshot references (left by crashed jobs). */
 @Command(
     name = "orphans",
+    header = "List (or delete) data files that no snapshot references.",
     mixinStandardHelpOptions = true,
     description = {
       "List data files in the warehouse that no snapshot references: what a job killed between",

@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
 /** {@code ticklake quality}: build gold.quality_daily and print it, or write the HTML report. */
 @Command(
     name = "quality",
+    header = "Build gold.quality_daily and print or render it as HTML.",
     mixinStandardHelpOptions = true,
     description = {
       "Build gold.quality_daily for the days whose Silver trades changed since the",

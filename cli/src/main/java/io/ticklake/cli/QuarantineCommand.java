@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 /** {@code ticklake quarantine}: inspect the rows validation rejected or flagged. */
 @Command(
     name = "quarantine",
+    header = "Show rejected and flagged rows of ops.quarantine.",
     mixinStandardHelpOptions = true,
     description = {
       "Show rows of ops.quarantine: rejected (severity error) or flagged (warn) rows with their",

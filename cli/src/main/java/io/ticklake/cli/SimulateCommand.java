@@ -19,6 +19,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code ticklake simulate}: a deterministic stream of trades and quotes in the writer's JSONL. */
 @Command(
     name = "simulate",
+    header = "Print a deterministic stream of trades and quotes for 'ticklake writer'.",
     mixinStandardHelpOptions = true,
     description = {
       "Print a deterministic stream of trades and quotes as JSONL for 'ticklake writer':",

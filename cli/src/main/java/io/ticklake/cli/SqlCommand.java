@@ -22,6 +22,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code ticklake sql}: run DuckDB SQL over views of every table, pinned to one as-of. */
 @Command(
     name = "sql",
+    header = "Run SQL (DuckDB dialect) over every table.",
     mixinStandardHelpOptions = true,
     description = {
       "Run SQL (DuckDB dialect) over every table, exposed as views named namespace.table",

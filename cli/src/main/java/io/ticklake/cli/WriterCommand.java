@@ -37,6 +37,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code ticklake writer}: events from stdin through the WAL into Bronze, exactly once. */
 @Command(
     name = "writer",
+    header = "Run a live writer: events from stdin through the WAL into Bronze.",
     mixinStandardHelpOptions = true,
     description = {
       "Run a live writer: read events from stdin (or --input) as JSONL or CSV lines, log them in",
