@@ -200,7 +200,7 @@ final class QuarantineCommand implements Callable<Integer> {
     if (rules == null || rules.isEmpty()) {
       return;
     }
-    java.util.SortedSet<String> known = new java.util.TreeSet<>(INGEST_RULES);
+    java.util.SortedSet<String> known = new java.util.TreeSet<>(OTHER_RULES);
     for (SilverTable t : SilverTable.values()) {
       ValidationSettings.defaults().rules(t).forEach(r -> known.add(r.name()));
     }
@@ -214,8 +214,9 @@ final class QuarantineCommand implements Callable<Integer> {
     }
   }
 
-  /** The rules of the ingest and writer stages. */
-  private static final List<String> INGEST_RULES = List.of("parse_error", "unknown_exchange");
+  /** The rules that are not validation rules: ingest's and writer's, and the compactor's dedup. */
+  private static final List<String> OTHER_RULES =
+      List.of("parse_error", "unknown_exchange", "conflicting_duplicate");
 
   private static String lower(String s) {
     return s == null ? null : s.strip().toLowerCase(java.util.Locale.ROOT);

@@ -127,6 +127,7 @@ final class PartitionRebuild {
               + " count(*) > 1");
       long repeatedIdentities = count("SELECT count(*) FROM tl_m");
       long duplicates = 0;
+      long conflicting = 0;
       if (repeatedIdentities > 0) {
         step("number occurrences", "CREATE OR REPLACE TEMP TABLE tl_o AS " + occurrenceSql());
         // An identity repeated within one stream only has one first occurrence and distinct
@@ -140,19 +141,23 @@ final class PartitionRebuild {
             "CREATE OR REPLACE TEMP TABLE tl_r AS "
                 + (redelivered ? repeatedSql() : occurrencesSql()));
         bridge.execute("DROP TABLE tl_o");
-        duplicates = count("SELECT count(*) FROM tl_r WHERE NOT tl_keep");
+        long dropped = count("SELECT count(*) FROM tl_r WHERE NOT tl_keep");
         // applied in place, so that no later statement joins every row to tl_r (a join the
         // sorted write would hold in memory next to its sort)
         step(
             "apply the event ids of repeated records",
             "UPDATE tl_b SET tl_h = r.event_id FROM tl_r AS r WHERE tl_b.rowid = r.tl_rid AND"
                 + " r.event_id <> tl_b.tl_h");
-        if (duplicates > 0) {
+        if (dropped > 0) {
+          if (kind == SilverTable.TRADES) {
+            conflicting = conflictingCopies();
+          }
           step(
               "drop duplicates",
               "DELETE FROM tl_b WHERE rowid IN (SELECT tl_rid FROM tl_r WHERE NOT tl_keep)");
         }
         bridge.execute("DROP TABLE tl_r");
+        duplicates = dropped - conflicting;
       }
       // dedup never removes the last row of a symbol, so Bronze has the same symbols
       List<String> symbols = strings("SELECT DISTINCT symbol FROM tl_b ORDER BY symbol");
@@ -194,7 +199,7 @@ final class PartitionRebuild {
                 + " FROM tl_d0 AS d";
       }
       step("prepare the Silver rows", "CREATE OR REPLACE TEMP VIEW tl_e AS " + enriched);
-      long deduped = rowsIn - duplicates;
+      long deduped = rowsIn - duplicates - conflicting;
       // the rules in one scan; the rows breaking one, with the whole row, for quarantine
       step("validate", "CREATE OR REPLACE TEMP TABLE tl_v AS " + violationsSql(calendar, key));
       step(
@@ -234,14 +239,16 @@ final class PartitionRebuild {
         digest = digest(outputPath);
       }
       List<QuarantineRecord> q =
-          quarantineRows(sourceTable, snapshot.snapshotId(), snapshotTime(snapshot));
-      return new Built(rowsIn, duplicates, quarantined, warned, rowsOut, digest, q);
+          quarantineRows(
+              sourceTable, snapshot.snapshotId(), snapshotTime(snapshot), conflicting > 0);
+      return new Built(rowsIn, duplicates, quarantined + conflicting, warned, rowsOut, digest, q);
     } finally {
       bridge.execute("RESET preserve_insertion_order");
       for (String v : List.of("tl_e", "tl_d0")) {
         bridge.execute("DROP VIEW IF EXISTS " + v);
       }
-      for (String t : List.of("tl_b", "tl_m", "tl_o", "tl_r", "tl_s", "tl_v", "tl_rejected")) {
+      for (String t :
+          List.of("tl_b", "tl_m", "tl_o", "tl_r", "tl_s", "tl_v", "tl_rejected", "tl_cq")) {
         bridge.execute("DROP TABLE IF EXISTS " + t);
       }
     }
@@ -266,11 +273,46 @@ final class PartitionRebuild {
         + relation;
   }
 
+  /**
+   * tl_cq: the copies dedup drops for a vendor trade id whose identity fields (price, size, time,
+   * …) differ from those of the copy it keeps — a correction or a corrupt re-send, not a plain
+   * re-delivery — as quarantine findings (rule {@code conflicting_duplicate}, error), so that no
+   * content is dropped without a trace. They count as quarantined, not as duplicates.
+   *
+   * @return how many
+   */
+  private long conflictingCopies() {
+    step(
+        "find re-sent trades with other content",
+        "CREATE OR REPLACE TEMP TABLE tl_cq AS WITH g AS (SELECT r.tl_rid, r.event_id, r.tl_keep,"
+            + " md5_number("
+            + occurrenceText()
+            + ") AS tl_content, file_id AS l_file, file_seq AS l_line, writer_id AS l_writer,"
+            + " wal_seq AS l_wal FROM tl_r AS r JOIN tl_b ON tl_b.rowid = r.tl_rid WHERE"
+            + " vendor_trade_id IS NOT NULL AND r.event_id IN (SELECT event_id FROM tl_r WHERE NOT"
+            + " tl_keep)) SELECT b.* EXCLUDE (tl_occ, tl_h), CAST(d.event_id AS UUID) AS event_id,"
+            + " d.tl_rid, 'conflicting_duplicate' AS rule, 'error' AS severity, 'vendor_trade_id'"
+            + " AS field, b.vendor_trade_id AS value, 'Trade id ' || b.vendor_trade_id || ' arrived"
+            + " again with other content; Silver keeps the earliest copy, ' || CASE WHEN k.l_file"
+            + " IS NOT NULL THEN 'file ' || k.l_file || ' line ' || k.l_line ELSE 'writer ' ||"
+            + " k.l_writer || ' WAL seq ' || k.l_wal END AS message FROM g AS d JOIN g AS k ON"
+            + " k.event_id = d.event_id AND k.tl_keep JOIN tl_b AS b ON b.rowid = d.tl_rid WHERE"
+            + " NOT d.tl_keep AND d.tl_content <> k.tl_content");
+    return count("SELECT count(*) FROM tl_cq");
+  }
+
+  /** The canonical identity text of a record's first occurrence: its identity fields. */
+  private String occurrenceText() {
+    return "concat_ws(chr(31), 'v3', 'occ', "
+        + kind.identityColumns().stream().map(this::text).collect(Collectors.joining(", "))
+        + ")";
+  }
+
   /** The canonical identity text of a record, without its occurrence. */
   private String identityText() {
     String identityText =
         kind.identityColumns().stream().map(this::text).collect(Collectors.joining(", "));
-    String byOccurrence = "concat_ws(chr(31), 'v3', 'occ', " + identityText + ")";
+    String byOccurrence = occurrenceText();
     String bySeq =
         "concat_ws(chr(31), 'v3', 'seq', " + identityText + ", CAST(vendor_seq AS VARCHAR))";
     String tid =
@@ -481,8 +523,12 @@ final class PartitionRebuild {
     return hex.toString();
   }
 
+  /**
+   * The quarantine rows of the partition: the findings of the rules (tl_v) and, when {@code
+   * conflicts}, the conflicting re-sent copies (tl_cq), in Silver order.
+   */
   private List<QuarantineRecord> quarantineRows(
-      String sourceTable, long bronzeSnapshotId, Instant at) {
+      String sourceTable, long bronzeSnapshotId, Instant at, boolean conflicts) {
     Schema bronzeSchema = kind.bronze().schema();
     List<String> jsonFields = new ArrayList<>();
     for (NestedField f : bronzeSchema.columns()) {
@@ -496,9 +542,11 @@ final class PartitionRebuild {
             + " e.symbol, epoch_us(e.ts_event), e.vendor, e.file_id, e.file_seq, e.writer_id,"
             + " e.wal_seq, CAST(to_json({"
             + String.join(", ", jsonFields)
-            + "}) AS VARCHAR) FROM tl_v AS e ORDER BY "
+            + "}) AS VARCHAR) FROM "
+            + (conflicts ? "(SELECT * FROM tl_v UNION ALL BY NAME SELECT * FROM tl_cq)" : "tl_v")
+            + " AS e ORDER BY "
             + ORDER
-            + ", e.rule";
+            + ", e.rule, e.file_id NULLS FIRST, e.writer_id NULLS FIRST";
     List<QuarantineRecord> out = new ArrayList<>();
     try (Statement s = bridge.connection().createStatement();
         ResultSet rs = s.executeQuery(sql)) {

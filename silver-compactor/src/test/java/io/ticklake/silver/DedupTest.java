@@ -87,6 +87,79 @@ class DedupTest {
   }
 
   @Test
+  void aTradeIdReSentWithOtherContentIsQuarantinedNotDroppedSilently() throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      Table bronze = BronzeFixture.bronzeTrades(w);
+      BronzeFixture.appendRows(
+          bronze,
+          List.of(
+              with(trade(0, "100"), "vendor_trade_id", "t1", "file_id", 1L, "file_seq", 1L),
+              with(trade(1, "101"), "vendor_trade_id", "t2", "file_id", 1L, "file_seq", 2L)));
+      BronzeFixture.appendRows(
+          bronze,
+          List.of(
+              // an exact re-delivery of t2, and t1 again with another price (a correction?)
+              with(trade(1, "101"), "vendor_trade_id", "t2", "file_id", 2L, "file_seq", 1L),
+              with(trade(0, "99.5"), "vendor_trade_id", "t1", "file_id", 2L, "file_seq", 2L),
+              // and t1 a third time, with yet another size
+              with(
+                  with(trade(0, "100"), "size", new BigDecimal("2").setScale(8)),
+                  "vendor_trade_id",
+                  "t1",
+                  "file_id",
+                  3L,
+                  "file_seq",
+                  1L)));
+      PartitionResult r =
+          new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC())
+              .run()
+              .get(0);
+      assertThat(r.rowsIn()).isEqualTo(5);
+      assertThat(r.duplicates()).isEqualTo(1);
+      assertThat(r.quarantined()).isEqualTo(2);
+      assertThat(r.rowsOut()).isEqualTo(2);
+      // the earliest copy stays in Silver, with its own content
+      assertThat(silver(w))
+          .extracting(
+              x ->
+                  x.getField("vendor_trade_id")
+                      + "@"
+                      + x.getField("file_id")
+                      + "="
+                      + x.getField("price"))
+          .containsExactly("t1@1=100.000000000", "t2@1=101.000000000");
+      Table q = w.table(TableContracts.QUARANTINE.id());
+      List<Record> rows = new ArrayList<>();
+      try (CloseableIterable<Record> it = IcebergGenerics.read(q).build()) {
+        it.forEach(rows::add);
+      }
+      assertThat(rows)
+          .extracting(
+              x ->
+                  x.getField("rule")
+                      + "/"
+                      + x.getField("severity")
+                      + " "
+                      + x.getField("file_id")
+                      + ":"
+                      + x.getField("file_seq")
+                      + " "
+                      + x.getField("message"))
+          .containsExactlyInAnyOrder(
+              "conflicting_duplicate/error 2:2 Trade id t1 arrived again with other content;"
+                  + " Silver keeps the earliest copy, file 1 line 1",
+              "conflicting_duplicate/error 3:1 Trade id t1 arrived again with other content;"
+                  + " Silver keeps the earliest copy, file 1 line 1");
+      assertThat(rows)
+          .filteredOn(x -> Long.valueOf(2).equals(x.getField("file_id")))
+          .singleElement()
+          .extracting(x -> x.getField("row_json").toString())
+          .asString()
+          .contains("\"price\":99.500000000");
+    }
+  }
+
+  @Test
   void liveIdenticalPrintsWithoutIdsAreKeptAndReplayedStreamsDedup() throws Exception {
     try (Warehouse w = BronzeFixture.warehouse(dir)) {
       Table bronze = BronzeFixture.bronzeTrades(w);

@@ -96,7 +96,8 @@ final class DayQuality {
               + ")");
       bridge.execute(
           "CREATE OR REPLACE TEMP TABLE tl_qq AS SELECT symbol, rule, severity,"
-              + " json_extract_string(row_json, '$.event_id') AS event_id FROM ("
+              + " json_extract_string(row_json, '$.event_id') AS event_id, file_id, file_seq,"
+              + " writer_id, wal_seq FROM ("
               + DuckDbBridge.relationSql(
                   PinnedScan.plan(quarantine, quarantineSnapshot, quarantineDay.expression()),
                   quarantineDay)
@@ -133,8 +134,10 @@ final class DayQuality {
         rows.values().forEach(b -> b.bronzeUnknown = true);
       }
       query(
-          "SELECT symbol, count(DISTINCT event_id) FROM tl_qq WHERE severity = 'error' GROUP BY"
-              + " symbol",
+          // one rejected Bronze row per event id and lineage: a row breaking two rules has two
+          // findings, and re-sent copies of one trade id with other content share the event id
+          "SELECT symbol, count(DISTINCT {'e': event_id, 'f': file_id, 's': file_seq, 'w':"
+              + " writer_id, 'q': wal_seq}) FROM tl_qq WHERE severity = 'error' GROUP BY symbol",
           (rs, b) -> b.quarantined = rs.getLong(2),
           rows,
           false);

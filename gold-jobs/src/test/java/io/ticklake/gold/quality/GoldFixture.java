@@ -39,11 +39,17 @@ final class GoldFixture {
 
   /** Appends one vendor file (lines numbered from 1) in one Bronze commit. */
   static void appendFile(Warehouse w, long fileId, List<Trade> trades) {
+    appendFile(w, fileId, trades, java.util.Collections.nCopies(trades.size(), null));
+  }
+
+  /** {@link #appendFile(Warehouse, long, List)} with each trade's vendor trade id (or null). */
+  static void appendFile(Warehouse w, long fileId, List<Trade> trades, List<String> tradeIds) {
     Table bronze = w.table(TableContracts.BRONZE_TRADES.id());
     List<DataFile> written;
     try (PartitionedRecordWriter out = new PartitionedRecordWriter(bronze)) {
       long line = 1;
-      for (Trade t : trades) {
+      for (int i = 0; i < trades.size(); i++) {
+        Trade t = trades.get(i);
         GenericRecord rec = GenericRecord.create(bronze.schema());
         rec.setField("exchange", EXCHANGE);
         rec.setField("trading_date", t.date());
@@ -52,6 +58,7 @@ final class GoldFixture {
         rec.setField("price", new BigDecimal(t.price()).setScale(9));
         rec.setField("size", new BigDecimal(t.size()).setScale(8));
         rec.setField("side", "unknown");
+        rec.setField("vendor_trade_id", tradeIds.get(i));
         rec.setField("vendor", "test");
         rec.setField("file_id", fileId);
         rec.setField("file_seq", line++);

@@ -289,6 +289,32 @@ class QualityJobTest {
   }
 
   @Test
+  void reSentTradeIdsWithOtherContentCountAsQuarantinedOnce() {
+    Instant t = local(DAY, "10:00");
+    try (Warehouse w = GoldFixture.warehouse(dir.resolve("w"))) {
+      GoldFixture.appendFile(
+          w,
+          1,
+          List.of(new Trade("AAA", DAY, t, "100", "1"), new Trade("AAA", DAY, t, "101", "1")),
+          List.of("t1", "t2"));
+      // t1 twice more, each time with another price: two rejected copies of one event id
+      GoldFixture.appendFile(w, 2, List.of(new Trade("AAA", DAY, t, "99", "1")), List.of("t1"));
+      GoldFixture.appendFile(w, 3, List.of(new Trade("AAA", DAY, t, "98", "1")), List.of("t1"));
+      GoldFixture.compact(w);
+      QualityJob job = new QualityJob(w, QualityOptions.defaults());
+      assertThat(job.commit(job.plan(), QualityJob.Progress.NONE)).hasSize(1);
+      QualityRow a =
+          QualityJob.read(w, QualityOptions.defaults(), Optional.empty()).stream()
+              .filter(r -> r.symbol().equals("AAA"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(a.quarantined()).isEqualTo(2);
+      assertThat(a.duplicates()).isZero();
+      assertThat(a.quarantinedByRule()).containsEntry("conflicting_duplicate", 2L);
+    }
+  }
+
+  @Test
   void sessionMinutesFollowTheCalendar() {
     ExchangeCalendars calendars = ExchangeCalendars.bundled();
     assertThat(DayQuality.sessionMinutes(calendars.calendar("us-equity"), DAY)).isEqualTo(390);
