@@ -59,16 +59,7 @@ class CompactionConflictTest {
           bronze, 1, List.of(List.of(new Trade("BTCUSDT", T0, "1", "1", "buy"))));
       compactor(w, CompactOptions.defaults()).run();
       // a run that died after replacing quarantine but before its Silver commit
-      Table quarantine = w.table(TableContracts.QUARANTINE.id());
-      quarantine
-          .newOverwrite()
-          .overwriteByRowFilter(
-              org.apache.iceberg.expressions.Expressions.equal("source_table", "silver.trades"))
-          .set(SilverSummary.OPERATION, SilverSummary.COMPACT)
-          .set(SilverSummary.TABLE, "silver.trades")
-          .set(SilverSummary.PARTITION, "binance-futures/2024-03-01")
-          .set(SilverSummary.BRONZE_SNAPSHOT_ID, "42")
-          .commit();
+      replaceQuarantineOnly(w, "42", null);
       assertThat(compactor(w, CompactOptions.defaults()).plan().partitions())
           .singleElement()
           .extracting(CompactionPlan.Task::reason)
@@ -93,17 +84,7 @@ class CompactionConflictTest {
       assertThat(compactor(w, CompactOptions.defaults()).run().get(0).quarantined()).isEqualTo(1);
       // `compact --all` with side_known disabled, at the same Bronze snapshot: its quarantine
       // commit (no rows) lands, then it dies before its Silver commit
-      Table quarantine = w.table(TableContracts.QUARANTINE.id());
-      quarantine
-          .newOverwrite()
-          .overwriteByRowFilter(
-              org.apache.iceberg.expressions.Expressions.equal("source_table", "silver.trades"))
-          .set(SilverSummary.OPERATION, SilverSummary.COMPACT)
-          .set(SilverSummary.TABLE, "silver.trades")
-          .set(SilverSummary.PARTITION, "binance-futures/2024-03-01")
-          .set(SilverSummary.BRONZE_SNAPSHOT_ID, Long.toString(pinned))
-          .set(SilverSummary.REBUILD_KEY, "the key of a run with other rules")
-          .commit();
+      replaceQuarantineOnly(w, Long.toString(pinned), "the key of a run with other rules");
       // the rejected row is now in neither table, and both markers name the same Bronze snapshot
       assertThat(
               rows(w, TableContracts.SILVER_TRADES.id()) + rows(w, TableContracts.QUARANTINE.id()))
@@ -153,6 +134,26 @@ class CompactionConflictTest {
       }
       assertThat(compactor(w, CompactOptions.defaults()).rebuildKey(8)).isNotEqualTo(key);
     }
+  }
+
+  /**
+   * What a compaction that dies between its two commits leaves: its quarantine commit (no rows for
+   * silver.trades) with its markers, and no Silver commit.
+   */
+  private static void replaceQuarantineOnly(Warehouse w, String bronzeSnapshotId, String key) {
+    var overwrite =
+        w.table(TableContracts.QUARANTINE.id())
+            .newOverwrite()
+            .overwriteByRowFilter(
+                org.apache.iceberg.expressions.Expressions.equal("source_table", "silver.trades"))
+            .set(SilverSummary.OPERATION, SilverSummary.COMPACT)
+            .set(SilverSummary.TABLE, "silver.trades")
+            .set(SilverSummary.PARTITION, "binance-futures/2024-03-01")
+            .set(SilverSummary.BRONZE_SNAPSHOT_ID, bronzeSnapshotId);
+    if (key != null) {
+      overwrite.set(SilverSummary.REBUILD_KEY, key);
+    }
+    overwrite.commit();
   }
 
   private static long rows(Warehouse w, org.apache.iceberg.catalog.TableIdentifier id)
