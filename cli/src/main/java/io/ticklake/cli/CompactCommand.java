@@ -96,6 +96,8 @@ final class CompactCommand implements Callable<Integer> {
     }
     PrintWriter out = ctx.out();
     List<Map<String, Object>> report = new ArrayList<>();
+    // tables with nothing to compact: not partitions, so listed apart
+    List<Map<String, Object>> unchanged = new ArrayList<>();
     long started = System.nanoTime();
     try (Warehouse warehouse = ctx.openWarehouse()) {
       days.checkExchange(warehouse, "compact");
@@ -117,7 +119,11 @@ final class CompactCommand implements Callable<Integer> {
           SilverTable kind = plan.table();
           String name = kind.silver().name();
           if (plan.isEmpty()) {
-            report.add(entry(name, null, "nothing to compact", plan.bronzeSnapshotId()));
+            Map<String, Object> u = new LinkedHashMap<>();
+            u.put("table", name);
+            u.put(
+                "bronze_snapshot_id", plan.bronzeSnapshotId() < 0 ? null : plan.bronzeSnapshotId());
+            unchanged.add(u);
             if (!json) {
               if (plan.bronzeSnapshotId() < 0) {
                 out.printf(
@@ -197,9 +203,11 @@ final class CompactCommand implements Callable<Integer> {
       Map<String, Object> obj = new LinkedHashMap<>();
       obj.put("dry_run", dryRun);
       obj.put("partitions", report);
+      obj.put("unchanged_tables", unchanged);
       obj.put("rows_in", sum(report, "rows_in"));
       obj.put("duplicates", sum(report, "duplicates"));
       obj.put("quarantined", sum(report, "quarantined"));
+      obj.put("flagged", sum(report, "flagged"));
       obj.put("rows_out", sum(report, "rows_out"));
       obj.put("seconds", Math.round((System.nanoTime() - started) / 1e6) / 1000.0);
       ObjectMapper mapper = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();

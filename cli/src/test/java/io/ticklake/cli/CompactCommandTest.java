@@ -91,6 +91,13 @@ class CompactCommandTest {
                 + " -?\\d+, md5x:[0-9a-f]{32}\\)");
     assertThat(run("compact", "--table", "trades").out())
         .startsWith("silver.trades: nothing to compact");
+    // in JSON a table with nothing to do is no partition
+    CliRun none = run("compact", "--json");
+    assertThat(none.out())
+        .contains("\"partitions\" : [ ]", "\"flagged\" : 0")
+        .contains("\"unchanged_tables\" : [ {", "\"table\" : \"silver.trades\"")
+        .contains("\"table\" : \"silver.quotes\",\n    \"bronze_snapshot_id\" : null")
+        .doesNotContain("\"exchange\" : null");
   }
 
   @Test
