@@ -24,8 +24,8 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "List data files in the warehouse that no snapshot references: what a job killed between",
       "writing its files and committing them leaves behind. They are invisible to readers.",
-      "With --delete they are removed (only files older than --older-than minutes, so that",
-      "files of a job still running are never touched)."
+      "Only files older than --older-than minutes are listed (default 60, so the files of a",
+      "job still running are neither listed nor touched; 0 lists all); --delete removes them."
     })
 final class OrphansCommand implements Callable<Integer> {
   @ParentCommand TicklakeCommand root;

@@ -98,6 +98,11 @@ final class QuarantineCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "Invalid value for option '--limit': must be 0 or more");
     }
+    if (summary && full) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "Cannot combine --summary with --full: a summary counts rows, it has no row to show");
+    }
     severity = lower(severity);
     stage = lower(stage);
     table = lower(table);

@@ -25,6 +25,12 @@ enum ResultFormat {
   CSV,
   JSON;
 
+  /** The lower-case name, as written on the command line and shown in help. */
+  @Override
+  public String toString() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   private static final ObjectMapper JSON_MAPPER =
       JsonMapper.builder().enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN).build();
 
