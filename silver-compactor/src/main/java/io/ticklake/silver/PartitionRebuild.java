@@ -411,6 +411,15 @@ final class PartitionRebuild {
 
   /** A rule's condition as SQL that is true exactly when the row breaks it (NULL → false). */
   private String condition(ValidationRule r, ExchangeCalendar calendar, ExchangeDate key) {
+    return "coalesce(" + fill(r.condition(), calendar, key) + ", false)";
+  }
+
+  /**
+   * Fills a rule expression's placeholders for one partition: {@code ${window_start}} / {@code
+   * ${window_end}} (the trading date's session window widened by the tolerance, or NULL when the
+   * date has no session) and {@code ${zone}} (the exchange's time zone, as SQL text).
+   */
+  private String fill(String sql, ExchangeCalendar calendar, ExchangeDate key) {
     List<SessionInterval> sessions = calendar.sessions(key.tradingDate());
     Duration tol = settings.sessionTolerance();
     String start =
@@ -419,9 +428,9 @@ final class PartitionRebuild {
         sessions.isEmpty()
             ? "CAST(NULL AS TIMESTAMPTZ)"
             : ts(sessions.get(sessions.size() - 1).close().plus(tol));
-    return "coalesce("
-        + r.condition().replace("${window_start}", start).replace("${window_end}", end)
-        + ", false)";
+    return sql.replace("${window_start}", start)
+        .replace("${window_end}", end)
+        .replace("${zone}", Sql.string(calendar.zone().getId()));
   }
 
   /**
@@ -454,9 +463,9 @@ final class PartitionRebuild {
               + ", 'field': "
               + Sql.string(r.field())
               + ", 'value': CAST("
-              + r.value()
+              + fill(r.value(), calendar, key)
               + " AS VARCHAR), 'message': CAST("
-              + r.message()
+              + fill(r.message(), calendar, key)
               + " AS VARCHAR)} END");
     }
     if (rules.isEmpty()) {

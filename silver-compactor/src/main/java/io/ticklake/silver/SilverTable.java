@@ -94,7 +94,8 @@ public enum SilverTable {
             "ts_event",
             window,
             "CAST(ts_event AS VARCHAR)",
-            "'Event time ' || CAST(ts_event AS VARCHAR) || ' is outside the sessions of "
+            "'Event time ' || CAST(timezone(${zone}, ts_event) AS VARCHAR) || ' ' || ${zone}"
+                + " || ' (' || CAST(ts_event AS VARCHAR) || ') is outside the sessions of "
                 + "trading date ' || CAST(trading_date AS VARCHAR) || ' (tolerance "
                 + s.sessionTolerance()
                 + ")'");

@@ -303,6 +303,11 @@ class ValidationTest {
       assertThat(quarantine(w))
           .extracting(x -> x.getField("rule"))
           .containsExactly("session_window", "session_window");
+      // the message gives the exchange's own clock first
+      assertThat(quarantine(w).get(0).getField("message"))
+          .isEqualTo(
+              "Event time 2024-03-01 03:00:00 America/New_York (2024-03-01 08:00:00+00) is"
+                  + " outside the sessions of trading date 2024-03-01 (tolerance PT1M)");
     }
   }
 
