@@ -79,7 +79,11 @@ final class CliContext {
    * empty warehouse behind. {@code init} creates one with {@link #createWarehouse()}.
    */
   Warehouse openWarehouse() {
-    WarehouseConfig config = config();
+    return openExisting(config());
+  }
+
+  /** Opens the warehouse of {@code config}, which must exist (see {@link #openWarehouse()}). */
+  Warehouse openExisting(WarehouseConfig config) {
     config
         .sqliteFile()
         .filter(f -> !java.nio.file.Files.exists(f))
@@ -93,6 +97,11 @@ final class CliContext {
                   f.getFileName());
             });
     return Warehouse.open(config);
+  }
+
+  /** Whether the configured warehouse's SQLite catalog is missing (false for other catalogs). */
+  boolean warehouseMissing() {
+    return config().sqliteFile().filter(f -> !java.nio.file.Files.exists(f)).isPresent();
   }
 
   /** Opens the configured warehouse, creating its folder and catalog when they do not exist. */

@@ -232,7 +232,7 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
       CliContext ctx = parent.root.context();
       ExportVerifier.Report report;
-      try (Warehouse warehouse = Warehouse.open(config(ctx, ExportReceipt.read(dir)))) {
+      try (Warehouse warehouse = ctx.openExisting(config(ctx, ExportReceipt.read(dir)))) {
         report = new ExportVerifier(warehouse).verify(dir);
       }
       if (json) {

@@ -36,6 +36,13 @@ final class InitCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CliContext ctx = root.context();
+    if (dryRun && ctx.warehouseMissing()) {
+      // a dry run changes nothing, not even by creating an empty catalog
+      ctx.out().println("warehouse " + ctx.config().warehouse());
+      ctx.out().println("catalog   " + ctx.config().displayUri());
+      ctx.out().println("The warehouse does not exist yet: init would create it and every table.");
+      return ExitCodes.OK;
+    }
     try (Warehouse warehouse = ctx.createWarehouse()) {
       run(warehouse, ctx.out(), dryRun, recreateSilver);
     }

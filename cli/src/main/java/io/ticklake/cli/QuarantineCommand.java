@@ -106,6 +106,7 @@ final class QuarantineCommand implements Callable<Integer> {
     severity = lower(severity);
     stage = lower(stage);
     table = lower(table);
+    exchange = lower(exchange);
     if (rules != null) {
       rules = rules.stream().map(QuarantineCommand::lower).toList();
     }

@@ -14,10 +14,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code ticklake sql}: run DuckDB SQL over views of every table, pinned to one as-of. */
 @Command(
@@ -33,6 +36,8 @@ import picocli.CommandLine.ParentCommand;
     })
 final class SqlCommand implements Callable<Integer> {
   @ParentCommand TicklakeCommand root;
+
+  @Spec CommandSpec spec;
 
   static final class Source {
     @Option(
@@ -70,11 +75,16 @@ final class SqlCommand implements Callable<Integer> {
   @Option(
       names = "--threads",
       defaultValue = "0",
-      description = "DuckDB threads (default: one per core).")
+      description = "DuckDB threads; 0 (the default) means one per core.")
   int threads;
 
   @Override
   public Integer call() throws IOException {
+    if (threads < 0) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "Cannot use --threads " + threads + ": give 1 or more, or 0 for one per core");
+    }
     CliContext ctx = root.context();
     String query = query();
     AsOf when = AsOf.parse(asOf);

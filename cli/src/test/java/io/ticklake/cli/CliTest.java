@@ -136,6 +136,12 @@ class CliTest {
                   + " 'ticklake demo'\n");
       assertThat(dir.resolve("wh")).doesNotExist();
     }
+    // a dry run of init creates nothing either
+    CliRun dry = run("init", "--dry-run");
+    assertThat(dry.code()).isZero();
+    assertThat(dry.out()).contains("The warehouse does not exist yet: init would create it");
+    assertThat(dir.resolve("wh")).doesNotExist();
+    assertThat(run("sql", "--threads", "-1", "-c", "select 1").code()).isEqualTo(ExitCodes.USAGE);
     assertThat(run("init").code()).isZero();
     assertThat(run("tables").code()).isZero();
   }

@@ -214,6 +214,14 @@ class ExportCommandTest {
                 + ", does not exist; give --warehouse DIR or set TICKLAKE_WAREHOUSE\n");
     assertThat(gone).doesNotExist();
     assertThat(run("export", "verify", target.toString()).code()).isZero();
+
+    // a mistyped --warehouse is refused the same way, and not created
+    Path typo = dir.resolve("wh-typo");
+    CliRun mistyped =
+        CliRun.run(Map.of(), "--warehouse", typo.toString(), "export", "verify", target.toString());
+    assertThat(mistyped.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(mistyped.err()).startsWith("ticklake: Cannot open warehouse " + typo);
+    assertThat(typo).doesNotExist();
   }
 
   @Test

@@ -129,7 +129,9 @@ final class PartitionRebuild {
       long duplicates = 0;
       long conflicting = 0;
       if (repeatedIdentities > 0) {
-        step("number occurrences", "CREATE OR REPLACE TEMP TABLE tl_o AS " + occurrenceSql());
+        step(
+            "number occurrences",
+            "CREATE OR REPLACE TEMP TABLE tl_o AS " + occurrenceSql(calendar, key));
         // An identity repeated within one stream only has one first occurrence and distinct
         // ids; more first occurrences than identities means one repeats across streams, and a
         // repeated record with a vendor id is a re-sent one: only then can ids collide.
@@ -162,6 +164,16 @@ final class PartitionRebuild {
       // dedup never removes the last row of a symbol, so Bronze has the same symbols
       List<String> symbols = strings("SELECT DISTINCT symbol FROM tl_b ORDER BY symbol");
       SymbolLookup lookup = lookupFor.apply(symbols);
+      if (conflicting > 0) {
+        // the conflicting copies' quarantine rows carry symbol id and session like any other
+        step(
+            "resolve the symbols and sessions of conflicting copies",
+            "CREATE OR REPLACE TEMP TABLE tl_cq AS SELECT x.*, "
+                + sessionSql(calendar, key.tradingDate())
+                + " AS session FROM ("
+                + lookup.resolveSql("tl_cq0")
+                + ") AS x");
+      }
       // the deduplicated rows with their event ids, symbol ids and sessions: a view, so no
       // second full-width copy is made
       step(
@@ -248,7 +260,8 @@ final class PartitionRebuild {
         bridge.execute("DROP VIEW IF EXISTS " + v);
       }
       for (String t :
-          List.of("tl_b", "tl_m", "tl_o", "tl_r", "tl_s", "tl_v", "tl_rejected", "tl_cq")) {
+          List.of(
+              "tl_b", "tl_m", "tl_o", "tl_r", "tl_s", "tl_v", "tl_rejected", "tl_cq0", "tl_cq")) {
         bridge.execute("DROP TABLE IF EXISTS " + t);
       }
     }
@@ -274,7 +287,7 @@ final class PartitionRebuild {
   }
 
   /**
-   * tl_cq: the copies dedup drops for a vendor trade id whose identity fields (price, size, time,
+   * tl_cq0: the copies dedup drops for a vendor trade id whose identity fields (price, size, time,
    * …) differ from those of the copy it keeps — a correction or a corrupt re-send, not a plain
    * re-delivery — as quarantine findings (rule {@code conflicting_duplicate}, error), so that no
    * content is dropped without a trace. They count as quarantined, not as duplicates.
@@ -284,7 +297,7 @@ final class PartitionRebuild {
   private long conflictingCopies() {
     step(
         "find re-sent trades with other content",
-        "CREATE OR REPLACE TEMP TABLE tl_cq AS WITH g AS (SELECT r.tl_rid, r.event_id, r.tl_keep,"
+        "CREATE OR REPLACE TEMP TABLE tl_cq0 AS WITH g AS (SELECT r.tl_rid, r.event_id, r.tl_keep,"
             + " md5_number("
             + occurrenceText()
             + ") AS tl_content, file_id AS l_file, file_seq AS l_line, writer_id AS l_writer,"
@@ -293,12 +306,12 @@ final class PartitionRebuild {
             + " tl_keep)) SELECT b.* EXCLUDE (tl_occ, tl_h), CAST(d.event_id AS UUID) AS event_id,"
             + " d.tl_rid, 'conflicting_duplicate' AS rule, 'error' AS severity, 'vendor_trade_id'"
             + " AS field, b.vendor_trade_id AS value, 'Trade id ' || b.vendor_trade_id || ' arrived"
-            + " again with other content; Silver keeps the earliest copy, ' || CASE WHEN k.l_file"
-            + " IS NOT NULL THEN 'file ' || k.l_file || ' line ' || k.l_line ELSE 'writer ' ||"
-            + " k.l_writer || ' WAL seq ' || k.l_wal END AS message FROM g AS d JOIN g AS k ON"
+            + " more than once with different content; Silver keeps the copy from ' || CASE WHEN"
+            + " k.l_file IS NOT NULL THEN 'file ' || k.l_file || ' line ' || k.l_line ELSE 'writer '"
+            + " || k.l_writer || ' WAL seq ' || k.l_wal END AS message FROM g AS d JOIN g AS k ON"
             + " k.event_id = d.event_id AND k.tl_keep JOIN tl_b AS b ON b.rowid = d.tl_rid WHERE"
             + " NOT d.tl_keep AND d.tl_content <> k.tl_content");
-    return count("SELECT count(*) FROM tl_cq");
+    return count("SELECT count(*) FROM tl_cq0");
   }
 
   /** The canonical identity text of a record's first occurrence: its identity fields. */
@@ -335,11 +348,13 @@ final class PartitionRebuild {
    * tl_h and it needs no row here. Repeated identities are numbered by occurrence within their
    * stream (a file_id, or a writer_id), in source order — a later occurrence k hashes the first
    * occurrence's id followed by k — and of the rows with one event id the one with the earliest
-   * lineage is kept.
+   * lineage among those no row-level error rule rejects is kept (the earliest of all when every
+   * copy is rejected): copies of one event differ only when a trade id was re-sent with other
+   * content, and a valid correction of a bad print then survives it.
    */
   private static String repeatedSql() {
-    return "SELECT tl_rid, event_id, row_number() OVER (PARTITION BY event_id ORDER BY file_id"
-        + " NULLS LAST, file_seq NULLS LAST, writer_id NULLS LAST, wal_seq NULLS LAST, ingested_at,"
+    return "SELECT tl_rid, event_id, row_number() OVER (PARTITION BY event_id ORDER BY tl_bad,"
+        + " file_id NULLS LAST, file_seq NULLS LAST, writer_id NULLS LAST, wal_seq NULLS LAST, ingested_at,"
         + " ts_recv NULLS LAST) = 1 AS tl_keep FROM (SELECT *, "
         + occurrenceIdSql()
         + " AS event_id FROM tl_o)";
@@ -357,15 +372,31 @@ final class PartitionRebuild {
   }
 
   /**
-   * tl_o: the rows of repeated identities (tl_m) with their lineage and their occurrence number
-   * within their stream (a file_id, or a writer_id), in source order.
+   * tl_o: the rows of repeated identities (tl_m) with their lineage, whether a row-level error rule
+   * rejects them, and their occurrence number within their stream (a file_id, or a writer_id), in
+   * source order.
    */
-  private static String occurrenceSql() {
+  private String occurrenceSql(ExchangeCalendar calendar, ExchangeDate key) {
     return "SELECT *, row_number() OVER (PARTITION BY file_id, CASE WHEN file_id IS NULL THEN"
         + " writer_id END, tl_h ORDER BY file_seq NULLS FIRST, wal_seq NULLS FIRST, ingested_at,"
         + " ts_recv NULLS FIRST) AS tl_occurrence FROM (SELECT b.rowid AS tl_rid, tl_h, tl_occ,"
-        + " file_id, file_seq, writer_id, wal_seq, ingested_at, ts_recv FROM tl_b AS b SEMI JOIN"
-        + " tl_m USING (tl_h))";
+        + " file_id, file_seq, writer_id, wal_seq, ingested_at, ts_recv, "
+        + rejectedByRowRules(calendar, key)
+        + " AS tl_bad FROM tl_b AS b SEMI JOIN tl_m USING (tl_h))";
+  }
+
+  /**
+   * Whether an error rule that needs nothing but the row's own columns (not the symbol lookup, the
+   * session or the price reference) rejects the row, as SQL: what dedup can know before those
+   * exist, to prefer a valid copy of an event.
+   */
+  private String rejectedByRowRules(ExchangeCalendar calendar, ExchangeDate key) {
+    List<String> conditions =
+        rules.stream()
+            .filter(r -> r.severity() == Severity.ERROR && r.rowLocal())
+            .map(r -> condition(r, calendar, key))
+            .toList();
+    return conditions.isEmpty() ? "false" : "(" + String.join(" OR ", conditions) + ")";
   }
 
   /**
@@ -555,7 +586,7 @@ final class PartitionRebuild {
             + (conflicts ? "(SELECT * FROM tl_v UNION ALL BY NAME SELECT * FROM tl_cq)" : "tl_v")
             + " AS e ORDER BY "
             + ORDER
-            + ", e.rule, e.file_id NULLS FIRST, e.writer_id NULLS FIRST";
+            + ", e.rule, e.field, e.file_id NULLS FIRST, e.writer_id NULLS FIRST";
     List<QuarantineRecord> out = new ArrayList<>();
     try (Statement s = bridge.connection().createStatement();
         ResultSet rs = s.executeQuery(sql)) {

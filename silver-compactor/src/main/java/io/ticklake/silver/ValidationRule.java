@@ -41,6 +41,17 @@ public record ValidationRule(
     return condition.contains("ref_price") || condition.contains("ref_count");
   }
 
+  /**
+   * Whether the condition needs only the row's own Bronze columns (and the placeholders): not the
+   * symbol id, the session or the price reference, which exist only after dedup.
+   */
+  public boolean rowLocal() {
+    return !RESOLVED.matcher(condition).find();
+  }
+
+  private static final java.util.regex.Pattern RESOLVED =
+      java.util.regex.Pattern.compile("\\b(symbol_id|session|ref_price|ref_count)\\b");
+
   /** The same rule with another severity. */
   public ValidationRule withSeverity(Severity newSeverity) {
     return new ValidationRule(name, newSeverity, field, condition, value, message);

@@ -146,16 +146,49 @@ class DedupTest {
                       + " "
                       + x.getField("message"))
           .containsExactlyInAnyOrder(
-              "conflicting_duplicate/error 2:2 Trade id t1 arrived again with other content;"
-                  + " Silver keeps the earliest copy, file 1 line 1",
-              "conflicting_duplicate/error 3:1 Trade id t1 arrived again with other content;"
-                  + " Silver keeps the earliest copy, file 1 line 1");
+              "conflicting_duplicate/error 2:2 Trade id t1 arrived more than once with"
+                  + " different content; Silver keeps the copy from file 1 line 1",
+              "conflicting_duplicate/error 3:1 Trade id t1 arrived more than once with"
+                  + " different content; Silver keeps the copy from file 1 line 1");
       assertThat(rows)
           .filteredOn(x -> Long.valueOf(2).equals(x.getField("file_id")))
           .singleElement()
           .extracting(x -> x.getField("row_json").toString())
           .asString()
-          .contains("\"price\":99.500000000");
+          .contains("\"price\":99.500000000")
+          // resolved like every quarantine row: the symbol id and session of the event
+          .contains("\"symbol_id\":" + silver(w).get(0).getField("symbol_id"))
+          .contains("\"session\":\"" + silver(w).get(0).getField("session") + "\"");
+    }
+  }
+
+  @Test
+  void aValidCorrectionOfARejectedPrintSurvivesIt() throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      BronzeFixture.appendRows(
+          BronzeFixture.bronzeTrades(w),
+          List.of(
+              // the first delivery of t1 has price 0, the vendor's re-send the right price
+              with(trade(0, "0"), "vendor_trade_id", "t1", "file_id", 1L, "file_seq", 1L),
+              with(trade(0, "100"), "vendor_trade_id", "t1", "file_id", 2L, "file_seq", 1L)));
+      PartitionResult r =
+          new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC())
+              .run()
+              .get(0);
+      assertThat(r.rowsOut()).isEqualTo(1);
+      assertThat(r.quarantined()).isEqualTo(1);
+      assertThat(r.duplicates()).isZero();
+      assertThat(silver(w))
+          .extracting(x -> x.getField("file_id") + "=" + x.getField("price"))
+          .containsExactly("2=100.000000000");
+      Table q = w.table(TableContracts.QUARANTINE.id());
+      List<Record> rows = new ArrayList<>();
+      try (CloseableIterable<Record> it = IcebergGenerics.read(q).build()) {
+        it.forEach(rows::add);
+      }
+      assertThat(rows)
+          .extracting(x -> x.getField("rule") + "@" + x.getField("file_id"))
+          .containsExactly("conflicting_duplicate@1");
     }
   }
 

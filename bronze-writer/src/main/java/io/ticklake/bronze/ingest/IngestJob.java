@@ -571,6 +571,7 @@ public final class IngestJob {
       }
     }
 
+    /** Quarantines an unplaceable row, with what its file's path says about all its rows. */
     private void reject(long line, String rule, String field, String value, String message) {
       quarantined++;
       if (quarantine != null) {
@@ -584,8 +585,8 @@ public final class IngestJob {
                 field,
                 value,
                 null,
-                null,
-                null,
+                fileKey == null ? null : fileKey.tradingDate(),
+                fileKey == null ? null : fileKey.symbol(),
                 null,
                 reader.vendor(),
                 fileId,
