@@ -198,6 +198,26 @@ class IngestJobTest {
     }
     IngestResult r = ingest("lean", file.toString()).files().get(0);
     assertThat(r.rowsQuarantined()).isEqualTo(1);
+    // rows of an exchange ref.exchange does not know carry the file's symbol and date too
+    IngestResult unknown =
+        new IngestJob(
+                warehouse,
+                VendorReaders.forVendor("lean", null),
+                ExchangeTable.load(warehouse.catalog()),
+                "nyse",
+                2,
+                null,
+                Clock.systemUTC())
+            .run(InputFiles.expand(List.of(data.resolve("lean/equity/usa/tick/bac").toString())))
+            .files()
+            .get(0);
+    assertThat(unknown.rowsWritten()).isZero();
+    assertThat(
+            count(
+                "select count(*) from ops.quarantine where rule = 'unknown_exchange' and"
+                    + " trading_date = DATE '2013-10-10' and symbol = 'BAC'"))
+        .isEqualTo(unknown.rowsQuarantined())
+        .isPositive();
     assertThat(
             count(
                 "select count(*) from ops.quarantine where rule = 'parse_error' and file_seq = 3"
