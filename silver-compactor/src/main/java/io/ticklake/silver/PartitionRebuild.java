@@ -396,7 +396,12 @@ final class PartitionRebuild {
             .filter(r -> r.severity() == Severity.ERROR && r.rowLocal())
             .map(r -> condition(r, calendar, key))
             .toList();
-    return conditions.isEmpty() ? "false" : "(" + String.join(" OR ", conditions) + ")";
+    // only copies of a trade id can differ, so only they are judged (quotes never)
+    return conditions.isEmpty() || kind != SilverTable.TRADES
+        ? "false"
+        : "CASE WHEN vendor_trade_id IS NOT NULL THEN "
+            + String.join(" OR ", conditions)
+            + " ELSE false END";
   }
 
   /**
