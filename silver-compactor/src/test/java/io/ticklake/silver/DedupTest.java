@@ -27,6 +27,11 @@ class DedupTest {
 
   @TempDir Path dir;
 
+  /** Compacts the table's changed partitions with the default options; the first result. */
+  private static PartitionResult compact(Warehouse w, SilverTable kind) {
+    return new SilverCompactor(w, kind, CompactOptions.defaults(), Clock.systemUTC()).run().get(0);
+  }
+
   private static Map<String, Object> trade(long ms, String price) {
     Map<String, Object> m = new HashMap<>();
     m.put("symbol", "BTCUSDT");
@@ -73,10 +78,7 @@ class DedupTest {
                   3L,
                   "ts_recv",
                   T0.plusSeconds(5))));
-      PartitionResult r =
-          new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC())
-              .run()
-              .get(0);
+      PartitionResult r = compact(w, SilverTable.TRADES);
       assertThat(r.duplicates()).isEqualTo(1);
       assertThat(r.rowsOut()).isEqualTo(2);
       // the earliest lineage survives
@@ -110,10 +112,7 @@ class DedupTest {
                   3L,
                   "file_seq",
                   1L)));
-      PartitionResult r =
-          new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC())
-              .run()
-              .get(0);
+      PartitionResult r = compact(w, SilverTable.TRADES);
       assertThat(r.rowsIn()).isEqualTo(5);
       assertThat(r.duplicates()).isEqualTo(1);
       assertThat(r.quarantined()).isEqualTo(2);
@@ -171,10 +170,7 @@ class DedupTest {
               // the first delivery of t1 has price 0, the vendor's re-send the right price
               with(trade(0, "0"), "vendor_trade_id", "t1", "file_id", 1L, "file_seq", 1L),
               with(trade(0, "100"), "vendor_trade_id", "t1", "file_id", 2L, "file_seq", 1L)));
-      PartitionResult r =
-          new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC())
-              .run()
-              .get(0);
+      PartitionResult r = compact(w, SilverTable.TRADES);
       assertThat(r.rowsOut()).isEqualTo(1);
       assertThat(r.quarantined()).isEqualTo(1);
       assertThat(r.duplicates()).isZero();
@@ -208,10 +204,7 @@ class DedupTest {
         replica.add(with(m, "writer_id", "w2"));
       }
       BronzeFixture.appendRows(bronze, replica);
-      PartitionResult r =
-          new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC())
-              .run()
-              .get(0);
+      PartitionResult r = compact(w, SilverTable.TRADES);
       assertThat(r.rowsIn()).isEqualTo(6);
       assertThat(r.duplicates()).isEqualTo(3);
       assertThat(r.rowsOut()).isEqualTo(3);

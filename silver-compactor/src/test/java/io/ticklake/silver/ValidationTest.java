@@ -31,6 +31,11 @@ class ValidationTest {
 
   @TempDir Path dir;
 
+  /** Compacts the table's changed partitions with the default options; the first result. */
+  private static PartitionResult compact(Warehouse w, SilverTable kind) {
+    return new SilverCompactor(w, kind, CompactOptions.defaults(), Clock.systemUTC()).run().get(0);
+  }
+
   private static List<Record> read(Table t) throws Exception {
     t.refresh();
     List<Record> out = new ArrayList<>();
@@ -59,10 +64,7 @@ class ValidationTest {
               new Quote("BTCUSDT", T0.plusMillis(2), "100.3", "1", "100.2", "2"),
               new Quote("BTCUSDT", T0.plusMillis(3), "100.2", "1", "100.2", "2"),
               new Quote("BTCUSDT", T0.plusMillis(4), "100.1", "-1", "100.2", "2")));
-      PartitionResult r =
-          new SilverCompactor(w, SilverTable.QUOTES, CompactOptions.defaults(), Clock.systemUTC())
-              .run()
-              .get(0);
+      PartitionResult r = compact(w, SilverTable.QUOTES);
       assertThat(r.rowsIn()).isEqualTo(5);
       assertThat(r.quarantined()).isEqualTo(2);
       assertThat(r.warned()).isEqualTo(1);
@@ -93,10 +95,7 @@ class ValidationTest {
       Table bronze = BronzeFixture.bronzeQuotes(w);
       BronzeFixture.appendQuoteFile(bronze, 1, file);
       BronzeFixture.appendQuoteFile(bronze, 2, file);
-      PartitionResult r =
-          new SilverCompactor(w, SilverTable.QUOTES, CompactOptions.defaults(), Clock.systemUTC())
-              .run()
-              .get(0);
+      PartitionResult r = compact(w, SilverTable.QUOTES);
       assertThat(r.rowsIn()).isEqualTo(8);
       assertThat(r.duplicates()).isEqualTo(4);
       assertThat(r.quarantined()).isEqualTo(2);
@@ -143,10 +142,7 @@ class ValidationTest {
               new Quote("BTCUSDT", T0.plusMillis(2), "100.2", "1", "0", "-2"),
               // no side at all: kept and flagged
               new Quote("BTCUSDT", T0.plusMillis(3), null, null, null, null)));
-      PartitionResult r =
-          new SilverCompactor(w, SilverTable.QUOTES, CompactOptions.defaults(), Clock.systemUTC())
-              .run()
-              .get(0);
+      PartitionResult r = compact(w, SilverTable.QUOTES);
       assertThat(r.quarantined()).isEqualTo(2);
       assertThat(r.warned()).isEqualTo(2);
       assertThat(r.rowsOut()).isEqualTo(2);
@@ -184,10 +180,7 @@ class ValidationTest {
     }
     try (Warehouse w = BronzeFixture.warehouse(dir)) {
       BronzeFixture.appendTradeFiles(BronzeFixture.bronzeTrades(w), 1, List.of(trades));
-      PartitionResult r =
-          new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC())
-              .run()
-              .get(0);
+      PartitionResult r = compact(w, SilverTable.TRADES);
       assertThat(r.quarantined()).isEqualTo(5);
       assertThat(r.warned()).isZero();
       assertThat(r.rowsOut()).isEqualTo(7);
@@ -219,10 +212,7 @@ class ValidationTest {
     trades.add(new Trade("BTCUSDT", T0.plusMillis(11), "100", "1", "weird"));
     try (Warehouse w = BronzeFixture.warehouse(dir)) {
       BronzeFixture.appendTradeFiles(BronzeFixture.bronzeTrades(w), 1, List.of(trades));
-      PartitionResult r =
-          new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC())
-              .run()
-              .get(0);
+      PartitionResult r = compact(w, SilverTable.TRADES);
       // 10 equal prints are genuine identical trades: all kept
       assertThat(r.duplicates()).isZero();
       assertThat(r.warned()).isEqualTo(1);
@@ -292,10 +282,7 @@ class ValidationTest {
                   new Trade("SPY", Instant.parse("2024-03-01T15:00:00Z"), "500", "1", "buy"),
                   new Trade("SPY", Instant.parse("2024-03-02T01:00:30Z"), "500", "1", "buy"),
                   new Trade("SPY", Instant.parse("2024-03-02T01:02:00Z"), "500", "1", "buy"))));
-      PartitionResult r =
-          new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC())
-              .run()
-              .get(0);
+      PartitionResult r = compact(w, SilverTable.TRADES);
       assertThat(r.quarantined()).isEqualTo(2);
       assertThat(read(w.table(TableContracts.SILVER_TRADES.id())))
           .extracting(x -> x.getField("session"))
