@@ -38,7 +38,7 @@ final class QuarantineCommand implements Callable<Integer> {
       "source_table, stage, rule, severity, exchange, trading_date, symbol, ts_event, field, value,"
           + " message, vendor, file_id, file_seq, writer_id, wal_seq";
   private static final String FULL_COLUMNS =
-      COLUMNS + ", raw_line, row_json, bronze_snapshot_id, quarantined_at";
+      COLUMNS + ", file, raw_line, row_json, bronze_snapshot_id, quarantined_at";
 
   @ParentCommand TicklakeCommand root;
 
@@ -153,7 +153,11 @@ final class QuarantineCommand implements Callable<Integer> {
                 + " GROUP BY ALL ORDER BY source_table, stage, rule, severity"
             : "SELECT "
                 + (full ? FULL_COLUMNS : COLUMNS)
-                + " FROM ops.quarantine"
+                // the path of the source file, from the ingest manifest (one path per file id)
+                + (full
+                    ? " FROM ops.quarantine LEFT JOIN (SELECT DISTINCT file_id, path AS file FROM"
+                        + " ops.ingest_manifest) USING (file_id)"
+                    : " FROM ops.quarantine")
                 + filter
                 + " ORDER BY trading_date DESC NULLS LAST, source_table, ts_event NULLS LAST,"
                 + " file_id NULLS LAST, file_seq NULLS LAST, writer_id NULLS LAST, wal_seq NULLS"
@@ -169,6 +173,14 @@ final class QuarantineCommand implements Callable<Integer> {
           quarantine,
           Optional.ofNullable(quarantine.currentSnapshot()),
           PartitionFilter.all());
+      if (full) {
+        org.apache.iceberg.Table manifest = warehouse.table(TableContracts.INGEST_MANIFEST.id());
+        bridge.registerView(
+            TableContracts.INGEST_MANIFEST.name(),
+            manifest,
+            Optional.ofNullable(manifest.currentSnapshot()),
+            PartitionFilter.all());
+      }
       checkRules(bridge);
       try (PreparedStatement s = bridge.connection().prepareStatement(sql)) {
         for (int i = 0; i < params.size(); i++) {

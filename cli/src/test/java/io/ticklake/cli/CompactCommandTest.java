@@ -200,7 +200,9 @@ class CompactCommandTest {
             "silver.trades,compact,size_positive,error,3,2020-02-20,2020-02-22");
 
     CliRun json = run("quarantine", "--full", "--limit", "1", "--format", "json");
-    assertThat(json.out()).contains("\"row_json\"", "\"bronze_snapshot_id\"", "\"file_seq\"");
+    assertThat(json.out())
+        .contains("\"row_json\"", "\"bronze_snapshot_id\"", "\"file_seq\"")
+        .containsPattern("\"file\" : \"[^\"]*_trades\\.csv\"");
 
     CliRun bad = run("quarantine", "--severity", "fatal");
     assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
