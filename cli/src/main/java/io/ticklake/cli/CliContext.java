@@ -39,6 +39,11 @@ final class CliContext {
   }
 
   boolean debug() {
+    return debug(env);
+  }
+
+  /** Whether {@code TICKLAKE_DEBUG} in {@code env} asks for stack traces and library warnings. */
+  static boolean debug(Map<String, String> env) {
     String d = env.get("TICKLAKE_DEBUG");
     return d != null && !d.isBlank() && !d.equals("0");
   }
@@ -84,9 +89,7 @@ final class CliContext {
 
   /** Opens the warehouse of {@code config}, which must exist (see {@link #openWarehouse()}). */
   Warehouse openExisting(WarehouseConfig config) {
-    config
-        .sqliteFile()
-        .filter(f -> !java.nio.file.Files.exists(f))
+    missingCatalog(config)
         .ifPresent(
             f -> {
               throw TicklakeException.of(
@@ -101,7 +104,12 @@ final class CliContext {
 
   /** Whether the configured warehouse's SQLite catalog is missing (false for other catalogs). */
   boolean warehouseMissing() {
-    return config().sqliteFile().filter(f -> !java.nio.file.Files.exists(f)).isPresent();
+    return missingCatalog(config()).isPresent();
+  }
+
+  /** The SQLite catalog file of {@code config} when it does not exist. */
+  private static java.util.Optional<java.nio.file.Path> missingCatalog(WarehouseConfig config) {
+    return config.sqliteFile().filter(f -> !java.nio.file.Files.exists(f));
   }
 
   /** Opens the configured warehouse, creating its folder and catalog when they do not exist. */

@@ -240,8 +240,8 @@ final class CompactCommand implements Callable<Integer> {
       String name, ExchangeDate key, String outcome, long bronzeSnapshotId) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("table", name);
-    m.put("exchange", key == null ? null : key.exchange());
-    m.put("trading_date", key == null ? null : key.tradingDate().toString());
+    m.put("exchange", key.exchange());
+    m.put("trading_date", key.tradingDate().toString());
     m.put("outcome", outcome);
     if (bronzeSnapshotId >= 0) {
       m.put("bronze_snapshot_id", bronzeSnapshotId);

@@ -8,8 +8,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The DuckDB resource options of the jobs that compute in DuckDB ({@code compact}, {@code bars},
- * {@code quality}), shared as a picocli mixin: {@code --threads} and {@code --memory-limit}.
+ * The DuckDB resource options of the commands that compute in DuckDB ({@code compact}, {@code
+ * bars}, {@code quality}, {@code sql}), shared as a picocli mixin: {@code --threads} and {@code
+ * --memory-limit}.
  */
 final class DuckDbResources {
   @Option(

@@ -12,8 +12,7 @@ public final class Main {
 
   /** Runs the command line and exits with its exit code. */
   public static void main(String[] args) {
-    String debug = System.getenv("TICKLAKE_DEBUG");
-    if (debug != null && !debug.isBlank() && !debug.equals("0")) {
+    if (CliContext.debug(System.getenv())) {
       // simplelogger.properties keeps Iceberg's retry warnings quiet; debugging shows them
       System.setProperty("org.slf4j.simpleLogger.log.org.apache.iceberg", "warn");
     }

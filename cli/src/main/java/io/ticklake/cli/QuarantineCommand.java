@@ -167,19 +167,14 @@ final class QuarantineCommand implements Callable<Integer> {
     try (Warehouse warehouse = ctx.openWarehouse();
         DuckDbBridge bridge = DuckDbBridge.open(warehouse.tempDir(), 0, null)) {
       bridge.execute("CREATE SCHEMA IF NOT EXISTS ops");
-      org.apache.iceberg.Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
-      bridge.registerView(
-          TableContracts.QUARANTINE.name(),
-          quarantine,
-          Optional.ofNullable(quarantine.currentSnapshot()),
-          PartitionFilter.all());
-      if (full) {
-        org.apache.iceberg.Table manifest = warehouse.table(TableContracts.INGEST_MANIFEST.id());
+      // the manifest only for --full's file paths
+      for (var contract :
+          full
+              ? List.of(TableContracts.QUARANTINE, TableContracts.INGEST_MANIFEST)
+              : List.of(TableContracts.QUARANTINE)) {
+        org.apache.iceberg.Table t = warehouse.table(contract.id());
         bridge.registerView(
-            TableContracts.INGEST_MANIFEST.name(),
-            manifest,
-            Optional.ofNullable(manifest.currentSnapshot()),
-            PartitionFilter.all());
+            contract.name(), t, Optional.ofNullable(t.currentSnapshot()), PartitionFilter.all());
       }
       checkRules(bridge);
       try (PreparedStatement s = bridge.connection().prepareStatement(sql)) {

@@ -14,13 +14,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code ticklake sql}: run DuckDB SQL over views of every table, pinned to one as-of. */
 @Command(
@@ -36,8 +34,6 @@ import picocli.CommandLine.Spec;
     })
 final class SqlCommand implements Callable<Integer> {
   @ParentCommand TicklakeCommand root;
-
-  @Spec CommandSpec spec;
 
   static final class Source {
     @Option(
@@ -72,24 +68,17 @@ final class SqlCommand implements Callable<Integer> {
       description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   ResultFormat format;
 
-  @Option(
-      names = "--threads",
-      defaultValue = "0",
-      description = "DuckDB threads; 0 (the default) means one per core.")
-  int threads;
+  @Mixin DuckDbResources duckdb;
 
   @Override
   public Integer call() throws IOException {
-    if (threads < 0) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "Cannot use --threads " + threads + ": give 1 or more, or 0 for one per core");
-    }
+    int threads = duckdb.threads();
+    String memoryLimit = duckdb.memoryLimit().orElse(null);
     CliContext ctx = root.context();
     String query = query();
     AsOf when = AsOf.parse(asOf);
     try (Warehouse warehouse = ctx.openWarehouse();
-        DuckDbBridge bridge = DuckDbBridge.open(warehouse.tempDir(), threads, null)) {
+        DuckDbBridge bridge = DuckDbBridge.open(warehouse.tempDir(), threads, memoryLimit)) {
       bridge.registerAll(warehouse.catalog(), when);
       try (Statement s = bridge.connection().createStatement()) {
         if (s.execute(query)) {

@@ -72,6 +72,9 @@ public record QuarantineRecord(
    * @param value the raw value of that field, or null
    * @param rawLine the raw line
    * @param message what is wrong
+   * @param exchange the exchange of the file's rows, when its path says (else null)
+   * @param tradingDate the trading date of the file's rows, when its path says (else null)
+   * @param symbol the symbol of the file's rows, when its path says (else null)
    * @param at when
    */
   public static QuarantineRecord parseError(
@@ -83,30 +86,8 @@ public record QuarantineRecord(
       String value,
       String rawLine,
       String message,
-      Instant at) {
-    return parseError(
-        sourceTable, vendor, fileId, line, field, value, rawLine, message, null, null, null, at);
-  }
-
-  /**
-   * {@link #parseError(String, String, long, long, String, String, String, String, Instant)} with
-   * what the file says about all its rows, when it does (each may be null).
-   *
-   * @param exchange the exchange of the file's rows
-   * @param tradingDate the trading date of the file's rows
-   * @param symbol the symbol of the file's rows
-   */
-  public static QuarantineRecord parseError(
-      String sourceTable,
-      String vendor,
-      long fileId,
-      long line,
-      String field,
-      String value,
-      String rawLine,
-      String message,
       String exchange,
-      java.time.LocalDate tradingDate,
+      LocalDate tradingDate,
       String symbol,
       Instant at) {
     return new QuarantineRecord(

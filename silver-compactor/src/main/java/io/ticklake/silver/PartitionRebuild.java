@@ -195,9 +195,11 @@ final class PartitionRebuild {
                 + " CAST(quantile_disc(price, 0.5) OVER w AS DECIMAL(38,9)) END AS ref_price,"
                 + " CASE WHEN tl_ref THEN count(*) OVER w ELSE 0 END AS ref_count FROM (SELECT"
                 + " tl_rid, symbol, price, ts_event, ts_event_ns, vendor_seq, file_seq, wal_seq,"
-                + " event_id, coalesce(price > 0, false) AND NOT ("
-                + rejectedWithoutReference(calendar, key)
-                + ") AS tl_ref FROM tl_d0) WINDOW w AS (PARTITION BY symbol, tl_ref ORDER BY "
+                + " event_id, coalesce(price > 0, false) AND NOT "
+                // rules that use the reference cannot take rows out of it: a window cannot
+                // depend on its own output
+                + rejectedBy(r -> !r.usesReference(), calendar, key)
+                + " AS tl_ref FROM tl_d0) WINDOW w AS (PARTITION BY symbol, tl_ref ORDER BY "
                 + ORDER
                 + " ROWS BETWEEN "
                 + settings.spikeWindow()
@@ -314,17 +316,19 @@ final class PartitionRebuild {
     return count("SELECT count(*) FROM tl_cq0");
   }
 
+  /** The identity fields of a record as canonical text expressions, comma-separated. */
+  private String identityFields() {
+    return kind.identityColumns().stream().map(this::text).collect(Collectors.joining(", "));
+  }
+
   /** The canonical identity text of a record's first occurrence: its identity fields. */
   private String occurrenceText() {
-    return "concat_ws(chr(31), 'v3', 'occ', "
-        + kind.identityColumns().stream().map(this::text).collect(Collectors.joining(", "))
-        + ")";
+    return "concat_ws(chr(31), 'v3', 'occ', " + identityFields() + ")";
   }
 
   /** The canonical identity text of a record, without its occurrence. */
   private String identityText() {
-    String identityText =
-        kind.identityColumns().stream().map(this::text).collect(Collectors.joining(", "));
+    String identityText = identityFields();
     String byOccurrence = occurrenceText();
     String bySeq =
         "concat_ws(chr(31), 'v3', 'seq', " + identityText + ", CAST(vendor_seq AS VARCHAR))";
@@ -391,17 +395,25 @@ final class PartitionRebuild {
    * exist, to prefer a valid copy of an event.
    */
   private String rejectedByRowRules(ExchangeCalendar calendar, ExchangeDate key) {
-    List<String> conditions =
-        rules.stream()
-            .filter(r -> r.severity() == Severity.ERROR && r.rowLocal())
-            .map(r -> condition(r, calendar, key))
-            .toList();
     // only copies of a trade id can differ, so only they are judged (quotes never)
-    return conditions.isEmpty() || kind != SilverTable.TRADES
+    return kind != SilverTable.TRADES
         ? "false"
         : "CASE WHEN vendor_trade_id IS NOT NULL THEN "
-            + String.join(" OR ", conditions)
+            + rejectedBy(ValidationRule::rowLocal, calendar, key)
             + " ELSE false END";
+  }
+
+  /** Whether an error rule that {@code which} accepts rejects the row, as SQL. */
+  private String rejectedBy(
+      java.util.function.Predicate<ValidationRule> which,
+      ExchangeCalendar calendar,
+      ExchangeDate key) {
+    List<String> conditions =
+        rules.stream()
+            .filter(r -> r.severity() == Severity.ERROR && which.test(r))
+            .map(r -> condition(r, calendar, key))
+            .toList();
+    return conditions.isEmpty() ? "false" : "(" + String.join(" OR ", conditions) + ")";
   }
 
   /**
@@ -467,19 +479,6 @@ final class PartitionRebuild {
     return sql.replace("${window_start}", start)
         .replace("${window_end}", end)
         .replace("${zone}", Sql.string(calendar.zone().getId()));
-  }
-
-  /**
-   * Whether an error rule that does not use the price reference rejects the row: such rows stay out
-   * of the reference (rules that use it cannot, a window cannot depend on its own output).
-   */
-  private String rejectedWithoutReference(ExchangeCalendar calendar, ExchangeDate key) {
-    List<String> conditions =
-        rules.stream()
-            .filter(r -> r.severity() == Severity.ERROR && !r.usesReference())
-            .map(r -> condition(r, calendar, key))
-            .toList();
-    return conditions.isEmpty() ? "false" : String.join(" OR ", conditions);
   }
 
   private String violationsSql(ExchangeCalendar calendar, ExchangeDate key) {

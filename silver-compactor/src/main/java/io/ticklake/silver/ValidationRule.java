@@ -38,7 +38,7 @@ public record ValidationRule(
    * Whether the condition uses the rolling price reference ({@code ref_price}/{@code ref_count}).
    */
   public boolean usesReference() {
-    return condition.contains("ref_price") || condition.contains("ref_count");
+    return REFERENCE.matcher(condition).find();
   }
 
   /**
@@ -48,6 +48,9 @@ public record ValidationRule(
   public boolean rowLocal() {
     return !RESOLVED.matcher(condition).find();
   }
+
+  private static final java.util.regex.Pattern REFERENCE =
+      java.util.regex.Pattern.compile("\\b(ref_price|ref_count)\\b");
 
   private static final java.util.regex.Pattern RESOLVED =
       java.util.regex.Pattern.compile("\\b(symbol_id|session|ref_price|ref_count)\\b");

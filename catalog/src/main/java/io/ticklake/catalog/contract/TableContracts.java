@@ -181,8 +181,14 @@ public final class TableContracts {
    * unique, so the order is total. Silver, the bar job and exports order by it.
    */
   public static final String SILVER_EVENT_ORDER =
-      "ts_event NULLS FIRST, ts_event_ns NULLS FIRST, vendor_seq NULLS FIRST, file_seq NULLS FIRST,"
-          + " wal_seq NULLS FIRST, event_id NULLS FIRST";
+      silverOrder(SILVER_TRADES_SCHEMA).fields().stream()
+          .skip(1) // symbol
+          .map(
+              f ->
+                  SILVER_TRADES_SCHEMA.findColumnName(f.sourceId())
+                      + (f.direction() == org.apache.iceberg.SortDirection.ASC ? "" : " DESC")
+                      + (f.nullOrder() == NullOrder.NULLS_FIRST ? " NULLS FIRST" : " NULLS LAST"))
+          .collect(java.util.stream.Collectors.joining(", "));
 
   /** Validated, deduplicated, sorted trades; one row per event_id. */
   public static final TableContract SILVER_TRADES =

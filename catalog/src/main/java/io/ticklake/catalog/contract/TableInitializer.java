@@ -275,16 +275,12 @@ public final class TableInitializer {
    * Gives {@code table} its contract's sort order when it has another one (a metadata-only commit),
    * so that files written in the contract's order are tagged with it; the table must otherwise
    * match the contract.
-   *
-   * @return whether the order was replaced
    */
-  public static boolean adoptSortOrder(Table table, TableContract contract) {
-    if (sortOrderDescription(table.sortOrder(), table.schema())
+  public static void adoptSortOrder(Table table, TableContract contract) {
+    if (!sortOrderDescription(table.sortOrder(), table.schema())
         .equals(sortOrderDescription(contract.sortOrder(), contract.schema()))) {
-      return false;
+      replaceSortOrder(table.replaceSortOrder(), contract, contract.schema());
     }
-    replaceSortOrder(table.replaceSortOrder(), contract, contract.schema());
-    return true;
   }
 
   private static void replaceSortOrder(
