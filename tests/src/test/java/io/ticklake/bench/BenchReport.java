@@ -85,6 +85,18 @@ public final class BenchReport {
     return 0;
   }
 
+  /**
+   * CPU time this process has used so far (all threads, including DuckDB's native ones), in
+   * nanoseconds; -1 when the JVM cannot tell. Divided by a wall time it gives the cores kept busy.
+   */
+  public static long processCpuNanos() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
+  }
+
   /** Resets this process's VmHWM (Linux: 5 written to clear_refs); ignored elsewhere. */
   public static void resetPeakRss() {
     try {

@@ -74,6 +74,7 @@ class CompactBenchmark {
       // 1. the whole run as a user runs it: plan + every partition + commits, one DuckDB
       BenchReport.resetPeakRss();
       long start = System.nanoTime();
+      long cpu0 = BenchReport.processCpuNanos();
       long rowsIn = 0;
       int partitions = 0;
       for (SilverTable kind : SilverTable.values()) {
@@ -86,18 +87,28 @@ class CompactBenchmark {
         }
       }
       double whole = (System.nanoTime() - start) / 1e9;
+      double wholeCpu = (BenchReport.processCpuNanos() - cpu0) / 1e9;
       long peakKb = BenchReport.peakRssKb(ProcessHandle.current().pid());
       assertThat(rowsIn).isEqualTo(bronzeRows);
       BenchReport.line(
-          "compaction, whole run: %d partitions, %,d rows in %.2f s = %,.0f rows/s; peak RSS %,d"
-              + " MB",
-          partitions, rowsIn, whole, rowsIn / whole, peakKb / 1024);
+          "compaction, whole run: %d partitions, %,d rows in %.2f s = %,.0f rows/s; CPU %.2f s"
+              + " (%.2f of %d cores busy); peak RSS %,d MB",
+          partitions,
+          rowsIn,
+          whole,
+          rowsIn / whole,
+          wholeCpu,
+          wholeCpu / whole,
+          Runtime.getRuntime().availableProcessors(),
+          peakKb / 1024);
 
       // 2. paired: per partition the raw COPY, then a forced rebuild of that partition alone,
       // back to back so both see the same machine load; two passes
       double rawTotal = 0;
       double rawIdsTotal = 0;
       double compactTotal = 0;
+      double rawCpu = 0;
+      double compactCpu = 0;
       List<Double> ratios = new java.util.ArrayList<>();
       try (DuckDbBridge bridge = DuckDbBridge.open(w.tempDir(), THREADS, null)) {
         for (int pass = 0; pass < 2; pass++) {
@@ -107,9 +118,12 @@ class CompactBenchmark {
                         w, kind, CompactOptions.defaults().withForce(true), Clock.systemUTC())
                     .plan();
             for (CompactionPlan.Task t : plan.partitions()) {
+              long r0 = BenchReport.processCpuNanos();
               double raw = rawCopy(w, bridge, kind, plan, t, false);
+              rawCpu += (BenchReport.processCpuNanos() - r0) / 1e9;
               rawIdsTotal += rawCopy(w, bridge, kind, plan, t, true);
               long c0 = System.nanoTime();
+              long cc0 = BenchReport.processCpuNanos();
               List<PartitionResult> one =
                   new SilverCompactor(
                           w,
@@ -121,6 +135,7 @@ class CompactBenchmark {
                           Clock.systemUTC())
                       .run();
               double compact = (System.nanoTime() - c0) / 1e9;
+              compactCpu += (BenchReport.processCpuNanos() - cc0) / 1e9;
               assertThat(one)
                   .singleElement()
                   .extracting(PartitionResult::rowsIn)
@@ -153,6 +168,10 @@ class CompactBenchmark {
           2 * bronzeRows / rawIdsTotal,
           rawIdsTotal / rawTotal,
           compactTotal / rawIdsTotal);
+      BenchReport.line(
+          "paired CPU time: raw COPY %.2f s (%.2f cores busy), compaction %.2f s (%.2f cores"
+              + " busy); CPU ratio %.2f",
+          rawCpu, rawCpu / rawTotal, compactCpu, compactCpu / compactTotal, compactCpu / rawCpu);
     }
   }
 
