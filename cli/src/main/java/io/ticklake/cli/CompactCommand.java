@@ -38,11 +38,14 @@ import picocli.CommandLine.Spec;
       "resolve symbol ids and sort, one partition at a time, each replaced atomically.",
       "Only partitions with Bronze commits since their last compaction are rebuilt;",
       "a run with nothing new says so and writes nothing. --dry-run gives each partition's",
-      "reason: new, changed (Bronze commits since), unfinished (a run died between its",
-      "quarantine and Silver commits) or forced (--all).",
+      "reason: new, changed (Bronze commits since, or the Bronze snapshot it read was rolled",
+      "back or expired), removed (its Bronze files are gone: the rebuild empties it),",
+      "symbols (ref.dim_symbol now resolves some of its unknown_symbol rows), unfinished",
+      "(a run died between its quarantine and Silver commits) or forced (--all).",
       "--date and --from/--to exclude each other; either end of a range may be left open.",
-      "Symbol ids are resolved at rebuild time: after changing ref.dim_symbol, rebuild the",
-      "affected days with --all. Exit 5: another compactor kept winning a partition; rerun."
+      "Symbol ids are resolved at rebuild time: a dimension change that maps a ticker Silver",
+      "already holds to another instrument needs --all for the affected days.",
+      "Exit 5: another compactor kept winning a partition; rerun."
     })
 final class CompactCommand implements Callable<Integer> {
   @ParentCommand TicklakeCommand root;

@@ -28,7 +28,6 @@ import java.util.stream.Collectors;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types.NestedField;
 
 /**
@@ -37,6 +36,9 @@ import org.apache.iceberg.types.Types.NestedField;
  * nothing. Not thread-safe (uses one bridge).
  */
 final class PartitionRebuild {
+  /** The {@code stage} of the quarantine rows a compaction writes. */
+  static final String STAGE = "compact";
+
   /**
    * Columns the digest leaves out: lineage, and the receive time, which is a property of one
    * delivery (the live writer stamps its own), not of the event.
@@ -334,8 +336,13 @@ final class PartitionRebuild {
         "concat_ws(chr(31), 'v3', 'seq', " + identityText + ", CAST(vendor_seq AS VARCHAR))";
     String tid =
         kind == SilverTable.TRADES
-            ? "WHEN vendor_trade_id IS NOT NULL THEN concat_ws(chr(31), 'v3', 'tid', exchange,"
-                + " symbol, vendor_trade_id) "
+            ? "WHEN vendor_trade_id IS NOT NULL THEN concat_ws(chr(31), 'v3', 'tid', "
+                + text("exchange")
+                + ", "
+                + text("symbol")
+                + ", "
+                + text("vendor_trade_id")
+                + ") "
             : "";
     return "CASE "
         + tid
@@ -425,15 +432,30 @@ final class PartitionRebuild {
         + " VARCHAR) || chr(31) || CAST(tl_occurrence AS VARCHAR)) ELSE tl_h END";
   }
 
-  /** Canonical text of a column: timestamps as epoch microseconds, NULL as \u0001. */
+  /**
+   * Canonical text of a column: timestamps as epoch microseconds, NULL as \u0001, and in strings
+   * U+0010, U+001F and U+0001 escaped as U+0010 followed by {@code 0}, {@code 1} or {@code 2} — so
+   * a value never holds the field separator or the NULL marker, and the joined text is injective
+   * (two different records cannot render alike). Values without those three characters — every real
+   * one seen — render as themselves.
+   */
   private String text(String column) {
     NestedField f = silverSchema.findField(column);
     String c = Sql.ident(column);
     String v =
-        f.type().typeId() == Type.TypeID.TIMESTAMP
-            ? "CAST(epoch_us(" + c + ") AS VARCHAR)"
-            : "CAST(" + c + " AS VARCHAR)";
+        switch (f.type().typeId()) {
+          case TIMESTAMP -> "CAST(epoch_us(" + c + ") AS VARCHAR)";
+          case STRING -> escaped(c);
+          default -> "CAST(" + c + " AS VARCHAR)";
+        };
     return "coalesce(" + v + ", chr(1))";
+  }
+
+  /** A string expression with U+0010, U+001F and U+0001 escaped (see {@link #text}). */
+  private static String escaped(String expression) {
+    return "replace(replace(replace("
+        + expression
+        + ", chr(16), chr(16) || '0'), chr(31), chr(16) || '1'), chr(1), chr(16) || '2')";
   }
 
   private static String ts(Instant t) {
@@ -598,7 +620,7 @@ final class PartitionRebuild {
         out.add(
             new QuarantineRecord(
                 sourceTable,
-                "compact",
+                STAGE,
                 rs.getString(1),
                 Severity.valueOf(rs.getString(2).toUpperCase(java.util.Locale.ROOT)),
                 rs.getString(3),

@@ -12,10 +12,13 @@ import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.contract.TableInitializer;
 import io.ticklake.catalog.dim.DimSymbolTable;
+import io.ticklake.catalog.dim.DimVersion;
 import io.ticklake.catalog.dim.SymbolLookup;
 import io.ticklake.catalog.dim.SymbolRegistry;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
+import io.ticklake.catalog.duckdb.PartitionFilter;
 import io.ticklake.catalog.duckdb.PinnedScan;
+import io.ticklake.catalog.duckdb.Sql;
 import io.ticklake.catalog.snapshot.CompactionMarkers;
 import io.ticklake.catalog.snapshot.PartitionHistory;
 import io.ticklake.catalog.write.ParquetDataFiles;
@@ -78,9 +81,11 @@ public final class SilverCompactor {
   /**
    * Lists the partitions to rebuild, pinned to the current Bronze snapshot. Writes nothing.
    *
-   * <p>A partition is due when Silver has no compaction commit for it, or when a Bronze snapshot
-   * newer (by sequence number) than the one its latest compaction read added a data file to it, or
-   * when the options force it.
+   * <p>A partition is due when Silver has no compaction commit for it, when a Bronze snapshot after
+   * the one its latest compaction read added or removed a data file of it, when that snapshot is no
+   * longer in the Bronze history it pins (rolled back or expired: see {@link
+   * PartitionHistory#changedSince}), or when the options force it. A partition whose Bronze files
+   * are all gone is due too (reason {@code removed}), until a compaction has emptied it.
    */
   public CompactionPlan plan() {
     Table bronze = warehouse.table(kind.bronze().id());
@@ -108,12 +113,22 @@ public final class SilverCompactor {
     Map<ExchangeDate, Snapshot> quarantined =
         CompactionMarkers.lastCompactions(
             warehouse.table(TableContracts.QUARANTINE.id()), kind.silver().name());
+    // a partition whose Bronze files are all gone (deleted, or rolled back) still has Silver and
+    // quarantine rows to empty
+    for (ExchangeDate key : compacted.keySet()) {
+      if (!content.containsKey(key) && !emptyCompaction(compacted.get(key))) {
+        content.put(key, new long[2]);
+      }
+    }
     List<CompactionPlan.Task> due = new ArrayList<>();
+    String dimNow = label(DimSymbolTable.open(warehouse).currentVersion());
+    List<ExchangeDate> symbolChecks = new ArrayList<>();
     for (Map.Entry<ExchangeDate, long[]> e : content.entrySet()) {
       ExchangeDate key = e.getKey();
       if (!options.selects(key)) {
         continue;
       }
+      boolean removed = e.getValue()[1] == 0;
       Snapshot last = compacted.get(key);
       String reason;
       if (last == null) {
@@ -123,14 +138,88 @@ public final class SilverCompactor {
       } else if (!CompactionMarkers.sameRebuild(last, quarantined.get(key))) {
         reason = "unfinished";
       } else if (history.changedSince(key, CompactionMarkers.bronzeSnapshotId(last))) {
-        reason = "changed";
+        reason = removed ? "removed" : "changed";
       } else {
+        if (!removed && unknownSymbolsMayResolve(last, dimNow)) {
+          symbolChecks.add(key);
+        }
         continue;
       }
       due.add(new CompactionPlan.Task(key, e.getValue()[0], e.getValue()[1], reason));
     }
+    if (!symbolChecks.isEmpty()) {
+      for (ExchangeDate key : resolvableUnknownSymbols(symbolChecks)) {
+        long[] c = content.get(key);
+        due.add(new CompactionPlan.Task(key, c[0], c[1], "symbols"));
+      }
+      due.sort(java.util.Comparator.comparing(CompactionPlan.Task::key));
+    }
     return new CompactionPlan(
         kind, pinned.snapshotId(), silverRead == null ? -1 : silverRead.snapshotId(), due);
+  }
+
+  /**
+   * Whether a compaction quarantined rows as {@code unknown_symbol} and {@code ref.dim_symbol} has
+   * changed since it resolved them (compactions from before these markers: never).
+   */
+  private static boolean unknownSymbolsMayResolve(Snapshot compaction, String dimNow) {
+    Map<String, String> summary = compaction.summary();
+    String unknown = summary.get(SilverSummary.UNKNOWN_SYMBOLS);
+    return unknown != null
+        && !"0".equals(unknown)
+        && !dimNow.equals(summary.get(SilverSummary.DIM_SYMBOL_SNAPSHOT_ID));
+  }
+
+  /**
+   * The partitions among {@code keys} with an {@code unknown_symbol} quarantine row that the
+   * current {@code ref.dim_symbol} resolves — by the lookup the rebuild uses, on the row's
+   * exchange, symbol and event time — so a rebuild would move it to Silver. A dimension change that
+   * resolves none of them (another instrument, another time) makes nothing due.
+   */
+  private List<ExchangeDate> resolvableUnknownSymbols(List<ExchangeDate> keys) {
+    Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
+    Snapshot current = quarantine.currentSnapshot();
+    if (current == null) {
+      return List.of();
+    }
+    PartitionFilter filter = new PartitionFilter(Map.of("source_table", kind.silver().name()));
+    PinnedScan scan = PinnedScan.plan(quarantine, Optional.of(current), filter.expression());
+    String rows =
+        "(SELECT exchange, symbol, ts_event, trading_date FROM ("
+            + DuckDbBridge.relationSql(scan, filter)
+            + ") WHERE stage = "
+            + Sql.string(PartitionRebuild.STAGE)
+            + " AND rule = "
+            + Sql.string(SilverTable.UNKNOWN_SYMBOL)
+            + " AND symbol IS NOT NULL AND ts_event IS NOT NULL)";
+    List<ExchangeDate> out = new ArrayList<>();
+    try (DuckDbBridge bridge =
+        DuckDbBridge.open(warehouse.tempDir(), 1, options.memoryLimit().orElse(null))) {
+      SymbolLookup lookup = SymbolLookup.register(bridge, DimSymbolTable.open(warehouse).read());
+      for (String hit :
+          bridge.queryStrings(
+              "SELECT DISTINCT exchange || '/' || CAST(trading_date AS VARCHAR) FROM ("
+                  + lookup.resolveSql(rows)
+                  + ") WHERE symbol_id IS NOT NULL")) {
+        ExchangeDate key = ExchangeDate.parse(hit);
+        if (keys.contains(key)) {
+          out.add(key);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A dimension version as recorded in a summary: its snapshot id, or {@code none}. */
+  private static String label(DimVersion version) {
+    return version.snapshotId().isPresent()
+        ? Long.toString(version.snapshotId().getAsLong())
+        : "none";
+  }
+
+  /** Whether a compaction commit left its partition empty: no Bronze rows at all. */
+  private static boolean emptyCompaction(Snapshot compaction) {
+    return "0".equals(compaction.summary().get(SilverSummary.ROWS_IN));
   }
 
   /** Plans and commits; see {@link #commit(CompactionPlan)}. */
@@ -402,6 +491,13 @@ public final class SilverCompactor {
     summary.put(SilverSummary.WARNED, Long.toString(built.warned()));
     summary.put(SilverSummary.ROWS_OUT, Long.toString(built.rowsOut()));
     summary.put(SilverSummary.DIGEST, built.digest());
+    summary.put(
+        SilverSummary.UNKNOWN_SYMBOLS,
+        Long.toString(
+            built.quarantine().stream()
+                .filter(q -> SilverTable.UNKNOWN_SYMBOL.equals(q.rule()))
+                .count()));
+    summary.put(SilverSummary.DIM_SYMBOL_SNAPSHOT_ID, label(lookups.version()));
 
     // Quarantine first: if the process dies between the two commits, Silver still names the old
     // Bronze snapshot, so the partition stays due and the rerun replaces both again.
@@ -470,6 +566,11 @@ public final class SilverCompactor {
     Lookups(DuckDbBridge bridge, DimSymbolTable dim) {
       this.bridge = bridge;
       this.dim = dim;
+    }
+
+    /** The dimension version of the last lookup (the current partition's), or the table's. */
+    DimVersion version() {
+      return last != null ? last.version() : dim.currentVersion();
     }
 
     SymbolLookup lookupAfter(SymbolRegistry.Registration registration) {

@@ -34,6 +34,15 @@ public final class SilverSummary {
   /** Rows rejected (error severity) into quarantine. */
   public static final String QUARANTINED = CompactionMarkers.QUARANTINED;
 
+  /**
+   * Rows quarantined by rule {@code unknown_symbol}: when non-zero, a later change of {@code
+   * ref.dim_symbol} that resolves them makes the partition due again (reason {@code symbols}).
+   */
+  public static final String UNKNOWN_SYMBOLS = "ticklake.unknown-symbols";
+
+  /** The {@code ref.dim_symbol} snapshot the symbol ids were resolved against, or {@code none}. */
+  public static final String DIM_SYMBOL_SNAPSHOT_ID = "ticklake.dim-symbol-snapshot-id";
+
   /** Rows kept but flagged (warn severity). */
   public static final String WARNED = CompactionMarkers.WARNED;
 

@@ -42,6 +42,9 @@ public enum SilverTable {
           "quote_condition_raw",
           "suspicious"));
 
+  /** The rule that rejects events whose symbol names no instrument at their time. */
+  public static final String UNKNOWN_SYMBOL = "unknown_symbol";
+
   private final TableContract bronze;
   private final TableContract silver;
   private final List<String> identity;
@@ -101,7 +104,7 @@ public enum SilverTable {
                 + ")'");
     ValidationRule unknown =
         new ValidationRule(
-            "unknown_symbol",
+            UNKNOWN_SYMBOL,
             Severity.ERROR,
             "symbol",
             "symbol_id IS NULL",

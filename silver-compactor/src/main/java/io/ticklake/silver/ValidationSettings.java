@@ -40,7 +40,8 @@ public record ValidationSettings(
       throw new IllegalArgumentException(
           "Cannot use a spike threshold of " + spikePercent + "%: it must be positive");
     }
-    if (disabled.contains("unknown_symbol") || severities.get("unknown_symbol") == Severity.WARN) {
+    if (disabled.contains(SilverTable.UNKNOWN_SYMBOL)
+        || severities.get(SilverTable.UNKNOWN_SYMBOL) == Severity.WARN) {
       throw new IllegalArgumentException(
           "Cannot relax rule unknown_symbol: symbol_id is required in Silver");
     }

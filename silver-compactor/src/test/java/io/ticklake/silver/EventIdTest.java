@@ -49,10 +49,19 @@ class EventIdTest {
           "sale_condition_raw",
           "suspicious");
 
-  /** The documented canonical text of one field: epoch µs, decimals at scale, NULL as U+0001. */
+  /**
+   * The documented canonical text of one field: epoch µs, decimals at scale, NULL as U+0001, and
+   * U+0010, U+001F and U+0001 in strings escaped as U+0010 followed by 0, 1 or 2.
+   */
   private static String text(Object v) {
     if (v == null) {
       return "\u0001";
+    }
+    if (v instanceof CharSequence s) {
+      return s.toString()
+          .replace("\u0010", "\u0010" + "0")
+          .replace("\u001f", "\u0010" + "1")
+          .replace("\u0001", "\u0010" + "2");
     }
     if (v instanceof OffsetDateTime t) {
       return Long.toString(
@@ -183,6 +192,47 @@ class EventIdTest {
       parts.addAll(identityFields(seq));
       parts.add("7");
       assertThat(seq.getField("event_id")).isEqualTo(id(String.join("\u001f", parts)));
+    }
+  }
+
+  @Test
+  void fieldsHoldingTheSeparatorOrTheNullMarkerAreEscapedSoDistinctRecordsNeverCollide()
+      throws Exception {
+    // unescaped, both trade-id texts would read v3|tid|exchange|BTC|USDT|7
+    Map<String, Object> a = liveTrade(1L);
+    a.put("symbol", "BTC");
+    a.put("vendor_trade_id", "USDT\u001f7");
+    Map<String, Object> b = liveTrade(2L);
+    b.put("symbol", "BTC\u001fUSDT");
+    b.put("vendor_trade_id", "7");
+    // unescaped, a NULL venue and the venue U+0001 would be one identity (one a re-delivery)
+    Map<String, Object> c = liveTrade(3L);
+    c.put("writer_id", "w2");
+    Map<String, Object> d = liveTrade(4L);
+    d.put("writer_id", "w3");
+    d.put("venue", "\u0001");
+    try (Warehouse w = BronzeFixture.warehouse(dir.resolve("w"))) {
+      BronzeFixture.appendRows(BronzeFixture.bronzeTrades(w), List.of(a, b, c, d));
+      PartitionResult r = compact(w);
+      assertThat(r.rowsOut()).isEqualTo(4);
+      assertThat(r.duplicates() + r.quarantined()).isZero();
+      Map<Long, Record> byWalSeq =
+          silver(w).stream().collect(Collectors.toMap(x -> (Long) x.getField("wal_seq"), x -> x));
+      assertThat(byWalSeq.get(1L).getField("event_id"))
+          .isEqualTo(
+              id(
+                  String.join(
+                      "\u001f", "v3", "tid", BronzeFixture.EXCHANGE, "BTC", "USDT\u00101" + "7")));
+      assertThat(byWalSeq.get(2L).getField("event_id"))
+          .isEqualTo(
+              id(
+                  String.join(
+                      "\u001f", "v3", "tid", BronzeFixture.EXCHANGE, "BTC\u00101" + "USDT", "7")));
+      for (long seq : List.of(3L, 4L)) {
+        Record row = byWalSeq.get(seq);
+        assertThat(row.getField("event_id")).isEqualTo(id(identityText(row)));
+      }
+      assertThat(identityText(byWalSeq.get(4L))).contains("\u0010" + "2");
     }
   }
 

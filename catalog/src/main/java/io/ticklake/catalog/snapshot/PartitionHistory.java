@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.ticklake.catalog.contract.ExchangeDate;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.apache.iceberg.DataFile;
@@ -17,14 +18,22 @@ import org.apache.iceberg.util.SnapshotUtil;
  * pinned snapshot: the highest sequence number among the snapshots in its history that added or
  * removed a data file of the partition. Incremental jobs (the Silver compactor over Bronze, the bar
  * job over Silver) ask it whether a partition changed after the input snapshot they last read.
+ *
+ * <p>The history is the chain of ancestors of the pinned snapshot as far back as it is kept. An
+ * input snapshot a job read that is not on that chain — rolled back, or expired — cannot be
+ * compared with it, so every partition counts as changed since it; one that is on the chain was
+ * followed by exactly the snapshots walked before it, so a partition none of them touched did not
+ * change.
  */
 public final class PartitionHistory {
   private final Table table;
   private final Map<ExchangeDate, Long> lastChanged;
+  private final Set<Long> ancestors;
 
-  private PartitionHistory(Table table, Map<ExchangeDate, Long> lastChanged) {
+  private PartitionHistory(Table table, Map<ExchangeDate, Long> lastChanged, Set<Long> ancestors) {
     this.table = table;
     this.lastChanged = lastChanged;
+    this.ancestors = ancestors;
   }
 
   /** Reads the history of {@code table} back from {@code pinned} (one pass over its snapshots). */
@@ -32,7 +41,9 @@ public final class PartitionHistory {
     requireNonNull(table, "table is null");
     requireNonNull(pinned, "pinned is null");
     Map<ExchangeDate, Long> last = new HashMap<>();
+    Set<Long> ancestors = new HashSet<>();
     for (Snapshot s : SnapshotUtil.ancestorsOf(pinned.snapshotId(), table::snapshot)) {
+      ancestors.add(s.snapshotId());
       SnapshotChanges changes = SnapshotChanges.builderFor(table).snapshot(s).build();
       for (DataFile f : changes.addedDataFiles()) {
         last.merge(ExchangeDate.of(table, f), s.sequenceNumber(), Math::max);
@@ -41,22 +52,23 @@ public final class PartitionHistory {
         last.merge(ExchangeDate.of(table, f), s.sequenceNumber(), Math::max);
       }
     }
-    return new PartitionHistory(table, last);
-  }
-
-  /** The partitions some snapshot of the history added or removed a data file of. */
-  public Set<ExchangeDate> changedPartitions() {
-    return lastChanged.keySet();
+    return new PartitionHistory(table, last, ancestors);
   }
 
   /**
-   * Whether {@code partition} changed after the snapshot {@code readSnapshotId}. A snapshot that
-   * has expired, or a partition the history never touched, counts as changed: the caller cannot
-   * prove its output is current, so it rebuilds.
+   * Whether {@code partition} changed after the snapshot {@code readSnapshotId}. A snapshot that is
+   * not an ancestor of the pinned one still kept — rolled back (the rows it read may be gone) or
+   * expired — counts as a change of every partition: the caller cannot prove its output is current,
+   * so it rebuilds once, and its next read is on the chain again. Otherwise the partition changed
+   * when a snapshot after the read one added or removed one of its files; one that no kept snapshot
+   * touched (its files came from snapshots since expired, older than the read one) did not.
    */
   public boolean changedSince(ExchangeDate partition, long readSnapshotId) {
     Snapshot read = table.snapshot(readSnapshotId);
-    long changedAt = lastChanged.getOrDefault(partition, Long.MAX_VALUE);
-    return read == null || changedAt > read.sequenceNumber();
+    if (read == null || !ancestors.contains(readSnapshotId)) {
+      return true;
+    }
+    Long changedAt = lastChanged.get(partition);
+    return changedAt != null && changedAt > read.sequenceNumber();
   }
 }

@@ -114,12 +114,10 @@ public final class BarJob {
     }
     PartitionHistory history = PartitionHistory.of(silver, pinned);
     Map<ExchangeDate, Map<BarInterval, Long>> built = lastBuilds(gold);
-    // a partition Silver emptied still has bars to replace
+    // a partition Silver emptied (or a rollback took away) still has bars to replace
     Map<ExchangeDate, Long> candidates = new TreeMap<>(rows);
-    for (ExchangeDate k : history.changedPartitions()) {
-      if (built.containsKey(k)) {
-        candidates.putIfAbsent(k, 0L);
-      }
+    for (ExchangeDate k : built.keySet()) {
+      candidates.putIfAbsent(k, 0L);
     }
     List<BarPlan.Task> due = new ArrayList<>();
     for (Map.Entry<ExchangeDate, Long> e : candidates.entrySet()) {

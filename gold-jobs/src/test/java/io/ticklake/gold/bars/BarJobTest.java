@@ -323,6 +323,37 @@ class BarJobTest {
     assertThat(incremental).hasSizeGreaterThan(4000).isEqualTo(full);
   }
 
+  @Test
+  void aSilverRollbackRebuildsTheBarsOfWhatItTookAway() throws Exception {
+    try (Warehouse w = LeanLake.create(dir.resolve("r"), true)) {
+      new BarJob(w, BarOptions.defaults()).run();
+      Table silver = w.table(TableContracts.SILVER_TRADES.id());
+      Snapshot last = silver.currentSnapshot();
+      while (last.summary().get("ticklake.partition") == null) {
+        last = silver.snapshot(last.parentId()); // past metadata-only commits
+      }
+      String taken = last.summary().get("ticklake.partition");
+      String where =
+          "exchange = '"
+              + taken.substring(0, taken.indexOf('/'))
+              + "' AND trading_date = DATE '"
+              + taken.substring(taken.indexOf('/') + 1)
+              + "'";
+      assertThat(LeanLake.count(w, "SELECT count(*) FROM gold.bars WHERE " + where)).isPositive();
+
+      // undo the compaction of that partition: its Silver rows are gone, so are its bars' inputs
+      silver.manageSnapshots().rollbackTo(last.parentId()).commit();
+      assertThat(LeanLake.count(w, "SELECT count(*) FROM silver.trades WHERE " + where)).isZero();
+
+      BarPlan plan = new BarJob(w, BarOptions.defaults()).plan();
+      assertThat(plan.partitions()).extracting(BarPlan.Task::partition).contains(taken);
+      new BarJob(w, BarOptions.defaults()).commit(plan, null);
+      assertThat(LeanLake.count(w, "SELECT count(*) FROM gold.bars WHERE " + where)).isZero();
+      assertThat(LeanLake.count(w, "SELECT count(*) FROM gold.bars")).isPositive();
+      assertThat(new BarJob(w, BarOptions.defaults()).plan().isEmpty()).isTrue();
+    }
+  }
+
   private static List<String> digests(Table gold) throws Exception {
     List<String> out = new ArrayList<>();
     for (DataFile f : PinnedScan.plan(gold, Optional.of(gold.currentSnapshot())).dataFiles()) {
