@@ -3,6 +3,8 @@ package io.ticklake.catalog;
 import static java.util.Objects.requireNonNull;
 
 import io.ticklake.catalog.TicklakeException.Kind;
+import io.ticklake.catalog.contract.TableContract;
+import io.ticklake.catalog.contract.TableContracts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.Table;
@@ -143,8 +146,15 @@ public final class Warehouse implements AutoCloseable {
     try {
       return catalog.loadTable(id);
     } catch (NoSuchTableException e) {
+      if (TableContracts.find(id.toString()).isPresent()) {
+        throw TicklakeException.of(
+            Kind.INPUT, "Cannot find table %s: run 'ticklake init' to create the tables", id);
+      }
       throw TicklakeException.of(
-          Kind.INPUT, "Cannot find table %s: run 'ticklake init' to create the tables", id);
+          Kind.INPUT,
+          "Cannot find table %s: ticklake's tables are %s",
+          id,
+          TableContracts.all().stream().map(TableContract::name).collect(Collectors.joining(", ")));
     }
   }
 

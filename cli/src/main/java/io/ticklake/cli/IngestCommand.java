@@ -9,7 +9,10 @@ import io.ticklake.bronze.ingest.IngestSummary;
 import io.ticklake.bronze.ingest.InputFiles;
 import io.ticklake.bronze.ingest.VendorReaders;
 import io.ticklake.bronze.read.VendorReader;
+import io.ticklake.catalog.TicklakeException;
+import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.calendar.ExchangeCalendars;
 import io.ticklake.catalog.calendar.ExchangeTable;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -20,10 +23,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code ticklake ingest}: vendor files into Bronze, exactly once. */
 @Command(
@@ -39,6 +45,8 @@ import picocli.CommandLine.ParentCommand;
     })
 final class IngestCommand implements Callable<Integer> {
   @ParentCommand TicklakeCommand root;
+
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--vendor",
@@ -75,22 +83,47 @@ final class IngestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CliContext ctx = root.context();
+    if (parallel < 1) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "Cannot parse " + parallel + " files at once: give --parallel 1 or more");
+    }
+    if (mapping != null && !"csv".equalsIgnoreCase(vendor.trim())) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "Cannot use --mapping with --vendor " + vendor + ": only --vendor csv reads a mapping");
+    }
     VendorReader reader = VendorReaders.forVendor(vendor, mapping);
     List<Path> files = InputFiles.expand(paths);
     String defaultExchange = exchange != null ? exchange : VendorReaders.defaultExchange(vendor);
+    if (exchange != null && "tardis".equalsIgnoreCase(vendor.trim())) {
+      ctx.err()
+          .println("note: --exchange is not used for tardis files: each row names its exchange");
+    }
     IngestSummary summary;
-    try (Warehouse warehouse = ctx.openWarehouse();
-        ProgressLine progress = ProgressLine.forTerminal(ctx.err(), files.size())) {
-      IngestJob job =
-          new IngestJob(
-              warehouse,
-              reader,
-              ExchangeTable.load(warehouse.catalog()),
-              defaultExchange,
-              parallel,
-              progress,
-              Clock.systemUTC());
-      summary = job.run(files);
+    try (Warehouse warehouse = ctx.openWarehouse()) {
+      ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
+      // before any file is read: a wrong exchange would quarantine every row of every file and
+      // mark the files ingested, so the right exchange could not ingest them again
+      if (exchange != null && calendars.find(exchange).isEmpty()) {
+        throw TicklakeException.of(
+            Kind.INPUT,
+            "Cannot ingest with --exchange %s: it is not in ref.exchange (known: %s)",
+            exchange,
+            String.join(", ", calendars.exchangeIds()));
+      }
+      try (ProgressLine progress = ProgressLine.forTerminal(ctx.err(), files.size())) {
+        summary =
+            new IngestJob(
+                    warehouse,
+                    reader,
+                    calendars,
+                    defaultExchange,
+                    parallel,
+                    progress,
+                    Clock.systemUTC())
+                .run(files);
+      }
     }
     print(ctx.out(), summary);
     return summary.count(IngestResult.Outcome.FAILED) > 0 ? ExitCodes.INPUT : ExitCodes.OK;

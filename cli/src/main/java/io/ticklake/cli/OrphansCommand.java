@@ -11,10 +11,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code ticklake orphans}: data files no snapshot references (left by crashed jobs). */
 @Command(
@@ -29,6 +32,8 @@ import picocli.CommandLine.ParentCommand;
     })
 final class OrphansCommand implements Callable<Integer> {
   @ParentCommand TicklakeCommand root;
+
+  @Spec CommandSpec spec;
 
   @Parameters(arity = "0..*", paramLabel = "TABLE", description = "Tables (default: all).")
   List<String> tables;
@@ -46,6 +51,11 @@ final class OrphansCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     CliContext ctx = root.context();
+    if (olderThanMinutes < 0) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "Cannot list files modified in the future: give --older-than 0 or more minutes");
+    }
     long cutoff = System.currentTimeMillis() - olderThanMinutes * 60_000L;
     try (Warehouse warehouse = ctx.openWarehouse()) {
       List<TableIdentifier> ids =

@@ -184,12 +184,36 @@ final class QuarantineCommand implements Callable<Integer> {
         try (ResultSet rs = s.executeQuery()) {
           format.print(ctx.out(), rs);
         }
+        if (!summary && limit > 0) {
+          noteTruncation(bridge, filter, params, ctx);
+        }
       } catch (SQLException e) {
         throw new TicklakeException(
             Kind.FAILURE, "Cannot read ops.quarantine: " + e.getMessage().strip(), e);
       }
     }
     return ExitCodes.OK;
+  }
+
+  /** Says on stderr (stdout stays a clean table, CSV or JSON) when --limit cut the listing. */
+  private void noteTruncation(
+      DuckDbBridge bridge, String filter, List<Object> params, CliContext ctx) throws SQLException {
+    try (PreparedStatement s =
+        bridge.connection().prepareStatement("SELECT count(*) FROM ops.quarantine" + filter)) {
+      for (int i = 0; i < params.size(); i++) {
+        s.setObject(i + 1, params.get(i));
+      }
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        long total = rs.getLong(1);
+        if (total > limit) {
+          ctx.err()
+              .printf(
+                  "showing the first %,d of %,d matching rows; --limit 0 shows all%n",
+                  limit, total);
+        }
+      }
+    }
   }
 
   /** The stages that write quarantine rows. */

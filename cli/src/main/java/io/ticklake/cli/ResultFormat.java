@@ -12,8 +12,6 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,8 +60,6 @@ enum ResultFormat {
     print(out, columns, rows);
   }
 
-  private static final DateTimeFormatter ISO = DateTimeFormatter.ISO_OFFSET_DATE_TIME;
-
   /** The text form of a value. */
   static String text(Object v) {
     if (v == null) {
@@ -77,11 +73,13 @@ enum ResultFormat {
       m.forEach((k, x) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append('=').append(x));
       return sb.toString();
     }
+    // UTC, fractions in whole groups of 3 digits (ms, µs or ns), so a µs time keeps its trailing
+    // zeros: .418420, not .41842
     if (v instanceof OffsetDateTime t) {
-      return ISO.format(t.withOffsetSameInstant(ZoneOffset.UTC));
+      return t.toInstant().toString();
     }
     if (v instanceof java.time.Instant i) {
-      return ISO.format(i.atOffset(ZoneOffset.UTC));
+      return i.toString();
     }
     return v.toString();
   }

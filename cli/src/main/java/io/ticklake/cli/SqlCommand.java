@@ -100,6 +100,10 @@ final class SqlCommand implements Callable<Integer> {
       return source.command;
     }
     if (source != null && source.file != null) {
+      if (Files.isDirectory(source.file)) {
+        throw TicklakeException.of(
+            Kind.INPUT, "Cannot read SQL file %s: it is a folder", source.file);
+      }
       try {
         return Files.readString(source.file, StandardCharsets.UTF_8);
       } catch (NoSuchFileException e) {

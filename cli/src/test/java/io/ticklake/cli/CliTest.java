@@ -57,6 +57,21 @@ class CliTest {
     assertThat(r.err()).isEmpty();
     assertThat(r.code()).isZero();
     assertThat(r.out()).isEqualTo("n\r\n0\r\n");
+    // µs times keep their trailing zeros (whole groups of 3 digits), in UTC
+    CliRun times =
+        run(
+            "sql",
+            "--format",
+            "csv",
+            "-c",
+            "SELECT TIMESTAMPTZ '2020-02-22 00:00:02.41842+00' AS a, TIMESTAMPTZ '2020-02-22"
+                + " 01:00:00+01' AS b");
+    assertThat(times.out())
+        .isEqualTo("a,b\r\n2020-02-22T00:00:02.418420Z,2020-02-22T00:00:00Z\r\n");
+    CliRun folder = run("sql", "-f", dir.toString());
+    assertThat(folder.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(folder.err())
+        .isEqualTo("ticklake: Cannot read SQL file " + dir + ": it is a folder\n");
   }
 
   @Test
@@ -114,8 +129,10 @@ class CliTest {
     CliRun missing = run("snapshots", "bronze.nope");
     assertThat(missing.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(missing.err())
-        .isEqualTo(
-            "ticklake: Cannot find table bronze.nope: run 'ticklake init' to create the tables\n");
+        .startsWith(
+            "ticklake: Cannot find table bronze.nope: ticklake's tables are bronze.trades,"
+                + " bronze.quotes, silver.trades,")
+        .contains("ops.quarantine");
   }
 
   @Test
@@ -257,6 +274,9 @@ class CliTest {
     CliRun orphans = run("orphans", "--older-than", "0");
     assertThat(orphans.code()).isZero();
     assertThat(orphans.out()).contains("0 orphaned files");
+    CliRun future = run("orphans", "--older-than", "-3");
+    assertThat(future.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(future.err()).contains("give --older-than 0 or more minutes");
 
     Path bad = Files.writeString(dir.resolve("bad.csv"), "not,a,tardis,header\n1,2,3,4\n");
     CliRun failed = run("ingest", "--vendor", "tardis", bad.toString());
@@ -277,6 +297,34 @@ class CliTest {
     assertThat(missing.err())
         .isEqualTo(
             "ticklake: Cannot find " + dir.resolve("nope") + ": no such file or directory\n");
+  }
+
+  @Test
+  void ingestRefusesAnUnknownExchangeAndBadOptionsBeforeReadingAnything() throws Exception {
+    assertThat(run("init").code()).isZero();
+    Path samples = io.ticklake.bronze.sample.BundledSamples.extractTo(dir.resolve("samples"));
+    String ibm = samples.resolve("lean/equity/usa/tick/ibm/20131011_trade.zip").toString();
+
+    CliRun typo = run("ingest", "--vendor", "lean", "--exchange", "nasdaq-xx", ibm);
+    assertThat(typo.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(typo.err())
+        .startsWith(
+            "ticklake: Cannot ingest with --exchange nasdaq-xx: it is not in ref.exchange (known:")
+        .contains("us-equity");
+    assertThat(run("manifest", "--format", "csv").out()).doesNotContain("lean");
+
+    CliRun parallel = run("ingest", "--vendor", "lean", "--parallel", "0", ibm);
+    assertThat(parallel.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(parallel.err()).contains("Cannot parse 0 files at once: give --parallel 1 or more");
+    CliRun mapping =
+        run("ingest", "--vendor", "lean", "--mapping", dir.resolve("m.json").toString(), ibm);
+    assertThat(mapping.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(mapping.err()).contains("only --vendor csv reads a mapping");
+
+    // the right exchange then ingests the file: nothing of the refused runs is in the way
+    CliRun ok = run("ingest", "--vendor", "lean", "--exchange", "us-equity", ibm);
+    assertThat(ok.code()).isZero();
+    assertThat(ok.out()).contains("1 ingested");
   }
 
   private Map<String, String> metadataLocations() {

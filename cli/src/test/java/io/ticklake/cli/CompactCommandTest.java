@@ -190,7 +190,11 @@ class CompactCommandTest {
         .allSatisfy(l -> assertThat(l).contains(",2020-02-20,"));
     assertThat(run("quarantine", "--table", "silver.quotes", "--format", "csv").out().lines())
         .hasSize(1);
-    assertThat(run("quarantine", "--limit", "1", "--format", "csv").out().lines()).hasSize(2);
+    CliRun limited = run("quarantine", "--limit", "1", "--format", "csv");
+    assertThat(limited.out().lines()).hasSize(2);
+    assertThat(limited.err())
+        .isEqualTo("showing the first 1 of 6 matching rows; --limit 0 shows all\n");
+    assertThat(run("quarantine", "--limit", "6", "--format", "csv").err()).isEmpty();
 
     CliRun summary = run("quarantine", "--summary", "--format", "csv");
     assertThat(summary.out().lines())

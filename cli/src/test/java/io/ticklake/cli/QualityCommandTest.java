@@ -56,6 +56,16 @@ class QualityCommandTest {
     assertThat(report.code()).as(report.err()).isZero();
     assertThat(report.out()).contains("wrote " + html, "(1 symbol-days, 1 charts");
     assertThat(Files.readString(html)).contains("IBM · us-equity · 2013-10-11");
+
+    // a folder as the target: a clear error, and no temp file left next to it
+    Path folder = Files.createDirectories(dir.resolve("reports"));
+    CliRun toFolder = run("quality", "--html", folder.toString(), "--date", "2013-10-11");
+    assertThat(toFolder.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(toFolder.err())
+        .contains("Cannot write report " + folder + ": it is a folder; name an .html file");
+    try (var left = Files.list(dir)) {
+      assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+    }
   }
 
   @Test

@@ -572,6 +572,10 @@ public final class IngestJob {
     }
 
     /** Quarantines an unplaceable row, with what its file's path says about all its rows. */
+    /**
+     * Quarantines one row of the file. Its exchange is the one it named (so {@code quarantine
+     * --exchange} finds an unknown exchange's rows too), else none.
+     */
     private void reject(long line, String rule, String field, String value, String message) {
       quarantined++;
       if (quarantine != null) {
@@ -584,7 +588,7 @@ public final class IngestJob {
                 message,
                 field,
                 value,
-                null,
+                "exchange".equals(field) ? value : null,
                 fileKey == null ? null : fileKey.tradingDate(),
                 fileKey == null ? null : fileKey.symbol(),
                 null,

@@ -325,10 +325,19 @@ public record ReaderMapping(
     String text;
     try {
       text = Files.readString(file);
-    } catch (IOException e) {
+    } catch (java.nio.file.NoSuchFileException e) {
       throw new TicklakeException(
           TicklakeException.Kind.CONFIGURATION,
-          "Cannot load reader mapping " + file + ": " + e.getMessage(),
+          "Cannot load reader mapping " + file + ": no such file",
+          e);
+    } catch (IOException e) {
+      String reason =
+          Files.isDirectory(file)
+              ? "it is a folder, not a JSON file"
+              : String.valueOf(e.getMessage());
+      throw new TicklakeException(
+          TicklakeException.Kind.CONFIGURATION,
+          "Cannot load reader mapping " + file + ": " + reason,
           e);
     }
     return parse(text, file.toString());

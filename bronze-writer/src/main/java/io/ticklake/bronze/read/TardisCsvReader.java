@@ -97,9 +97,7 @@ public final class TardisCsvReader implements VendorReader {
         return DataType.QUOTES;
       }
     }
-    String found =
-        new String(
-            b, lines.start(), Math.min(lines.end() - lines.start(), 200), StandardCharsets.UTF_8);
+    String found = Texts.printable(b, lines.start(), lines.end(), 200);
     throw FileFormatException.of(
         out.file(),
         out.sourceName(),

@@ -98,6 +98,28 @@ final class Texts {
     }
   }
 
+  /**
+   * Up to {@code max} bytes of {@code b[s, e)} as printable ASCII for a message: other bytes
+   * (binary content, control characters) as {@code \xNN}, so a zip or gzip given to a text reader
+   * does not write raw bytes into terminals and the manifest.
+   */
+  static String printable(byte[] b, int s, int e, int max) {
+    StringBuilder out = new StringBuilder();
+    int end = Math.min(e, s + max);
+    for (int i = s; i < end; i++) {
+      int c = b[i] & 0xff;
+      if (c >= 0x20 && c < 0x7f) {
+        out.append((char) c);
+      } else {
+        out.append(String.format("\\x%02x", c));
+      }
+    }
+    if (end < e) {
+      out.append("…");
+    }
+    return out.toString();
+  }
+
   /** True when {@code b[s, e)} equals the ASCII text {@code expected}. */
   static boolean equalsAscii(byte[] b, int s, int e, String expected) {
     if (e - s != expected.length()) {

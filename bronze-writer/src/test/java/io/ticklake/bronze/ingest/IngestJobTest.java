@@ -198,7 +198,8 @@ class IngestJobTest {
     }
     IngestResult r = ingest("lean", file.toString()).files().get(0);
     assertThat(r.rowsQuarantined()).isEqualTo(1);
-    // rows of an exchange ref.exchange does not know carry the file's symbol and date too
+    // rows of an exchange ref.exchange does not know carry the file's symbol and date too, and
+    // the exchange they named
     IngestResult unknown =
         new IngestJob(
                 warehouse,
@@ -215,7 +216,8 @@ class IngestJobTest {
     assertThat(
             count(
                 "select count(*) from ops.quarantine where rule = 'unknown_exchange' and"
-                    + " trading_date = DATE '2013-10-10' and symbol = 'BAC'"))
+                    + " trading_date = DATE '2013-10-10' and symbol = 'BAC' and exchange ="
+                    + " 'nyse'"))
         .isEqualTo(unknown.rowsQuarantined())
         .isPositive();
     assertThat(

@@ -199,6 +199,11 @@ class TardisCsvReaderTest {
                 + "' nor the quotes header '"
                 + TardisCsvReader.QUOTES_HEADER
                 + "'");
+    // a zip given as a Tardis file: the message shows its bytes escaped, not raw
+    Path zip = Files.write(dir.resolve("ticks.zip"), new byte[] {'P', 'K', 3, 4, 20, 0, '\n'});
+    assertThatThrownBy(() -> reader.read(zip, new CollectingSink()))
+        .isInstanceOf(FileFormatException.class)
+        .hasMessageStartingWith("Cannot read ticks.zip: its header 'PK\\x03\\x04\\x14\\x00' is");
     Path empty = Files.write(dir.resolve("empty.csv"), new byte[0]);
     assertThatThrownBy(() -> reader.read(empty, new CollectingSink()))
         .isInstanceOf(FileFormatException.class)

@@ -91,21 +91,30 @@ public final class QualityReport {
    * @param maxCharts at most this many symbol-days get a price and volume chart (the first ones)
    */
   public Written write(List<QualityRow> rows, Path file, int maxCharts, Progress progress) {
-    String html = render(rows, maxCharts, progress);
     Path target = file.toAbsolutePath();
     Path dir = target.getParent();
+    if (dir != null && !Files.isDirectory(dir)) {
+      throw TicklakeException.of(
+          Kind.INPUT, "Cannot write report %s: folder %s does not exist", file, dir);
+    }
+    if (Files.isDirectory(target)) {
+      throw TicklakeException.of(
+          Kind.INPUT, "Cannot write report %s: it is a folder; name an .html file", file);
+    }
+    String html = render(rows, maxCharts, progress);
+    Path tmp =
+        target.resolveSibling(
+            "." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
     try {
-      if (dir != null && !Files.isDirectory(dir)) {
-        throw TicklakeException.of(
-            Kind.INPUT, "Cannot write report %s: folder %s does not exist", file, dir);
-      }
-      Path tmp =
-          target.resolveSibling(
-              "." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
       Files.writeString(tmp, html, StandardCharsets.UTF_8);
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return new Written(target, rows.size(), Math.min(maxCharts, rows.size()), Files.size(target));
     } catch (IOException e) {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // the message below names the real failure
+      }
       throw TicklakeException.of(Kind.INPUT, "Cannot write report %s: %s", file, e.getMessage());
     }
   }
