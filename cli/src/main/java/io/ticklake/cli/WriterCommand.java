@@ -43,10 +43,12 @@ import picocli.CommandLine.ParentCommand;
       "Run a live writer: read events from stdin (or --input) as JSONL or CSV lines, log them in",
       "the write-ahead log <warehouse>/wal/<writer-id>/ and flush them to bronze.trades /",
       "bronze.quotes every --flush-interval or --flush-events. On start, whatever the WAL holds",
-      "above the Bronze watermark is committed first; input events whose seq is at or below what",
-      "this writer already committed for their table are skipped, so a feed may resend from its",
-      "last ack. Bad lines go to ops.quarantine (stage writer, rule parse_error). End of input or",
-      "SIGTERM: flush, commit, exit 0."
+      "above the Bronze watermark is committed first; input lines whose seq is at or below the",
+      "highest seq this writer had committed for their table when it started are skipped, so a",
+      "feed may resend from its last ack (a duplicate re-sent within one run is written again;",
+      "Silver dedups it). Bad lines go to ops.quarantine (stage writer, rule parse_error, source",
+      "table from their type, bronze.trades when unreadable). End of input or SIGTERM: flush,",
+      "commit, exit 0."
     })
 final class WriterCommand implements Callable<Integer> {
   @ParentCommand TicklakeCommand root;
@@ -180,13 +182,18 @@ final class WriterCommand implements Callable<Integer> {
                 }
               }
             } catch (EventLineException e) {
-              stats.bad++;
-              writer.quarantineLine(
-                  TableContracts.BRONZE_TRADES.id().toString(),
-                  line,
-                  e.field(),
-                  e.value(),
-                  "line " + lineNo + ": " + e.getMessage());
+              if (e.seq() != null && e.seq() <= resumePoint(e.table(), tradesHigh, quotesHigh)) {
+                // a resent bad line: quarantined when it was first sent, skipped like a good one
+                stats.skipped++;
+              } else {
+                stats.bad++;
+                writer.quarantineLine(
+                    sourceTable(e.table()),
+                    line,
+                    e.field(),
+                    e.value(),
+                    "line " + lineNo + ": " + e.getMessage());
+              }
             }
             if (lines >= batch || !reader.ready()) {
               // the previous batch is durable and acknowledged before this one is appended, so
@@ -214,6 +221,27 @@ final class WriterCommand implements Callable<Integer> {
       stop(writer, ctx, stats);
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * The resume point a bad line's seq is compared with: its table's, or when its type cannot be
+   * read the lower of both (skipped only when at or below what both tables hold).
+   */
+  static long resumePoint(WalTable table, long tradesHigh, long quotesHigh) {
+    if (table == null) {
+      return Math.min(tradesHigh, quotesHigh);
+    }
+    return table == WalTable.TRADES ? tradesHigh : quotesHigh;
+  }
+
+  /**
+   * The quarantine {@code source_table} of a bad line: bronze.quotes for a quote, bronze.trades for
+   * a trade and for a line whose type cannot be read.
+   */
+  static String sourceTable(WalTable table) {
+    return (table == WalTable.QUOTES ? TableContracts.BRONZE_QUOTES : TableContracts.BRONZE_TRADES)
+        .id()
+        .toString();
   }
 
   /** The result of an append on the appender thread, its exception rethrown. */

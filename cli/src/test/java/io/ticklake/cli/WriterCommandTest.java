@@ -114,4 +114,80 @@ class WriterCommandTest {
     assertThat(d.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(d.err()).contains("Cannot read duration 'soon'");
   }
+
+  static final String QUOTE =
+      "{\"type\":\"quote\",\"exchange\":\"binance-futures\",\"symbol\":\"ETHUSDT\","
+          + "\"ts\":1582329602111000,\"bid_price\":250.5,\"bid_size\":\"3\",\"seq\":%d}";
+  static final String TRADE =
+      "{\"type\":\"trade\",\"exchange\":\"binance-futures\",\"symbol\":\"BTCUSDT\","
+          + "\"ts\":\"2020-02-22T00:00:02.111Z\",\"price\":\"9682.00\",\"size\":\"0.132\","
+          + "\"seq\":%d}";
+
+  long quarantined(String sourceTable) throws Exception {
+    return count(
+        "select count(*) from ops.quarantine where stage = 'writer' and rule = 'parse_error'"
+            + " and source_table = '"
+            + sourceTable
+            + "'");
+  }
+
+  @Test
+  void badLinesAreQuarantinedUnderTheTableTheirTypeNames() throws Exception {
+    assertThat(run("init").code()).isZero();
+    String quote = String.format(QUOTE, 1);
+    Path in = dir.resolve("in.jsonl");
+    Files.writeString(
+        in,
+        String.join(
+            "\n",
+            quote.replace("\"symbol\":\"ETHUSDT\",", ""), // a quote without symbol
+            quote.replace("1582329602111000", "true"), // a quote with a mistyped ts
+            quote.substring(0, 60), // a quote cut off: its type is still readable
+            String.format(TRADE, 4).replace("9682.00", "x"), // a trade with a bad price
+            "not json at all", // no type: the documented default, bronze.trades
+            "{\"type\":\"level2\",\"seq\":6}", // an unknown type: the default too
+            ""),
+        StandardCharsets.UTF_8);
+    CliRun r = run("writer", "--writer-id", "q1", "--input", in.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("6 bad lines quarantined");
+    assertThat(quarantined("bronze.quotes")).isEqualTo(3);
+    assertThat(quarantined("bronze.trades")).isEqualTo(3);
+  }
+
+  @Test
+  void resentBadLinesAtOrBelowTheResumePointAreSkippedLikeGoodOnes() throws Exception {
+    assertThat(run("init").code()).isZero();
+    Path in = dir.resolve("in.jsonl");
+    List<String> first =
+        List.of(
+            String.format(TRADE, 1),
+            String.format(QUOTE, 2).replace("1582329602111000", "true"), // bad, seq readable
+            String.format(QUOTE, 3),
+            "not json at all", // bad, no seq
+            "{\"type\":\"level2\",\"seq\":4}", // bad, no table, seq readable
+            String.format(TRADE, 5).replace("9682.00", "x"), // bad, seq readable
+            String.format(TRADE, 6).replace(",\"seq\":6}", ",\"seq\":6"), // cut: seq unreadable
+            String.format(TRADE, 7),
+            String.format(QUOTE, 8));
+    Files.write(in, first, StandardCharsets.UTF_8);
+    CliRun r = run("writer", "--writer-id", "r1", "--input", in.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("0 skipped", "5 bad lines quarantined");
+    assertThat(quarantined("bronze.trades") + quarantined("bronze.quotes")).isEqualTo(5);
+
+    // the feed resends everything plus a new bad line above the resume point
+    List<String> again = new java.util.ArrayList<>(first);
+    again.add(String.format(TRADE, 9).replace("9682.00", "y"));
+    Files.write(in, again, StandardCharsets.UTF_8);
+    CliRun resend = run("writer", "--writer-id", "r1", "--input", in.toString());
+    assertThat(resend.code()).as(resend.err()).isZero();
+    assertThat(resend.err())
+        .contains("resume after seq trades=7 quotes=8")
+        // seq 1-5, 7 and 8 skipped; the two lines without a readable seq and seq 9 quarantined
+        .contains("7 skipped (already committed), 3 bad lines quarantined");
+    assertThat(quarantined("bronze.trades") + quarantined("bronze.quotes")).isEqualTo(8);
+    assertThat(count("select count(*) from bronze.trades")).isEqualTo(2);
+    assertThat(count("select count(*) from bronze.quotes")).isEqualTo(2);
+  }
 }

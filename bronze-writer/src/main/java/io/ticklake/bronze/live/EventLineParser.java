@@ -2,13 +2,17 @@ package io.ticklake.bronze.live;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.ticklake.bronze.read.QuoteRow;
 import io.ticklake.bronze.read.TradeRow;
+import io.ticklake.bronze.wal.WalTable;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -30,6 +34,12 @@ import java.util.Map;
  * <p>CSV: {@code type,exchange,symbol,ts,seq,price,size,side,id,bid_price,bid_size,ask_price,
  * ask_size} without quoting; empty fields are absent; a header line starting with {@code type,} is
  * skipped.
+ *
+ * <p>A bad line's error also carries what the line still says about itself ({@link
+ * EventLineException#table()}, {@link EventLineException#seq()}): for JSONL, the top-level {@code
+ * type} and {@code seq} read before the line breaks off, if it does (a value counts only when what
+ * follows it is well-formed, so a line cut inside {@code "seq":123} has no seq); for CSV, the
+ * {@code type} of the first field, and the {@code seq} only when the line has all 13 fields.
  *
  * <p>Thread-safe (stateless apart from the shared, immutable JSON mapper).
  */
@@ -69,6 +79,72 @@ public final class EventLineParser {
     if (line.isBlank() || (format == Format.CSV && line.startsWith("type,"))) {
       return null;
     }
+    try {
+      return event(line, lineNo);
+    } catch (EventLineException e) {
+      throw identified(e, line);
+    }
+  }
+
+  /**
+   * {@code e} with what the bad {@code line} still says about itself: its table (from {@code type})
+   * and {@code seq}, each null when it cannot be read.
+   */
+  private EventLineException identified(EventLineException e, String line) {
+    Map<String, Object> f = format == Format.JSONL ? jsonPrefix(line) : csvPrefix(line);
+    Object type = f.get("type");
+    WalTable table =
+        "trade".equals(type) ? WalTable.TRADES : "quote".equals(type) ? WalTable.QUOTES : null;
+    Long seq;
+    try {
+      seq = integer(f, "seq");
+    } catch (EventLineException unreadable) {
+      seq = null;
+    }
+    return e.about(table, seq);
+  }
+
+  /**
+   * The scalar top-level fields of a JSON object read up to where the line stops being valid JSON.
+   * A string counts once its closing quote is read; a number only when something follows it on the
+   * line, so a number cut off by the end of the line is not taken for a shorter one.
+   */
+  private static Map<String, Object> jsonPrefix(String line) {
+    Map<String, Object> out = new HashMap<>();
+    try (JsonParser p = JSON.getFactory().createParser(line)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return out;
+      }
+      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+        String key = p.currentName();
+        JsonToken v = p.nextToken();
+        if (v == JsonToken.VALUE_STRING) {
+          out.put(key, p.getText());
+        } else if ((v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT)
+            && p.currentLocation().getCharOffset() < line.length()) {
+          out.put(key, p.getDecimalValue());
+        } else {
+          out.remove(key); // a later value of the key replaces an earlier one, as in json()
+          p.skipChildren();
+        }
+      }
+      return out;
+    } catch (IOException | RuntimeException broken) {
+      return out;
+    }
+  }
+
+  /** The type (first field) of a CSV line, and its fields when it has the right number. */
+  private static Map<String, Object> csvPrefix(String line) {
+    try {
+      return csv(line);
+    } catch (EventLineException wrongFieldCount) {
+      String first = line.substring(0, Math.max(0, line.indexOf(',')));
+      return first.isEmpty() ? Map.of() : Map.of("type", first);
+    }
+  }
+
+  private Object event(String line, long lineNo) throws EventLineException {
     Map<String, Object> fields = format == Format.JSONL ? json(line) : csv(line);
     String type = text(fields, "type", true);
     String exchange = text(fields, "exchange", true);

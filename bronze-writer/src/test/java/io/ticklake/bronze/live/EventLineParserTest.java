@@ -87,4 +87,45 @@ class EventLineParserTest {
         .isInstanceOf(EventLineException.class)
         .hasMessage("Cannot parse the line: 2 fields, expected 13");
   }
+
+  /** The table and seq of a bad line, as its error carries them: "table/seq". */
+  private static String identity(EventLineParser parser, String line) {
+    try {
+      parser.parse(line, 1);
+    } catch (EventLineException e) {
+      return e.table() + "/" + e.seq();
+    }
+    throw new AssertionError("not rejected: " + line);
+  }
+
+  @Test
+  void aBadLineStillSaysItsTableAndSeqWhenTheyAreReadable() {
+    String quote =
+        "{\"type\":\"quote\",\"exchange\":\"x\",\"symbol\":\"S\",\"ts\":1,"
+            + "\"bid_price\":1,\"bid_size\":1,\"seq\":12}";
+    // valid JSON, one bad field: both readable, whatever the field order
+    assertThat(identity(json, quote.replace("\"ts\":1", "\"ts\":true"))).isEqualTo("QUOTES/12");
+    assertThat(identity(json, "{\"seq\":\"7\",\"type\":\"trade\",\"exchange\":\"x\"}"))
+        .isEqualTo("TRADES/7");
+    // cut off: the type before the break counts, a number at the very end does not
+    assertThat(identity(json, quote.substring(0, quote.length() - 1))).isEqualTo("QUOTES/null");
+    assertThat(identity(json, quote.substring(0, 20))).isEqualTo("QUOTES/null");
+    assertThat(identity(json, quote.substring(0, 14))).isEqualTo("null/null");
+    assertThat(identity(json, quote.replace("\"ts\":1,", "\"ts\":1,,"))).isEqualTo("QUOTES/null");
+    // unreadable type or seq
+    assertThat(identity(json, "not json")).isEqualTo("null/null");
+    assertThat(identity(json, "[1,2]")).isEqualTo("null/null");
+    assertThat(identity(json, quote.replace("quote", "Quote"))).isEqualTo("null/12");
+    assertThat(identity(json, quote.replace("\"seq\":12", "\"seq\":1.5"))).isEqualTo("QUOTES/null");
+    assertThat(identity(json, quote.replace("\"seq\":12", "\"seq\":{\"a\":1}")))
+        .isEqualTo("QUOTES/null");
+    // a later duplicate key wins, as in the parser's own reading
+    assertThat(identity(json, "{\"type\":\"trade\",\"type\":\"quote\",\"seq\":3}"))
+        .isEqualTo("QUOTES/3");
+    // CSV: the seq only when the line has every field
+    assertThat(identity(csv, "quote,x,S,2020-02-22T00:00:02Z,4,,,,,1.0,abc,,"))
+        .isEqualTo("QUOTES/4");
+    assertThat(identity(csv, "trade,x,S,2020-02-22T00:00:02Z,4,1")).isEqualTo("TRADES/null");
+    assertThat(identity(csv, "nonsense")).isEqualTo("null/null");
+  }
 }
