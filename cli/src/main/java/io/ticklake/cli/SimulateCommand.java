@@ -1,6 +1,5 @@
 package io.ticklake.cli;
 
-import io.ticklake.catalog.TicklakeException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -12,9 +11,12 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code ticklake simulate}: a deterministic stream of trades and quotes in the writer's JSONL. */
 @Command(
@@ -30,6 +32,8 @@ import picocli.CommandLine.ParentCommand;
     })
 final class SimulateCommand implements Callable<Integer> {
   @ParentCommand TicklakeCommand root;
+
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--symbols",
@@ -105,21 +109,36 @@ final class SimulateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    for (double p : new double[] {duplicates, outOfOrder, late, invalid}) {
-      if (!(p >= 0 && p <= 1)) {
-        throw new TicklakeException(
-            TicklakeException.Kind.INPUT, "Cannot simulate: probabilities must be in [0, 1]: " + p);
+    String[] names = {"--duplicates", "--out-of-order", "--late", "--invalid"};
+    double[] values = {duplicates, outOfOrder, late, invalid};
+    for (int i = 0; i < names.length; i++) {
+      if (!(values[i] >= 0 && values[i] <= 1)) {
+        throw usage("Cannot use %s %s: give a probability from 0 to 1", names[i], values[i]);
       }
     }
-    if (!(rate > 0) || symbols.isEmpty()) {
-      throw new TicklakeException(
-          TicklakeException.Kind.INPUT, "Cannot simulate: --rate must be > 0 and --symbols given");
+    if (!(rate > 0) || Double.isInfinite(rate)) {
+      throw usage("Cannot use --rate %s: give a number of events per second above 0", rate);
     }
-    Duration span = WriterCommand.duration(duration);
+    // --symbols '' gives one empty symbol, 'A,,B' an empty one in the middle
+    if (symbols.isEmpty() || symbols.stream().anyMatch(String::isBlank)) {
+      throw usage(
+          "Cannot use --symbols '%s': give comma-separated, non-empty symbols, e.g."
+              + " BTCUSDT,ETHUSDT",
+          String.join(",", symbols));
+    }
+    if (exchange.isBlank()) {
+      throw usage("Cannot use --exchange '%s': give an exchange, e.g. binance-futures", exchange);
+    }
+    Duration span = WriterCommand.durationOption(spec, "--duration", duration);
     PrintWriter out = root.context().out();
     generate(span, out::println);
     out.flush();
     return ExitCodes.OK;
+  }
+
+  private CommandLine.ParameterException usage(String format, Object... args) {
+    return new CommandLine.ParameterException(
+        spec.commandLine(), String.format(Locale.ROOT, format, args));
   }
 
   /** Emits the stream's lines, deterministic in the options. */

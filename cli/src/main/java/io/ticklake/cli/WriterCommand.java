@@ -8,7 +8,6 @@ import io.ticklake.bronze.live.EventLineParser;
 import io.ticklake.bronze.wal.FsyncPolicy;
 import io.ticklake.bronze.wal.WalOptions;
 import io.ticklake.bronze.wal.WalTable;
-import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.calendar.ExchangeTable;
 import io.ticklake.catalog.contract.TableContracts;
@@ -30,9 +29,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code ticklake writer}: events from stdin through the WAL into Bronze, exactly once. */
 @Command(
@@ -52,6 +54,8 @@ import picocli.CommandLine.ParentCommand;
     })
 final class WriterCommand implements Callable<Integer> {
   @ParentCommand TicklakeCommand root;
+
+  @Spec CommandSpec spec;
 
   @Option(
       names = "--writer-id",
@@ -114,19 +118,29 @@ final class WriterCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    CliContext ctx = root.context();
-    Duration interval = duration(flushInterval);
-    if (flushEvents < 1 || batch < 1) {
-      throw new TicklakeException(
-          TicklakeException.Kind.INPUT,
-          "Cannot run the writer: --flush-events and --batch must be >= 1");
+    // every option and the input are checked before anything is opened or created
+    if (!writerId.matches("[A-Za-z0-9._-]+") || writerId.equals(".") || writerId.equals("..")) {
+      throw usage(
+          "Cannot use --writer-id '%s': give letters, digits, '.', '_' or '-' (not '.' or '..')",
+          writerId);
     }
+    Duration interval = durationOption(spec, "--flush-interval", flushInterval);
+    if (flushEvents < 1) {
+      throw usage("Cannot use --flush-events %d: give 1 or more", flushEvents);
+    }
+    if (batch < 1) {
+      throw usage("Cannot use --batch %d: give 1 or more", batch);
+    }
+    checkInput();
+    checkAckLog();
+    CliContext ctx = root.context();
     BronzeWriterOptions options =
         BronzeWriterOptions.of(writerId)
             .withWal(WalOptions.defaults().withFsyncPolicy(fsync))
             .withFlush(interval, flushEvents);
     Stats stats = new Stats();
-    try (Warehouse warehouse = ctx.openWarehouse();
+    try (InputStream file = input == null ? null : openInput();
+        Warehouse warehouse = ctx.openWarehouse();
         OutputStream acks =
             ackLog == null
                 ? OutputStream.nullOutputStream()
@@ -150,7 +164,6 @@ final class WriterCommand implements Callable<Integer> {
             stop(writer, ctx, stats);
             System.exit(ExitCodes.OK);
           });
-      InputStream in = input == null ? System.in : Files.newInputStream(input);
       // two batchers: the main thread scans lines into one while the appender thread makes the
       // other durable in the WAL (and acknowledges it), so parsing overlaps the fsync
       ExecutorService appender =
@@ -160,6 +173,7 @@ final class WriterCommand implements Callable<Integer> {
                 t.setDaemon(true);
                 return t;
               });
+      InputStream in = file == null ? System.in : file;
       try (BufferedReader reader =
               new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
           EventBatcher b0 = new EventBatcher(writer, format, batch, tradesHigh, quotesHigh);
@@ -242,6 +256,49 @@ final class WriterCommand implements Callable<Integer> {
     return (table == WalTable.QUOTES ? TableContracts.BRONZE_QUOTES : TableContracts.BRONZE_TRADES)
         .id()
         .toString();
+  }
+
+  /** Checks --input before anything is opened: an existing, readable regular file. */
+  private void checkInput() {
+    if (input == null) {
+      return;
+    }
+    if (!Files.exists(input)) {
+      throw usage("Cannot read --input %s: no such file", input);
+    }
+    if (Files.isDirectory(input)) {
+      throw usage("Cannot read --input %s: it is a directory, give a file", input);
+    }
+    if (!Files.isReadable(input)) {
+      throw usage("Cannot read --input %s: permission denied", input);
+    }
+  }
+
+  /** Checks --ack-log before anything is opened: not a directory, in an existing directory. */
+  private void checkAckLog() {
+    if (ackLog == null) {
+      return;
+    }
+    if (Files.isDirectory(ackLog)) {
+      throw usage("Cannot write --ack-log %s: it is a directory, give a file", ackLog);
+    }
+    Path parent = ackLog.toAbsolutePath().getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      throw usage("Cannot write --ack-log %s: directory %s does not exist", ackLog, parent);
+    }
+  }
+
+  private InputStream openInput() {
+    try {
+      return Files.newInputStream(input);
+    } catch (IOException e) {
+      throw usage("Cannot read --input %s: %s", input, e.getMessage());
+    }
+  }
+
+  private CommandLine.ParameterException usage(String format, Object... args) {
+    return new CommandLine.ParameterException(
+        spec.commandLine(), String.format(Locale.ROOT, format, args));
   }
 
   /** The result of an append on the appender thread, its exception rethrown. */
@@ -330,30 +387,50 @@ final class WriterCommand implements Callable<Integer> {
     long bad;
   }
 
-  /** Parses {@code 5s}, {@code 500ms}, {@code 2m} or an ISO-8601 duration. */
-  static Duration duration(String text) {
-    String s = text.trim().toLowerCase(Locale.ROOT);
+  /**
+   * The value of a duration option such as {@code --flush-interval}; a usage error (exit 2) naming
+   * the option and the value when it is not a positive duration.
+   */
+  static Duration durationOption(CommandSpec spec, String option, String text) {
     try {
-      if (s.endsWith("ms")) {
-        return positive(text, Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2))));
-      }
-      if (s.endsWith("s")) {
-        return positive(text, Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1))));
-      }
-      if (s.endsWith("m")) {
-        return positive(text, Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1))));
-      }
-      return positive(text, Duration.parse(text.trim().toUpperCase(Locale.ROOT)));
-    } catch (RuntimeException e) {
-      throw new TicklakeException(
-          TicklakeException.Kind.INPUT,
-          "Cannot read duration '" + text + "': use e.g. 5s, 500ms or 2m");
+      return duration(text);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          String.format(
+              Locale.ROOT,
+              "Cannot use %s '%s': give a positive duration with a unit, e.g. 5s, 500ms, 2m or"
+                  + " PT1H",
+              option,
+              text));
     }
   }
 
-  private static Duration positive(String text, Duration d) {
+  /**
+   * Parses {@code 5s}, {@code 500ms}, {@code 2m} or an ISO-8601 duration ({@code PT1H}).
+   *
+   * @throws IllegalArgumentException when {@code text} is none of these or not positive
+   */
+  static Duration duration(String text) {
+    String s = text.trim().toLowerCase(Locale.ROOT);
+    Duration d;
+    try {
+      if (s.startsWith("p") || s.startsWith("-p") || s.startsWith("+p")) {
+        d = Duration.parse(s.toUpperCase(Locale.ROOT));
+      } else if (s.endsWith("ms")) {
+        d = Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+      } else if (s.endsWith("s")) {
+        d = Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
+      } else if (s.endsWith("m")) {
+        d = Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
+      } else {
+        throw new IllegalArgumentException("Cannot read duration '" + text + "': no unit");
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("Cannot read duration '" + text + "'", e);
+    }
     if (d.isZero() || d.isNegative()) {
-      throw new IllegalArgumentException(text);
+      throw new IllegalArgumentException("Cannot use duration '" + text + "': not positive");
     }
     return d;
   }

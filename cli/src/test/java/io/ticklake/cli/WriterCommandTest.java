@@ -111,8 +111,8 @@ class WriterCommandTest {
     assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.err()).contains("--format");
     CliRun d = run("simulate", "--duration", "soon");
-    assertThat(d.code()).isEqualTo(ExitCodes.INPUT);
-    assertThat(d.err()).contains("Cannot read duration 'soon'");
+    assertThat(d.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(d.err()).startsWith("ticklake: Cannot use --duration 'soon': ");
   }
 
   static final String QUOTE =
@@ -189,5 +189,78 @@ class WriterCommandTest {
     assertThat(quarantined("bronze.trades") + quarantined("bronze.quotes")).isEqualTo(8);
     assertThat(count("select count(*) from bronze.trades")).isEqualTo(2);
     assertThat(count("select count(*) from bronze.quotes")).isEqualTo(2);
+  }
+
+  @Test
+  void badWriterOptionsAndInputsAreUsageErrorsBeforeAnythingIsCreated() throws Exception {
+    assertThat(run("init").code()).isZero();
+    Path wal = dir.resolve("wh").resolve("wal");
+    String missing = dir.resolve("none.jsonl").toString();
+    String[][] cases = {
+      {"--input", missing},
+      {"--input", dir.toString()},
+      {"--writer-id", "../../evil"},
+      {"--writer-id", ".."},
+      {"--flush-interval", "5"},
+      {"--flush-interval", "0s"},
+      {"--flush-events", "0"},
+      {"--batch", "0"},
+      {"--ack-log", dir.resolve("no/such/dir/acks.log").toString()},
+    };
+    String[] expected = {
+      "Cannot read --input " + missing + ": no such file",
+      "Cannot read --input " + dir + ": it is a directory",
+      "Cannot use --writer-id '../../evil': ",
+      "Cannot use --writer-id '..': ",
+      "Cannot use --flush-interval '5': give a positive duration with a unit",
+      "Cannot use --flush-interval '0s': ",
+      "Cannot use --flush-events 0: ",
+      "Cannot use --batch 0: ",
+      "Cannot write --ack-log ",
+    };
+    for (int i = 0; i < cases.length; i++) {
+      String[] args = new String[cases[i].length + 1];
+      args[0] = "writer";
+      System.arraycopy(cases[i], 0, args, 1, cases[i].length);
+      CliRun r = run(args);
+      assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.err()).startsWith("ticklake: " + expected[i]).doesNotContain("ready");
+      assertThat(r.err().lines().findFirst().orElseThrow()).doesNotContain("internal error");
+      assertThat(wal).as(r.err()).doesNotExist();
+      assertThat(dir.resolve("evil")).doesNotExist();
+    }
+  }
+
+  @Test
+  void badSimulateOptionsAreUsageErrors() {
+    String[][] cases = {
+      {"--rate", "0"},
+      {"--rate", "-5"},
+      {"--symbols", ""},
+      {"--symbols", "BTCUSDT,,ETHUSDT"},
+      {"--exchange", " "},
+      {"--invalid", "1.5"},
+      {"--duration", "10"},
+    };
+    for (String[] c : cases) {
+      CliRun r = run("simulate", c[0], c[1]);
+      assertThat(r.code()).as(String.join(" ", c)).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.err()).startsWith("ticklake: Cannot use " + c[0] + " ");
+      assertThat(r.out()).isEmpty();
+    }
+  }
+
+  @Test
+  void durationsTakeAUnitOrIso8601() {
+    assertThat(WriterCommand.duration("500ms")).isEqualTo(java.time.Duration.ofMillis(500));
+    assertThat(WriterCommand.duration("5s")).isEqualTo(java.time.Duration.ofSeconds(5));
+    assertThat(WriterCommand.duration("2m")).isEqualTo(java.time.Duration.ofMinutes(2));
+    assertThat(WriterCommand.duration("PT2S")).isEqualTo(java.time.Duration.ofSeconds(2));
+    assertThat(WriterCommand.duration("pt1m")).isEqualTo(java.time.Duration.ofMinutes(1));
+    for (String bad : new String[] {"5", "0s", "-1s", "PT0S", "soon", ""}) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> WriterCommand.duration(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
   }
 }

@@ -8,8 +8,8 @@ import java.time.Duration;
 /**
  * Settings of a {@link BronzeWriter}.
  *
- * @param writerId the writer's id, {@code [A-Za-z0-9._-]+}; names its WAL directory and marks its
- *     Bronze commits
+ * @param writerId the writer's id, {@code [A-Za-z0-9._-]+} but not {@code .} or {@code ..}; names
+ *     its WAL directory and marks its Bronze commits
  * @param wal settings of the two WALs (fsync policy, group commit, segment size)
  * @param flushInterval pending events are flushed to Bronze at least this often
  * @param flushEvents a flush starts as soon as this many events are pending in one table
@@ -26,8 +26,9 @@ public record BronzeWriterOptions(
   /** Checks the settings. */
   public BronzeWriterOptions {
     requireNonNull(writerId, "writerId is null");
-    if (!writerId.matches("[A-Za-z0-9._-]+")) {
-      throw new IllegalArgumentException("writerId must match [A-Za-z0-9._-]+: " + writerId);
+    if (!writerId.matches("[A-Za-z0-9._-]+") || writerId.equals(".") || writerId.equals("..")) {
+      throw new IllegalArgumentException(
+          "writerId must match [A-Za-z0-9._-]+ and not be '.' or '..': " + writerId);
     }
     requireNonNull(wal, "wal is null");
     requireNonNull(flushInterval, "flushInterval is null");

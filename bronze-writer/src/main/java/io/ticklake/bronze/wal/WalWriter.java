@@ -166,8 +166,13 @@ public final class WalWriter implements AutoCloseable {
   public static Path directory(Path walRoot, String writerId, WalTable table) {
     requireNonNull(walRoot, "walRoot is null");
     requireNonNull(table, "table is null");
-    if (writerId == null || writerId.isEmpty() || !writerId.matches("[A-Za-z0-9._-]+")) {
-      throw new IllegalArgumentException("writerId must match [A-Za-z0-9._-]+: " + writerId);
+    if (writerId == null
+        || !writerId.matches("[A-Za-z0-9._-]+")
+        || writerId.equals(".")
+        || writerId.equals("..")) {
+      // "." and ".." match the pattern but would name the WAL root or its parent
+      throw new IllegalArgumentException(
+          "writerId must match [A-Za-z0-9._-]+ and not be '.' or '..': " + writerId);
     }
     return walRoot.resolve(writerId).resolve(table.dirName());
   }

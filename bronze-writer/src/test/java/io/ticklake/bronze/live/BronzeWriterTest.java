@@ -229,6 +229,10 @@ class BronzeWriterTest {
     assertThatThrownBy(() -> BronzeWriterOptions.of("a b"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("writerId must match");
+    // ".." matches the character class but would put the WAL beside <warehouse>/wal
+    assertThatThrownBy(() -> BronzeWriterOptions.of(".."))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("writerId must match");
     try (BronzeWriter w = BronzeWriter.open(warehouse, calendars, options("w1"))) {
       assertThatThrownBy(() -> w.appendTrades(List.of()))
           .isInstanceOf(IllegalArgumentException.class)

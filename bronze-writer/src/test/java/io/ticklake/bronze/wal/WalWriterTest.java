@@ -224,6 +224,11 @@ class WalWriterTest {
     assertThatThrownBy(() -> WalWriter.directory(tmp, "a/b", WalTable.TRADES))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("writerId must match");
+    for (String dots : new String[] {".", ".."}) {
+      assertThatThrownBy(() -> WalWriter.directory(tmp, dots, WalTable.TRADES))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("writerId must match");
+    }
   }
 
   @Test
