@@ -153,10 +153,10 @@ final class WriterCommand implements Callable<Integer> {
       ctx.err()
           .printf(
               Locale.ROOT,
-              "writer %s: ready, resume after seq trades=%d quotes=%d%n",
+              "writer %s: ready, resume after seq trades=%s quotes=%s%n",
               writerId,
-              tradesHigh,
-              quotesHigh);
+              seqText(tradesHigh),
+              seqText(quotesHigh));
       // SIGTERM/SIGINT: flush and commit what was acknowledged, then exit 0. A signal handler
       // rather than a shutdown hook: during shutdown Iceberg's worker pools are already gone.
       onSignal(
@@ -235,6 +235,11 @@ final class WriterCommand implements Callable<Integer> {
       stop(writer, ctx, stats);
     }
     return ExitCodes.OK;
+  }
+
+  /** A resume point as printed: the seq, or {@code none} before the first event with one. */
+  private static String seqText(long seq) {
+    return seq == BronzeWriter.NO_SEQ ? "none" : Long.toString(seq);
   }
 
   /**

@@ -106,6 +106,26 @@ class WriterCommandTest {
   }
 
   @Test
+  void aFreshWriterKeepsAnEventNumberedZero() throws Exception {
+    assertThat(run("init").code()).isZero();
+    Path in = dir.resolve("zero.jsonl");
+    Files.writeString(
+        in,
+        "{\"type\":\"trade\",\"exchange\":\"binance-futures\",\"symbol\":\"BTCUSDT\","
+            + "\"ts\":\"2020-02-22T00:00:02.111Z\",\"price\":\"9682.00\",\"size\":\"0.132\","
+            + "\"side\":\"buy\",\"id\":\"1\",\"seq\":0}\n",
+        StandardCharsets.UTF_8);
+    CliRun r = run("writer", "--writer-id", "z1", "--input", in.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("resume after seq trades=none quotes=none");
+    assertThat(count("select count(*) from bronze.trades where writer_id = 'z1'")).isEqualTo(1);
+    // a resend of seq 0 is then skipped
+    CliRun again = run("writer", "--writer-id", "z1", "--input", in.toString());
+    assertThat(again.err()).contains("resume after seq trades=0 quotes=none", "1 skipped");
+    assertThat(count("select count(*) from bronze.trades where writer_id = 'z1'")).isEqualTo(1);
+  }
+
+  @Test
   void badOptionsAreUsageErrors() {
     CliRun r = run("writer", "--format", "xml");
     assertThat(r.code()).isEqualTo(ExitCodes.USAGE);

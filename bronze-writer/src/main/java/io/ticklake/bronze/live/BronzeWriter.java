@@ -192,7 +192,9 @@ public final class BronzeWriter implements AutoCloseable {
     long watermark =
         last == null ? 0 : BronzeHistory.summaryLong(last, BronzeHistory.WAL_LAST_SEQ, 0);
     long vendorHigh =
-        last == null ? 0 : BronzeHistory.summaryLong(last, BronzeHistory.VENDOR_HIGH_SEQ, 0);
+        last == null
+            ? NO_SEQ
+            : BronzeHistory.summaryLong(last, BronzeHistory.VENDOR_HIGH_SEQ, NO_SEQ);
     Snapshot q = BronzeHistory.lastWriterSnapshot(quarantineTable, id, kind.dirName()).orElse(null);
     long quarantineSeq =
         q == null ? 0 : BronzeHistory.summaryLong(q, BronzeHistory.WAL_LAST_SEQ, 0);
@@ -394,9 +396,15 @@ public final class BronzeWriter implements AutoCloseable {
   }
 
   /**
+   * The vendor high-water of a writer that has committed no event with a {@code seq}: below every
+   * seq, so a fresh writer keeps an event numbered 0 (or negative).
+   */
+  public static final long NO_SEQ = Long.MIN_VALUE;
+
+  /**
    * The highest vendor sequence number ({@code vendor_seq}) committed to Bronze for this table by
-   * this writer, 0 if none. Right after {@link #open} every durable event is committed, so a feed
-   * may resume after it.
+   * this writer, {@link #NO_SEQ} if none. Right after {@link #open} every durable event is
+   * committed, so a feed may resume after it.
    */
   public long vendorHighWater(WalTable kind) {
     lock.lock();
@@ -608,7 +616,9 @@ public final class BronzeWriter implements AutoCloseable {
     long watermark =
         last == null ? 0 : BronzeHistory.summaryLong(last, BronzeHistory.WAL_LAST_SEQ, 0);
     long vendorHigh =
-        last == null ? 0 : BronzeHistory.summaryLong(last, BronzeHistory.VENDOR_HIGH_SEQ, 0);
+        last == null
+            ? NO_SEQ
+            : BronzeHistory.summaryLong(last, BronzeHistory.VENDOR_HIGH_SEQ, NO_SEQ);
     long qSeq;
     lock.lock();
     try {
