@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
       QuarantineCommand.class,
       VersionCommand.class,
     })
-final class TicklakeCommand implements Runnable {
+final class TicklakeCommand implements java.util.concurrent.Callable<Integer> {
   private final CliContext context;
 
   @Spec CommandSpec spec;
@@ -74,8 +74,10 @@ final class TicklakeCommand implements Runnable {
     context.catalogUriOption(value);
   }
 
+  /** No command given: the usage on stderr and exit 2, like any other incomplete command line. */
   @Override
-  public void run() {
-    spec.commandLine().usage(context.out());
+  public Integer call() {
+    spec.commandLine().usage(context.err());
+    return ExitCodes.USAGE;
   }
 }

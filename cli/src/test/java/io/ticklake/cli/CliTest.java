@@ -136,6 +136,14 @@ class CliTest {
   }
 
   @Test
+  void noCommandIsAUsageError() {
+    CliRun none = run();
+    assertThat(none.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(none.out()).isEmpty();
+    assertThat(none.err()).startsWith("Usage: ticklake").contains("compact", "ingest");
+  }
+
+  @Test
   void aMissingWarehouseIsAnErrorAndIsNotCreated() {
     for (String[] args :
         List.of(
