@@ -5,6 +5,7 @@ import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.calendar.ExchangeCalendar;
 import io.ticklake.catalog.calendar.ExchangeCalendars;
+import io.ticklake.catalog.calendar.ExchangeTable;
 import io.ticklake.catalog.dim.DimSymbolSnapshot;
 import io.ticklake.catalog.dim.DimSymbolTable;
 import io.ticklake.catalog.dim.SymbolLoader;
@@ -123,6 +124,22 @@ final class DimsCommand implements Runnable {
       LocalDate date = effectiveDate != null ? effectiveDate : LocalDate.now(ZoneOffset.UTC);
       SymbolLoader loader = new SymbolLoader(refs, date, Clock.systemUTC());
       try (Warehouse warehouse = ctx.openWarehouse()) {
+        // a symbol of an exchange ref.exchange does not know could never be used: events of
+        // that exchange are quarantined at ingest (a typo in the CSV, most likely)
+        ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
+        for (SymbolReference r : refs) {
+          if (calendars.find(r.exchange()).isEmpty()) {
+            throw TicklakeException.of(
+                Kind.INPUT,
+                "Cannot load symbol %s of %s (%s): exchange %s is not in ref.exchange (known:"
+                    + " %s)",
+                r.canonicalId(),
+                r.exchange(),
+                r.source(),
+                r.exchange(),
+                String.join(", ", calendars.exchangeIds()));
+          }
+        }
         DimSymbolTable table = DimSymbolTable.open(warehouse);
         SymbolLoader.Plan plan;
         String version;

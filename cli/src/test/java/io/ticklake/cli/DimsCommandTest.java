@@ -131,6 +131,17 @@ class DimsCommandTest {
                 + crypto
                 + " line 2: field tick_size: tick"
                 + " size 0.0000000001 has more than 9 decimal places\n");
+    Path typo =
+        Files.writeString(
+            dir.resolve("typo.csv"),
+            "exchange,symbol,base,quote,tick_size,lot_size,multiplier,aliases\n"
+                + "binance-futurez,BTCUSDT,BTC,USDT,0.1,0.001,,\n");
+    CliRun unknownExchange = run("dims", "load-symbols", "--crypto-csv", typo.toString());
+    assertThat(unknownExchange.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(unknownExchange.err())
+        .startsWith("ticklake: Cannot load symbol ")
+        .contains("exchange binance-futurez is not in ref.exchange (known: ")
+        .contains("binance-futures");
     Path props = dir.resolve("props.csv");
     CliRun noProps = run("dims", "load-symbols", "--lean-symbol-properties", props.toString());
     assertThat(noProps.err())
