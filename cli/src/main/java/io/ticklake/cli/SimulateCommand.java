@@ -129,11 +129,27 @@ final class SimulateCommand implements Callable<Integer> {
     if (exchange.isBlank()) {
       throw usage("Cannot use --exchange '%s': give an exchange, e.g. binance-futures", exchange);
     }
+    // the lines are JSON written by hand: a quote, backslash or control character would break them
+    if (symbols.stream().anyMatch(SimulateCommand::notPlain)) {
+      throw usage(
+          "Cannot use --symbols '%s': a symbol may not hold quotes, backslashes or control"
+              + " characters",
+          String.join(",", symbols));
+    }
+    if (notPlain(exchange)) {
+      throw usage(
+          "Cannot use --exchange '%s': it may not hold quotes, backslashes or control characters",
+          exchange);
+    }
     Duration span = WriterCommand.durationOption(spec, "--duration", duration);
     PrintWriter out = root.context().out();
     generate(span, out::println);
     out.flush();
     return ExitCodes.OK;
+  }
+
+  private static boolean notPlain(String name) {
+    return name.chars().anyMatch(c -> c == '"' || c == '\\' || c < 0x20);
   }
 
   private CommandLine.ParameterException usage(String format, Object... args) {

@@ -259,6 +259,8 @@ class WriterCommandTest {
       {"--symbols", ""},
       {"--symbols", "BTCUSDT,,ETHUSDT"},
       {"--exchange", " "},
+      {"--symbols", "BTC\"USDT"},
+      {"--exchange", "bin\\ance"},
       {"--invalid", "1.5"},
       {"--duration", "10"},
     };
