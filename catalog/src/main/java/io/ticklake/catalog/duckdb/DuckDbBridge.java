@@ -4,17 +4,23 @@ import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.snapshot.AsOf;
 import io.ticklake.catalog.snapshot.SnapshotResolver;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
@@ -44,6 +50,43 @@ public final class DuckDbBridge implements AutoCloseable {
     this.connection = connection;
   }
 
+  private static final AtomicBoolean SWEPT = new AtomicBoolean();
+
+  /** How old a native library copy must be before the sweep deletes it. */
+  static final Duration STALE_LIBRARY_AGE = Duration.ofMinutes(1);
+
+  /**
+   * Deletes the copies of DuckDB's native library that killed JVMs left in {@code dir}. The JDBC
+   * driver unpacks its library (about 70 MB) into {@code java.io.tmpdir} as {@code
+   * libduckdb_java<random>.so} in every JVM and removes it only when that JVM exits normally, so a
+   * process killed by SIGKILL or the OOM killer (a stopped writer, a crash test) leaves one behind
+   * for good — hundreds of them filled a 250 GB disk here. Once per process, after its own copy is
+   * loaded, copies older than {@link #STALE_LIBRARY_AGE} are deleted: on Linux and macOS a process
+   * that loaded one keeps using it after the unlink, and a copy being unpacked right now is younger
+   * than that. A file that cannot be deleted (another user's, or a library in use on Windows) is
+   * left alone.
+   *
+   * @return the number of files deleted
+   */
+  static int sweepStaleNativeLibraries(Path dir, Instant now) {
+    int deleted = 0;
+    try (DirectoryStream<Path> libs = Files.newDirectoryStream(dir, "libduckdb_java*.so")) {
+      for (Path lib : libs) {
+        try {
+          Instant modified = Files.getLastModifiedTime(lib).toInstant();
+          if (modified.isBefore(now.minus(STALE_LIBRARY_AGE)) && Files.deleteIfExists(lib)) {
+            deleted++;
+          }
+        } catch (IOException | SecurityException e) {
+          // not ours to delete, or gone meanwhile
+        }
+      }
+    } catch (IOException | SecurityException e) {
+      // no temp directory listing: nothing to sweep
+    }
+    return deleted;
+  }
+
   /**
    * Opens an in-memory DuckDB connection set up for ticklake: UTC session time zone, spill files in
    * {@code tempDir}, and the given number of threads.
@@ -56,6 +99,9 @@ public final class DuckDbBridge implements AutoCloseable {
     try {
       Properties props = new Properties();
       Connection c = DriverManager.getConnection("jdbc:duckdb:", props);
+      if (SWEPT.compareAndSet(false, true)) {
+        sweepStaleNativeLibraries(Path.of(System.getProperty("java.io.tmpdir")), Instant.now());
+      }
       try (Statement s = c.createStatement()) {
         s.execute("SET TimeZone = 'UTC'");
         if (tempDir != null) {

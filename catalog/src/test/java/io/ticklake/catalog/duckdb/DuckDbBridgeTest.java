@@ -43,6 +43,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DuckDbBridgeTest {
+
+  @Test
+  void staleCopiesOfDuckDbsNativeLibraryAreSweptAndFreshOnesKept(@TempDir Path tmp)
+      throws Exception {
+    Instant now = Instant.parse("2026-11-28T03:00:00Z");
+    Path stale = java.nio.file.Files.writeString(tmp.resolve("libduckdb_java123.so"), "x");
+    Path fresh = java.nio.file.Files.writeString(tmp.resolve("libduckdb_java456.so"), "x");
+    Path other = java.nio.file.Files.writeString(tmp.resolve("libsomething123.so"), "x");
+    java.nio.file.Files.setLastModifiedTime(
+        stale, java.nio.file.attribute.FileTime.from(now.minusSeconds(3600)));
+    java.nio.file.Files.setLastModifiedTime(
+        fresh, java.nio.file.attribute.FileTime.from(now.minusSeconds(10)));
+    java.nio.file.Files.setLastModifiedTime(
+        other, java.nio.file.attribute.FileTime.from(now.minusSeconds(3600)));
+
+    assertThat(DuckDbBridge.sweepStaleNativeLibraries(tmp, now)).isEqualTo(1);
+    assertThat(stale).doesNotExist();
+    assertThat(fresh).exists(); // may be being unpacked by a starting JVM
+    assertThat(other).exists();
+    assertThat(DuckDbBridge.sweepStaleNativeLibraries(tmp.resolve("missing"), now)).isZero();
+  }
+
   private static final Schema SCHEMA =
       new Schema(
           required(1, "exchange", Types.StringType.get()),
