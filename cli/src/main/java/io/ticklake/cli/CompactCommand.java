@@ -36,10 +36,10 @@ import picocli.CommandLine.Spec;
     description = {
       "Rebuild Silver partitions from Bronze: dedup, validate (rejects to ops.quarantine),",
       "resolve symbol ids and sort, one partition at a time, each replaced atomically.",
-      "Only partitions with Bronze commits since their last compaction are rebuilt;",
+      "Only partitions whose Bronze files changed since their last compaction are rebuilt;",
       "a run with nothing new says so and writes nothing. --dry-run gives each partition's",
-      "reason: new, changed (Bronze commits since, or the Bronze snapshot it read was rolled",
-      "back or expired), removed (its Bronze files are gone: the rebuild empties it),",
+      "reason: new, changed (Bronze files added, or taken away by a rollback), removed (its",
+      "Bronze files are all gone: the rebuild empties it),",
       "symbols (ref.dim_symbol now resolves some of its unknown_symbol rows), unfinished",
       "(a run died between its quarantine and Silver commits) or forced (--all).",
       "--date and --from/--to exclude each other; either end of a range may be left open.",

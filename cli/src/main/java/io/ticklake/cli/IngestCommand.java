@@ -95,11 +95,12 @@ final class IngestCommand implements Callable<Integer> {
     }
     VendorReader reader = VendorReaders.forVendor(vendor, mapping);
     List<Path> files = InputFiles.expand(paths);
-    String defaultExchange = exchange != null ? exchange : VendorReaders.defaultExchange(vendor);
     if (exchange != null && "tardis".equalsIgnoreCase(vendor.trim())) {
       ctx.err()
           .println("note: --exchange is not used for tardis files: each row names its exchange");
+      exchange = null;
     }
+    String defaultExchange = exchange != null ? exchange : VendorReaders.defaultExchange(vendor);
     IngestSummary summary;
     try (Warehouse warehouse = ctx.openWarehouse()) {
       ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());

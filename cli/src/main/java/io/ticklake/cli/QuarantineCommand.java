@@ -209,8 +209,10 @@ final class QuarantineCommand implements Callable<Integer> {
         if (total > limit) {
           ctx.err()
               .printf(
+                  java.util.Locale.ROOT,
                   "showing the first %,d of %,d matching rows; --limit 0 shows all%n",
-                  limit, total);
+                  limit,
+                  total);
         }
       }
     }

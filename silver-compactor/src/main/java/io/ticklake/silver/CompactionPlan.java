@@ -27,11 +27,11 @@ public record CompactionPlan(
    * @param key the partition
    * @param bronzeRows rows of the partition at the pinned Bronze snapshot
    * @param bronzeFiles data files of the partition at that snapshot
-   * @param reason why: {@code new} (never compacted), {@code changed} (Bronze commits since, or the
-   *     Bronze snapshot it last read was rolled back or expired), {@code removed} (changed, and no
-   *     Bronze file of it is left: the rebuild empties it), {@code forced}, or {@code unfinished}
-   *     (its Silver and quarantine commits name different rebuilds: a run died or lost a race
-   *     between the two)
+   * @param reason why: {@code new} (never compacted), {@code changed} (its Bronze files are not the
+   *     set its compaction read), {@code removed} (no Bronze file of it is left: the rebuild
+   *     empties it), {@code symbols} (the dimension now resolves some of its {@code unknown_symbol}
+   *     rows), {@code forced}, or {@code unfinished} (its Silver and quarantine commits come from
+   *     different rebuilds: a run died or lost a race between the two)
    */
   public record Task(ExchangeDate key, long bronzeRows, long bronzeFiles, String reason) {
     public Task {

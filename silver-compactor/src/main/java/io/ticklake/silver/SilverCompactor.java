@@ -31,10 +31,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
@@ -81,11 +86,14 @@ public final class SilverCompactor {
   /**
    * Lists the partitions to rebuild, pinned to the current Bronze snapshot. Writes nothing.
    *
-   * <p>A partition is due when Silver has no compaction commit for it, when a Bronze snapshot after
-   * the one its latest compaction read added or removed a data file of it, when that snapshot is no
-   * longer in the Bronze history it pins (rolled back or expired: see {@link
-   * PartitionHistory#changedSince}), or when the options force it. A partition whose Bronze files
-   * are all gone is due too (reason {@code removed}), until a compaction has emptied it.
+   * <p>A partition is due when Silver has no compaction commit for it ({@code new}), when its
+   * Silver and quarantine commits come from different rebuilds ({@code unfinished}), when its
+   * Bronze data files are not the set its latest compaction recorded ({@code changed}; for
+   * compactions from before that marker: a later Bronze snapshot touched it, or the snapshot it
+   * read is no longer in the history, see {@link PartitionHistory#changedSince}), when the
+   * dimension now resolves some of its {@code unknown_symbol} rows ({@code symbols}), or when the
+   * options force it. A partition with Silver or quarantine commits but no Bronze file left is due
+   * ({@code removed}) until a finished compaction has emptied it.
    */
   public CompactionPlan plan() {
     Table bronze = warehouse.table(kind.bronze().id());
@@ -94,6 +102,7 @@ public final class SilverCompactor {
       return new CompactionPlan(kind, -1, -1, List.of());
     }
     Map<ExchangeDate, long[]> content = new TreeMap<>();
+    Map<ExchangeDate, List<String>> files = new HashMap<>();
     try (CloseableIterable<FileScanTask> tasks =
         bronze.newScan().useSnapshot(pinned.snapshotId()).planFiles()) {
       for (FileScanTask t : tasks) {
@@ -101,11 +110,11 @@ public final class SilverCompactor {
         long[] c = content.computeIfAbsent(key, k -> new long[2]);
         c[0] += t.file().recordCount();
         c[1]++;
+        files.computeIfAbsent(key, k -> new ArrayList<>()).add(t.file().location());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    PartitionHistory history = PartitionHistory.of(bronze, pinned);
     Table silver = warehouse.table(kind.silver().id());
     Snapshot silverRead = silver.currentSnapshot();
     Map<ExchangeDate, Snapshot> compacted =
@@ -113,31 +122,38 @@ public final class SilverCompactor {
     Map<ExchangeDate, Snapshot> quarantined =
         CompactionMarkers.lastCompactions(
             warehouse.table(TableContracts.QUARANTINE.id()), kind.silver().name());
-    // a partition whose Bronze files are all gone (deleted, or rolled back) still has Silver and
-    // quarantine rows to empty
-    for (ExchangeDate key : compacted.keySet()) {
-      if (!content.containsKey(key) && !emptyCompaction(compacted.get(key))) {
-        content.put(key, new long[2]);
-      }
-    }
+    // a partition whose Bronze files are all gone (deleted, or rolled back) may still have Silver
+    // or quarantine rows to empty
+    Set<ExchangeDate> keys = new TreeSet<>(content.keySet());
+    keys.addAll(compacted.keySet());
+    keys.addAll(quarantined.keySet());
+    // the Bronze history, read only for compactions from before the file-set marker
+    Supplier<PartitionHistory> history = memoize(() -> PartitionHistory.of(bronze, pinned));
     List<CompactionPlan.Task> due = new ArrayList<>();
     String dimNow = label(DimSymbolTable.open(warehouse).currentVersion());
     List<ExchangeDate> symbolChecks = new ArrayList<>();
-    for (Map.Entry<ExchangeDate, long[]> e : content.entrySet()) {
-      ExchangeDate key = e.getKey();
+    for (ExchangeDate key : keys) {
       if (!options.selects(key)) {
         continue;
       }
-      boolean removed = e.getValue()[1] == 0;
+      long[] c = content.getOrDefault(key, new long[2]);
+      boolean removed = c[1] == 0;
       Snapshot last = compacted.get(key);
+      Snapshot quarantine = quarantined.get(key);
+      if (removed
+          && last != null
+          && emptyCompaction(last)
+          && CompactionMarkers.sameRebuild(last, quarantine)) {
+        continue; // already emptied, by a finished compaction
+      }
       String reason;
       if (last == null) {
-        reason = "new";
+        reason = removed ? "removed" : "new";
       } else if (options.force()) {
         reason = "forced";
-      } else if (!CompactionMarkers.sameRebuild(last, quarantined.get(key))) {
+      } else if (!CompactionMarkers.sameRebuild(last, quarantine)) {
         reason = "unfinished";
-      } else if (history.changedSince(key, CompactionMarkers.bronzeSnapshotId(last))) {
+      } else if (bronzeChanged(key, last, files.getOrDefault(key, List.of()), history)) {
         reason = removed ? "removed" : "changed";
       } else {
         if (!removed && unknownSymbolsMayResolve(last, dimNow)) {
@@ -145,17 +161,48 @@ public final class SilverCompactor {
         }
         continue;
       }
-      due.add(new CompactionPlan.Task(key, e.getValue()[0], e.getValue()[1], reason));
+      due.add(new CompactionPlan.Task(key, c[0], c[1], reason));
     }
     if (!symbolChecks.isEmpty()) {
       for (ExchangeDate key : resolvableUnknownSymbols(symbolChecks)) {
         long[] c = content.get(key);
         due.add(new CompactionPlan.Task(key, c[0], c[1], "symbols"));
       }
-      due.sort(java.util.Comparator.comparing(CompactionPlan.Task::key));
+      due.sort(Comparator.comparing(CompactionPlan.Task::key));
     }
     return new CompactionPlan(
         kind, pinned.snapshotId(), silverRead == null ? -1 : silverRead.snapshotId(), due);
+  }
+
+  /**
+   * Whether the partition's Bronze rows differ from those its compaction read: by the file set it
+   * recorded (exact whatever happened to the history: rollbacks, expiry), or, for a compaction from
+   * before that marker, by the Bronze history ({@link PartitionHistory#changedSince}).
+   */
+  private static boolean bronzeChanged(
+      ExchangeDate key,
+      Snapshot compaction,
+      List<String> files,
+      Supplier<PartitionHistory> history) {
+    String recorded = compaction.summary().get(SilverSummary.BRONZE_FILES);
+    if (recorded != null) {
+      return !recorded.equals(CompactionMarkers.fileSetKey(files));
+    }
+    return history.get().changedSince(key, CompactionMarkers.bronzeSnapshotId(compaction));
+  }
+
+  private static <T> Supplier<T> memoize(Supplier<T> supplier) {
+    return new Supplier<>() {
+      private T value;
+
+      @Override
+      public T get() {
+        if (value == null) {
+          value = supplier.get();
+        }
+        return value;
+      }
+    };
   }
 
   /**
@@ -498,6 +545,12 @@ public final class SilverCompactor {
                 .filter(q -> SilverTable.UNKNOWN_SYMBOL.equals(q.rule()))
                 .count()));
     summary.put(SilverSummary.DIM_SYMBOL_SNAPSHOT_ID, label(lookups.version()));
+    summary.put(
+        SilverSummary.BRONZE_FILES,
+        CompactionMarkers.fileSetKey(
+            PinnedScan.plan(bronze, Optional.of(pinned), key.expression()).dataFiles().stream()
+                .map(DataFile::location)
+                .toList()));
 
     // Quarantine first: if the process dies between the two commits, Silver still names the old
     // Bronze snapshot, so the partition stays due and the rerun replaces both again.

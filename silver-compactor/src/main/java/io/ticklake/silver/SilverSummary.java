@@ -38,10 +38,13 @@ public final class SilverSummary {
    * Rows quarantined by rule {@code unknown_symbol}: when non-zero, a later change of {@code
    * ref.dim_symbol} that resolves them makes the partition due again (reason {@code symbols}).
    */
-  public static final String UNKNOWN_SYMBOLS = "ticklake.unknown-symbols";
+  public static final String UNKNOWN_SYMBOLS = CompactionMarkers.UNKNOWN_SYMBOLS;
 
   /** The {@code ref.dim_symbol} snapshot the symbol ids were resolved against, or {@code none}. */
-  public static final String DIM_SYMBOL_SNAPSHOT_ID = "ticklake.dim-symbol-snapshot-id";
+  public static final String DIM_SYMBOL_SNAPSHOT_ID = CompactionMarkers.DIM_SYMBOL_SNAPSHOT_ID;
+
+  /** The partition's Bronze files: count and SHA-256 of their sorted locations. */
+  public static final String BRONZE_FILES = CompactionMarkers.BRONZE_FILES;
 
   /** Rows kept but flagged (warn severity). */
   public static final String WARNED = CompactionMarkers.WARNED;

@@ -571,10 +571,10 @@ public final class IngestJob {
       }
     }
 
-    /** Quarantines an unplaceable row, with what its file's path says about all its rows. */
     /**
-     * Quarantines one row of the file. Its exchange is the one it named (so {@code quarantine
-     * --exchange} finds an unknown exchange's rows too), else none.
+     * Quarantines an unplaceable row, with what its file's path says about all its rows. Its
+     * exchange is the one it named (so {@code quarantine --exchange} finds an unknown exchange's
+     * rows too), else none.
      */
     private void reject(long line, String rule, String field, String value, String message) {
       quarantined++;

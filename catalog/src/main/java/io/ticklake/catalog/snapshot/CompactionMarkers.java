@@ -54,6 +54,35 @@ public final class CompactionMarkers {
   /** Digest over the event columns of the partition in Silver order. */
   public static final String DIGEST = "ticklake.digest";
 
+  /**
+   * The partition's Bronze data files the compaction read: their count and the SHA-256 of their
+   * sorted locations ({@link #fileSetKey}). Bronze files never change once written, so an equal key
+   * means equal rows, whatever happened to the snapshot history in between.
+   */
+  public static final String BRONZE_FILES = "ticklake.bronze-files";
+
+  /** Rows the compaction quarantined as {@code unknown_symbol}. */
+  public static final String UNKNOWN_SYMBOLS = "ticklake.unknown-symbols";
+
+  /** The {@code ref.dim_symbol} snapshot the compaction resolved symbols against, or none. */
+  public static final String DIM_SYMBOL_SNAPSHOT_ID = "ticklake.dim-symbol-snapshot-id";
+
+  /** The {@link #BRONZE_FILES} value of a set of data file locations. */
+  public static String fileSetKey(java.util.Collection<String> locations) {
+    java.util.List<String> sorted = new java.util.ArrayList<>(locations);
+    java.util.Collections.sort(sorted);
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      for (String l : sorted) {
+        sha.update(l.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        sha.update((byte) '\n');
+      }
+      return sorted.size() + ":" + java.util.HexFormat.of().formatHex(sha.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is a required JDK algorithm", e);
+    }
+  }
+
   private CompactionMarkers() {}
 
   /**
@@ -80,13 +109,20 @@ public final class CompactionMarkers {
 
   /**
    * Whether a partition's latest Silver and quarantine compaction commits come from equal rebuilds:
-   * the same rebuild key, or — for commits from before the key existed — the same Bronze snapshot.
-   * A commit with a key and one without come from different runs.
+   * the same rebuild key, or — for commits from before the key existed — the same Bronze snapshot;
+   * and the same count of {@code unknown_symbol} rows (a rebuild after a dimension change reads the
+   * same Bronze with the same rules, but resolves other symbols). A commit with a marker and one
+   * without come from different runs.
    *
+   * @param silver the Silver commit, or null when there is none
    * @param quarantine the quarantine commit, or null when there is none
    */
   public static boolean sameRebuild(Snapshot silver, Snapshot quarantine) {
-    if (quarantine == null) {
+    if (silver == null || quarantine == null) {
+      return false;
+    }
+    if (!java.util.Objects.equals(
+        silver.summary().get(UNKNOWN_SYMBOLS), quarantine.summary().get(UNKNOWN_SYMBOLS))) {
       return false;
     }
     String a = silver.summary().get(REBUILD_KEY);

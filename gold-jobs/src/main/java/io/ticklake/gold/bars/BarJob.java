@@ -95,7 +95,10 @@ public final class BarJob {
    *
    * <p>An interval of a partition is due when no bar commit built it, when a Silver snapshot newer
    * (by sequence number) than the one its latest bar commit read added or removed a data file of
-   * the partition, or when the options force it.
+   * the partition, when that snapshot is no longer an ancestor of the pinned one (a Silver
+   * rollback, or expiry: {@link PartitionHistory#changedSince}), or when the options force it.
+   * Every partition with bars is a candidate, so bars of a partition Silver no longer holds are
+   * replaced by none.
    */
   public BarPlan plan() {
     long start = System.nanoTime();
