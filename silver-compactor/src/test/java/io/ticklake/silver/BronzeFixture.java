@@ -5,6 +5,7 @@ import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.WarehouseConfig;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.write.PartitionedRecordWriter;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -18,6 +19,9 @@ import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
 
 /** Writes synthetic Bronze trades and quotes straight into a test warehouse. */
 final class BronzeFixture {
@@ -175,5 +179,15 @@ final class BronzeFixture {
 
   static Table bronzeQuotes(Warehouse w) {
     return w.table(TableContracts.BRONZE_QUOTES.id());
+  }
+
+  /** Every row of a table at its current snapshot, through Iceberg's own reader. */
+  static List<Record> read(Table t) throws IOException {
+    t.refresh();
+    List<Record> out = new ArrayList<>();
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(t).build()) {
+      rows.forEach(out::add);
+    }
+    return out;
   }
 }

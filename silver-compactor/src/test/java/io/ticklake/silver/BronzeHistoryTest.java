@@ -11,12 +11,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,15 +35,6 @@ class BronzeHistoryTest {
 
   private static SilverCompactor compactor(Warehouse w, CompactOptions options) {
     return new SilverCompactor(w, SilverTable.TRADES, options, Clock.systemUTC());
-  }
-
-  private static List<Record> read(Table t) throws Exception {
-    t.refresh();
-    List<Record> out = new ArrayList<>();
-    try (CloseableIterable<Record> rows = IcebergGenerics.read(t).build()) {
-      rows.forEach(out::add);
-    }
-    return out;
   }
 
   private static long rowsOf(List<Record> rows, LocalDate date) {
@@ -74,8 +62,8 @@ class BronzeHistoryTest {
                   trade(T0.plusSeconds(2), "999", "1"),
                   trade(T0.plusSeconds(3), "999", "0"))));
       compactor(w).run();
-      assertThat(read(w.table(TableContracts.SILVER_TRADES.id()))).hasSize(3);
-      assertThat(read(w.table(TableContracts.QUARANTINE.id()))).hasSize(1);
+      assertThat(BronzeFixture.read(w.table(TableContracts.SILVER_TRADES.id()))).hasSize(3);
+      assertThat(BronzeFixture.read(w.table(TableContracts.QUARANTINE.id()))).hasSize(1);
 
       bronze.manageSnapshots().rollbackTo(good).commit();
 
@@ -84,10 +72,10 @@ class BronzeHistoryTest {
           .singleElement()
           .satisfies(t -> assertThat(t.reason()).isEqualTo("changed"));
       compactor(w).commit(plan);
-      assertThat(read(w.table(TableContracts.SILVER_TRADES.id())))
+      assertThat(BronzeFixture.read(w.table(TableContracts.SILVER_TRADES.id())))
           .singleElement()
           .satisfies(r -> assertThat(r.getField("price").toString()).isEqualTo("100.000000000"));
-      assertThat(read(w.table(TableContracts.QUARANTINE.id()))).isEmpty();
+      assertThat(BronzeFixture.read(w.table(TableContracts.QUARANTINE.id()))).isEmpty();
       assertThat(compactor(w).plan().isEmpty()).isTrue();
     }
   }
@@ -105,8 +93,10 @@ class BronzeHistoryTest {
                   trade(T0.plusSeconds(86_400), "101", "1"),
                   trade(T0.plusSeconds(86_401), "102", "0"))));
       compactor(w).run();
-      assertThat(rowsOf(read(w.table(TableContracts.SILVER_TRADES.id())), DAY2)).isEqualTo(1);
-      assertThat(rowsOf(read(w.table(TableContracts.QUARANTINE.id())), DAY2)).isEqualTo(1);
+      assertThat(rowsOf(BronzeFixture.read(w.table(TableContracts.SILVER_TRADES.id())), DAY2))
+          .isEqualTo(1);
+      assertThat(rowsOf(BronzeFixture.read(w.table(TableContracts.QUARANTINE.id())), DAY2))
+          .isEqualTo(1);
 
       bronze.newDelete().deleteFromRowFilter(ExchangeDate.of(EXCHANGE, DAY2).expression()).commit();
 
@@ -128,10 +118,11 @@ class BronzeHistoryTest {
                 assertThat(r.rowsOut()).isZero();
                 assertThat(r.dataFile()).isEmpty();
               });
-      List<Record> silver = read(w.table(TableContracts.SILVER_TRADES.id()));
+      List<Record> silver = BronzeFixture.read(w.table(TableContracts.SILVER_TRADES.id()));
       assertThat(rowsOf(silver, DAY2)).isZero();
       assertThat(rowsOf(silver, DAY1)).isEqualTo(1);
-      assertThat(rowsOf(read(w.table(TableContracts.QUARANTINE.id())), DAY2)).isZero();
+      assertThat(rowsOf(BronzeFixture.read(w.table(TableContracts.QUARANTINE.id())), DAY2))
+          .isZero();
 
       // settled: nothing due, and a forced run does not rebuild the emptied partition again
       assertThat(compactor(w).plan().isEmpty()).isTrue();
@@ -176,7 +167,8 @@ class BronzeHistoryTest {
           .containsExactly(ExchangeDate.of(EXCHANGE, DAY2));
       compactor(w).run();
       assertThat(compactor(w).plan().isEmpty()).isTrue();
-      assertThat(rowsOf(read(w.table(TableContracts.SILVER_TRADES.id())), DAY2)).isEqualTo(3);
+      assertThat(rowsOf(BronzeFixture.read(w.table(TableContracts.SILVER_TRADES.id())), DAY2))
+          .isEqualTo(3);
     }
   }
 }

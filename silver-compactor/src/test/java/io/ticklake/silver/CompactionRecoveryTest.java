@@ -14,13 +14,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.IcebergGenerics;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,18 +45,11 @@ class CompactionRecoveryTest {
         Clock.systemUTC());
   }
 
-  private static List<Record> read(Table t) throws Exception {
-    t.refresh();
-    List<Record> out = new ArrayList<>();
-    try (CloseableIterable<Record> rows = IcebergGenerics.read(t).build()) {
-      rows.forEach(out::add);
-    }
-    return out;
-  }
-
   private static long rowsOf(
       Warehouse w, org.apache.iceberg.catalog.TableIdentifier id, LocalDate d) throws Exception {
-    return read(w.table(id)).stream().filter(r -> d.equals(r.getField("trading_date"))).count();
+    return BronzeFixture.read(w.table(id)).stream()
+        .filter(r -> d.equals(r.getField("trading_date")))
+        .count();
   }
 
   /** Undoes the newest Silver commit: the state of a run that died after its quarantine commit. */
