@@ -11,6 +11,7 @@ import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PartitionFilter;
 import io.ticklake.catalog.duckdb.PinnedScan;
 import io.ticklake.catalog.duckdb.Sql;
+import io.ticklake.catalog.snapshot.CompactionMarkers;
 import io.ticklake.quarantine.QuarantineRecord;
 import io.ticklake.quarantine.Severity;
 import java.sql.ResultSet;
@@ -25,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -76,6 +78,7 @@ final class PartitionRebuild {
    * @param rowsOut rows written
    * @param digest digest of the event columns in order
    * @param quarantine quarantine rows (errors and warnings)
+   * @param bronzeFiles the Bronze files read, as {@link CompactionMarkers#fileSetKey}
    */
   record Built(
       long rowsIn,
@@ -84,7 +87,8 @@ final class PartitionRebuild {
       long warned,
       long rowsOut,
       String digest,
-      List<QuarantineRecord> quarantine) {}
+      List<QuarantineRecord> quarantine,
+      String bronzeFiles) {}
 
   /**
    * Rebuilds one partition.
@@ -257,7 +261,10 @@ final class PartitionRebuild {
       List<QuarantineRecord> q =
           quarantineRows(
               sourceTable, snapshot.snapshotId(), snapshotTime(snapshot), conflicting > 0);
-      return new Built(rowsIn, duplicates, quarantined + conflicting, warned, rowsOut, digest, q);
+      String files =
+          CompactionMarkers.fileSetKey(scan.dataFiles().stream().map(DataFile::location).toList());
+      return new Built(
+          rowsIn, duplicates, quarantined + conflicting, warned, rowsOut, digest, q, files);
     } finally {
       bridge.execute("RESET preserve_insertion_order");
       for (String v : List.of("tl_e", "tl_d0")) {

@@ -545,12 +545,7 @@ public final class SilverCompactor {
                 .filter(q -> SilverTable.UNKNOWN_SYMBOL.equals(q.rule()))
                 .count()));
     summary.put(SilverSummary.DIM_SYMBOL_SNAPSHOT_ID, label(lookups.version()));
-    summary.put(
-        SilverSummary.BRONZE_FILES,
-        CompactionMarkers.fileSetKey(
-            PinnedScan.plan(bronze, Optional.of(pinned), key.expression()).dataFiles().stream()
-                .map(DataFile::location)
-                .toList()));
+    summary.put(SilverSummary.BRONZE_FILES, built.bronzeFiles());
 
     // Quarantine first: if the process dies between the two commits, Silver still names the old
     // Bronze snapshot, so the partition stays due and the rerun replaces both again.
