@@ -177,10 +177,7 @@ final class QuarantineCommand implements Callable<Integer> {
             contract.name(), t, Optional.ofNullable(t.currentSnapshot()), PartitionFilter.all());
       }
       checkRules(bridge);
-      try (PreparedStatement s = bridge.connection().prepareStatement(sql)) {
-        for (int i = 0; i < params.size(); i++) {
-          s.setObject(i + 1, params.get(i));
-        }
+      try (PreparedStatement s = prepare(bridge, sql, params)) {
         try (ResultSet rs = s.executeQuery()) {
           format.print(ctx.out(), rs);
         }
@@ -195,14 +192,26 @@ final class QuarantineCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
+  /** {@code sql} prepared with the filter's parameters bound in order. */
+  private static PreparedStatement prepare(DuckDbBridge bridge, String sql, List<Object> params)
+      throws SQLException {
+    PreparedStatement s = bridge.connection().prepareStatement(sql);
+    try {
+      for (int i = 0; i < params.size(); i++) {
+        s.setObject(i + 1, params.get(i));
+      }
+      return s;
+    } catch (SQLException e) {
+      s.close();
+      throw e;
+    }
+  }
+
   /** Says on stderr (stdout stays a clean table, CSV or JSON) when --limit cut the listing. */
   private void noteTruncation(
       DuckDbBridge bridge, String filter, List<Object> params, CliContext ctx) throws SQLException {
     try (PreparedStatement s =
-        bridge.connection().prepareStatement("SELECT count(*) FROM ops.quarantine" + filter)) {
-      for (int i = 0; i < params.size(); i++) {
-        s.setObject(i + 1, params.get(i));
-      }
+        prepare(bridge, "SELECT count(*) FROM ops.quarantine" + filter, params)) {
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
         long total = rs.getLong(1);

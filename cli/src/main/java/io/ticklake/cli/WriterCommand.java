@@ -8,6 +8,7 @@ import io.ticklake.bronze.live.EventLineParser;
 import io.ticklake.bronze.wal.FsyncPolicy;
 import io.ticklake.bronze.wal.WalOptions;
 import io.ticklake.bronze.wal.WalTable;
+import io.ticklake.bronze.wal.WalWriter;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.calendar.ExchangeTable;
 import io.ticklake.catalog.contract.TableContracts;
@@ -119,7 +120,7 @@ final class WriterCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     // every option and the input are checked before anything is opened or created
-    if (!writerId.matches("[A-Za-z0-9._-]+") || writerId.equals(".") || writerId.equals("..")) {
+    if (!WalWriter.isValidWriterId(writerId)) {
       throw usage(
           "Cannot use --writer-id '%s': give letters, digits, '.', '_' or '-' (not '.' or '..')",
           writerId);

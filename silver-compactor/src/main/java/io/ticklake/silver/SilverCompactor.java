@@ -39,7 +39,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
@@ -127,8 +126,8 @@ public final class SilverCompactor {
     Set<ExchangeDate> keys = new TreeSet<>(content.keySet());
     keys.addAll(compacted.keySet());
     keys.addAll(quarantined.keySet());
-    // the Bronze history, read only for compactions from before the file-set marker
-    Supplier<PartitionHistory> history = memoize(() -> PartitionHistory.of(bronze, pinned));
+    // read (lazily) only for compactions from before the file-set marker
+    PartitionHistory history = PartitionHistory.of(bronze, pinned);
     List<CompactionPlan.Task> due = new ArrayList<>();
     String dimNow = label(DimSymbolTable.open(warehouse).currentVersion());
     List<ExchangeDate> symbolChecks = new ArrayList<>();
@@ -180,29 +179,12 @@ public final class SilverCompactor {
    * before that marker, by the Bronze history ({@link PartitionHistory#changedSince}).
    */
   private static boolean bronzeChanged(
-      ExchangeDate key,
-      Snapshot compaction,
-      List<String> files,
-      Supplier<PartitionHistory> history) {
+      ExchangeDate key, Snapshot compaction, List<String> files, PartitionHistory history) {
     String recorded = compaction.summary().get(SilverSummary.BRONZE_FILES);
     if (recorded != null) {
       return !recorded.equals(CompactionMarkers.fileSetKey(files));
     }
-    return history.get().changedSince(key, CompactionMarkers.bronzeSnapshotId(compaction));
-  }
-
-  private static <T> Supplier<T> memoize(Supplier<T> supplier) {
-    return new Supplier<>() {
-      private T value;
-
-      @Override
-      public T get() {
-        if (value == null) {
-          value = supplier.get();
-        }
-        return value;
-      }
-    };
+    return history.changedSince(key, CompactionMarkers.bronzeSnapshotId(compaction));
   }
 
   /**
@@ -673,15 +655,7 @@ public final class SilverCompactor {
           List.of(
               r.name(), r.severity().label(), r.field(), r.condition(), r.value(), r.message()));
     }
-    try {
-      byte[] hash =
-          java.security.MessageDigest.getInstance("SHA-256")
-              .digest(
-                  String.join("\u001f", parts).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return java.util.HexFormat.of().formatHex(hash);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("Cannot hash without SHA-256", e);
-    }
+    return CompactionMarkers.sha256Hex(String.join("\u001f", parts));
   }
 
   private static void deleteQuietly(Path file) {

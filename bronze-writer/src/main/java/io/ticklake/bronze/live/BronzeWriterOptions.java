@@ -3,6 +3,7 @@ package io.ticklake.bronze.live;
 import static java.util.Objects.requireNonNull;
 
 import io.ticklake.bronze.wal.WalOptions;
+import io.ticklake.bronze.wal.WalWriter;
 import java.time.Duration;
 
 /**
@@ -26,7 +27,7 @@ public record BronzeWriterOptions(
   /** Checks the settings. */
   public BronzeWriterOptions {
     requireNonNull(writerId, "writerId is null");
-    if (!writerId.matches("[A-Za-z0-9._-]+") || writerId.equals(".") || writerId.equals("..")) {
+    if (!WalWriter.isValidWriterId(writerId)) {
       throw new IllegalArgumentException(
           "writerId must match [A-Za-z0-9._-]+ and not be '.' or '..': " + writerId);
     }

@@ -162,15 +162,22 @@ public final class WalWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether {@code writerId} can name a writer: {@code [A-Za-z0-9._-]+}, but not {@code .} or
+   * {@code ..}, which match the pattern but would name the WAL root or its parent.
+   */
+  public static boolean isValidWriterId(String writerId) {
+    return writerId != null
+        && writerId.matches("[A-Za-z0-9._-]+")
+        && !writerId.equals(".")
+        && !writerId.equals("..");
+  }
+
   /** {@code <walRoot>/<writerId>/<table>}: the directory of one writer's WAL for one table. */
   public static Path directory(Path walRoot, String writerId, WalTable table) {
     requireNonNull(walRoot, "walRoot is null");
     requireNonNull(table, "table is null");
-    if (writerId == null
-        || !writerId.matches("[A-Za-z0-9._-]+")
-        || writerId.equals(".")
-        || writerId.equals("..")) {
-      // "." and ".." match the pattern but would name the WAL root or its parent
+    if (!isValidWriterId(writerId)) {
       throw new IllegalArgumentException(
           "writerId must match [A-Za-z0-9._-]+ and not be '.' or '..': " + writerId);
     }

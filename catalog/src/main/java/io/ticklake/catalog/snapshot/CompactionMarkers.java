@@ -1,7 +1,13 @@
 package io.ticklake.catalog.snapshot;
 
 import io.ticklake.catalog.contract.ExchangeDate;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -68,17 +74,19 @@ public final class CompactionMarkers {
   public static final String DIM_SYMBOL_SNAPSHOT_ID = "ticklake.dim-symbol-snapshot-id";
 
   /** The {@link #BRONZE_FILES} value of a set of data file locations. */
-  public static String fileSetKey(java.util.Collection<String> locations) {
-    java.util.List<String> sorted = new java.util.ArrayList<>(locations);
-    java.util.Collections.sort(sorted);
+  public static String fileSetKey(Collection<String> locations) {
+    StringBuilder text = new StringBuilder();
+    locations.stream().sorted().forEach(l -> text.append(l).append('\n'));
+    return locations.size() + ":" + sha256Hex(text.toString());
+  }
+
+  /** The SHA-256 of the UTF-8 of {@code text}, in lower-case hex (the markers' hashes). */
+  public static String sha256Hex(String text) {
     try {
-      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-      for (String l : sorted) {
-        sha.update(l.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        sha.update((byte) '\n');
-      }
-      return sorted.size() + ":" + java.util.HexFormat.of().formatHex(sha.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is a required JDK algorithm", e);
     }
   }
@@ -121,7 +129,7 @@ public final class CompactionMarkers {
     if (silver == null || quarantine == null) {
       return false;
     }
-    if (!java.util.Objects.equals(
+    if (!Objects.equals(
         silver.summary().get(UNKNOWN_SYMBOLS), quarantine.summary().get(UNKNOWN_SYMBOLS))) {
       return false;
     }

@@ -24,26 +24,35 @@ import org.apache.iceberg.util.SnapshotUtil;
  * compared with it, so every partition counts as changed since it; one that is on the chain was
  * followed by exactly the snapshots walked before it, so a partition none of them touched did not
  * change.
+ *
+ * <p>Not thread-safe (the history is read on first use).
  */
 public final class PartitionHistory {
   private final Table table;
-  private final Map<ExchangeDate, Long> lastChanged;
-  private final Set<Long> ancestors;
+  private final Snapshot pinned;
+  private Map<ExchangeDate, Long> lastChanged;
+  private Set<Long> ancestors;
 
-  private PartitionHistory(Table table, Map<ExchangeDate, Long> lastChanged, Set<Long> ancestors) {
+  private PartitionHistory(Table table, Snapshot pinned) {
     this.table = table;
-    this.lastChanged = lastChanged;
-    this.ancestors = ancestors;
+    this.pinned = pinned;
   }
 
-  /** Reads the history of {@code table} back from {@code pinned} (one pass over its snapshots). */
+  /**
+   * The history of {@code table} back from {@code pinned}. It is read (one pass over the snapshots
+   * and their manifests) on the first question, so a caller that ends up asking none pays nothing.
+   */
   public static PartitionHistory of(Table table, Snapshot pinned) {
     requireNonNull(table, "table is null");
     requireNonNull(pinned, "pinned is null");
+    return new PartitionHistory(table, pinned);
+  }
+
+  private void read() {
     Map<ExchangeDate, Long> last = new HashMap<>();
-    Set<Long> ancestors = new HashSet<>();
+    Set<Long> seen = new HashSet<>();
     for (Snapshot s : SnapshotUtil.ancestorsOf(pinned.snapshotId(), table::snapshot)) {
-      ancestors.add(s.snapshotId());
+      seen.add(s.snapshotId());
       SnapshotChanges changes = SnapshotChanges.builderFor(table).snapshot(s).build();
       for (DataFile f : changes.addedDataFiles()) {
         last.merge(ExchangeDate.of(table, f), s.sequenceNumber(), Math::max);
@@ -52,7 +61,8 @@ public final class PartitionHistory {
         last.merge(ExchangeDate.of(table, f), s.sequenceNumber(), Math::max);
       }
     }
-    return new PartitionHistory(table, last, ancestors);
+    lastChanged = last;
+    ancestors = seen;
   }
 
   /**
@@ -64,6 +74,9 @@ public final class PartitionHistory {
    * touched (its files came from snapshots since expired, older than the read one) did not.
    */
   public boolean changedSince(ExchangeDate partition, long readSnapshotId) {
+    if (lastChanged == null) {
+      read();
+    }
     Snapshot read = table.snapshot(readSnapshotId);
     if (read == null || !ancestors.contains(readSnapshotId)) {
       return true;
