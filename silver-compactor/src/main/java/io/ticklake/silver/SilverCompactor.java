@@ -90,7 +90,9 @@ public final class SilverCompactor {
    * Bronze data files are not the set its latest compaction recorded ({@code changed}; for
    * compactions from before that marker: a later Bronze snapshot touched it, or the snapshot it
    * read is no longer in the history, see {@link PartitionHistory#changedSince}), when the
-   * dimension now resolves some of its {@code unknown_symbol} rows ({@code symbols}), or when the
+   * dimension now resolves some of its {@code unknown_symbol} rows ({@code symbols}) or gives some
+   * of its Silver rows another {@code symbol_id} ({@code remapped}, see {@link SymbolRemaps}), or
+   * when the
    * options force it. A partition with Silver or quarantine commits but no Bronze file left is due
    * ({@code removed}) until a finished compaction has emptied it.
    */
@@ -131,6 +133,7 @@ public final class SilverCompactor {
     List<CompactionPlan.Task> due = new ArrayList<>();
     String dimNow = label(DimSymbolTable.open(warehouse).currentVersion());
     List<ExchangeDate> symbolChecks = new ArrayList<>();
+    Map<ExchangeDate, Long> remapChecks = new TreeMap<>();
     for (ExchangeDate key : keys) {
       if (!options.selects(key)) {
         continue;
@@ -158,14 +161,25 @@ public final class SilverCompactor {
         if (!removed && unknownSymbolsMayResolve(last, dimNow)) {
           symbolChecks.add(key);
         }
+        recordedDimension(last, dimNow).ifPresent(id -> remapChecks.put(key, id));
         continue;
       }
       due.add(new CompactionPlan.Task(key, c[0], c[1], reason));
     }
-    if (!symbolChecks.isEmpty()) {
-      for (ExchangeDate key : resolvableUnknownSymbols(symbolChecks)) {
+    if (!symbolChecks.isEmpty() || !remapChecks.isEmpty()) {
+      Set<ExchangeDate> symbols =
+          new TreeSet<>(
+              symbolChecks.isEmpty() ? List.of() : resolvableUnknownSymbols(symbolChecks));
+      for (ExchangeDate key : symbols) {
         long[] c = content.get(key);
         due.add(new CompactionPlan.Task(key, c[0], c[1], "symbols"));
+      }
+      remapChecks.keySet().removeAll(symbols);
+      for (ExchangeDate key :
+          new SymbolRemaps(warehouse, options.memoryLimit())
+              .remapped(silver, silverRead, remapChecks, DimSymbolTable.open(warehouse).read())) {
+        long[] c = content.get(key);
+        due.add(new CompactionPlan.Task(key, c[0], c[1], "remapped"));
       }
       due.sort(Comparator.comparing(CompactionPlan.Task::key));
     }
@@ -197,6 +211,19 @@ public final class SilverCompactor {
     return unknown != null
         && !"0".equals(unknown)
         && !dimNow.equals(summary.get(SilverSummary.DIM_SYMBOL_SNAPSHOT_ID));
+  }
+
+  /**
+   * The {@code ref.dim_symbol} snapshot a compaction resolved against, when it is not the current
+   * one (empty too for compactions from before that marker, and for an empty dimension then: no
+   * Silver row could have resolved against it).
+   */
+  private static Optional<Long> recordedDimension(Snapshot compaction, String dimNow) {
+    String recorded = compaction.summary().get(SilverSummary.DIM_SYMBOL_SNAPSHOT_ID);
+    if (recorded == null || recorded.equals(dimNow) || "none".equals(recorded)) {
+      return Optional.empty();
+    }
+    return Optional.of(Long.parseLong(recorded));
   }
 
   /**

@@ -7,13 +7,19 @@ import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.dim.DimSymbolTable;
 import io.ticklake.catalog.dim.RegistrationPolicy;
+import io.ticklake.catalog.dim.SymbolChanges;
+import io.ticklake.catalog.dim.SymbolIds;
 import io.ticklake.catalog.dim.SymbolRegistry;
+import io.ticklake.catalog.dim.SymbolVersion;
 import io.ticklake.silver.BronzeFixture.Trade;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
@@ -24,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Under the strict registration policy, events of symbols the dimension does not know are
  * quarantined; once the reference data catches up (a new listing loaded after its first prints),
- * the next run rebuilds exactly the partitions whose quarantined symbols now resolve.
+ * the next run rebuilds exactly the partitions whose quarantined symbols now resolve. When the
+ * dimension remaps a ticker Silver already resolved, the partitions whose rows now name another
+ * instrument are rebuilt, and no other.
  */
 class SymbolChangeTest {
   private static final Instant T0 = Instant.parse("2024-03-01T12:00:00Z");
@@ -89,6 +97,138 @@ class SymbolChangeTest {
 
       // settled until the dimension changes again
       assertThat(strict(w).plan().isEmpty()).isTrue();
+    }
+  }
+
+  private static Map<Instant, Long> silverIds(Warehouse w) throws Exception {
+    Table t = w.table(TableContracts.SILVER_TRADES.id());
+    t.refresh();
+    Map<Instant, Long> out = new TreeMap<>();
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(t).build()) {
+      rows.forEach(
+          r ->
+              out.put(
+                  ((java.time.OffsetDateTime) r.getField("ts_event")).toInstant(),
+                  (Long) r.getField("symbol_id")));
+    }
+    return out;
+  }
+
+  private static SymbolVersion only(Warehouse w, String ticker) {
+    return DimSymbolTable.open(w).read().rows().stream()
+        .filter(v -> v.ticker().equals(ticker))
+        .reduce(
+            (a, b) -> {
+              throw new AssertionError("two versions of " + ticker);
+            })
+        .orElseThrow();
+  }
+
+  /** {@code v} ending at {@code until}. */
+  private static SymbolVersion closed(SymbolVersion v, Instant until) {
+    return new SymbolVersion(
+        v.symbolId(),
+        v.exchange(),
+        v.canonicalId(),
+        v.ticker(),
+        v.exchangeCode(),
+        v.attributes(),
+        v.validFrom(),
+        Optional.of(until),
+        false,
+        v.autoRegistered(),
+        "test",
+        Instant.now());
+  }
+
+  /** A version of instrument {@code canonicalId} named {@code ticker} from {@code from} on. */
+  private static SymbolVersion opened(SymbolVersion like, String canonicalId, Instant from) {
+    return new SymbolVersion(
+        SymbolIds.derive(like.exchange(), canonicalId),
+        like.exchange(),
+        canonicalId,
+        like.ticker(),
+        like.exchangeCode(),
+        like.attributes(),
+        from,
+        Optional.empty(),
+        true,
+        false,
+        "test",
+        Instant.now());
+  }
+
+  private static void save(Warehouse w, SymbolChanges changes) {
+    DimSymbolTable dim = DimSymbolTable.open(w);
+    dim.save(changes, dim.currentVersion());
+  }
+
+  @Test
+  void remappingAResolvedTickerRebuildsOnlyThePartitionsWhoseRowsMove() throws Exception {
+    Instant later = T0.plus(java.time.Duration.ofDays(19)); // another trading date
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      BronzeFixture.appendTradeFiles(
+          BronzeFixture.bronzeTrades(w),
+          1,
+          List.of(
+              List.of(
+                  new Trade("ABCUSDT", T0, "1", "1", "buy"),
+                  new Trade("XYZUSDT", T0.plusSeconds(1), "1", "1", "buy"),
+                  new Trade("ABCUSDT", T0.plusSeconds(7200), "1", "1", "buy")),
+              List.of(new Trade("XYZUSDT", later, "1", "1", "buy"))));
+      SilverCompactor auto =
+          new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC());
+      assertThat(auto.run()).hasSize(2);
+      long abc = only(w, "ABCUSDT").symbolId();
+      assertThat(silverIds(w)).containsEntry(T0.plusSeconds(7200), abc);
+
+      // new instruments, and a version split that keeps every instant's instrument: nothing due
+      register(w, "OTHERUSDT");
+      SymbolVersion xyz = only(w, "XYZUSDT");
+      Instant split = T0.plusSeconds(3600);
+      SymbolVersion xyzLater =
+          new SymbolVersion(
+              xyz.symbolId(),
+              xyz.exchange(),
+              xyz.canonicalId(),
+              xyz.ticker(),
+              xyz.exchangeCode(),
+              xyz.attributes(),
+              split,
+              Optional.empty(),
+              true,
+              xyz.autoRegistered(),
+              "test",
+              Instant.now());
+      save(w, new SymbolChanges(List.of(xyz), List.of(closed(xyz, split), xyzLater)));
+      assertThat(auto.plan().isEmpty()).isTrue();
+
+      // ABCUSDT names another instrument from T0 + 1 h: only the first date has a row that moves
+      SymbolVersion old = only(w, "ABCUSDT");
+      SymbolVersion successor = opened(old, "ABC-NEW", split);
+      save(w, new SymbolChanges(List.of(old), List.of(closed(old, split), successor)));
+      CompactionPlan plan = auto.plan();
+      assertThat(plan.partitions())
+          .singleElement()
+          .satisfies(
+              t -> {
+                assertThat(t.reason()).isEqualTo("remapped");
+                assertThat(t.key().tradingDate()).isEqualTo(BronzeFixture.DATE);
+              });
+      auto.commit(plan);
+      Map<Instant, Long> ids = silverIds(w);
+      assertThat(ids).containsEntry(T0, abc);
+      assertThat(ids).containsEntry(T0.plusSeconds(7200), successor.symbolId());
+      assertThat(successor.symbolId()).isNotEqualTo(abc);
+
+      // settled until the dimension changes again
+      assertThat(auto.plan().isEmpty()).isTrue();
+
+      // the versions the compactions recorded expired: the rows themselves are checked
+      register(w, "THIRDUSDT");
+      Table dim = DimSymbolTable.open(w).table();
+      dim.expireSnapshots().expireOlderThan(Long.MAX_VALUE).retainLast(1).commit();
+      assertThat(auto.plan().isEmpty()).isTrue();
     }
   }
 }

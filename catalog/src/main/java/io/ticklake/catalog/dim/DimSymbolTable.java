@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,12 @@ public final class DimSymbolTable {
 
   /** Snapshot summary key with a unique id of the save, to find its snapshot afterwards. */
   static final String SUMMARY_COMMIT_ID = "ticklake.commit-id";
+
+  /**
+   * Snapshot summary key with the number of rows a save removed or changed (rows of the version it
+   * was based on that are not in the new one with the same content).
+   */
+  static final String SUMMARY_REMOVED_ROWS = "ticklake.removed-rows";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
@@ -178,7 +185,39 @@ public final class DimSymbolTable {
     if (sameRows(base.rows(), result)) {
       return expected;
     }
-    return commit(expected, result);
+    return commit(expected, result, removedRows(base.rows(), result));
+  }
+
+  /** How many rows of {@code base} are not in {@code result} with the same content. */
+  private static int removedRows(List<SymbolVersion> base, List<SymbolVersion> result) {
+    Map<SymbolVersion.Key, SymbolVersion> kept = new HashMap<>();
+    result.forEach(r -> kept.put(r.key(), r));
+    int removed = 0;
+    for (SymbolVersion r : base) {
+      SymbolVersion now = kept.get(r.key());
+      if (now == null || !now.sameContent(r)) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Whether every save after snapshot {@code snapshotId}, up to the current one, only added rows,
+   * so that each row of that version is still in the table with the same content. False when that
+   * snapshot is not an ancestor of the current one (expired, rolled back) or a snapshot in between
+   * does not say what it removed (a save from before that marker, or a commit by another tool).
+   */
+  public boolean onlyAddedSince(long snapshotId) {
+    table.refresh();
+    Snapshot s = table.currentSnapshot();
+    while (s != null && s.snapshotId() != snapshotId) {
+      if (!"0".equals(s.summary().get(SUMMARY_REMOVED_ROWS))) {
+        return false;
+      }
+      s = s.parentId() == null ? null : table.snapshot(s.parentId());
+    }
+    return s != null;
   }
 
   /**
@@ -187,6 +226,11 @@ public final class DimSymbolTable {
    * commit. Package-private so that tests can prove that guard alone rejects stale writers.
    */
   DimVersion commit(DimVersion expected, List<SymbolVersion> rows) {
+    return commit(expected, rows, -1);
+  }
+
+  /** {@link #commit(DimVersion, List)}, recording how many rows it removed when known (≥ 0). */
+  private DimVersion commit(DimVersion expected, List<SymbolVersion> rows, int removedRows) {
     List<DataFile> oldFiles = dataFiles(expected);
     List<DataFile> newFiles = List.of();
     if (!rows.isEmpty()) {
@@ -213,6 +257,9 @@ public final class DimSymbolTable {
     overwrite.set(SUMMARY_OPERATION, "dim-save");
     overwrite.set(SUMMARY_EXPECTED, expected.toString());
     overwrite.set(SUMMARY_COMMIT_ID, commitId);
+    if (removedRows >= 0) {
+      overwrite.set(SUMMARY_REMOVED_ROWS, Integer.toString(removedRows));
+    }
     try {
       overwrite.commit();
     } catch (ValidationException | CommitFailedException e) {

@@ -104,6 +104,24 @@ class DimSymbolTableTest {
   }
 
   @Test
+  void onlyAddedSinceTellsWhetherEveryRowOfAVersionIsStillThere() {
+    SymbolVersion open = DimRows.open("x", "a", "A", DimRows.T0);
+    long v1 = dim.save(SymbolChanges.adding(open), DimVersion.EMPTY).snapshotId().getAsLong();
+    DimVersion v2 =
+        dim.save(
+            SymbolChanges.adding(DimRows.open("x", "b", "B", DimRows.T0)), dim.currentVersion());
+    assertThat(dim.onlyAddedSince(v1)).isTrue();
+    assertThat(dim.onlyAddedSince(v2.snapshotId().getAsLong())).isTrue();
+
+    SymbolVersion closed = DimRows.closed("x", "a", "A", DimRows.T0, T1);
+    dim.save(SymbolChanges.replacing(open, closed), v2);
+    assertThat(dim.onlyAddedSince(v1)).isFalse();
+    assertThat(dim.onlyAddedSince(v2.snapshotId().getAsLong())).isFalse();
+    assertThat(dim.onlyAddedSince(dim.currentVersion().snapshotId().getAsLong())).isTrue();
+    assertThat(dim.onlyAddedSince(12345L)).isFalse(); // not in the history
+  }
+
+  @Test
   void aSaveThatChangesNothingCommitsNothing() {
     SymbolVersion open = DimRows.open("x", "a", "A", DimRows.T0);
     DimVersion v1 = dim.save(SymbolChanges.adding(open), DimVersion.EMPTY);
