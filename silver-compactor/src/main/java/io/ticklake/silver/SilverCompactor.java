@@ -92,9 +92,8 @@ public final class SilverCompactor {
    * read is no longer in the history, see {@link PartitionHistory#changedSince}), when the
    * dimension now resolves some of its {@code unknown_symbol} rows ({@code symbols}) or gives some
    * of its Silver rows another {@code symbol_id} ({@code remapped}, see {@link SymbolRemaps}), or
-   * when the
-   * options force it. A partition with Silver or quarantine commits but no Bronze file left is due
-   * ({@code removed}) until a finished compaction has emptied it.
+   * when the options force it. A partition with Silver or quarantine commits but no Bronze file
+   * left is due ({@code removed}) until a finished compaction has emptied it.
    */
   public CompactionPlan plan() {
     Table bronze = warehouse.table(kind.bronze().id());

@@ -9,6 +9,7 @@ import io.ticklake.catalog.dim.DimSymbolTable;
 import io.ticklake.catalog.dim.RegistrationPolicy;
 import io.ticklake.catalog.dim.SymbolChanges;
 import io.ticklake.catalog.dim.SymbolIds;
+import io.ticklake.catalog.dim.SymbolLoader;
 import io.ticklake.catalog.dim.SymbolRegistry;
 import io.ticklake.catalog.dim.SymbolVersion;
 import io.ticklake.silver.BronzeFixture.Trade;
@@ -115,8 +116,12 @@ class SymbolChangeTest {
   }
 
   private static SymbolVersion only(Warehouse w, String ticker) {
+    return only(w, EXCHANGE, ticker);
+  }
+
+  private static SymbolVersion only(Warehouse w, String exchange, String ticker) {
     return DimSymbolTable.open(w).read().rows().stream()
-        .filter(v -> v.ticker().equals(ticker))
+        .filter(v -> v.exchange().equals(exchange) && v.ticker().equals(ticker))
         .reduce(
             (a, b) -> {
               throw new AssertionError("two versions of " + ticker);
@@ -228,6 +233,41 @@ class SymbolChangeTest {
       register(w, "THIRDUSDT");
       Table dim = DimSymbolTable.open(w).table();
       dim.expireSnapshots().expireOlderThan(Long.MAX_VALUE).retainLast(1).commit();
+      assertThat(auto.plan().isEmpty()).isTrue();
+    }
+  }
+
+  @Test
+  void loadingReferenceDataAfterAutoRegistrationGivesSilverTheReferenceIds() throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      Instant open = T0.plusSeconds(3 * 3600); // 10:00 in New York
+      BronzeFixture.appendTradeFiles(
+          BronzeFixture.bronzeTrades(w),
+          "us-equity",
+          BronzeFixture.DATE,
+          1,
+          List.of(List.of(new Trade("IBM", open, "190.5", "100", null))));
+      SilverCompactor auto =
+          new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC());
+      auto.run();
+      long placeholder = only(w, "us-equity", "IBM").symbolId();
+      assertThat(only(w, "us-equity", "IBM").autoRegistered()).isTrue();
+
+      // the bundled reference (Lean's IBM map file among it) replaces the placeholder row
+      new SymbolLoader(
+              SymbolLoader.references(Optional.empty(), Optional.empty(), Optional.empty()),
+              java.time.LocalDate.of(2024, 1, 1),
+              Clock.systemUTC())
+          .commit(DimSymbolTable.open(w), DimSymbolTable.Retry.DEFAULT);
+      long reference = only(w, "us-equity", "IBM").symbolId();
+      assertThat(reference).isNotEqualTo(placeholder);
+
+      assertThat(auto.plan().partitions())
+          .singleElement()
+          .extracting(CompactionPlan.Task::reason)
+          .isEqualTo("remapped");
+      auto.run();
+      assertThat(silverIds(w)).containsExactly(Map.entry(open, reference));
       assertThat(auto.plan().isEmpty()).isTrue();
     }
   }
