@@ -176,7 +176,7 @@ public final class SilverCompactor {
       remapChecks.keySet().removeAll(symbols);
       for (ExchangeDate key :
           new SymbolRemaps(warehouse, options.memoryLimit())
-              .remapped(silver, silverRead, remapChecks, DimSymbolTable.open(warehouse).read())) {
+              .remapped(silver, silverRead, remapChecks)) {
         long[] c = content.get(key);
         due.add(new CompactionPlan.Task(key, c[0], c[1], "remapped"));
       }

@@ -55,6 +55,8 @@ import org.apache.iceberg.Table;
  * <p>When a recorded dimension version can no longer be read (its snapshot expired), every
  * partition that recorded it is a candidate: step 2 alone decides, at the cost of a scan of those
  * partitions.
+ *
+ * <p>One instance per plan; not thread-safe.
  */
 final class SymbolRemaps {
   /** Events of a trading date lie within this many days of its UTC midnight, either side. */
@@ -62,10 +64,22 @@ final class SymbolRemaps {
 
   private final Warehouse warehouse;
   private final Optional<String> memoryLimit;
+  private final DimSymbolTable dim;
+  private DimSymbolSnapshot now; // read on first need
+  private Map<String, Map<String, List<Window>>> current; // windows of now, on first need
 
+  /** For one plan: the current dimension is read once, and only when needed. */
   SymbolRemaps(Warehouse warehouse, Optional<String> memoryLimit) {
     this.warehouse = requireNonNull(warehouse, "warehouse is null");
     this.memoryLimit = requireNonNull(memoryLimit, "memoryLimit is null");
+    this.dim = DimSymbolTable.open(warehouse);
+  }
+
+  private DimSymbolSnapshot now() {
+    if (now == null) {
+      now = dim.read();
+    }
+    return now;
   }
 
   /** One window of a lookup key: the instrument it names during {@code [from, until)}. */
@@ -86,20 +100,16 @@ final class SymbolRemaps {
    * @param silverRead the Silver snapshot the plan read
    * @param recorded per partition, the dimension snapshot id its latest compaction recorded (each
    *     differing from the current one)
-   * @param now the current dimension
    */
-  List<ExchangeDate> remapped(
-      Table silver, Snapshot silverRead, Map<ExchangeDate, Long> recorded, DimSymbolSnapshot now) {
+  List<ExchangeDate> remapped(Table silver, Snapshot silverRead, Map<ExchangeDate, Long> recorded) {
     if (recorded.isEmpty() || silverRead == null) {
       return List.of();
     }
-    Map<String, Map<String, List<Window>>> current = windows(now);
     Map<Long, Optional<Map<String, Map<String, Span>>>> changedBySnapshot = new HashMap<>();
-    DimSymbolTable dim = DimSymbolTable.open(warehouse);
     List<ExchangeDate> candidates = new ArrayList<>();
     for (Map.Entry<ExchangeDate, Long> e : recorded.entrySet()) {
       Optional<Map<String, Map<String, Span>>> changed =
-          changedBySnapshot.computeIfAbsent(e.getValue(), id -> changedKeys(dim, id, current));
+          changedBySnapshot.computeIfAbsent(e.getValue(), this::changedKeys);
       if (changed.isEmpty() || touches(changed.get(), e.getKey())) {
         candidates.add(e.getKey());
       }
@@ -110,7 +120,7 @@ final class SymbolRemaps {
     List<ExchangeDate> out = new ArrayList<>();
     try (DuckDbBridge bridge =
         DuckDbBridge.open(warehouse.tempDir(), 1, memoryLimit.orElse(null))) {
-      SymbolLookup lookup = SymbolLookup.register(bridge, now);
+      SymbolLookup lookup = SymbolLookup.register(bridge, now());
       for (ExchangeDate key : candidates) {
         PartitionFilter filter = PartitionFilter.of(key.exchange(), key.tradingDate());
         PinnedScan scan = PinnedScan.plan(silver, Optional.of(silverRead), filter.expression());
@@ -135,10 +145,12 @@ final class SymbolRemaps {
    * The keys that existed at dimension snapshot {@code snapshotId} and map some instant to another
    * instrument now, by exchange; empty when that snapshot cannot be read any more.
    */
-  private static Optional<Map<String, Map<String, Span>>> changedKeys(
-      DimSymbolTable dim, long snapshotId, Map<String, Map<String, List<Window>>> current) {
+  private Optional<Map<String, Map<String, Span>>> changedKeys(long snapshotId) {
     if (dim.onlyAddedSince(snapshotId)) {
       return Optional.of(Map.of()); // every row of then is still there: no key maps elsewhere
+    }
+    if (current == null) {
+      current = windows(now());
     }
     DimSymbolSnapshot then;
     try {
@@ -195,9 +207,9 @@ final class SymbolRemaps {
    * Per exchange and lookup key, its windows in time order, adjacent windows of one instrument
    * joined.
    */
-  private static Map<String, Map<String, List<Window>>> windows(DimSymbolSnapshot dim) {
+  private static Map<String, Map<String, List<Window>>> windows(DimSymbolSnapshot snapshot) {
     Map<String, Map<String, List<Window>>> byKey = new LinkedHashMap<>();
-    for (SymbolVersion v : dim.rows()) {
+    for (SymbolVersion v : snapshot.rows()) {
       Instant until = v.validUntil().orElse(Instant.MAX);
       for (String key : v.lookupKeys()) {
         byKey
