@@ -131,13 +131,12 @@ final class DimsCommand implements Runnable {
           if (calendars.find(r.exchange()).isEmpty()) {
             throw TicklakeException.of(
                 Kind.INPUT,
-                "Cannot load symbol %s of %s (%s): exchange %s is not in ref.exchange (known:"
-                    + " %s)",
+                "Cannot load symbol %s of %s (%s): exchange %s is not in ref.exchange (%s)",
                 r.canonicalId(),
                 r.exchange(),
                 r.source(),
                 r.exchange(),
-                String.join(", ", calendars.exchangeIds()));
+                calendars.knownIdsFor(r.exchange()));
           }
         }
         DimSymbolTable table = DimSymbolTable.open(warehouse);

@@ -109,9 +109,9 @@ final class IngestCommand implements Callable<Integer> {
       if (exchange != null && calendars.find(exchange).isEmpty()) {
         throw TicklakeException.of(
             Kind.INPUT,
-            "Cannot ingest with --exchange %s: it is not in ref.exchange (known: %s)",
+            "Cannot ingest with --exchange %s: it is not in ref.exchange (%s)",
             exchange,
-            String.join(", ", calendars.exchangeIds()));
+            calendars.knownIdsFor(exchange));
       }
       try (ProgressLine progress = ProgressLine.forTerminal(ctx.err(), files.size())) {
         summary =

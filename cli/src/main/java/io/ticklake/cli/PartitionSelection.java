@@ -69,10 +69,10 @@ final class PartitionSelection {
     if (calendars.find(exchange).isEmpty()) {
       throw TicklakeException.of(
           Kind.INPUT,
-          "Cannot %s exchange %s: it is not in ref.exchange (known: %s)",
+          "Cannot %s exchange %s: it is not in ref.exchange (%s)",
           job,
           exchange,
-          String.join(", ", calendars.exchangeIds()));
+          calendars.knownIdsFor(exchange));
     }
   }
 

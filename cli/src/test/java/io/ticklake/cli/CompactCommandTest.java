@@ -239,6 +239,12 @@ class CompactCommandTest {
     assertThat(exchange.err())
         .contains("Cannot compact exchange nyse: it is not in ref.exchange (known: ")
         .contains("binance-futures");
+    CliRun upper = run("compact", "--exchange", "US-EQUITY");
+    assertThat(upper.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(upper.err())
+        .contains(
+            "Cannot compact exchange US-EQUITY: it is not in ref.exchange (did you mean us-equity?"
+                + " known: ");
     CliRun date = run("compact", "--date", "2013-13-45");
     assertThat(date.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(date.err())

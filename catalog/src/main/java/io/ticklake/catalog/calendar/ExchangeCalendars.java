@@ -82,6 +82,19 @@ public final class ExchangeCalendars {
     return Optional.ofNullable(calendars.get(exchangeId));
   }
 
+  /**
+   * For an error about {@code unknownId}: the known exchange ids, led by a suggestion when one of
+   * them differs from it only in case ({@code did you mean us-equity? known: …}).
+   */
+  public String knownIdsFor(String unknownId) {
+    String known = "known: " + String.join(", ", exchangeIds());
+    return exchangeIds().stream()
+        .filter(id -> id.equalsIgnoreCase(unknownId))
+        .findFirst()
+        .map(id -> "did you mean " + id + "? " + known)
+        .orElse(known);
+  }
+
   /** The known exchange ids, sorted. */
   public SortedSet<String> exchangeIds() {
     return Collections.unmodifiableSortedSet(new TreeSet<>(calendars.keySet()));
