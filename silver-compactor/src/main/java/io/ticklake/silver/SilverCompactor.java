@@ -30,6 +30,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -47,6 +48,8 @@ import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.util.SnapshotUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns Bronze partitions into Silver partitions: for every (exchange, trading_date) partition that
@@ -61,6 +64,8 @@ import org.apache.iceberg.util.SnapshotUtil;
  * processes may compact different partitions; Iceberg's validation arbitrates the same one).
  */
 public final class SilverCompactor {
+  private static final Logger LOG = LoggerFactory.getLogger(SilverCompactor.class);
+
   private final Warehouse warehouse;
   private final SilverTable kind;
   private final CompactOptions options;
@@ -117,11 +122,30 @@ public final class SilverCompactor {
     }
     Table silver = warehouse.table(kind.silver().id());
     Snapshot silverRead = silver.currentSnapshot();
-    Map<ExchangeDate, Snapshot> compacted =
-        CompactionMarkers.lastCompactions(silver, kind.silver().name());
-    Map<ExchangeDate, Snapshot> quarantined =
-        CompactionMarkers.lastCompactions(
-            warehouse.table(TableContracts.QUARANTINE.id()), kind.silver().name());
+    Table quarantineTable = warehouse.table(TableContracts.QUARANTINE.id());
+    Map<ExchangeDate, Map<String, String>> compacted =
+        summaries(CompactionMarkers.lastCompactions(silver, kind.silver().name()));
+    Map<ExchangeDate, Map<String, String>> quarantined =
+        summaries(CompactionMarkers.lastCompactions(quarantineTable, kind.silver().name()));
+    if (!CompactionMarkers.historyComplete(silver)
+        || !CompactionMarkers.historyComplete(quarantineTable)) {
+      // snapshots expired: a partition whose commits went with them is known by its log row
+      Optional<Table> log = CompactionLog.table(warehouse);
+      if (log.isPresent()) {
+        CompactionLog.current(
+                log.get(),
+                kind.silver().name(),
+                silver,
+                silverRead,
+                quarantineTable,
+                quarantineTable.currentSnapshot())
+            .forEach(
+                (key, markers) -> {
+                  compacted.putIfAbsent(key, markers);
+                  quarantined.putIfAbsent(key, markers);
+                });
+      }
+    }
     // a partition whose Bronze files are all gone (deleted, or rolled back) may still have Silver
     // or quarantine rows to empty
     Set<ExchangeDate> keys = new TreeSet<>(content.keySet());
@@ -139,8 +163,8 @@ public final class SilverCompactor {
       }
       long[] c = content.getOrDefault(key, new long[2]);
       boolean removed = c[1] == 0;
-      Snapshot last = compacted.get(key);
-      Snapshot quarantine = quarantined.get(key);
+      Map<String, String> last = compacted.get(key);
+      Map<String, String> quarantine = quarantined.get(key);
       if (removed
           && last != null
           && emptyCompaction(last)
@@ -192,20 +216,30 @@ public final class SilverCompactor {
    * before that marker, by the Bronze history ({@link PartitionHistory#changedSince}).
    */
   private static boolean bronzeChanged(
-      ExchangeDate key, Snapshot compaction, List<String> files, PartitionHistory history) {
-    String recorded = compaction.summary().get(SilverSummary.BRONZE_FILES);
+      ExchangeDate key,
+      Map<String, String> compaction,
+      List<String> files,
+      PartitionHistory history) {
+    String recorded = compaction.get(SilverSummary.BRONZE_FILES);
     if (recorded != null) {
       return !recorded.equals(CompactionMarkers.fileSetKey(files));
     }
     return history.changedSince(key, CompactionMarkers.bronzeSnapshotId(compaction));
   }
 
+  /** The summaries of the commits, by partition (a mutable map). */
+  private static Map<ExchangeDate, Map<String, String>> summaries(
+      Map<ExchangeDate, Snapshot> commits) {
+    Map<ExchangeDate, Map<String, String>> out = new TreeMap<>();
+    commits.forEach((key, commit) -> out.put(key, commit.summary()));
+    return out;
+  }
+
   /**
    * Whether a compaction quarantined rows as {@code unknown_symbol} and {@code ref.dim_symbol} has
    * changed since it resolved them (compactions from before these markers: never).
    */
-  private static boolean unknownSymbolsMayResolve(Snapshot compaction, String dimNow) {
-    Map<String, String> summary = compaction.summary();
+  private static boolean unknownSymbolsMayResolve(Map<String, String> summary, String dimNow) {
     String unknown = summary.get(SilverSummary.UNKNOWN_SYMBOLS);
     return unknown != null
         && !"0".equals(unknown)
@@ -217,8 +251,8 @@ public final class SilverCompactor {
    * one (empty too for compactions from before that marker, and for an empty dimension then: no
    * Silver row could have resolved against it).
    */
-  private static Optional<Long> recordedDimension(Snapshot compaction, String dimNow) {
-    String recorded = compaction.summary().get(SilverSummary.DIM_SYMBOL_SNAPSHOT_ID);
+  private static Optional<Long> recordedDimension(Map<String, String> compaction, String dimNow) {
+    String recorded = compaction.get(SilverSummary.DIM_SYMBOL_SNAPSHOT_ID);
     if (recorded == null || recorded.equals(dimNow) || "none".equals(recorded)) {
       return Optional.empty();
     }
@@ -273,8 +307,8 @@ public final class SilverCompactor {
   }
 
   /** Whether a compaction commit left its partition empty: no Bronze rows at all. */
-  private static boolean emptyCompaction(Snapshot compaction) {
-    return "0".equals(compaction.summary().get(SilverSummary.ROWS_IN));
+  private static boolean emptyCompaction(Map<String, String> compaction) {
+    return "0".equals(compaction.get(SilverSummary.ROWS_IN));
   }
 
   /** Plans and commits; see {@link #commit(CompactionPlan)}. */
@@ -403,6 +437,7 @@ public final class SilverCompactor {
     private final DuckDbBridge bridge;
     private final PartitionRebuild rebuild;
     private final Lookups lookups;
+    private final List<CompactionLog.Entry> logged = new ArrayList<>();
 
     /**
      * Checks the Silver table's shape once (and gives it the contract's sort order, so the new
@@ -455,14 +490,33 @@ public final class SilverCompactor {
                 pinned,
                 plan.silverSnapshotId(),
                 task.key(),
-                calendar));
+                calendar,
+                logged));
       }
       return results;
     }
 
+    /**
+     * Closes DuckDB and appends the log rows of the partitions this session committed (also when a
+     * later partition failed). A failed append loses nothing but those rows: the snapshot summaries
+     * hold the same markers, and a partition without a matching row is rebuilt only if its commits
+     * expire.
+     */
     @Override
     public void close() {
       bridge.close();
+      if (!logged.isEmpty()) {
+        try {
+          CompactionLog.table(warehouse).ifPresent(t -> CompactionLog.append(t, logged));
+        } catch (RuntimeException e) {
+          LOG.warn(
+              "Cannot append {} rows to {}: {}",
+              logged.size(),
+              TableContracts.COMPACTION_LOG.name(),
+              e.toString());
+        }
+        logged.clear();
+      }
     }
   }
 
@@ -492,7 +546,8 @@ public final class SilverCompactor {
       Snapshot pinned,
       long silverBaseId,
       ExchangeDate key,
-      ExchangeCalendar calendar) {
+      ExchangeCalendar calendar,
+      List<CompactionLog.Entry> log) {
     long started = System.nanoTime();
     Table silver = warehouse.table(kind.silver().id());
     Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
@@ -557,7 +612,8 @@ public final class SilverCompactor {
 
     // Quarantine first: if the process dies between the two commits, Silver still names the old
     // Bronze snapshot, so the partition stays due and the rerun replaces both again.
-    replaceQuarantine(quarantine, quarantineBase, key, built.quarantine(), summary);
+    List<DataFile> quarantineFiles =
+        replaceQuarantine(quarantine, quarantineBase, key, built.quarantine(), summary);
     DuckDbBridge.trace(
         "-- commit " + built.quarantine().size() + " quarantine rows of " + key, commitStart);
     commitStart = System.nanoTime();
@@ -572,6 +628,16 @@ public final class SilverCompactor {
         () -> deleteQuietly(local));
     silver.refresh();
     DuckDbBridge.trace("-- commit Silver " + key, commitStart);
+    Snapshot committed = silver.currentSnapshot();
+    log.add(
+        new CompactionLog.Entry(
+            kind.silver().name(),
+            key,
+            committed.snapshotId(),
+            Instant.ofEpochMilli(committed.timestampMillis()),
+            dataFile.map(f -> List.of(f.location())).orElse(List.of()),
+            quarantineFiles.stream().map(DataFile::location).toList(),
+            summary));
     return new PartitionResult(
         key,
         pinned.snapshotId(),
@@ -586,7 +652,7 @@ public final class SilverCompactor {
         (System.nanoTime() - started) / 1e9);
   }
 
-  private void replaceQuarantine(
+  private List<DataFile> replaceQuarantine(
       Table quarantine,
       Snapshot base,
       ExchangeDate key,
@@ -607,6 +673,7 @@ public final class SilverCompactor {
         summary,
         "replace the quarantine rows of " + kind.silver().name() + " partition " + key,
         () -> files.forEach(f -> quarantine.io().deleteFile(f.location())));
+    return files;
   }
 
   /**

@@ -422,6 +422,35 @@ public final class TableContracts {
           SortOrder.unsorted(),
           props("3"));
 
+  private static final Schema COMPACTION_LOG_SCHEMA =
+      new Schema(
+          required(1, "target_table", STRING, "Table the partition was rebuilt in: silver.trades"),
+          required(2, "exchange", STRING, "Market of the partition"),
+          required(3, "trading_date", DATE, "Trading date of the partition"),
+          required(4, "snapshot_id", LONG, "Snapshot of the target table that committed it"),
+          required(5, "committed_at", TIMESTAMPTZ, "When the rebuild committed"),
+          optional(6, "data_files", STRING, "The partition's data files it left, one per line"),
+          optional(
+              7,
+              "quarantine_files",
+              STRING,
+              "The partition's quarantine files it left, one per line"),
+          required(8, "markers", STRING, "JSON object: the commit's ticklake.* summary entries"));
+
+  /**
+   * One row per committed partition rebuild, with the markers its commits' snapshot summaries hold
+   * and the files it left: what the planner reads for a partition whose commits have expired.
+   */
+  public static final TableContract COMPACTION_LOG =
+      new TableContract(
+          id(Tier.OPS, "compaction_log"),
+          Tier.OPS,
+          "Markers of partition rebuilds, kept beyond snapshot expiry",
+          COMPACTION_LOG_SCHEMA,
+          PartitionSpec.builderFor(COMPACTION_LOG_SCHEMA).build(),
+          SortOrder.unsorted(),
+          props("3"));
+
   /**
    * The tables whose every row is rebuilt from Bronze by compaction, so they may be dropped and
    * recreated when their contract changes incompatibly ({@code ticklake init --recreate-silver}).
@@ -442,7 +471,8 @@ public final class TableContracts {
         DIM_SYMBOL,
         EXCHANGE,
         INGEST_MANIFEST,
-        QUARANTINE);
+        QUARANTINE,
+        COMPACTION_LOG);
   }
 
   /** The contract of a table, by name ({@code silver.trades}). */

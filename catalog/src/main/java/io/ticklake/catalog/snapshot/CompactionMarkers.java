@@ -126,15 +126,23 @@ public final class CompactionMarkers {
    * @param quarantine the quarantine commit, or null when there is none
    */
   public static boolean sameRebuild(Snapshot silver, Snapshot quarantine) {
+    return sameRebuild(
+        silver == null ? null : silver.summary(), quarantine == null ? null : quarantine.summary());
+  }
+
+  /**
+   * {@link #sameRebuild(Snapshot, Snapshot)} on the commits' markers (their snapshot summaries, or
+   * the same entries kept elsewhere).
+   */
+  public static boolean sameRebuild(Map<String, String> silver, Map<String, String> quarantine) {
     if (silver == null || quarantine == null) {
       return false;
     }
-    if (!Objects.equals(
-        silver.summary().get(UNKNOWN_SYMBOLS), quarantine.summary().get(UNKNOWN_SYMBOLS))) {
+    if (!Objects.equals(silver.get(UNKNOWN_SYMBOLS), quarantine.get(UNKNOWN_SYMBOLS))) {
       return false;
     }
-    String a = silver.summary().get(REBUILD_KEY);
-    String b = quarantine.summary().get(REBUILD_KEY);
+    String a = silver.get(REBUILD_KEY);
+    String b = quarantine.get(REBUILD_KEY);
     if (a != null || b != null) {
       return a != null && a.equals(b);
     }
@@ -143,6 +151,23 @@ public final class CompactionMarkers {
 
   /** The Bronze snapshot a compaction commit read. */
   public static long bronzeSnapshotId(Snapshot compaction) {
-    return Long.parseLong(compaction.summary().get(BRONZE_SNAPSHOT_ID));
+    return bronzeSnapshotId(compaction.summary());
+  }
+
+  /** The Bronze snapshot a compaction read, from its markers. */
+  public static long bronzeSnapshotId(Map<String, String> markers) {
+    return Long.parseLong(markers.get(BRONZE_SNAPSHOT_ID));
+  }
+
+  /**
+   * Whether {@code table}'s history reaches back to its first snapshot: no ancestor of the current
+   * snapshot has expired, so every commit that shaped the current state is still there to read.
+   */
+  public static boolean historyComplete(Table table) {
+    Snapshot s = table.currentSnapshot();
+    while (s != null && s.parentId() != null) {
+      s = table.snapshot(s.parentId());
+    }
+    return s != null || table.currentSnapshot() == null;
   }
 }

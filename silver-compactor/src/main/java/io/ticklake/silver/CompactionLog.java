@@ -1,0 +1,200 @@
+package io.ticklake.silver;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.contract.ExchangeDate;
+import io.ticklake.catalog.contract.TableContracts;
+import io.ticklake.catalog.write.PartitionedRecordWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.GenericRecord;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
+
+/**
+ * {@code ops.compaction_log}: the planner's memory of each partition's latest rebuild beyond
+ * snapshot expiry.
+ *
+ * <p>The markers a plan needs (Bronze file set, rebuild key, counts, dimension snapshot) live in
+ * the snapshot summaries of a rebuild's quarantine and Silver commits, and expiring those snapshots
+ * — routine Iceberg maintenance, to reclaim the files of replaced partitions — would lose them: the
+ * partition would look never compacted and be rebuilt. So every run also appends, in one commit at
+ * its end, a row per committed partition with the same markers and the files the rebuild left in
+ * both tables. A row speaks for a partition only while the partition's current files in Silver and
+ * in the quarantine are exactly the ones it lists: files are never rewritten, so equal sets mean
+ * the rebuild's own output — and a row that lost a race, or a run that died before its row was
+ * written, simply does not match (the planner then falls back to rebuilding, as without the log).
+ * Summaries stay the first source; the log is read only for partitions whose commits are no longer
+ * in the history.
+ */
+final class CompactionLog {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private CompactionLog() {}
+
+  /**
+   * One committed rebuild.
+   *
+   * @param table the Silver table, e.g. {@code silver.trades}
+   * @param key the partition
+   * @param snapshotId the Silver snapshot that committed it
+   * @param committedAt when
+   * @param dataFiles the partition's Silver data files afterwards
+   * @param quarantineFiles the partition's quarantine data files afterwards
+   * @param markers the {@code ticklake.*} summary entries of its commits
+   */
+  record Entry(
+      String table,
+      ExchangeDate key,
+      long snapshotId,
+      Instant committedAt,
+      List<String> dataFiles,
+      List<String> quarantineFiles,
+      Map<String, String> markers) {
+    Entry {
+      requireNonNull(table, "table is null");
+      requireNonNull(key, "key is null");
+      requireNonNull(committedAt, "committedAt is null");
+      dataFiles = dataFiles.stream().sorted().toList();
+      quarantineFiles = quarantineFiles.stream().sorted().toList();
+      markers = Map.copyOf(markers);
+    }
+  }
+
+  /** The log table, when the warehouse has one (warehouses from before it: after an init). */
+  static Optional<Table> table(Warehouse warehouse) {
+    if (!warehouse.catalog().tableExists(TableContracts.COMPACTION_LOG.id())) {
+      return Optional.empty();
+    }
+    return Optional.of(warehouse.table(TableContracts.COMPACTION_LOG.id()));
+  }
+
+  /** Appends the entries in one commit. */
+  static void append(Table log, List<Entry> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    List<DataFile> files;
+    try (PartitionedRecordWriter writer = new PartitionedRecordWriter(log)) {
+      for (Entry e : entries) {
+        GenericRecord r = GenericRecord.create(log.schema());
+        r.setField("target_table", e.table());
+        r.setField("exchange", e.key().exchange());
+        r.setField("trading_date", e.key().tradingDate());
+        r.setField("snapshot_id", e.snapshotId());
+        r.setField("committed_at", e.committedAt().atOffset(ZoneOffset.UTC));
+        r.setField("data_files", lines(e.dataFiles()));
+        r.setField("quarantine_files", lines(e.quarantineFiles()));
+        r.setField("markers", json(e.markers()));
+        writer.write(r);
+      }
+      files = writer.complete();
+    }
+    AppendFiles append = log.newAppend();
+    files.forEach(append::appendFile);
+    append.commit();
+  }
+
+  /**
+   * The markers of the rebuild whose files each partition of {@code table} holds now, for the
+   * partitions the log knows and whose current files (Silver at {@code silverRead}, quarantine at
+   * {@code quarantineRead}) are exactly those of one of its rows.
+   */
+  static Map<ExchangeDate, Map<String, String>> current(
+      Table log,
+      String table,
+      Table silver,
+      Snapshot silverRead,
+      Table quarantine,
+      Snapshot quarantineRead) {
+    log.refresh();
+    if (log.currentSnapshot() == null) {
+      return Map.of();
+    }
+    Map<ExchangeDate, List<String>> dataFiles =
+        filesByPartition(silver, silverRead, Expressions.alwaysTrue());
+    Map<ExchangeDate, List<String>> quarantineFiles =
+        filesByPartition(quarantine, quarantineRead, Expressions.equal("source_table", table));
+    Map<ExchangeDate, Map<String, String>> out = new TreeMap<>();
+    try (CloseableIterable<Record> rows =
+        IcebergGenerics.read(log).where(Expressions.equal("target_table", table)).build()) {
+      for (Record r : rows) {
+        ExchangeDate key =
+            ExchangeDate.of(
+                (String) r.getField("exchange"), (java.time.LocalDate) r.getField("trading_date"));
+        if (split((String) r.getField("data_files")).equals(dataFiles.getOrDefault(key, List.of()))
+            && split((String) r.getField("quarantine_files"))
+                .equals(quarantineFiles.getOrDefault(key, List.of()))) {
+          out.put(key, markers((String) r.getField("markers")));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /** The sorted data file locations of each partition of {@code table} at {@code snapshot}. */
+  static Map<ExchangeDate, List<String>> filesByPartition(
+      Table table, Snapshot snapshot, Expression filter) {
+    Map<ExchangeDate, List<String>> out = new HashMap<>();
+    if (snapshot == null) {
+      return out;
+    }
+    try (CloseableIterable<FileScanTask> tasks =
+        table.newScan().useSnapshot(snapshot.snapshotId()).filter(filter).planFiles()) {
+      for (FileScanTask t : tasks) {
+        out.computeIfAbsent(ExchangeDate.of(table, t.file()), k -> new ArrayList<>())
+            .add(t.file().location());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    out.values().forEach(l -> l.sort(null));
+    return out;
+  }
+
+  private static String lines(List<String> files) {
+    return files.isEmpty() ? null : String.join("\n", files);
+  }
+
+  private static List<String> split(String lines) {
+    return lines == null ? List.of() : List.of(lines.split("\n"));
+  }
+
+  private static String json(Map<String, String> markers) {
+    try {
+      return JSON.writeValueAsString(new TreeMap<>(markers));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write markers as JSON", e);
+    }
+  }
+
+  private static Map<String, String> markers(String json) {
+    try {
+      return JSON.readValue(json, new TypeReference<Map<String, String>>() {});
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot read markers " + json, e);
+    }
+  }
+}

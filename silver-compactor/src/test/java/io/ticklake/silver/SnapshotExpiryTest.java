@@ -1,0 +1,114 @@
+package io.ticklake.silver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.contract.TableContracts;
+import io.ticklake.silver.BronzeFixture.Trade;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.expressions.Expressions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Expiring Silver and quarantine snapshots — routine maintenance that reclaims the files of
+ * replaced partitions — takes the compaction markers in their summaries with it. The plan must
+ * still know which partitions are compacted (from {@code ops.compaction_log}), rebuild none of them
+ * for it, and still see late data.
+ */
+class SnapshotExpiryTest {
+  private static final Instant T0 = Instant.parse("2024-03-01T12:00:00Z");
+  private static final LocalDate DAY1 = LocalDate.of(2024, 3, 1);
+
+  @TempDir Path dir;
+
+  private static SilverCompactor compactor(Warehouse w) {
+    return new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC());
+  }
+
+  private static void expireAllButCurrent(Table table) {
+    table.refresh();
+    table.expireSnapshots().expireOlderThan(Long.MAX_VALUE).retainLast(1).commit();
+  }
+
+  private static void expireSilverAndQuarantine(Warehouse w) {
+    expireAllButCurrent(w.table(TableContracts.SILVER_TRADES.id()));
+    expireAllButCurrent(w.table(TableContracts.QUARANTINE.id()));
+  }
+
+  /** Three days, one with a row quarantine rejects (size 0), compacted in one run. */
+  private static void threeCompactedDays(Warehouse w) {
+    Table bronze = BronzeFixture.bronzeTrades(w);
+    BronzeFixture.appendTradeFiles(
+        bronze,
+        1,
+        List.of(
+            List.of(
+                new Trade("BTCUSDT", T0, "100", "1", "buy"),
+                new Trade("BTCUSDT", T0.plusSeconds(1), "100", "0", "buy"),
+                new Trade("BTCUSDT", T0.plusSeconds(86_400), "101", "1", "sell"),
+                new Trade("ETHUSDT", T0.plusSeconds(2 * 86_400), "5", "2", "buy"))));
+    assertThat(compactor(w).run()).hasSize(3);
+  }
+
+  @Test
+  void expiredCompactionCommitsAreNotRebuiltAndLateDataStillIs() {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      threeCompactedDays(w);
+      expireSilverAndQuarantine(w);
+      assertThat(w.table(TableContracts.SILVER_TRADES.id()).snapshots()).hasSize(1);
+
+      assertThat(compactor(w).plan().partitions()).isEmpty();
+
+      // late data for the first day: that partition alone
+      BronzeFixture.appendTradeFiles(
+          BronzeFixture.bronzeTrades(w),
+          9,
+          List.of(List.of(new Trade("BTCUSDT", T0.plusSeconds(60), "100", "3", "buy"))));
+      CompactionPlan plan = compactor(w).plan();
+      assertThat(plan.partitions())
+          .singleElement()
+          .satisfies(
+              t -> {
+                assertThat(t.key().tradingDate()).isEqualTo(DAY1);
+                assertThat(t.reason()).isEqualTo("changed");
+              });
+      compactor(w).commit(plan);
+
+      expireSilverAndQuarantine(w);
+      assertThat(compactor(w).plan().partitions()).isEmpty();
+    }
+  }
+
+  @Test
+  void withoutAMatchingLogRowAnExpiredPartitionIsRebuiltAsBefore() {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      threeCompactedDays(w);
+      // a run that died before its log row was written, or a warehouse from before the log
+      Table log = w.table(TableContracts.COMPACTION_LOG.id());
+      log.newDelete().deleteFromRowFilter(Expressions.alwaysTrue()).commit();
+      expireSilverAndQuarantine(w);
+
+      CompactionPlan plan = compactor(w).plan();
+      assertThat(plan.partitions()).hasSize(2); // the last day's commits are still in the history
+      compactor(w).commit(plan);
+      assertThat(compactor(w).plan().partitions()).isEmpty();
+
+      // the rebuilds wrote their rows; the last day's row is still lost, so its expiry costs one
+      // rebuild too, and after that expiry costs nothing
+      expireSilverAndQuarantine(w);
+      plan = compactor(w).plan();
+      assertThat(plan.partitions())
+          .singleElement()
+          .satisfies(t -> assertThat(t.key().tradingDate()).isEqualTo(DAY1.plusDays(2)));
+      compactor(w).commit(plan);
+      expireSilverAndQuarantine(w);
+      assertThat(compactor(w).plan().partitions()).isEmpty();
+    }
+  }
+}
