@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.contract.ExchangeDate;
+import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.dim.RegistrationPolicy;
 import io.ticklake.silver.CompactOptions;
 import io.ticklake.silver.CompactionPlan;
@@ -104,6 +105,14 @@ final class CompactCommand implements Callable<Integer> {
     long started = System.nanoTime();
     try (Warehouse warehouse = ctx.openWarehouse()) {
       days.checkExchange(warehouse, "compact");
+      if (!warehouse.catalog().tableExists(TableContracts.COMPACTION_LOG.id())) {
+        ctx.err()
+            .println(
+                "note: "
+                    + TableContracts.COMPACTION_LOG.name()
+                    + " does not exist (a warehouse from before it): run 'ticklake init' once,"
+                    + " or expiring Silver snapshots will make their partitions rebuild");
+      }
       List<CompactionPlan> plans = new ArrayList<>();
       for (SilverTable kind : kinds) {
         plans.add(new SilverCompactor(warehouse, kind, options, Clock.systemUTC()).plan());

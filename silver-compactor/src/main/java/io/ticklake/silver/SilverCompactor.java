@@ -19,6 +19,7 @@ import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PartitionFilter;
 import io.ticklake.catalog.duckdb.PinnedScan;
 import io.ticklake.catalog.duckdb.Sql;
+import io.ticklake.catalog.snapshot.CompactionLog;
 import io.ticklake.catalog.snapshot.CompactionMarkers;
 import io.ticklake.catalog.snapshot.PartitionHistory;
 import io.ticklake.catalog.write.ParquetDataFiles;

@@ -86,6 +86,19 @@ class SnapshotExpiryTest {
   }
 
   @Test
+  void quarantineSnapshotsExpiredAloneMakeNothingUnfinished() {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      threeCompactedDays(w);
+      // the quarantine also takes ingest's and the other table's commits, so its snapshots go
+      // sooner than Silver's
+      Table quarantine = w.table(TableContracts.QUARANTINE.id());
+      quarantine.newAppend().set("note", "a later commit").commit();
+      expireAllButCurrent(quarantine);
+      assertThat(compactor(w).plan().partitions()).isEmpty();
+    }
+  }
+
+  @Test
   void withoutAMatchingLogRowAnExpiredPartitionIsRebuiltAsBefore() {
     try (Warehouse w = BronzeFixture.warehouse(dir)) {
       threeCompactedDays(w);

@@ -11,6 +11,7 @@ import io.ticklake.catalog.calendar.ExchangeTable;
 import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
+import io.ticklake.catalog.snapshot.CompactionLog;
 import io.ticklake.catalog.snapshot.CompactionMarkers;
 import io.ticklake.catalog.write.PartitionedRecordWriter;
 import java.io.IOException;
@@ -120,6 +121,19 @@ public final class QualityJob {
     Map<ExchangeDate, Snapshot> compactions = CompactionMarkers.lastCompactions(silver, silverName);
     Map<ExchangeDate, Snapshot> quarantined =
         CompactionMarkers.lastCompactions(quarantine, silverName);
+    // quarantine snapshots expired (more often than Silver's: the table takes every stage's
+    // commits): the compaction log's row for the partition's current files stands in
+    Map<ExchangeDate, Map<String, String>> logged = Map.of();
+    if (!quarantined.keySet().containsAll(compactions.keySet())
+        && !CompactionMarkers.historyComplete(quarantine)) {
+      logged =
+          CompactionLog.table(warehouse)
+              .map(
+                  log ->
+                      CompactionLog.current(
+                          log, silverName, silver, silverSnap, quarantine, quarantineSnap))
+              .orElse(Map.of());
+    }
     Map<ExchangeDate, Long> built = lastBuilds(quality);
     List<QualityPlan.Task> due = new ArrayList<>();
     List<ExchangeDate> unfinished = new ArrayList<>();
@@ -131,7 +145,11 @@ public final class QualityJob {
       Snapshot compaction = e.getValue();
       long bronzeId = CompactionMarkers.bronzeSnapshotId(compaction);
       Snapshot q = quarantined.get(key);
-      if (!CompactionMarkers.sameRebuild(compaction, q)) {
+      boolean finished =
+          q != null
+              ? CompactionMarkers.sameRebuild(compaction, q)
+              : CompactionMarkers.sameRebuild(compaction.summary(), logged.get(key));
+      if (!finished) {
         unfinished.add(key);
         continue;
       }

@@ -467,6 +467,24 @@ class QualityJobTest {
   }
 
   @Test
+  void aDayWhoseQuarantineCommitExpiredIsStillBuilt() {
+    try (Warehouse w = GoldFixture.warehouse(dir.resolve("w"))) {
+      GoldFixture.appendFile(w, 1, aaa());
+      GoldFixture.compact(w);
+      // routine maintenance of the quarantine (it takes every stage's commits, so its snapshots
+      // go sooner than Silver's): the compaction's quarantine commit is gone
+      Table quarantine = w.table(TableContracts.QUARANTINE.id());
+      quarantine.newAppend().set("note", "a later commit").commit();
+      quarantine.expireSnapshots().expireOlderThan(Long.MAX_VALUE).retainLast(1).commit();
+      QualityPlan plan = new QualityJob(w, QualityOptions.defaults()).plan();
+      assertThat(plan.unfinished()).isEmpty();
+      assertThat(plan.days())
+          .extracting(QualityPlan.Task::key)
+          .containsExactly(new ExchangeDate(EXCHANGE, DAY));
+    }
+  }
+
+  @Test
   void scoreFormulaByHand() {
     // 60 * 0.5 + 5 * 1 + 1000 * 5 / 1000 + 100 * 5 / 1000 + 1000 * 1 / 990 = 41.51010101…
     BigDecimal s = QualityScore.score(new BigDecimal("0.500000"), 1, 1000L, 990, 5L, 5, 1);

@@ -1,4 +1,4 @@
-package io.ticklake.silver;
+package io.ticklake.catalog.snapshot;
 
 import static java.util.Objects.requireNonNull;
 
@@ -47,7 +47,7 @@ import org.apache.iceberg.io.CloseableIterable;
  * Summaries stay the first source; the log is read only for partitions whose commits are no longer
  * in the history.
  */
-final class CompactionLog {
+public final class CompactionLog {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private CompactionLog() {}
@@ -63,7 +63,7 @@ final class CompactionLog {
    * @param quarantineFiles the partition's quarantine data files afterwards
    * @param markers the {@code ticklake.*} summary entries of its commits
    */
-  record Entry(
+  public record Entry(
       String table,
       ExchangeDate key,
       long snapshotId,
@@ -71,7 +71,7 @@ final class CompactionLog {
       List<String> dataFiles,
       List<String> quarantineFiles,
       Map<String, String> markers) {
-    Entry {
+    public Entry {
       requireNonNull(table, "table is null");
       requireNonNull(key, "key is null");
       requireNonNull(committedAt, "committedAt is null");
@@ -82,7 +82,7 @@ final class CompactionLog {
   }
 
   /** The log table, when the warehouse has one (warehouses from before it: after an init). */
-  static Optional<Table> table(Warehouse warehouse) {
+  public static Optional<Table> table(Warehouse warehouse) {
     if (!warehouse.catalog().tableExists(TableContracts.COMPACTION_LOG.id())) {
       return Optional.empty();
     }
@@ -90,7 +90,7 @@ final class CompactionLog {
   }
 
   /** Appends the entries in one commit. */
-  static void append(Table log, List<Entry> entries) {
+  public static void append(Table log, List<Entry> entries) {
     if (entries.isEmpty()) {
       return;
     }
@@ -120,7 +120,7 @@ final class CompactionLog {
    * partitions the log knows and whose current files (Silver at {@code silverRead}, quarantine at
    * {@code quarantineRead}) are exactly those of one of its rows.
    */
-  static Map<ExchangeDate, Map<String, String>> current(
+  public static Map<ExchangeDate, Map<String, String>> current(
       Table log,
       String table,
       Table silver,
@@ -155,7 +155,7 @@ final class CompactionLog {
   }
 
   /** The sorted data file locations of each partition of {@code table} at {@code snapshot}. */
-  static Map<ExchangeDate, List<String>> filesByPartition(
+  public static Map<ExchangeDate, List<String>> filesByPartition(
       Table table, Snapshot snapshot, Expression filter) {
     Map<ExchangeDate, List<String>> out = new HashMap<>();
     if (snapshot == null) {
