@@ -85,7 +85,7 @@ final class SymbolRemaps {
   /** One window of a lookup key: the instrument it names during {@code [from, until)}. */
   private record Window(Instant from, Instant until, long symbolId) {}
 
-  /** The changed span of a key: the instants in which its old and new windows may differ. */
+  /** A stretch of time in which a key's old and new windows name different instruments. */
   private record Span(Instant from, Instant until) {
     boolean overlaps(Instant start, Instant end) {
       return from.isBefore(end) && start.isBefore(until);
@@ -105,10 +105,10 @@ final class SymbolRemaps {
     if (recorded.isEmpty() || silverRead == null) {
       return List.of();
     }
-    Map<Long, Optional<Map<String, Map<String, Span>>>> changedBySnapshot = new HashMap<>();
+    Map<Long, Optional<Map<String, Map<String, List<Span>>>>> changedBySnapshot = new HashMap<>();
     List<ExchangeDate> candidates = new ArrayList<>();
     for (Map.Entry<ExchangeDate, Long> e : recorded.entrySet()) {
-      Optional<Map<String, Map<String, Span>>> changed =
+      Optional<Map<String, Map<String, List<Span>>>> changed =
           changedBySnapshot.computeIfAbsent(e.getValue(), this::changedKeys);
       if (changed.isEmpty() || touches(changed.get(), e.getKey())) {
         candidates.add(e.getKey());
@@ -145,7 +145,7 @@ final class SymbolRemaps {
    * The keys that existed at dimension snapshot {@code snapshotId} and map some instant to another
    * instrument now, by exchange; empty when that snapshot cannot be read any more.
    */
-  private Optional<Map<String, Map<String, Span>>> changedKeys(long snapshotId) {
+  private Optional<Map<String, Map<String, List<Span>>>> changedKeys(long snapshotId) {
     if (dim.onlyAddedSince(snapshotId)) {
       return Optional.of(Map.of()); // every row of then is still there: no key maps elsewhere
     }
@@ -158,7 +158,7 @@ final class SymbolRemaps {
     } catch (TicklakeException expired) {
       return Optional.empty();
     }
-    Map<String, Map<String, Span>> changed = new HashMap<>();
+    Map<String, Map<String, List<Span>>> changed = new HashMap<>();
     windows(then)
         .forEach(
             (exchange, keys) ->
@@ -169,38 +169,63 @@ final class SymbolRemaps {
                       if (!old.equals(now)) {
                         changed
                             .computeIfAbsent(exchange, x -> new HashMap<>())
-                            .put(key, span(old, now));
+                            .put(key, spans(old, now));
                       }
                     }));
     return Optional.of(changed);
   }
 
   /** Whether a changed key of the partition's exchange changed near its trading date. */
-  private static boolean touches(Map<String, Map<String, Span>> changed, ExchangeDate partition) {
-    Map<String, Span> keys = changed.get(partition.exchange());
+  private static boolean touches(
+      Map<String, Map<String, List<Span>>> changed, ExchangeDate partition) {
+    Map<String, List<Span>> keys = changed.get(partition.exchange());
     if (keys == null) {
       return false;
     }
     Instant midnight = partition.tradingDate().atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant start = midnight.minus(java.time.Duration.ofDays(WINDOW_DAYS));
     Instant end = midnight.plus(java.time.Duration.ofDays(WINDOW_DAYS + 1));
-    return keys.values().stream().anyMatch(s -> s.overlaps(start, end));
+    return keys.values().stream().flatMap(List::stream).anyMatch(s -> s.overlaps(start, end));
   }
 
-  /** The smallest span holding every window that is in one list and not the other. */
-  private static Span span(List<Window> old, List<Window> now) {
-    Instant from = Instant.MAX;
-    Instant until = Instant.MIN;
+  /**
+   * The instants at which the two window lists name different instruments (or one names none), as
+   * disjoint spans in time order: between consecutive boundaries of either list the answer of each
+   * list is constant, so one probe per stretch decides it.
+   */
+  private static List<Span> spans(List<Window> old, List<Window> now) {
+    java.util.TreeSet<Instant> bounds = new java.util.TreeSet<>();
     for (List<Window> side : List.of(old, now)) {
-      List<Window> other = side == old ? now : old;
       for (Window w : side) {
-        if (!other.contains(w)) {
-          from = w.from().isBefore(from) ? w.from() : from;
-          until = w.until().isAfter(until) ? w.until() : until;
-        }
+        bounds.add(w.from());
+        bounds.add(w.until());
       }
     }
-    return new Span(from, until);
+    List<Span> out = new ArrayList<>();
+    Instant from = null;
+    for (Instant b : bounds) {
+      if (from != null) {
+        boolean differs = !Objects.equals(at(old, from), at(now, from));
+        Span last = out.isEmpty() ? null : out.get(out.size() - 1);
+        if (differs && last != null && last.until().equals(from)) {
+          out.set(out.size() - 1, new Span(last.from(), b));
+        } else if (differs) {
+          out.add(new Span(from, b));
+        }
+      }
+      from = b;
+    }
+    return out;
+  }
+
+  /** The instrument the windows name at {@code t}, or null. */
+  private static Long at(List<Window> windows, Instant t) {
+    for (Window w : windows) {
+      if (!t.isBefore(w.from()) && t.isBefore(w.until())) {
+        return w.symbolId();
+      }
+    }
+    return null;
   }
 
   /**
