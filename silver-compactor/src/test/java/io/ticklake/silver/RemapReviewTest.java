@@ -134,13 +134,18 @@ class RemapReviewTest {
    * that reads them fails, so a plan that succeeds did not read that partition.
    */
   private static AutoCloseable hideSilver(Warehouse w, LocalDate date) throws Exception {
+    return hideSilver(w, EXCHANGE, date);
+  }
+
+  private static AutoCloseable hideSilver(Warehouse w, String exchange, LocalDate date)
+      throws Exception {
     Table silver = w.table(TableContracts.SILVER_TRADES.id());
     silver.refresh();
     PinnedScan scan =
         PinnedScan.plan(
             silver,
             Optional.of(silver.currentSnapshot()),
-            ExchangeDate.of(EXCHANGE, date).expression());
+            ExchangeDate.of(exchange, date).expression());
     List<Path[]> moved = new ArrayList<>();
     for (DataFile f : scan.dataFiles()) {
       Path p = Path.of(PinnedScan.localPath(f.location()));
@@ -354,6 +359,94 @@ class RemapReviewTest {
         assertThat(auto(w).plan().isEmpty()).isTrue();
       } finally {
         Files.move(dimAway, dimData);
+      }
+    }
+  }
+
+  /**
+   * Add-only saves that give a key to another instrument where its own version was closed: the rows
+   * Silver holds keep their instrument (nothing remapped), the quarantined ones resolve (symbols).
+   */
+  @Test
+  void anAddOnlyAliasOnAClosedKeyMovesNoSilverRow() throws Exception {
+    Instant close = T0.plusSeconds(3600);
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      register(w, "FOOUSDT");
+      register(w, "BARUSDT");
+      SymbolVersion foo = only(w, "FOOUSDT");
+      SymbolVersion bar = only(w, "BARUSDT");
+      save(w, SymbolChanges.replacing(foo, closed(foo, close)));
+      save(w, SymbolChanges.replacing(bar, closed(bar, close)));
+      BronzeFixture.appendTradeFiles(
+          BronzeFixture.bronzeTrades(w),
+          1,
+          List.of(
+              List.of(
+                  new Trade("foo-usdt", T0, "1", "1", "buy"),
+                  new Trade("foo/usdt", close.plusSeconds(60), "1", "1", "buy"))));
+      PartitionResult r = auto(w).run().get(0);
+      assertThat(r.quarantined()).isEqualTo(1);
+      assertThat(silverIds(w)).containsExactly(Map.entry(T0, foo.symbolId()));
+
+      // BAR's next version, from the close on, also answers to FOO-USDT: an add-only save
+      SymbolVersion barNext =
+          withAliases(opened(bar, bar.canonicalId(), close), List.of("FOO_USDT"));
+      DimSymbolTable dim = DimSymbolTable.open(w);
+      dim.save(SymbolChanges.adding(barNext), dim.currentVersion());
+      assertThat(dim.onlyAddedSince(Long.parseLong(lastDimRecorded(w)))).isTrue();
+      assertThat(auto(w).plan().partitions())
+          .extracting(CompactionPlan.Task::reason)
+          .containsExactly("symbols");
+      auto(w).run();
+      assertThat(silverIds(w))
+          .containsExactly(
+              Map.entry(T0, foo.symbolId()), Map.entry(close.plusSeconds(60), bar.symbolId()));
+      assertThat(auto(w).plan().isEmpty()).isTrue();
+    }
+  }
+
+  private static String lastDimRecorded(Warehouse w) {
+    Table silver = w.table(TableContracts.SILVER_TRADES.id());
+    silver.refresh();
+    return silver.currentSnapshot().summary().get(SilverSummary.DIM_SYMBOL_SNAPSHOT_ID);
+  }
+
+  /**
+   * The documented flow — AUTO registration first, reference data loaded later — replaces the IBM
+   * placeholder, so key IBM changed at every instant: every us-equity partition is a candidate. The
+   * IBM day is rebuilt; a day without IBM holds no row that moves, yet stays a candidate (its
+   * recorded version is never updated) and is read again by every later plan, also after later
+   * changes that only add instruments.
+   */
+  @Test
+  void afterAReferenceLoadEveryLaterPlanReadsTheDaysWithoutTheRemappedTicker() throws Exception {
+    LocalDate d1 = LocalDate.of(2024, 3, 1);
+    LocalDate d2 = LocalDate.of(2024, 3, 4);
+    Instant open1 = Instant.parse("2024-03-01T15:00:00Z");
+    Instant open2 = Instant.parse("2024-03-04T15:00:00Z");
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      Table bronze = BronzeFixture.bronzeTrades(w);
+      BronzeFixture.appendTradeFiles(
+          bronze, "us-equity", d1, 1, List.of(List.of(new Trade("IBM", open1, "190", "1", null))));
+      BronzeFixture.appendTradeFiles(
+          bronze, "us-equity", d2, 2, List.of(List.of(new Trade("ZZZQ", open2, "10", "1", null))));
+      assertThat(auto(w).run()).hasSize(2);
+      new io.ticklake.catalog.dim.SymbolLoader(
+              io.ticklake.catalog.dim.SymbolLoader.references(
+                  Optional.empty(), Optional.empty(), Optional.empty()),
+              LocalDate.of(2024, 1, 1),
+              Clock.systemUTC())
+          .commit(DimSymbolTable.open(w), DimSymbolTable.Retry.DEFAULT);
+      CompactionPlan plan = auto(w).plan();
+      assertThat(plan.partitions())
+          .singleElement()
+          .satisfies(t -> assertThat(t.key().tradingDate()).isEqualTo(d1));
+      auto(w).commit(plan);
+
+      new SymbolRegistry(DimSymbolTable.open(w), RegistrationPolicy.AUTO, Clock.systemUTC())
+          .ensureRegistered("us-equity", "NEWCO");
+      try (AutoCloseable hidden = hideSilver(w, "us-equity", d2)) {
+        assertThat(auto(w).plan().isEmpty()).isTrue();
       }
     }
   }
