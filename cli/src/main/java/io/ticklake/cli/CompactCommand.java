@@ -38,14 +38,14 @@ import picocli.CommandLine.Spec;
       "Rebuild Silver partitions from Bronze: dedup, validate (rejects to ops.quarantine),",
       "resolve symbol ids and sort, one partition at a time, each replaced atomically.",
       "Only partitions whose Bronze files changed since their last compaction are rebuilt;",
-      "a run with nothing new says so and writes nothing. --dry-run gives each partition's",
+      "a run with nothing new says so and rewrites nothing. --dry-run gives each partition's",
       "reason: new, changed (Bronze files added, or taken away by a rollback), removed (its",
       "Bronze files are all gone: the rebuild empties it),",
-      "symbols (ref.dim_symbol now resolves some of its unknown_symbol rows), unfinished",
+      "symbols (ref.dim_symbol now resolves some of its unknown_symbol rows), remapped",
+      "(ref.dim_symbol now gives some of its Silver rows another symbol_id), unfinished",
       "(a run died between its quarantine and Silver commits) or forced (--all).",
       "--date and --from/--to exclude each other; either end of a range may be left open.",
-      "Symbol ids are resolved at rebuild time: a dimension change that maps a ticker Silver",
-      "already holds to another instrument needs --all for the affected days.",
+      "A change of ref.exchange (calendars) is not followed: use --all for the affected days.",
       "Exit 5: another compactor kept winning a partition; rerun."
     })
 final class CompactCommand implements Callable<Integer> {
@@ -131,6 +131,13 @@ final class CompactCommand implements Callable<Integer> {
           SilverTable kind = plan.table();
           String name = kind.silver().name();
           if (plan.isEmpty()) {
+            // partitions checked unmoved against a changed ref.dim_symbol: recorded, so later
+            // runs need not check them again
+            int checked =
+                dryRun
+                    ? 0
+                    : new SilverCompactor(warehouse, kind, options, Clock.systemUTC())
+                        .recordChecks(plan);
             Map<String, Object> u = new LinkedHashMap<>();
             u.put("table", name);
             u.put(
@@ -146,9 +153,18 @@ final class CompactCommand implements Callable<Integer> {
               } else {
                 out.printf(
                     Locale.ROOT,
-                    "%s: nothing to compact (Bronze snapshot %d)%n",
+                    "%s: nothing to compact (Bronze snapshot %d)%s%n",
                     name,
-                    plan.bronzeSnapshotId());
+                    plan.bronzeSnapshotId(),
+                    checked == 0
+                        ? ""
+                        : checked == 1
+                            ? "; 1 partition checked against the changed ref.dim_symbol keeps its"
+                                + " symbol ids"
+                            : "; "
+                                + checked
+                                + " partitions checked against the changed ref.dim_symbol keep"
+                                + " their symbol ids");
               }
             }
             continue;

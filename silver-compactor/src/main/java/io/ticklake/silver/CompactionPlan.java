@@ -3,6 +3,7 @@ package io.ticklake.silver;
 import static java.util.Objects.requireNonNull;
 
 import io.ticklake.catalog.contract.ExchangeDate;
+import io.ticklake.catalog.snapshot.CompactionLog;
 import java.util.List;
 
 /**
@@ -13,12 +14,26 @@ import java.util.List;
  * @param silverSnapshotId the Silver snapshot the plan read, or -1 when Silver was empty; the
  *     commits validate from it, so a partition another compaction replaced since is a conflict
  * @param partitions the partitions to rebuild, sorted
+ * @param checked what the plan verified without a rebuild, for {@code ops.compaction_log}:
+ *     partitions whose Silver rows keep their {@code symbol_id} under the current {@code
+ *     ref.dim_symbol} (written by the run, see {@link SilverCompactor#recordChecks})
  */
 public record CompactionPlan(
-    SilverTable table, long bronzeSnapshotId, long silverSnapshotId, List<Task> partitions) {
+    SilverTable table,
+    long bronzeSnapshotId,
+    long silverSnapshotId,
+    List<Task> partitions,
+    List<CompactionLog.Entry> checked) {
   public CompactionPlan {
     requireNonNull(table, "table is null");
     partitions = List.copyOf(partitions);
+    checked = List.copyOf(checked);
+  }
+
+  /** A plan that verified nothing beyond its partitions. */
+  public CompactionPlan(
+      SilverTable table, long bronzeSnapshotId, long silverSnapshotId, List<Task> partitions) {
+    this(table, bronzeSnapshotId, silverSnapshotId, partitions, List.of());
   }
 
   /**

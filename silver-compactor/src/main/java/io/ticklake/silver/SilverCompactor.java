@@ -157,7 +157,7 @@ public final class SilverCompactor {
     List<CompactionPlan.Task> due = new ArrayList<>();
     String dimNow = label(DimSymbolTable.open(warehouse).currentVersion());
     List<ExchangeDate> symbolChecks = new ArrayList<>();
-    Map<ExchangeDate, Long> remapChecks = new TreeMap<>();
+    Map<ExchangeDate, Map<String, String>> remapChecks = new TreeMap<>();
     for (ExchangeDate key : keys) {
       if (!options.selects(key)) {
         continue;
@@ -185,11 +185,14 @@ public final class SilverCompactor {
         if (!removed && unknownSymbolsMayResolve(last, dimNow)) {
           symbolChecks.add(key);
         }
-        recordedDimension(last, dimNow).ifPresent(id -> remapChecks.put(key, id));
+        if (!removed && recordedDimension(last, dimNow).isPresent()) {
+          remapChecks.put(key, last);
+        }
         continue;
       }
       due.add(new CompactionPlan.Task(key, c[0], c[1], reason));
     }
+    SymbolRemaps.Result remaps = SymbolRemaps.Result.NONE;
     if (!symbolChecks.isEmpty() || !remapChecks.isEmpty()) {
       Set<ExchangeDate> symbols =
           new TreeSet<>(
@@ -199,16 +202,21 @@ public final class SilverCompactor {
         due.add(new CompactionPlan.Task(key, c[0], c[1], "symbols"));
       }
       remapChecks.keySet().removeAll(symbols);
-      for (ExchangeDate key :
+      remaps =
           new SymbolRemaps(warehouse, options.memoryLimit())
-              .remapped(silver, silverRead, remapChecks)) {
+              .remapped(kind.silver().name(), silver, silverRead, remapChecks);
+      for (ExchangeDate key : remaps.due()) {
         long[] c = content.get(key);
         due.add(new CompactionPlan.Task(key, c[0], c[1], "remapped"));
       }
       due.sort(Comparator.comparing(CompactionPlan.Task::key));
     }
     return new CompactionPlan(
-        kind, pinned.snapshotId(), silverRead == null ? -1 : silverRead.snapshotId(), due);
+        kind,
+        pinned.snapshotId(),
+        silverRead == null ? -1 : silverRead.snapshotId(),
+        due,
+        remaps.checked());
   }
 
   /**
@@ -365,6 +373,7 @@ public final class SilverCompactor {
   public Outcome runResolvingConflicts(CompactionPlan plan, int maxAttempts, Listener listener) {
     requireNonNull(listener, "listener is null");
     checkTable(plan);
+    recordChecks(plan);
     List<PartitionResult> committed = new java.util.ArrayList<>();
     List<ExchangeDate> skipped = new java.util.ArrayList<>();
     if (plan.isEmpty()) {
@@ -412,11 +421,44 @@ public final class SilverCompactor {
    */
   public List<PartitionResult> commit(CompactionPlan plan) {
     checkTable(plan);
+    recordChecks(plan);
     if (plan.isEmpty()) {
       return List.of();
     }
     try (Session session = new Session()) {
       return session.commit(plan);
+    }
+  }
+
+  /**
+   * Appends to {@code ops.compaction_log} what the plan learned without rebuilding: partitions
+   * whose Silver rows it checked against the current {@code ref.dim_symbol} and found unmoved
+   * ({@link CompactionPlan#checked}), so later plans start from that version instead of checking
+   * them again. {@link #commit} and {@link #runResolvingConflicts} do this themselves; call it for
+   * a plan with nothing to rebuild. A failure is logged, not thrown: it costs only a repeated
+   * check.
+   *
+   * @return the rows appended
+   */
+  public int recordChecks(CompactionPlan plan) {
+    checkTable(plan);
+    if (plan.checked().isEmpty()) {
+      return 0;
+    }
+    try {
+      Optional<Table> log = CompactionLog.table(warehouse);
+      if (log.isEmpty()) {
+        return 0;
+      }
+      CompactionLog.append(log.get(), plan.checked());
+      return plan.checked().size();
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "Cannot append {} rows to {}: {}",
+          plan.checked().size(),
+          TableContracts.COMPACTION_LOG.name(),
+          e.toString());
+      return 0;
     }
   }
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.contract.ExchangeDate;
+import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.dim.DimSymbolSnapshot;
 import io.ticklake.catalog.dim.DimSymbolTable;
 import io.ticklake.catalog.dim.SymbolLookup;
@@ -13,6 +14,7 @@ import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PartitionFilter;
 import io.ticklake.catalog.duckdb.PinnedScan;
 import io.ticklake.catalog.snapshot.AsOf;
+import io.ticklake.catalog.snapshot.CompactionLog;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -23,17 +25,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.expressions.Expressions;
 
 /**
  * Finds the compacted partitions whose Silver rows the current {@code ref.dim_symbol} would resolve
  * to another {@code symbol_id} than the version their compaction used: a ticker remapped to another
  * instrument, a corrected validity window, a version removed. Plan reason {@code remapped}.
  *
- * <p>Two steps, so that the common change — new instruments registered or loaded — costs no scan of
- * Silver:
+ * <p>Two steps, so that the common change — new instruments registered or loaded — costs no read of
+ * Silver or of dimension rows:
  *
  * <ol>
  *   <li><b>Which lookup keys changed.</b> When every save since a recorded version only added rows
@@ -45,16 +51,19 @@ import org.apache.iceberg.Table;
  *       change that splits a version changes nothing). A key that did not exist then cannot touch
  *       Silver: every Silver row's key was in the dimension its compaction used (AUTO registers the
  *       unknown ones first, STRICT quarantines them, and those rows are the {@code symbols} check's
- *       business). A partition is a candidate when such a key of its exchange changed within a few
- *       days of its trading date.
- *   <li><b>Whether a row moves.</b> A candidate's Silver rows (exchange, symbol, event time) go
- *       through the same {@link SymbolLookup} the rebuild uses, against the current dimension; the
- *       partition is due if any row's answer differs from its stored {@code symbol_id}.
+ *       business). A partition is a candidate when, within a few days of its trading date, such a
+ *       key of its exchange names another instrument than the one it named then.
+ *   <li><b>Whether a row moves.</b> A candidate's Silver rows that hold one of those former
+ *       instruments go through the same {@link SymbolLookup} the rebuild uses, against the current
+ *       dimension; the partition is due if any row's answer differs from its stored {@code
+ *       symbol_id}.
  * </ol>
  *
- * <p>When a recorded dimension version can no longer be read (its snapshot expired), every
- * partition that recorded it is a candidate: step 2 alone decides, at the cost of a scan of those
- * partitions.
+ * <p>A candidate found unmoved is returned as a check for {@code ops.compaction_log} (the run
+ * appends it), and a later plan starts from the newest such row whose files are still the
+ * partition's, so the check is not repeated after changes that only add rows. When a recorded
+ * dimension version can no longer be read (its snapshot expired), every partition that recorded it
+ * is a candidate: step 2 alone decides, reading all its rows.
  *
  * <p>One instance per plan; not thread-safe.
  */
@@ -85,60 +94,197 @@ final class SymbolRemaps {
   /** One window of a lookup key: the instrument it names during {@code [from, until)}. */
   private record Window(Instant from, Instant until, long symbolId) {}
 
-  /** A stretch of time in which a key's old and new windows name different instruments. */
-  private record Span(Instant from, Instant until) {
+  /**
+   * A stretch of time in which a key names another instrument than it did.
+   *
+   * @param oldId the instrument it named then, or null (it named none: no Silver row can have
+   *     resolved there)
+   */
+  private record Span(Instant from, Instant until, Long oldId) {
     boolean overlaps(Instant start, Instant end) {
       return from.isBefore(end) && start.isBefore(until);
     }
   }
 
   /**
+   * What the check found.
+   *
+   * @param due partitions with a row that now resolves to another instrument
+   * @param checked log rows for the candidates whose rows all kept their instrument: their markers
+   *     with the current dimension version, so that later plans start from it (recorded by the run,
+   *     not the plan, see {@link SilverCompactor#recordChecks})
+   */
+  record Result(List<ExchangeDate> due, List<CompactionLog.Entry> checked) {
+    static final Result NONE = new Result(List.of(), List.of());
+  }
+
+  /**
    * The partitions among {@code recorded} whose Silver rows, read at {@code silverRead}, would now
    * get another {@code symbol_id}.
    *
+   * @param table the Silver table's name
    * @param silver the Silver table
    * @param silverRead the Silver snapshot the plan read
-   * @param recorded per partition, the dimension snapshot id its latest compaction recorded (each
-   *     differing from the current one)
+   * @param recorded per partition, the markers of its latest compaction, whose dimension snapshot
+   *     is not the current one
    */
-  List<ExchangeDate> remapped(Table silver, Snapshot silverRead, Map<ExchangeDate, Long> recorded) {
+  Result remapped(
+      String table,
+      Table silver,
+      Snapshot silverRead,
+      Map<ExchangeDate, Map<String, String>> recorded) {
     if (recorded.isEmpty() || silverRead == null) {
-      return List.of();
+      return Result.NONE;
     }
     Map<Long, Optional<Map<String, Map<String, List<Span>>>>> changedBySnapshot = new HashMap<>();
-    List<ExchangeDate> candidates = new ArrayList<>();
-    for (Map.Entry<ExchangeDate, Long> e : recorded.entrySet()) {
+    Map<ExchangeDate, Map<String, String>> logged = null; // read when first needed
+    // per candidate, the instruments its moving rows must hold now (empty: unknown, check all)
+    Map<ExchangeDate, Optional<Set<Long>>> candidates = new TreeMap<>();
+    Map<ExchangeDate, Map<String, String>> markers = new TreeMap<>();
+    List<ExchangeDate> settled = new ArrayList<>();
+    for (Map.Entry<ExchangeDate, Map<String, String>> e : recorded.entrySet()) {
+      ExchangeDate key = e.getKey();
+      Map<String, String> m = e.getValue();
+      long version = dimensionOf(m);
+      if (dim.onlyAddedSince(version)) {
+        continue; // every row of that version is still there: no key maps elsewhere
+      }
+      if (logged == null) {
+        logged = checksInLog(table, silver, silverRead);
+      }
+      Map<String, String> later = logged.get(key);
+      if (later != null && hasDimension(later) && dimensionOf(later) != version) {
+        // a later run found this partition's rows unmoved against a newer version
+        m = later;
+        version = dimensionOf(later);
+        if (dim.onlyAddedSince(version)) {
+          continue;
+        }
+      }
+      markers.put(key, m);
       Optional<Map<String, Map<String, List<Span>>>> changed =
-          changedBySnapshot.computeIfAbsent(e.getValue(), this::changedKeys);
-      if (changed.isEmpty() || touches(changed.get(), e.getKey())) {
-        candidates.add(e.getKey());
+          changedBySnapshot.computeIfAbsent(version, this::changedKeys);
+      if (changed.isEmpty()) {
+        candidates.put(key, Optional.empty());
+      } else {
+        Set<Long> ids = oldIdsNear(changed.get(), key);
+        if (!ids.isEmpty()) {
+          candidates.put(key, Optional.of(ids));
+        } else {
+          settled.add(key); // no changed key near it: unmoved without reading a row
+        }
       }
     }
-    if (candidates.isEmpty()) {
-      return List.of();
+    if (candidates.isEmpty() && settled.isEmpty()) {
+      return Result.NONE;
     }
-    List<ExchangeDate> out = new ArrayList<>();
+    List<ExchangeDate> due = new ArrayList<>();
+    List<CompactionLog.Entry> checked = new ArrayList<>();
+    Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
+    Snapshot quarantineRead = quarantine.currentSnapshot();
+    for (ExchangeDate key : settled) {
+      PinnedScan scan = PinnedScan.plan(silver, Optional.of(silverRead), key.expression());
+      checkedEntry(table, key, markers.get(key), silverRead, scan, quarantine, quarantineRead)
+          .ifPresent(checked::add);
+    }
+    if (candidates.isEmpty()) {
+      return new Result(due, checked);
+    }
     try (DuckDbBridge bridge =
         DuckDbBridge.open(warehouse.tempDir(), 1, memoryLimit.orElse(null))) {
       SymbolLookup lookup = SymbolLookup.register(bridge, now());
-      for (ExchangeDate key : candidates) {
+      for (Map.Entry<ExchangeDate, Optional<Set<Long>>> c : candidates.entrySet()) {
+        ExchangeDate key = c.getKey();
         PartitionFilter filter = PartitionFilter.of(key.exchange(), key.tradingDate());
         PinnedScan scan = PinnedScan.plan(silver, Optional.of(silverRead), filter.expression());
+        // a row that moves holds an instrument its key named in a changed stretch: only those
+        // rows are resolved again (and Parquet statistics skip row groups of other symbols)
+        String only =
+            c.getValue()
+                .map(
+                    ids ->
+                        " WHERE symbol_id IN ("
+                            + ids.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                            + ")")
+                .orElse("");
         String rows =
             "(SELECT exchange, symbol, ts_event, symbol_id AS stored_symbol_id FROM ("
                 + DuckDbBridge.relationSql(scan, filter)
-                + "))";
+                + ")"
+                + only
+                + ")";
         long moved =
             bridge.queryLong(
                 "SELECT count(*) FROM ("
                     + lookup.resolveSql(rows)
                     + ") WHERE symbol_id IS DISTINCT FROM stored_symbol_id");
         if (moved > 0) {
-          out.add(key);
+          due.add(key);
+        } else {
+          checkedEntry(table, key, markers.get(key), silverRead, scan, quarantine, quarantineRead)
+              .ifPresent(checked::add);
         }
       }
     }
-    return out;
+    return new Result(due, checked);
+  }
+
+  /**
+   * The log row saying that the partition's current files keep their symbol ids under the current
+   * dimension: its markers with that version.
+   */
+  private Optional<CompactionLog.Entry> checkedEntry(
+      String table,
+      ExchangeDate key,
+      Map<String, String> markers,
+      Snapshot silverRead,
+      PinnedScan scan,
+      Table quarantine,
+      Snapshot quarantineRead) {
+    if (now().version().snapshotId().isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, String> m = new TreeMap<>(markers);
+    m.put(
+        SilverSummary.DIM_SYMBOL_SNAPSHOT_ID,
+        Long.toString(now().version().snapshotId().getAsLong()));
+    return Optional.of(
+        new CompactionLog.Entry(
+            table,
+            key,
+            silverRead.snapshotId(),
+            Instant.now(),
+            scan.dataFiles().stream().map(f -> f.location()).toList(),
+            CompactionLog.filesByPartition(
+                    quarantine,
+                    quarantineRead,
+                    Expressions.and(Expressions.equal("source_table", table), key.expression()))
+                .getOrDefault(key, List.of()),
+            m));
+  }
+
+  /**
+   * The log's newest row per partition whose files are the partition's current ones (empty without
+   * a log).
+   */
+  private Map<ExchangeDate, Map<String, String>> checksInLog(
+      String table, Table silver, Snapshot silverRead) {
+    Optional<Table> log = CompactionLog.table(warehouse);
+    if (log.isEmpty()) {
+      return Map.of();
+    }
+    Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
+    return CompactionLog.current(
+        log.get(), table, silver, silverRead, quarantine, quarantine.currentSnapshot());
+  }
+
+  private static boolean hasDimension(Map<String, String> markers) {
+    String v = markers.get(SilverSummary.DIM_SYMBOL_SNAPSHOT_ID);
+    return v != null && !"none".equals(v);
+  }
+
+  private static long dimensionOf(Map<String, String> markers) {
+    return Long.parseLong(markers.get(SilverSummary.DIM_SYMBOL_SNAPSHOT_ID));
   }
 
   /**
@@ -175,17 +321,25 @@ final class SymbolRemaps {
     return Optional.of(changed);
   }
 
-  /** Whether a changed key of the partition's exchange changed near its trading date. */
-  private static boolean touches(
+  /**
+   * The instruments that keys of the partition's exchange named, near its trading date, in
+   * stretches where they now name another: empty when no Silver row of it can move.
+   */
+  private static Set<Long> oldIdsNear(
       Map<String, Map<String, List<Span>>> changed, ExchangeDate partition) {
     Map<String, List<Span>> keys = changed.get(partition.exchange());
     if (keys == null) {
-      return false;
+      return Set.of();
     }
     Instant midnight = partition.tradingDate().atStartOfDay(ZoneOffset.UTC).toInstant();
     Instant start = midnight.minus(java.time.Duration.ofDays(WINDOW_DAYS));
     Instant end = midnight.plus(java.time.Duration.ofDays(WINDOW_DAYS + 1));
-    return keys.values().stream().flatMap(List::stream).anyMatch(s -> s.overlaps(start, end));
+    Set<Long> ids = new TreeSet<>();
+    keys.values().stream()
+        .flatMap(List::stream)
+        .filter(s -> s.oldId() != null && s.overlaps(start, end))
+        .forEach(s -> ids.add(s.oldId()));
+    return ids;
   }
 
   /**
@@ -205,12 +359,16 @@ final class SymbolRemaps {
     Instant from = null;
     for (Instant b : bounds) {
       if (from != null) {
-        boolean differs = !Objects.equals(at(old, from), at(now, from));
+        Long then = at(old, from);
+        boolean differs = !Objects.equals(then, at(now, from));
         Span last = out.isEmpty() ? null : out.get(out.size() - 1);
-        if (differs && last != null && last.until().equals(from)) {
-          out.set(out.size() - 1, new Span(last.from(), b));
+        if (differs
+            && last != null
+            && last.until().equals(from)
+            && Objects.equals(last.oldId(), then)) {
+          out.set(out.size() - 1, new Span(last.from(), b, then));
         } else if (differs) {
-          out.add(new Span(from, b));
+          out.add(new Span(from, b, then));
         }
       }
       from = b;

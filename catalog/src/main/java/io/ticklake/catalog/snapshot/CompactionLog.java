@@ -118,7 +118,8 @@ public final class CompactionLog {
   /**
    * The markers of the rebuild whose files each partition of {@code table} holds now, for the
    * partitions the log knows and whose current files (Silver at {@code silverRead}, quarantine at
-   * {@code quarantineRead}) are exactly those of one of its rows.
+   * {@code quarantineRead}) are exactly those of one of its rows; of several such rows (a rebuild's
+   * and later checks of the same files against a newer dimension), the newest.
    */
   public static Map<ExchangeDate, Map<String, String>> current(
       Table log,
@@ -136,6 +137,7 @@ public final class CompactionLog {
     Map<ExchangeDate, List<String>> quarantineFiles =
         filesByPartition(quarantine, quarantineRead, Expressions.equal("source_table", table));
     Map<ExchangeDate, Map<String, String>> out = new TreeMap<>();
+    Map<ExchangeDate, java.time.OffsetDateTime> newest = new HashMap<>();
     try (CloseableIterable<Record> rows =
         IcebergGenerics.read(log).where(Expressions.equal("target_table", table)).build()) {
       for (Record r : rows) {
@@ -145,7 +147,12 @@ public final class CompactionLog {
         if (split((String) r.getField("data_files")).equals(dataFiles.getOrDefault(key, List.of()))
             && split((String) r.getField("quarantine_files"))
                 .equals(quarantineFiles.getOrDefault(key, List.of()))) {
-          out.put(key, markers((String) r.getField("markers")));
+          java.time.OffsetDateTime at = (java.time.OffsetDateTime) r.getField("committed_at");
+          java.time.OffsetDateTime seen = newest.get(key);
+          if (seen == null || !at.isBefore(seen)) {
+            newest.put(key, at);
+            out.put(key, markers((String) r.getField("markers")));
+          }
         }
       }
     } catch (IOException e) {

@@ -23,8 +23,8 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Review probe: bars follow a `remapped` Silver rebuild. */
-class RemappedBarsReviewTest {
+/** Bars follow a {@code remapped} Silver rebuild: they carry the new symbol ids. */
+class RemappedBarsTest {
   @TempDir Path dir;
 
   private static Set<Long> ids(Table t) throws Exception {

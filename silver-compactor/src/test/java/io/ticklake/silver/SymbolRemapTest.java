@@ -36,8 +36,13 @@ import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Review probes of the {@code remapped} plan reason. */
-class RemapReviewTest {
+/**
+ * The {@code remapped} plan reason: which partitions a dimension change makes due, which it does
+ * not, and which ones a plan does not even read (their Silver files are moved away during the plan,
+ * so a read would fail) — far from the change, already checked against a version that only gained
+ * rows since, or on an exchange where nothing changed.
+ */
+class SymbolRemapTest {
   private static final Instant T0 = Instant.parse("2024-03-01T12:00:00Z");
 
   @TempDir Path dir;
@@ -414,9 +419,9 @@ class RemapReviewTest {
   /**
    * The documented flow — AUTO registration first, reference data loaded later — replaces the IBM
    * placeholder, so key IBM changed at every instant: every us-equity partition is a candidate. The
-   * IBM day is rebuilt; a day without IBM holds no row that moves, yet stays a candidate (its
-   * recorded version is never updated) and is read again by every later plan, also after later
-   * changes that only add instruments.
+   * IBM day is rebuilt; a day without IBM holds no row that moves: the run records that check in
+   * {@code ops.compaction_log}, so later plans, after changes that only add instruments, do not
+   * read it again.
    */
   @Test
   void afterAReferenceLoadEveryLaterPlanReadsTheDaysWithoutTheRemappedTicker() throws Exception {
