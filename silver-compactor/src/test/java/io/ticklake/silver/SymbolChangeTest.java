@@ -1,6 +1,11 @@
 package io.ticklake.silver;
 
-import static io.ticklake.silver.BronzeFixture.EXCHANGE;
+import static io.ticklake.silver.DimFixture.closed;
+import static io.ticklake.silver.DimFixture.only;
+import static io.ticklake.silver.DimFixture.opened;
+import static io.ticklake.silver.DimFixture.register;
+import static io.ticklake.silver.DimFixture.save;
+import static io.ticklake.silver.DimFixture.silverIds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ticklake.catalog.Warehouse;
@@ -8,9 +13,7 @@ import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.dim.DimSymbolTable;
 import io.ticklake.catalog.dim.RegistrationPolicy;
 import io.ticklake.catalog.dim.SymbolChanges;
-import io.ticklake.catalog.dim.SymbolIds;
 import io.ticklake.catalog.dim.SymbolLoader;
-import io.ticklake.catalog.dim.SymbolRegistry;
 import io.ticklake.catalog.dim.SymbolVersion;
 import io.ticklake.silver.BronzeFixture.Trade;
 import java.nio.file.Path;
@@ -20,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
@@ -46,11 +48,6 @@ class SymbolChangeTest {
         SilverTable.TRADES,
         CompactOptions.defaults().withRegistration(RegistrationPolicy.STRICT),
         Clock.systemUTC());
-  }
-
-  private static void register(Warehouse w, String ticker) {
-    new SymbolRegistry(DimSymbolTable.open(w), RegistrationPolicy.AUTO, Clock.systemUTC())
-        .ensureRegistered(EXCHANGE, ticker);
   }
 
   private static List<Object> symbols(Table t) throws Exception {
@@ -99,73 +96,6 @@ class SymbolChangeTest {
       // settled until the dimension changes again
       assertThat(strict(w).plan().isEmpty()).isTrue();
     }
-  }
-
-  private static Map<Instant, Long> silverIds(Warehouse w) throws Exception {
-    Table t = w.table(TableContracts.SILVER_TRADES.id());
-    t.refresh();
-    Map<Instant, Long> out = new TreeMap<>();
-    try (CloseableIterable<Record> rows = IcebergGenerics.read(t).build()) {
-      rows.forEach(
-          r ->
-              out.put(
-                  ((java.time.OffsetDateTime) r.getField("ts_event")).toInstant(),
-                  (Long) r.getField("symbol_id")));
-    }
-    return out;
-  }
-
-  private static SymbolVersion only(Warehouse w, String ticker) {
-    return only(w, EXCHANGE, ticker);
-  }
-
-  private static SymbolVersion only(Warehouse w, String exchange, String ticker) {
-    return DimSymbolTable.open(w).read().rows().stream()
-        .filter(v -> v.exchange().equals(exchange) && v.ticker().equals(ticker))
-        .reduce(
-            (a, b) -> {
-              throw new AssertionError("two versions of " + ticker);
-            })
-        .orElseThrow();
-  }
-
-  /** {@code v} ending at {@code until}. */
-  private static SymbolVersion closed(SymbolVersion v, Instant until) {
-    return new SymbolVersion(
-        v.symbolId(),
-        v.exchange(),
-        v.canonicalId(),
-        v.ticker(),
-        v.exchangeCode(),
-        v.attributes(),
-        v.validFrom(),
-        Optional.of(until),
-        false,
-        v.autoRegistered(),
-        "test",
-        Instant.now());
-  }
-
-  /** A version of instrument {@code canonicalId} named {@code ticker} from {@code from} on. */
-  private static SymbolVersion opened(SymbolVersion like, String canonicalId, Instant from) {
-    return new SymbolVersion(
-        SymbolIds.derive(like.exchange(), canonicalId),
-        like.exchange(),
-        canonicalId,
-        like.ticker(),
-        like.exchangeCode(),
-        like.attributes(),
-        from,
-        Optional.empty(),
-        true,
-        false,
-        "test",
-        Instant.now());
-  }
-
-  private static void save(Warehouse w, SymbolChanges changes) {
-    DimSymbolTable dim = DimSymbolTable.open(w);
-    dim.save(changes, dim.currentVersion());
   }
 
   @Test

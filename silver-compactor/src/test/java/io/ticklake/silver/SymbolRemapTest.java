@@ -1,6 +1,13 @@
 package io.ticklake.silver;
 
 import static io.ticklake.silver.BronzeFixture.EXCHANGE;
+import static io.ticklake.silver.DimFixture.closed;
+import static io.ticklake.silver.DimFixture.only;
+import static io.ticklake.silver.DimFixture.opened;
+import static io.ticklake.silver.DimFixture.register;
+import static io.ticklake.silver.DimFixture.save;
+import static io.ticklake.silver.DimFixture.silverIds;
+import static io.ticklake.silver.DimFixture.withAliases;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ticklake.catalog.Warehouse;
@@ -8,9 +15,7 @@ import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.dim.DimSymbolTable;
 import io.ticklake.catalog.dim.RegistrationPolicy;
-import io.ticklake.catalog.dim.SymbolAttributes;
 import io.ticklake.catalog.dim.SymbolChanges;
-import io.ticklake.catalog.dim.SymbolIds;
 import io.ticklake.catalog.dim.SymbolRegistry;
 import io.ticklake.catalog.dim.SymbolVersion;
 import io.ticklake.catalog.duckdb.PinnedScan;
@@ -26,13 +31,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.IcebergGenerics;
-import org.apache.iceberg.data.Record;
-import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,89 +50,6 @@ class SymbolRemapTest {
 
   private static SilverCompactor auto(Warehouse w) {
     return new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC());
-  }
-
-  private static void register(Warehouse w, String ticker) {
-    new SymbolRegistry(DimSymbolTable.open(w), RegistrationPolicy.AUTO, Clock.systemUTC())
-        .ensureRegistered(EXCHANGE, ticker);
-  }
-
-  private static SymbolVersion only(Warehouse w, String ticker) {
-    return DimSymbolTable.open(w).read().rows().stream()
-        .filter(v -> v.exchange().equals(EXCHANGE) && v.ticker().equals(ticker))
-        .reduce(
-            (a, b) -> {
-              throw new AssertionError("two versions of " + ticker);
-            })
-        .orElseThrow();
-  }
-
-  private static SymbolVersion closed(SymbolVersion v, Instant until) {
-    return new SymbolVersion(
-        v.symbolId(),
-        v.exchange(),
-        v.canonicalId(),
-        v.ticker(),
-        v.exchangeCode(),
-        v.attributes(),
-        v.validFrom(),
-        Optional.of(until),
-        false,
-        v.autoRegistered(),
-        "test",
-        Instant.now());
-  }
-
-  private static SymbolVersion opened(SymbolVersion like, String canonicalId, Instant from) {
-    return new SymbolVersion(
-        SymbolIds.derive(like.exchange(), canonicalId),
-        like.exchange(),
-        canonicalId,
-        like.ticker(),
-        like.exchangeCode(),
-        like.attributes(),
-        from,
-        Optional.empty(),
-        true,
-        false,
-        "test",
-        Instant.now());
-  }
-
-  private static SymbolVersion withAliases(SymbolVersion v, List<String> aliases) {
-    SymbolAttributes a = v.attributes().withAliases(aliases);
-    return new SymbolVersion(
-        v.symbolId(),
-        v.exchange(),
-        v.canonicalId(),
-        v.ticker(),
-        v.exchangeCode(),
-        a,
-        v.validFrom(),
-        v.validUntil(),
-        v.current(),
-        v.autoRegistered(),
-        "test",
-        Instant.now());
-  }
-
-  private static void save(Warehouse w, SymbolChanges changes) {
-    DimSymbolTable dim = DimSymbolTable.open(w);
-    dim.save(changes, dim.currentVersion());
-  }
-
-  private static Map<Instant, Long> silverIds(Warehouse w) throws Exception {
-    Table t = w.table(TableContracts.SILVER_TRADES.id());
-    t.refresh();
-    Map<Instant, Long> out = new TreeMap<>();
-    try (CloseableIterable<Record> rows = IcebergGenerics.read(t).build()) {
-      rows.forEach(
-          r ->
-              out.put(
-                  ((java.time.OffsetDateTime) r.getField("ts_event")).toInstant(),
-                  (Long) r.getField("symbol_id")));
-    }
-    return out;
   }
 
   /**
