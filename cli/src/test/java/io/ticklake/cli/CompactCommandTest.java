@@ -42,6 +42,26 @@ class CompactCommandTest {
   }
 
   @Test
+  void aWarehouseWithoutTheCompactionLogIsToldToRunInit() {
+    try (io.ticklake.catalog.Warehouse w =
+        io.ticklake.catalog.Warehouse.open(
+            io.ticklake.catalog.WarehouseConfig.embedded(dir.resolve("wh")))) {
+      w.catalog().dropTable(io.ticklake.catalog.contract.TableContracts.COMPACTION_LOG.id(), true);
+    }
+    CliRun before = run("compact", "--table", "trades");
+    assertThat(before.code()).as(before.err()).isZero();
+    assertThat(before.err())
+        .contains(
+            "note: ops.compaction_log does not exist (a warehouse from before it): run 'ticklake"
+                + " init' once");
+    assertThat(run("init").code()).isZero();
+    CliRun after = run("compact", "--table", "trades");
+    assertThat(after.code()).as(after.err()).isZero();
+    assertThat(after.err()).doesNotContain("compaction_log");
+    assertThat(after.out()).contains("silver.trades: nothing to compact");
+  }
+
+  @Test
   void dateRangeDryRunJsonAndPerPartitionLines() {
     CliRun dry =
         run(
