@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.ticklake.catalog.calendar.ExchangeTable;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.contract.TableInitializer;
+import io.ticklake.catalog.snapshot.CompactionLog;
 
 /**
  * What {@code ticklake init} does: create or evolve every table from its contract, then seed the
@@ -37,8 +38,11 @@ public final class LakeInitializer {
    *
    * @param tables what happened to each table
    * @param exchanges what seeding {@code ref.exchange} did
+   * @param compactionsLogged partitions recorded in a newly created {@code ops.compaction_log}
+   *     (compacted before it existed)
    */
-  public record Result(TableInitializer.Plan tables, ExchangeTable.SeedResult exchanges) {
+  public record Result(
+      TableInitializer.Plan tables, ExchangeTable.SeedResult exchanges, int compactionsLogged) {
     /** True when nothing was written. */
     public boolean isNoop() {
       return tables.isNoop() && exchanges.isNoop();
@@ -55,6 +59,19 @@ public final class LakeInitializer {
     TableInitializer.Plan plan = tables().commit();
     ExchangeTable.SeedResult seed =
         ExchangeTable.seedBundled(warehouse.catalog().loadTable(TableContracts.EXCHANGE.id()));
-    return new Result(plan, seed);
+    // a warehouse that had compacted before the log existed: record what is compacted now
+    int logged = 0;
+    boolean logCreated =
+        plan.tables().stream()
+            .anyMatch(
+                t ->
+                    t.contract().name().equals(TableContracts.COMPACTION_LOG.name())
+                        && t.action() == TableInitializer.Action.CREATE);
+    if (logCreated) {
+      logged =
+          CompactionLog.backfill(
+              warehouse, TableContracts.regenerable().stream().map(c -> c.name()).toList());
+    }
+    return new Result(plan, seed, logged);
   }
 }

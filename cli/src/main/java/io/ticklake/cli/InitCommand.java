@@ -79,6 +79,13 @@ final class InitCommand implements Callable<Integer> {
                 + " updated, "
                 + ex.unchanged()
                 + " unchanged");
+    if (result.compactionsLogged() > 0) {
+      out.printf(
+          java.util.Locale.ROOT,
+          "%-22s %s%n",
+          "ops.compaction_log",
+          "recorded " + result.compactionsLogged() + " compacted partitions");
+    }
     out.println(result.isNoop() ? "Nothing to do: the lake is up to date." : "Done.");
     return result;
   }

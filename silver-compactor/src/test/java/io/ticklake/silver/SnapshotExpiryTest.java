@@ -2,6 +2,7 @@ package io.ticklake.silver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ticklake.catalog.LakeInitializer;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.silver.BronzeFixture.Trade;
@@ -94,6 +95,20 @@ class SnapshotExpiryTest {
       Table quarantine = w.table(TableContracts.QUARANTINE.id());
       quarantine.newAppend().set("note", "a later commit").commit();
       expireAllButCurrent(quarantine);
+      assertThat(compactor(w).plan().partitions()).isEmpty();
+    }
+  }
+
+  @Test
+  void initOnAWarehouseFromBeforeTheLogRecordsWhatIsCompacted() {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      w.catalog().dropTable(TableContracts.COMPACTION_LOG.id(), true); // as before the log
+      threeCompactedDays(w); // its rows have nowhere to go
+      LakeInitializer.Result init = new LakeInitializer(w).commit();
+      assertThat(init.compactionsLogged()).isEqualTo(3);
+      assertThat(new LakeInitializer(w).commit().compactionsLogged()).isZero();
+
+      expireSilverAndQuarantine(w);
       assertThat(compactor(w).plan().partitions()).isEmpty();
     }
   }

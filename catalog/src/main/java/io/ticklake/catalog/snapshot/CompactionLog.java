@@ -89,6 +89,63 @@ public final class CompactionLog {
     return Optional.of(warehouse.table(TableContracts.COMPACTION_LOG.id()));
   }
 
+  /**
+   * Records the latest finished compaction of every partition whose commits are still in the
+   * history: for a warehouse that gets the log after compacting (an {@code init} on an older
+   * warehouse), so that a later expiry does not rebuild what was compacted before. A partition
+   * counts when its latest Silver and quarantine compaction commits come from one rebuild; its
+   * current files are then that rebuild's output.
+   *
+   * @return the rows appended
+   */
+  public static int backfill(Warehouse warehouse, List<String> silverTables) {
+    Optional<Table> log = table(warehouse);
+    if (log.isEmpty()) {
+      return 0;
+    }
+    Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
+    List<Entry> entries = new ArrayList<>();
+    for (String name : silverTables) {
+      Table silver = warehouse.table(org.apache.iceberg.catalog.TableIdentifier.parse(name));
+      Map<ExchangeDate, Snapshot> compacted = CompactionMarkers.lastCompactions(silver, name);
+      Map<ExchangeDate, Snapshot> quarantined = CompactionMarkers.lastCompactions(quarantine, name);
+      if (compacted.isEmpty()) {
+        continue;
+      }
+      Map<ExchangeDate, List<String>> dataFiles =
+          filesByPartition(silver, silver.currentSnapshot(), Expressions.alwaysTrue());
+      Map<ExchangeDate, List<String>> quarantineFiles =
+          filesByPartition(
+              quarantine, quarantine.currentSnapshot(), Expressions.equal("source_table", name));
+      compacted.forEach(
+          (key, commit) -> {
+            if (!CompactionMarkers.sameRebuild(commit, quarantined.get(key))) {
+              return; // unfinished: the next compaction rebuilds it and logs it
+            }
+            Map<String, String> markers = new TreeMap<>();
+            commit
+                .summary()
+                .forEach(
+                    (k, v) -> {
+                      if (k.startsWith("ticklake.")) {
+                        markers.put(k, v);
+                      }
+                    });
+            entries.add(
+                new Entry(
+                    name,
+                    key,
+                    commit.snapshotId(),
+                    Instant.ofEpochMilli(commit.timestampMillis()),
+                    dataFiles.getOrDefault(key, List.of()),
+                    quarantineFiles.getOrDefault(key, List.of()),
+                    markers));
+          });
+    }
+    append(log.get(), entries);
+    return entries.size();
+  }
+
   /** Appends the entries in one commit. */
   public static void append(Table log, List<Entry> entries) {
     if (entries.isEmpty()) {
