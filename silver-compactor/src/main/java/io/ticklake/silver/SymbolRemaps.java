@@ -84,6 +84,15 @@ final class SymbolRemaps {
     this.dim = DimSymbolTable.open(warehouse);
   }
 
+  private java.util.function.LongPredicate addOnly; // the dimension's history, walked once
+
+  private java.util.function.LongPredicate addOnly() {
+    if (addOnly == null) {
+      addOnly = dim.onlyAddedSince();
+    }
+    return addOnly;
+  }
+
   private DimSymbolSnapshot now() {
     if (now == null) {
       now = dim.read();
@@ -146,7 +155,7 @@ final class SymbolRemaps {
       ExchangeDate key = e.getKey();
       Map<String, String> m = e.getValue();
       long version = dimensionOf(m);
-      if (dim.onlyAddedSince(version)) {
+      if (addOnly().test(version)) {
         continue; // every row of that version is still there: no key maps elsewhere
       }
       if (logged == null) {
@@ -157,7 +166,7 @@ final class SymbolRemaps {
         // a later run found this partition's rows unmoved against a newer version
         m = later;
         version = dimensionOf(later);
-        if (dim.onlyAddedSince(version)) {
+        if (addOnly().test(version)) {
           continue;
         }
       }
@@ -292,7 +301,7 @@ final class SymbolRemaps {
    * instrument now, by exchange; empty when that snapshot cannot be read any more.
    */
   private Optional<Map<String, Map<String, List<Span>>>> changedKeys(long snapshotId) {
-    if (dim.onlyAddedSince(snapshotId)) {
+    if (addOnly().test(snapshotId)) {
       return Optional.of(Map.of()); // every row of then is still there: no key maps elsewhere
     }
     if (current == null) {

@@ -21,13 +21,16 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.LongPredicate;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.OverwriteFiles;
@@ -209,15 +212,26 @@ public final class DimSymbolTable {
    * does not say what it removed (a save from before that marker, or a commit by another tool).
    */
   public boolean onlyAddedSince(long snapshotId) {
+    return onlyAddedSince().test(snapshotId);
+  }
+
+  /**
+   * {@link #onlyAddedSince(long)} for many snapshots against the current version read once: the
+   * snapshots it holds for are the current one and its ancestors back to the newest save that
+   * removed a row (or did not say), which is walked once.
+   */
+  public LongPredicate onlyAddedSince() {
     table.refresh();
+    Set<Long> since = new HashSet<>();
     Snapshot s = table.currentSnapshot();
-    while (s != null && s.snapshotId() != snapshotId) {
+    while (s != null) {
+      since.add(s.snapshotId());
       if (!"0".equals(s.summary().get(SUMMARY_REMOVED_ROWS))) {
-        return false;
+        break; // saves after an older snapshot include this one
       }
       s = s.parentId() == null ? null : table.snapshot(s.parentId());
     }
-    return s != null;
+    return since::contains;
   }
 
   /**
