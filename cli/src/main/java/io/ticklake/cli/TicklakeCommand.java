@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
       SimulateCommand.class,
       ManifestCommand.class,
       OrphansCommand.class,
+      ExpireCommand.class,
       DimsCommand.class,
       CompactCommand.class,
       ExportCommand.class,

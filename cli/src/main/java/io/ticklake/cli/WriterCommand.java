@@ -413,7 +413,8 @@ final class WriterCommand implements Callable<Integer> {
   }
 
   /**
-   * Parses {@code 5s}, {@code 500ms}, {@code 2m} or an ISO-8601 duration ({@code PT1H}).
+   * Parses {@code 5s}, {@code 500ms}, {@code 2m}, {@code 3h}, {@code 7d} or an ISO-8601 duration
+   * ({@code PT1H}).
    *
    * @throws IllegalArgumentException when {@code text} is none of these or not positive
    */
@@ -429,6 +430,10 @@ final class WriterCommand implements Callable<Integer> {
         d = Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
       } else if (s.endsWith("m")) {
         d = Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
+      } else if (s.endsWith("h")) {
+        d = Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1)));
+      } else if (s.endsWith("d")) {
+        d = Duration.ofDays(Long.parseLong(s.substring(0, s.length() - 1)));
       } else {
         throw new IllegalArgumentException("Cannot read duration '" + text + "': no unit");
       }

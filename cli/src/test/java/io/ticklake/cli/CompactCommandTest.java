@@ -62,6 +62,32 @@ class CompactCommandTest {
   }
 
   @Test
+  void expiringSnapshotsRebuildsNothingAndKeepsTheData() {
+    assertThat(run("compact", "--table", "trades").code()).isZero();
+    assertThat(run("compact", "--table", "trades", "--all").code()).isZero(); // more snapshots
+    String before = run("sql", "-c", "select count(*), sum(size) from silver.trades").out();
+
+    CliRun dry = run("expire", "--older-than", "1ms", "--dry-run");
+    assertThat(dry.code()).as(dry.err()).isZero();
+    assertThat(dry.out()).contains("Would expire", "nothing changed");
+    assertThat(run("snapshots", "silver.trades").out().lines().count())
+        .isGreaterThan(3); // header lines + 6 snapshots
+
+    CliRun expire = run("expire", "--older-than", "1ms");
+    assertThat(expire.code()).as(expire.err()).isZero();
+    assertThat(expire.out()).containsPattern("silver\\.trades +5 +1 +[1-9]");
+    CliRun plan = run("compact", "--table", "trades", "--dry-run");
+    assertThat(plan.out()).contains("silver.trades: nothing to compact");
+    assertThat(run("sql", "-c", "select count(*), sum(size) from silver.trades").out())
+        .isEqualTo(before);
+
+    CliRun bad = run("expire", "--older-than", "soon");
+    assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(bad.err()).contains("Cannot use --older-than 'soon'");
+    assertThat(run("expire", "--retain-last", "0").code()).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
   void dateRangeDryRunJsonAndPerPartitionLines() {
     CliRun dry =
         run(
