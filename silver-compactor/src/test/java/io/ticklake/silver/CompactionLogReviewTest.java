@@ -1,0 +1,123 @@
+package io.ticklake.silver;
+
+import static io.ticklake.silver.BronzeFixture.EXCHANGE;
+import static io.ticklake.silver.DimFixture.closed;
+import static io.ticklake.silver.DimFixture.only;
+import static io.ticklake.silver.DimFixture.register;
+import static io.ticklake.silver.DimFixture.save;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.contract.ExchangeDate;
+import io.ticklake.catalog.contract.TableContracts;
+import io.ticklake.catalog.dim.RegistrationPolicy;
+import io.ticklake.catalog.dim.SymbolChanges;
+import io.ticklake.catalog.dim.SymbolVersion;
+import io.ticklake.silver.BronzeFixture.Trade;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Review probes of {@code ops.compaction_log}: rows that vouch for content they did not see. */
+class CompactionLogReviewTest {
+  private static final Instant T0 = Instant.parse("2024-03-01T12:00:00Z");
+  private static final LocalDate DAY1 = LocalDate.of(2024, 3, 1);
+
+  @TempDir Path dir;
+
+  private static SilverCompactor strict(Warehouse w) {
+    return new SilverCompactor(
+        w,
+        SilverTable.TRADES,
+        CompactOptions.defaults().withRegistration(RegistrationPolicy.STRICT),
+        Clock.systemUTC());
+  }
+
+  private static long rowsOf(
+      Warehouse w, org.apache.iceberg.catalog.TableIdentifier id, LocalDate d) throws Exception {
+    Table t = w.table(id);
+    t.refresh();
+    return BronzeFixture.read(t).stream()
+        .filter(r -> d.equals(r.getField("trading_date")))
+        .count();
+  }
+
+  /**
+   * Two compactors on one partition. A's plan reads the partition's markers (Silver and quarantine
+   * summaries of rebuild R1) and then, while it checks remaps, B — a `symbols` rebuild — commits the
+   * partition's quarantine and dies before its Silver commit. A's check row pairs R1's markers with
+   * R1's Silver files but B's quarantine files: exactly the unfinished state. With the complete
+   * history the plan says `unfinished`; once the quarantine snapshots expire the row vouches for
+   * the state and NEWUSDT's trade is in neither Silver nor quarantine, for good.
+   */
+  @Test
+  void aCheckRowTakenWhileAnotherRebuildDiesBetweenItsCommitsVouchesForTheUnfinishedState()
+      throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      register(w, "ABCUSDT");
+      register(w, "FARUSDT");
+      BronzeFixture.appendTradeFiles(
+          BronzeFixture.bronzeTrades(w),
+          1,
+          List.of(
+              List.of(
+                  new Trade("ABCUSDT", T0, "1", "1", "buy"),
+                  new Trade("NEWUSDT", T0.plusSeconds(1), "1", "1", "buy"))));
+      assertThat(strict(w).run().get(0).quarantined()).isEqualTo(1); // R1
+      Table silver = w.table(TableContracts.SILVER_TRADES.id());
+      silver.refresh();
+      Snapshot s1 = silver.currentSnapshot();
+      Map<String, String> r1 = s1.summary();
+
+      // a reference load: FARUSDT delisted in 2030 (not add-only), NEWUSDT listed
+      SymbolVersion far = only(w, "FARUSDT");
+      save(w, SymbolChanges.replacing(far, closed(far, Instant.parse("2030-01-01T00:00:00Z"))));
+      register(w, "NEWUSDT");
+
+      // B: a `symbols` rebuild, which commits quarantine (NEWUSDT leaves it), then dies
+      CompactionPlan b = strict(w).plan();
+      assertThat(b.partitions()).extracting(CompactionPlan.Task::reason).containsExactly("symbols");
+      strict(w).commit(b);
+      silver.refresh();
+      silver.manageSnapshots().rollbackTo(s1.snapshotId()).commit();
+      silver.refresh();
+
+      // A: its plan read R1's markers before B's quarantine commit; its remap check runs after it
+      ExchangeDate key = ExchangeDate.of(EXCHANGE, DAY1);
+      SymbolRemaps.Result a =
+          new SymbolRemaps(w, Optional.empty())
+              .remapped("silver.trades", silver, s1, Map.of(key, r1));
+      assertThat(a.due()).isEmpty();
+      strict(w).recordChecks(new CompactionPlan(SilverTable.TRADES, -1, s1.snapshotId(), List.of(), a.checked()));
+
+      assertThat(strict(w).plan().partitions())
+          .extracting(CompactionPlan.Task::reason)
+          .containsExactly("unfinished"); // the complete history knows
+
+      // the quarantine takes other commits; routine expiry
+      Table quarantine = w.table(TableContracts.QUARANTINE.id());
+      quarantine.newAppend().set("note", "a later commit").commit();
+      quarantine.refresh();
+      quarantine.expireSnapshots().expireOlderThan(Long.MAX_VALUE).retainLast(1).commit();
+
+      assertThat(rowsOf(w, TableContracts.BRONZE_TRADES.id(), DAY1)).isEqualTo(2);
+      assertThat(
+              rowsOf(w, TableContracts.SILVER_TRADES.id(), DAY1)
+                  + rowsOf(w, TableContracts.QUARANTINE.id(), DAY1))
+          .as("NEWUSDT's trade is in neither table")
+          .isEqualTo(1);
+      assertThat(strict(w).plan().partitions())
+          .as("the partition of the dead rebuild after quarantine expiry")
+          .extracting(CompactionPlan.Task::reason)
+          .containsExactly("unfinished");
+    }
+  }
+}
