@@ -124,6 +124,9 @@ public final class SilverCompactor {
     Table silver = warehouse.table(kind.silver().id());
     Snapshot silverRead = silver.currentSnapshot();
     Table quarantineTable = warehouse.table(TableContracts.QUARANTINE.id());
+    // one quarantine snapshot for the whole plan: its markers, the unknown_symbol rows checked and
+    // the files a check row records must all be of the same state
+    Snapshot quarantineRead = quarantineTable.currentSnapshot();
     Map<ExchangeDate, Map<String, String>> compacted =
         summaries(CompactionMarkers.lastCompactions(silver, kind.silver().name()));
     Map<ExchangeDate, Map<String, String>> quarantined =
@@ -139,7 +142,7 @@ public final class SilverCompactor {
                 silver,
                 silverRead,
                 quarantineTable,
-                quarantineTable.currentSnapshot())
+                quarantineRead)
             .forEach(
                 (key, markers) -> {
                   compacted.putIfAbsent(key, markers);
@@ -196,7 +199,9 @@ public final class SilverCompactor {
     if (!symbolChecks.isEmpty() || !remapChecks.isEmpty()) {
       Set<ExchangeDate> symbols =
           new TreeSet<>(
-              symbolChecks.isEmpty() ? List.of() : resolvableUnknownSymbols(symbolChecks));
+              symbolChecks.isEmpty()
+                  ? List.of()
+                  : resolvableUnknownSymbols(symbolChecks, quarantineRead));
       for (ExchangeDate key : symbols) {
         long[] c = content.get(key);
         due.add(new CompactionPlan.Task(key, c[0], c[1], "symbols"));
@@ -204,7 +209,7 @@ public final class SilverCompactor {
       remapChecks.keySet().removeAll(symbols);
       remaps =
           new SymbolRemaps(warehouse, options.memoryLimit())
-              .remapped(kind.silver().name(), silver, silverRead, remapChecks);
+              .remapped(kind.silver().name(), silver, silverRead, quarantineRead, remapChecks);
       for (ExchangeDate key : remaps.due()) {
         long[] c = content.get(key);
         due.add(new CompactionPlan.Task(key, c[0], c[1], "remapped"));
@@ -274,9 +279,8 @@ public final class SilverCompactor {
    * exchange, symbol and event time — so a rebuild would move it to Silver. A dimension change that
    * resolves none of them (another instrument, another time) makes nothing due.
    */
-  private List<ExchangeDate> resolvableUnknownSymbols(List<ExchangeDate> keys) {
+  private List<ExchangeDate> resolvableUnknownSymbols(List<ExchangeDate> keys, Snapshot current) {
     Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
-    Snapshot current = quarantine.currentSnapshot();
     if (current == null) {
       return List.of();
     }

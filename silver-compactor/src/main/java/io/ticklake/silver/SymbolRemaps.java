@@ -134,6 +134,9 @@ final class SymbolRemaps {
    * @param table the Silver table's name
    * @param silver the Silver table
    * @param silverRead the Silver snapshot the plan read
+   * @param quarantineRead the quarantine snapshot the plan read the recorded markers from (the
+   *     check rows pair the markers with the partition's quarantine files there, not at a later
+   *     snapshot another rebuild may have committed to since)
    * @param recorded per partition, the markers of its latest compaction, whose dimension snapshot
    *     is not the current one
    */
@@ -141,6 +144,7 @@ final class SymbolRemaps {
       String table,
       Table silver,
       Snapshot silverRead,
+      Snapshot quarantineRead,
       Map<ExchangeDate, Map<String, String>> recorded) {
     if (recorded.isEmpty() || silverRead == null) {
       return Result.NONE;
@@ -159,7 +163,7 @@ final class SymbolRemaps {
         continue; // every row of that version is still there: no key maps elsewhere
       }
       if (logged == null) {
-        logged = checksInLog(table, silver, silverRead);
+        logged = checksInLog(table, silver, silverRead, quarantineRead);
       }
       Map<String, String> later = logged.get(key);
       if (later != null && hasDimension(later) && dimensionOf(later) != version) {
@@ -190,7 +194,6 @@ final class SymbolRemaps {
     List<ExchangeDate> due = new ArrayList<>();
     List<CompactionLog.Entry> checked = new ArrayList<>();
     Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
-    Snapshot quarantineRead = quarantine.currentSnapshot();
     for (ExchangeDate key : settled) {
       PinnedScan scan = PinnedScan.plan(silver, Optional.of(silverRead), key.expression());
       checkedEntry(table, key, markers.get(key), silverRead, scan, quarantine, quarantineRead)
@@ -277,14 +280,13 @@ final class SymbolRemaps {
    * a log).
    */
   private Map<ExchangeDate, Map<String, String>> checksInLog(
-      String table, Table silver, Snapshot silverRead) {
+      String table, Table silver, Snapshot silverRead, Snapshot quarantineRead) {
     Optional<Table> log = CompactionLog.table(warehouse);
     if (log.isEmpty()) {
       return Map.of();
     }
     Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
-    return CompactionLog.current(
-        log.get(), table, silver, silverRead, quarantine, quarantine.currentSnapshot());
+    return CompactionLog.current(log.get(), table, silver, silverRead, quarantine, quarantineRead);
   }
 
   private static boolean hasDimension(Map<String, String> markers) {

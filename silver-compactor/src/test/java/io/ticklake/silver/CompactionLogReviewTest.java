@@ -45,18 +45,16 @@ class CompactionLogReviewTest {
       Warehouse w, org.apache.iceberg.catalog.TableIdentifier id, LocalDate d) throws Exception {
     Table t = w.table(id);
     t.refresh();
-    return BronzeFixture.read(t).stream()
-        .filter(r -> d.equals(r.getField("trading_date")))
-        .count();
+    return BronzeFixture.read(t).stream().filter(r -> d.equals(r.getField("trading_date"))).count();
   }
 
   /**
    * Two compactors on one partition. A's plan reads the partition's markers (Silver and quarantine
-   * summaries of rebuild R1) and then, while it checks remaps, B — a `symbols` rebuild — commits the
-   * partition's quarantine and dies before its Silver commit. A's check row pairs R1's markers with
-   * R1's Silver files but B's quarantine files: exactly the unfinished state. With the complete
-   * history the plan says `unfinished`; once the quarantine snapshots expire the row vouches for
-   * the state and NEWUSDT's trade is in neither Silver nor quarantine, for good.
+   * summaries of rebuild R1) and then, while it checks remaps, B — a `symbols` rebuild — commits
+   * the partition's quarantine and dies before its Silver commit. A's check row pairs R1's markers
+   * with R1's Silver files but B's quarantine files: exactly the unfinished state. With the
+   * complete history the plan says `unfinished`; once the quarantine snapshots expire the row
+   * vouches for the state and NEWUSDT's trade is in neither Silver nor quarantine, for good.
    */
   @Test
   void aCheckRowTakenWhileAnotherRebuildDiesBetweenItsCommitsVouchesForTheUnfinishedState()
@@ -76,6 +74,8 @@ class CompactionLogReviewTest {
       silver.refresh();
       Snapshot s1 = silver.currentSnapshot();
       Map<String, String> r1 = s1.summary();
+      Table quarantine = w.table(TableContracts.QUARANTINE.id());
+      Snapshot q1 = quarantine.currentSnapshot(); // what A's plan reads its markers from
 
       // a reference load: FARUSDT delisted in 2030 (not add-only), NEWUSDT listed
       SymbolVersion far = only(w, "FARUSDT");
@@ -94,16 +94,18 @@ class CompactionLogReviewTest {
       ExchangeDate key = ExchangeDate.of(EXCHANGE, DAY1);
       SymbolRemaps.Result a =
           new SymbolRemaps(w, Optional.empty())
-              .remapped("silver.trades", silver, s1, Map.of(key, r1));
+              .remapped("silver.trades", silver, s1, q1, Map.of(key, r1));
       assertThat(a.due()).isEmpty();
-      strict(w).recordChecks(new CompactionPlan(SilverTable.TRADES, -1, s1.snapshotId(), List.of(), a.checked()));
+      strict(w)
+          .recordChecks(
+              new CompactionPlan(SilverTable.TRADES, -1, s1.snapshotId(), List.of(), a.checked()));
 
       assertThat(strict(w).plan().partitions())
           .extracting(CompactionPlan.Task::reason)
           .containsExactly("unfinished"); // the complete history knows
 
       // the quarantine takes other commits; routine expiry
-      Table quarantine = w.table(TableContracts.QUARANTINE.id());
+      quarantine.refresh();
       quarantine.newAppend().set("note", "a later commit").commit();
       quarantine.refresh();
       quarantine.expireSnapshots().expireOlderThan(Long.MAX_VALUE).retainLast(1).commit();
