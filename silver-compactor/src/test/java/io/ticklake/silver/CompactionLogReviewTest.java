@@ -122,4 +122,63 @@ class CompactionLogReviewTest {
           .containsExactly("unfinished");
     }
   }
+
+  /**
+   * A plan checks a partition's unknown_symbol rows against the dimension it reads first, and its
+   * Silver rows for remaps against the dimension SymbolRemaps reads later. A save between the two
+   * (NEWUSDT registered, e.g. by a concurrent compactor's AUTO registration or a reference load)
+   * makes the check row record the later version, as if the unknown_symbol rows had been checked
+   * against it. With the complete history the next plan finds the partition due as `symbols`; after
+   * expiry the log row's version is the current one, so NEWUSDT's trade stays in quarantine.
+   */
+  @Test
+  void aCheckRowRecordsADimensionVersionItsUnknownSymbolsWereNotCheckedAgainst() throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      register(w, "ABCUSDT");
+      register(w, "FARUSDT");
+      BronzeFixture.appendTradeFiles(
+          BronzeFixture.bronzeTrades(w),
+          1,
+          List.of(
+              List.of(
+                  new Trade("ABCUSDT", T0, "1", "1", "buy"),
+                  new Trade("NEWUSDT", T0.plusSeconds(1), "1", "1", "buy"))));
+      assertThat(strict(w).run().get(0).quarantined()).isEqualTo(1);
+      Table silver = w.table(TableContracts.SILVER_TRADES.id());
+      silver.refresh();
+      Snapshot s1 = silver.currentSnapshot();
+      Table quarantine = w.table(TableContracts.QUARANTINE.id());
+      Snapshot q1 = quarantine.currentSnapshot();
+
+      SymbolVersion far = only(w, "FARUSDT");
+      save(w, SymbolChanges.replacing(far, closed(far, Instant.parse("2030-01-01T00:00:00Z"))));
+      // A's plan: its symbols check reads this version, where NEWUSDT is unknown
+      assertThat(strict(w).plan().partitions()).isEmpty();
+      // ... then NEWUSDT is registered, before A's SymbolRemaps reads the dimension
+      register(w, "NEWUSDT");
+      ExchangeDate key = ExchangeDate.of(EXCHANGE, DAY1);
+      SymbolRemaps.Result a =
+          new SymbolRemaps(w, Optional.empty())
+              .remapped("silver.trades", silver, s1, q1, Map.of(key, s1.summary()));
+      assertThat(a.due()).isEmpty();
+      strict(w)
+          .recordChecks(
+              new CompactionPlan(SilverTable.TRADES, -1, s1.snapshotId(), List.of(), a.checked()));
+      assertThat(strict(w).plan().partitions())
+          .extracting(CompactionPlan.Task::reason)
+          .containsExactly("symbols"); // the complete history knows
+
+      // both tables take other commits; routine expiry
+      silver.refresh();
+      silver.newAppend().set("note", "a later commit").commit();
+      silver.expireSnapshots().expireOlderThan(Long.MAX_VALUE).retainLast(1).commit();
+      quarantine.refresh();
+      quarantine.newAppend().set("note", "a later commit").commit();
+      quarantine.expireSnapshots().expireOlderThan(Long.MAX_VALUE).retainLast(1).commit();
+      assertThat(strict(w).plan().partitions())
+          .as("a partition whose unknown_symbol row the current dimension resolves")
+          .extracting(CompactionPlan.Task::reason)
+          .containsExactly("symbols");
+    }
+  }
 }
