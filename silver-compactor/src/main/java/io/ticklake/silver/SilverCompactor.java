@@ -158,7 +158,10 @@ public final class SilverCompactor {
     // read (lazily) only for compactions from before the file-set marker
     PartitionHistory history = PartitionHistory.of(bronze, pinned);
     List<CompactionPlan.Task> due = new ArrayList<>();
-    String dimNow = label(DimSymbolTable.open(warehouse).currentVersion());
+    // one dimension version for the whole plan: the symbols check, the remap check and the
+    // version a check row records
+    DimVersion dimPinned = DimSymbolTable.open(warehouse).currentVersion();
+    String dimNow = label(dimPinned);
     List<ExchangeDate> symbolChecks = new ArrayList<>();
     Map<ExchangeDate, Map<String, String>> remapChecks = new TreeMap<>();
     for (ExchangeDate key : keys) {
@@ -201,14 +204,14 @@ public final class SilverCompactor {
           new TreeSet<>(
               symbolChecks.isEmpty()
                   ? List.of()
-                  : resolvableUnknownSymbols(symbolChecks, quarantineRead));
+                  : resolvableUnknownSymbols(symbolChecks, quarantineRead, dimPinned));
       for (ExchangeDate key : symbols) {
         long[] c = content.get(key);
         due.add(new CompactionPlan.Task(key, c[0], c[1], "symbols"));
       }
       remapChecks.keySet().removeAll(symbols);
       remaps =
-          new SymbolRemaps(warehouse, options.memoryLimit())
+          new SymbolRemaps(warehouse, options.memoryLimit(), dimPinned)
               .remapped(kind.silver().name(), silver, silverRead, quarantineRead, remapChecks);
       for (ExchangeDate key : remaps.due()) {
         long[] c = content.get(key);
@@ -279,7 +282,8 @@ public final class SilverCompactor {
    * exchange, symbol and event time — so a rebuild would move it to Silver. A dimension change that
    * resolves none of them (another instrument, another time) makes nothing due.
    */
-  private List<ExchangeDate> resolvableUnknownSymbols(List<ExchangeDate> keys, Snapshot current) {
+  private List<ExchangeDate> resolvableUnknownSymbols(
+      List<ExchangeDate> keys, Snapshot current, DimVersion dimPinned) {
     Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
     if (current == null) {
       return List.of();
@@ -297,7 +301,8 @@ public final class SilverCompactor {
     List<ExchangeDate> out = new ArrayList<>();
     try (DuckDbBridge bridge =
         DuckDbBridge.open(warehouse.tempDir(), 1, options.memoryLimit().orElse(null))) {
-      SymbolLookup lookup = SymbolLookup.register(bridge, DimSymbolTable.open(warehouse).read());
+      SymbolLookup lookup =
+          SymbolLookup.register(bridge, DimSymbolTable.open(warehouse).read(dimPinned));
       for (String hit :
           bridge.queryStrings(
               "SELECT DISTINCT exchange || '/' || CAST(trading_date AS VARCHAR) FROM ("

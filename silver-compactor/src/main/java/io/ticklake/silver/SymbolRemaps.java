@@ -8,6 +8,7 @@ import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.dim.DimSymbolSnapshot;
 import io.ticklake.catalog.dim.DimSymbolTable;
+import io.ticklake.catalog.dim.DimVersion;
 import io.ticklake.catalog.dim.SymbolLookup;
 import io.ticklake.catalog.dim.SymbolVersion;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
@@ -74,14 +75,25 @@ final class SymbolRemaps {
   private final Warehouse warehouse;
   private final Optional<String> memoryLimit;
   private final DimSymbolTable dim;
+  private final DimVersion pinned; // the plan's current version
   private DimSymbolSnapshot now; // read on first need
   private Map<String, Map<String, List<Window>>> current; // windows of now, on first need
 
-  /** For one plan: the current dimension is read once, and only when needed. */
-  SymbolRemaps(Warehouse warehouse, Optional<String> memoryLimit) {
+  /**
+   * For one plan: the dimension at {@code pinned} (the version the plan calls current, and against
+   * which it checked the unknown_symbol rows) is read once, and only when needed, so that a check
+   * row records the version every check of the plan used.
+   */
+  SymbolRemaps(Warehouse warehouse, Optional<String> memoryLimit, DimVersion pinned) {
     this.warehouse = requireNonNull(warehouse, "warehouse is null");
     this.memoryLimit = requireNonNull(memoryLimit, "memoryLimit is null");
     this.dim = DimSymbolTable.open(warehouse);
+    this.pinned = requireNonNull(pinned, "pinned is null");
+  }
+
+  /** For one plan, pinned to the dimension's current version. */
+  SymbolRemaps(Warehouse warehouse, Optional<String> memoryLimit) {
+    this(warehouse, memoryLimit, DimSymbolTable.open(warehouse).currentVersion());
   }
 
   private java.util.function.LongPredicate addOnly; // the dimension's history, walked once
@@ -95,7 +107,7 @@ final class SymbolRemaps {
 
   private DimSymbolSnapshot now() {
     if (now == null) {
-      now = dim.read();
+      now = dim.read(pinned);
     }
     return now;
   }

@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.contract.TableContracts;
+import io.ticklake.catalog.dim.DimSymbolTable;
+import io.ticklake.catalog.dim.DimVersion;
 import io.ticklake.catalog.dim.RegistrationPolicy;
 import io.ticklake.catalog.dim.SymbolChanges;
 import io.ticklake.catalog.dim.SymbolVersion;
@@ -153,12 +155,13 @@ class CompactionLogReviewTest {
       SymbolVersion far = only(w, "FARUSDT");
       save(w, SymbolChanges.replacing(far, closed(far, Instant.parse("2030-01-01T00:00:00Z"))));
       // A's plan: its symbols check reads this version, where NEWUSDT is unknown
+      DimVersion pinned = DimSymbolTable.open(w).currentVersion();
       assertThat(strict(w).plan().partitions()).isEmpty();
       // ... then NEWUSDT is registered, before A's SymbolRemaps reads the dimension
       register(w, "NEWUSDT");
       ExchangeDate key = ExchangeDate.of(EXCHANGE, DAY1);
       SymbolRemaps.Result a =
-          new SymbolRemaps(w, Optional.empty())
+          new SymbolRemaps(w, Optional.empty(), pinned)
               .remapped("silver.trades", silver, s1, q1, Map.of(key, s1.summary()));
       assertThat(a.due()).isEmpty();
       strict(w)

@@ -137,6 +137,14 @@ public final class DimSymbolTable {
     return snapshot == null ? DimVersion.EMPTY : DimVersion.of(snapshot.snapshotId());
   }
 
+  /**
+   * The rows at {@code version} (one a caller pinned earlier with {@link #currentVersion}, so that
+   * several reads of one job see the same dimension).
+   */
+  public DimSymbolSnapshot read(DimVersion version) {
+    return readAt(version);
+  }
+
   private DimSymbolSnapshot readAt(DimVersion version) {
     if (version.isEmpty()) {
       return DimSymbolSnapshot.empty(version);
