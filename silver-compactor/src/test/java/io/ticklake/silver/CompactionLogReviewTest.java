@@ -184,4 +184,61 @@ class CompactionLogReviewTest {
           .containsExactly("symbols");
     }
   }
+
+  private static SilverCompactor auto(Warehouse w) {
+    return new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC());
+  }
+
+  /**
+   * A time cut between a rebuild's quarantine and Silver commits (the quarantine commit expires,
+   * the Silver commit stays), on a partition rebuilt twice, and a run that died between its commits
+   * of another partition whose commits all expired: nothing finished is rebuilt, the dead run's
+   * partition is.
+   */
+  @Test
+  void aTimeCutBetweenARebuildsCommitsAndADeadRunAfterExpiry() throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      Table bronze = BronzeFixture.bronzeTrades(w);
+      BronzeFixture.appendTradeFiles(
+          bronze,
+          1,
+          List.of(
+              List.of(
+                  new Trade("BTCUSDT", T0, "100", "1", "buy"),
+                  new Trade("BTCUSDT", T0.plusSeconds(1), "100", "0", "buy"),
+                  new Trade("BTCUSDT", T0.plusSeconds(86_400), "101", "1", "sell"),
+                  new Trade("BTCUSDT", T0.plusSeconds(86_401), "101", "0", "sell"))));
+      assertThat(auto(w).run()).hasSize(2);
+      // late data for day 1: its rebuild commits quarantine at q, Silver after the cut
+      BronzeFixture.appendTradeFiles(
+          bronze, 2, List.of(List.of(new Trade("BTCUSDT", T0.plusSeconds(60), "100", "3", "buy"))));
+      CompactionPlan plan = auto(w).plan();
+      assertThat(plan.partitions()).hasSize(1);
+      auto(w).commit(plan);
+      Table silver = w.table(TableContracts.SILVER_TRADES.id());
+      Table quarantine = w.table(TableContracts.QUARANTINE.id());
+      silver.refresh();
+      quarantine.refresh();
+      long cut = silver.currentSnapshot().timestampMillis(); // after day 1's quarantine commit
+      Thread.sleep(5);
+      // day 2 re-ingested; its rebuild commits quarantine, then dies before Silver
+      BronzeFixture.appendTradeFiles(
+          bronze,
+          3,
+          List.of(List.of(new Trade("BTCUSDT", T0.plusSeconds(86_460), "101", "0", "sell"))));
+      auto(w).run();
+      silver.refresh();
+      silver.manageSnapshots().rollbackTo(silver.currentSnapshot().parentId()).commit();
+      quarantine.refresh();
+      quarantine.newAppend().set("note", "a later commit").commit();
+      quarantine.refresh();
+      quarantine.expireSnapshots().expireOlderThan(Long.MAX_VALUE).retainLast(1).commit();
+      silver.refresh();
+      silver.expireSnapshots().expireOlderThan(cut).commit();
+      assertThat(auto(w).plan().partitions())
+          .extracting(t -> t.key().tradingDate() + " " + t.reason())
+          // its Silver commit expired and no row matches: due, as `new` (a partition with rows)
+          .containsExactly(DAY1.plusDays(1) + " new");
+    }
+  }
 }
