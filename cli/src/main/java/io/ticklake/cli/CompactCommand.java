@@ -111,7 +111,8 @@ final class CompactCommand implements Callable<Integer> {
                 "note: "
                     + TableContracts.COMPACTION_LOG.name()
                     + " does not exist (a warehouse from before it): run 'ticklake init' once,"
-                    + " or expiring Silver snapshots will make their partitions rebuild");
+                    + " or expiring Silver or quarantine snapshots will make their partitions"
+                    + " rebuild");
       }
       List<CompactionPlan> plans = new ArrayList<>();
       for (SilverTable kind : kinds) {
@@ -140,6 +141,7 @@ final class CompactCommand implements Callable<Integer> {
                         .recordChecks(plan);
             Map<String, Object> u = new LinkedHashMap<>();
             u.put("table", name);
+            u.put("checked_partitions", checked);
             u.put(
                 "bronze_snapshot_id", plan.bronzeSnapshotId() < 0 ? null : plan.bronzeSnapshotId());
             unchanged.add(u);

@@ -460,6 +460,7 @@ public final class SilverCompactor {
         return 0;
       }
       CompactionLog.append(log.get(), plan.checked());
+      CompactionLog.tidy(warehouse, log.get());
       return plan.checked().size();
     } catch (RuntimeException e) {
       LOG.warn(
@@ -559,7 +560,12 @@ public final class SilverCompactor {
       bridge.close();
       if (!logged.isEmpty()) {
         try {
-          CompactionLog.table(warehouse).ifPresent(t -> CompactionLog.append(t, logged));
+          CompactionLog.table(warehouse)
+              .ifPresent(
+                  t -> {
+                    CompactionLog.append(t, logged);
+                    CompactionLog.tidy(warehouse, t);
+                  });
         } catch (RuntimeException e) {
           LOG.warn(
               "Cannot append {} rows to {}: {}",
@@ -680,7 +686,7 @@ public final class SilverCompactor {
         () -> deleteQuietly(local));
     silver.refresh();
     DuckDbBridge.trace("-- commit Silver " + key, commitStart);
-    Snapshot committed = silver.currentSnapshot();
+    Snapshot committed = ownCommit(silver, summary);
     log.add(
         new CompactionLog.Entry(
             kind.silver().name(),
@@ -702,6 +708,24 @@ public final class SilverCompactor {
         dataFile.map(DataFile::location),
         silver.currentSnapshot().snapshotId(),
         (System.nanoTime() - started) / 1e9);
+  }
+
+  /**
+   * This rebuild's Silver commit: the newest snapshot with its partition and digest markers (a
+   * compactor of another partition may have committed after it).
+   */
+  private static Snapshot ownCommit(Table silver, Map<String, String> summary) {
+    for (Snapshot s :
+        org.apache.iceberg.util.SnapshotUtil.ancestorsOf(
+            silver.currentSnapshot().snapshotId(), silver::snapshot)) {
+      Map<String, String> m = s.summary();
+      if (summary.get(SilverSummary.PARTITION).equals(m.get(SilverSummary.PARTITION))
+          && summary.get(SilverSummary.REBUILD_KEY).equals(m.get(SilverSummary.REBUILD_KEY))
+          && summary.get(SilverSummary.DIGEST).equals(m.get(SilverSummary.DIGEST))) {
+        return s;
+      }
+    }
+    return silver.currentSnapshot();
   }
 
   private List<DataFile> replaceQuarantine(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ticklake.catalog.LakeInitializer;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.contract.TableContracts;
+import io.ticklake.catalog.snapshot.CompactionLog;
 import io.ticklake.silver.BronzeFixture.Trade;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -108,6 +109,38 @@ class SnapshotExpiryTest {
       assertThat(init.compactionsLogged()).isEqualTo(3);
       assertThat(new LakeInitializer(w).commit().compactionsLogged()).isZero();
 
+      expireSilverAndQuarantine(w);
+      assertThat(compactor(w).plan().partitions()).isEmpty();
+    }
+  }
+
+  @Test
+  void aLogOfManySmallFilesIsRewrittenWithoutTheRowsThatMatchNothing() {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      threeCompactedDays(w);
+      Table log = w.table(TableContracts.COMPACTION_LOG.id());
+      // rows of many runs whose partitions were rebuilt since (their files are gone)
+      for (int i = 0; i < 70; i++) {
+        CompactionLog.append(
+            log,
+            List.of(
+                new CompactionLog.Entry(
+                    "silver.trades",
+                    io.ticklake.catalog.contract.ExchangeDate.of(
+                        BronzeFixture.EXCHANGE, DAY1.minusDays(i + 1)),
+                    i,
+                    T0,
+                    List.of("/gone/" + i + ".parquet"),
+                    List.of(),
+                    java.util.Map.of("ticklake.rows-in", "1"))));
+      }
+      assertThat(CompactionLog.tidy(w, log)).isTrue();
+      log.refresh();
+      assertThat(log.currentSnapshot().summary()).containsEntry("total-data-files", "1");
+      assertThat(log.currentSnapshot().summary()).containsEntry("total-records", "3");
+      assertThat(CompactionLog.tidy(w, log)).isFalse(); // small again
+
+      // the rows kept still vouch for the three days
       expireSilverAndQuarantine(w);
       assertThat(compactor(w).plan().partitions()).isEmpty();
     }

@@ -427,8 +427,13 @@ public final class TableContracts {
           required(1, "target_table", STRING, "Table the partition was rebuilt in: silver.trades"),
           required(2, "exchange", STRING, "Market of the partition"),
           required(3, "trading_date", DATE, "Trading date of the partition"),
-          required(4, "snapshot_id", LONG, "Snapshot of the target table that committed it"),
-          required(5, "committed_at", TIMESTAMPTZ, "When the rebuild committed"),
+          required(
+              4,
+              "snapshot_id",
+              LONG,
+              "Snapshot of the target table that committed it (a check: the one it read)"),
+          required(
+              5, "committed_at", TIMESTAMPTZ, "When the rebuild committed (a check: was made)"),
           optional(6, "data_files", STRING, "The partition's data files it left, one per line"),
           optional(
               7,

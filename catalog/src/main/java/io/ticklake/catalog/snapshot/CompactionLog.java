@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.contract.ExchangeDate;
+import io.ticklake.catalog.contract.TableContract;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.write.PartitionedRecordWriter;
 import java.io.IOException;
@@ -144,6 +145,85 @@ public final class CompactionLog {
     }
     append(log.get(), entries);
     return entries.size();
+  }
+
+  /** Above this many data files, {@link #tidy} rewrites the log. */
+  static final int TIDY_ABOVE_FILES = 64;
+
+  /**
+   * Keeps reading the log cheap: every run appends a small file, and a plan after an expiry reads
+   * them all. When the log holds more than {@link #TIDY_ABOVE_FILES} files, its rows are rewritten
+   * into one file, without the rows that match no partition's current files any more (those only
+   * described replaced content: a later rebuild or check of the partition wrote its own row). Files
+   * appended meanwhile by another run are left as they are; a concurrent tidy makes one of the two
+   * commits fail, which is ignored. Nothing is lost either way but a cheaper read.
+   *
+   * @return whether the log was rewritten
+   */
+  public static boolean tidy(Warehouse warehouse, Table log) {
+    log.refresh();
+    Snapshot read = log.currentSnapshot();
+    if (read == null
+        || Long.parseLong(read.summary().getOrDefault("total-data-files", "0"))
+            <= TIDY_ABOVE_FILES) {
+      return false;
+    }
+    Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
+    Snapshot quarantineRead = quarantine.currentSnapshot();
+    Map<String, Map<ExchangeDate, List<String>>> dataFiles = new HashMap<>();
+    Map<String, Map<ExchangeDate, List<String>>> quarantineFiles = new HashMap<>();
+    for (TableContract c : TableContracts.regenerable()) {
+      Table silver = warehouse.table(c.id());
+      dataFiles.put(
+          c.name(), filesByPartition(silver, silver.currentSnapshot(), Expressions.alwaysTrue()));
+      quarantineFiles.put(
+          c.name(),
+          filesByPartition(
+              quarantine, quarantineRead, Expressions.equal("source_table", c.name())));
+    }
+    List<DataFile> old = new ArrayList<>();
+    List<Record> kept = new ArrayList<>();
+    try (CloseableIterable<FileScanTask> tasks =
+        log.newScan().useSnapshot(read.snapshotId()).planFiles()) {
+      tasks.forEach(t -> old.add(t.file()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try (CloseableIterable<Record> rows =
+        IcebergGenerics.read(log).useSnapshot(read.snapshotId()).build()) {
+      for (Record r : rows) {
+        String table = (String) r.getField("target_table");
+        ExchangeDate key =
+            ExchangeDate.of(
+                (String) r.getField("exchange"), (java.time.LocalDate) r.getField("trading_date"));
+        if (split((String) r.getField("data_files"))
+                .equals(dataFiles.getOrDefault(table, Map.of()).getOrDefault(key, List.of()))
+            && split((String) r.getField("quarantine_files"))
+                .equals(
+                    quarantineFiles.getOrDefault(table, Map.of()).getOrDefault(key, List.of()))) {
+          kept.add(r.copy());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<DataFile> written = List.of();
+    if (!kept.isEmpty()) {
+      try (PartitionedRecordWriter writer = new PartitionedRecordWriter(log)) {
+        kept.forEach(writer::write);
+        written = writer.complete();
+      }
+    }
+    org.apache.iceberg.OverwriteFiles rewrite = log.newOverwrite();
+    old.forEach(rewrite::deleteFile);
+    written.forEach(rewrite::addFile);
+    try {
+      rewrite.commit();
+    } catch (RuntimeException e) {
+      written.forEach(f -> log.io().deleteFile(f.location()));
+      return false; // another tidy won, or a file went: the rows are all still there
+    }
+    return true;
   }
 
   /** Appends the entries in one commit. */

@@ -28,8 +28,12 @@ import org.apache.iceberg.Table;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Review probes of {@code ops.compaction_log}: rows that vouch for content they did not see. */
-class CompactionLogReviewTest {
+/**
+ * Races around {@code ops.compaction_log}: a row must never vouch for content it did not see (a
+ * rebuild dying between its commits while another plan checks the partition, a dimension save
+ * between a plan's two symbol checks), also once the snapshots that would tell are expired.
+ */
+class CompactionLogRaceTest {
   private static final Instant T0 = Instant.parse("2024-03-01T12:00:00Z");
   private static final LocalDate DAY1 = LocalDate.of(2024, 3, 1);
 
