@@ -141,9 +141,9 @@ final class CompactCommand implements Callable<Integer> {
                         .recordChecks(plan);
             Map<String, Object> u = new LinkedHashMap<>();
             u.put("table", name);
-            u.put("checked_partitions", checked);
             u.put(
                 "bronze_snapshot_id", plan.bronzeSnapshotId() < 0 ? null : plan.bronzeSnapshotId());
+            u.put("checked_partitions", checked);
             unchanged.add(u);
             if (!json) {
               if (plan.bronzeSnapshotId() < 0) {
