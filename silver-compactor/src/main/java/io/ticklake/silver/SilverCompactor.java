@@ -67,6 +67,12 @@ import org.slf4j.LoggerFactory;
 public final class SilverCompactor {
   private static final Logger LOG = LoggerFactory.getLogger(SilverCompactor.class);
 
+  /**
+   * A run appends its {@code ops.compaction_log} rows at least this often (and at its end);
+   * settable by tests.
+   */
+  static long logAppendEveryNanos = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+
   private final Warehouse warehouse;
   private final SilverTable kind;
   private final CompactOptions options;
@@ -491,6 +497,7 @@ public final class SilverCompactor {
     private final PartitionRebuild rebuild;
     private final Lookups lookups;
     private final List<CompactionLog.Entry> logged = new ArrayList<>();
+    private long lastLogAppend = System.nanoTime();
 
     /**
      * Checks the Silver table's shape once (and gives it the contract's sort order, so the new
@@ -545,19 +552,28 @@ public final class SilverCompactor {
                 task.key(),
                 calendar,
                 logged));
+        if (System.nanoTime() - lastLogAppend >= logAppendEveryNanos) {
+          appendLog(); // a long run killed later keeps the rows of what it committed so far
+        }
       }
       return results;
     }
 
     /**
-     * Closes DuckDB and appends the log rows of the partitions this session committed (also when a
-     * later partition failed). A failed append loses nothing but those rows: the snapshot summaries
-     * hold the same markers, and a partition without a matching row is rebuilt only if its commits
-     * expire.
+     * Closes DuckDB and appends the log rows of the partitions this session committed and has not
+     * appended yet (also when a later partition failed; a long run appends every {@link
+     * #logAppendEveryNanos} as it goes). A failed append loses nothing but those rows: the snapshot
+     * summaries hold the same markers, and a partition without a matching row is rebuilt only if
+     * its commits expire.
      */
     @Override
     public void close() {
       bridge.close();
+      appendLog();
+    }
+
+    private void appendLog() {
+      lastLogAppend = System.nanoTime();
       if (!logged.isEmpty()) {
         try {
           CompactionLog.table(warehouse)

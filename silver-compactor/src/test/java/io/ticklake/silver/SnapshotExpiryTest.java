@@ -147,6 +147,22 @@ class SnapshotExpiryTest {
   }
 
   @Test
+  void aLongRunAppendsItsLogRowsAsItGoes() {
+    long before = SilverCompactor.logAppendEveryNanos;
+    SilverCompactor.logAppendEveryNanos = 0; // every partition counts as "long"
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      threeCompactedDays(w);
+      Table log = w.table(TableContracts.COMPACTION_LOG.id());
+      log.refresh();
+      // one append per partition, so a run killed after its second commit keeps two rows
+      assertThat(log.snapshots()).hasSize(3);
+      assertThat(log.currentSnapshot().summary()).containsEntry("total-records", "3");
+    } finally {
+      SilverCompactor.logAppendEveryNanos = before;
+    }
+  }
+
+  @Test
   void withoutAMatchingLogRowAnExpiredPartitionIsRebuiltAsBefore() {
     try (Warehouse w = BronzeFixture.warehouse(dir)) {
       threeCompactedDays(w);
