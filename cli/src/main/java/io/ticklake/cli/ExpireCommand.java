@@ -1,7 +1,6 @@
 package io.ticklake.cli;
 
 import io.ticklake.catalog.Warehouse;
-import io.ticklake.catalog.duckdb.DuckDbBridge;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,10 +73,7 @@ final class ExpireCommand implements Callable<Integer> {
     }
     long cutoff = Instant.now().minus(age).toEpochMilli();
     try (Warehouse warehouse = ctx.openWarehouse()) {
-      List<TableIdentifier> ids =
-          tables == null || tables.isEmpty()
-              ? DuckDbBridge.listTables(warehouse.catalog())
-              : tables.stream().map(TableIdentifier::parse).toList();
+      List<TableIdentifier> ids = OrphansCommand.tablesOrAll(warehouse, tables);
       List<List<Object>> rows = new ArrayList<>();
       long expiredTotal = 0;
       long filesTotal = 0;

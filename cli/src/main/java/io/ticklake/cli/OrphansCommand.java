@@ -48,6 +48,13 @@ final class OrphansCommand implements Callable<Integer> {
   @Option(names = "--delete", description = "Delete the files listed.")
   boolean delete;
 
+  /** The tables a maintenance command names, or every table of the warehouse. */
+  static List<TableIdentifier> tablesOrAll(Warehouse warehouse, List<String> names) {
+    return names == null || names.isEmpty()
+        ? DuckDbBridge.listTables(warehouse.catalog())
+        : names.stream().map(TableIdentifier::parse).toList();
+  }
+
   @Override
   public Integer call() throws IOException {
     CliContext ctx = root.context();
@@ -58,10 +65,7 @@ final class OrphansCommand implements Callable<Integer> {
     }
     long cutoff = System.currentTimeMillis() - olderThanMinutes * 60_000L;
     try (Warehouse warehouse = ctx.openWarehouse()) {
-      List<TableIdentifier> ids =
-          tables == null || tables.isEmpty()
-              ? DuckDbBridge.listTables(warehouse.catalog())
-              : tables.stream().map(TableIdentifier::parse).toList();
+      List<TableIdentifier> ids = tablesOrAll(warehouse, tables);
       List<List<Object>> rows = new ArrayList<>();
       long bytes = 0;
       for (TableIdentifier id : ids) {

@@ -72,10 +72,13 @@ class CompactCommandTest {
     assertThat(dry.out()).contains("Would expire", "nothing changed");
     assertThat(run("snapshots", "silver.trades").out().lines().count())
         .isGreaterThan(3); // header lines + 6 snapshots
+    // the dry run expired nothing: 3 compaction commits and 3 forced ones are all still there
+    assertThat(run("snapshots", "silver.trades").out()).contains("(6 rows)");
 
     CliRun expire = run("expire", "--older-than", "1ms");
     assertThat(expire.code()).as(expire.err()).isZero();
     assertThat(expire.out()).containsPattern("silver\\.trades +5 +1 +[1-9]");
+    assertThat(run("snapshots", "silver.trades").out()).contains("(1 row)");
     CliRun plan = run("compact", "--table", "trades", "--dry-run");
     assertThat(plan.out()).contains("silver.trades: nothing to compact");
     assertThat(run("sql", "-c", "select count(*), sum(size) from silver.trades").out())

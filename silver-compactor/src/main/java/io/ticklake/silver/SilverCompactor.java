@@ -137,24 +137,19 @@ public final class SilverCompactor {
         summaries(CompactionMarkers.lastCompactions(silver, kind.silver().name()));
     Map<ExchangeDate, Map<String, String>> quarantined =
         summaries(CompactionMarkers.lastCompactions(quarantineTable, kind.silver().name()));
+    // the log as this plan sees it, read only when needed (and then once)
+    CompactionLog.View log =
+        new CompactionLog.View(
+            warehouse, kind.silver().name(), silver, silverRead, quarantineTable, quarantineRead);
     if (!CompactionMarkers.historyComplete(silver)
         || !CompactionMarkers.historyComplete(quarantineTable)) {
       // snapshots expired: a partition whose commits went with them is known by its log row
-      Optional<Table> log = CompactionLog.table(warehouse);
-      if (log.isPresent()) {
-        CompactionLog.current(
-                log.get(),
-                kind.silver().name(),
-                silver,
-                silverRead,
-                quarantineTable,
-                quarantineRead)
-            .forEach(
-                (key, markers) -> {
-                  compacted.putIfAbsent(key, markers);
-                  quarantined.putIfAbsent(key, markers);
-                });
-      }
+      log.current()
+          .forEach(
+              (key, markers) -> {
+                compacted.putIfAbsent(key, markers);
+                quarantined.putIfAbsent(key, markers);
+              });
     }
     // a partition whose Bronze files are all gone (deleted, or rolled back) may still have Silver
     // or quarantine rows to empty
@@ -218,7 +213,7 @@ public final class SilverCompactor {
       remapChecks.keySet().removeAll(symbols);
       remaps =
           new SymbolRemaps(warehouse, options.memoryLimit(), dimPinned)
-              .remapped(kind.silver().name(), silver, silverRead, quarantineRead, remapChecks);
+              .remapped(kind.silver().name(), silver, silverRead, log, remapChecks);
       for (ExchangeDate key : remaps.due()) {
         long[] c = content.get(key);
         due.add(new CompactionPlan.Task(key, c[0], c[1], "remapped"));
@@ -457,7 +452,17 @@ public final class SilverCompactor {
    */
   public int recordChecks(CompactionPlan plan) {
     checkTable(plan);
-    if (plan.checked().isEmpty()) {
+    return appendToLog(plan.checked());
+  }
+
+  /**
+   * Appends rows to {@code ops.compaction_log} (and tidies it), when the warehouse has one. A
+   * failure is logged, not thrown: the rows only spare later work.
+   *
+   * @return the rows appended
+   */
+  private int appendToLog(List<CompactionLog.Entry> rows) {
+    if (rows.isEmpty()) {
       return 0;
     }
     try {
@@ -465,13 +470,13 @@ public final class SilverCompactor {
       if (log.isEmpty()) {
         return 0;
       }
-      CompactionLog.append(log.get(), plan.checked());
+      CompactionLog.append(log.get(), rows);
       CompactionLog.tidy(warehouse, log.get());
-      return plan.checked().size();
+      return rows.size();
     } catch (RuntimeException e) {
       LOG.warn(
           "Cannot append {} rows to {}: {}",
-          plan.checked().size(),
+          rows.size(),
           TableContracts.COMPACTION_LOG.name(),
           e.toString());
       return 0;
@@ -574,23 +579,8 @@ public final class SilverCompactor {
 
     private void appendLog() {
       lastLogAppend = System.nanoTime();
-      if (!logged.isEmpty()) {
-        try {
-          CompactionLog.table(warehouse)
-              .ifPresent(
-                  t -> {
-                    CompactionLog.append(t, logged);
-                    CompactionLog.tidy(warehouse, t);
-                  });
-        } catch (RuntimeException e) {
-          LOG.warn(
-              "Cannot append {} rows to {}: {}",
-              logged.size(),
-              TableContracts.COMPACTION_LOG.name(),
-              e.toString());
-        }
-        logged.clear();
-      }
+      appendToLog(logged);
+      logged.clear();
     }
   }
 

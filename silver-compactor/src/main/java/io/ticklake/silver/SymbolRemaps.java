@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.contract.ExchangeDate;
-import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.dim.DimSymbolSnapshot;
 import io.ticklake.catalog.dim.DimSymbolTable;
 import io.ticklake.catalog.dim.DimVersion;
@@ -32,7 +31,6 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.expressions.Expressions;
 
 /**
  * Finds the compacted partitions whose Silver rows the current {@code ref.dim_symbol} would resolve
@@ -91,11 +89,6 @@ final class SymbolRemaps {
     this.pinned = requireNonNull(pinned, "pinned is null");
   }
 
-  /** For one plan, pinned to the dimension's current version. */
-  SymbolRemaps(Warehouse warehouse, Optional<String> memoryLimit) {
-    this(warehouse, memoryLimit, DimSymbolTable.open(warehouse).currentVersion());
-  }
-
   private java.util.function.LongPredicate addOnly; // the dimension's history, walked once
 
   private java.util.function.LongPredicate addOnly() {
@@ -146,9 +139,10 @@ final class SymbolRemaps {
    * @param table the Silver table's name
    * @param silver the Silver table
    * @param silverRead the Silver snapshot the plan read
-   * @param quarantineRead the quarantine snapshot the plan read the recorded markers from (the
-   *     check rows pair the markers with the partition's quarantine files there, not at a later
-   *     snapshot another rebuild may have committed to since)
+   * @param log the log as the plan sees it: the partitions' files in Silver at {@code silverRead}
+   *     and in the quarantine at the snapshot the plan read the recorded markers from (check rows
+   *     pair the markers with those files, not with a later snapshot another rebuild may have
+   *     committed to since)
    * @param recorded per partition, the markers of its latest compaction, whose dimension snapshot
    *     is not the current one
    */
@@ -156,13 +150,12 @@ final class SymbolRemaps {
       String table,
       Table silver,
       Snapshot silverRead,
-      Snapshot quarantineRead,
+      CompactionLog.View log,
       Map<ExchangeDate, Map<String, String>> recorded) {
     if (recorded.isEmpty() || silverRead == null) {
       return Result.NONE;
     }
     Map<Long, Optional<Map<String, Map<String, List<Span>>>>> changedBySnapshot = new HashMap<>();
-    Map<ExchangeDate, Map<String, String>> logged = null; // read when first needed
     // per candidate, the instruments its moving rows must hold now (empty: unknown, check all)
     Map<ExchangeDate, Optional<Set<Long>>> candidates = new TreeMap<>();
     Map<ExchangeDate, Map<String, String>> markers = new TreeMap<>();
@@ -174,10 +167,7 @@ final class SymbolRemaps {
       if (addOnly().test(version)) {
         continue; // every row of that version is still there: no key maps elsewhere
       }
-      if (logged == null) {
-        logged = checksInLog(table, silver, silverRead, quarantineRead);
-      }
-      Map<String, String> later = logged.get(key);
+      Map<String, String> later = log.current().get(key);
       if (later != null && hasDimension(later) && dimensionOf(later) != version) {
         // a later run found this partition's rows unmoved against a newer version
         m = later;
@@ -205,11 +195,8 @@ final class SymbolRemaps {
     }
     List<ExchangeDate> due = new ArrayList<>();
     List<CompactionLog.Entry> checked = new ArrayList<>();
-    Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
     for (ExchangeDate key : settled) {
-      PinnedScan scan = PinnedScan.plan(silver, Optional.of(silverRead), key.expression());
-      checkedEntry(table, key, markers.get(key), silverRead, scan, quarantine, quarantineRead)
-          .ifPresent(checked::add);
+      checkedEntry(table, key, markers.get(key), silverRead, log).ifPresent(checked::add);
     }
     if (candidates.isEmpty()) {
       return new Result(due, checked);
@@ -245,8 +232,7 @@ final class SymbolRemaps {
         if (moved > 0) {
           due.add(key);
         } else {
-          checkedEntry(table, key, markers.get(key), silverRead, scan, quarantine, quarantineRead)
-              .ifPresent(checked::add);
+          checkedEntry(table, key, markers.get(key), silverRead, log).ifPresent(checked::add);
         }
       }
     }
@@ -262,9 +248,7 @@ final class SymbolRemaps {
       ExchangeDate key,
       Map<String, String> markers,
       Snapshot silverRead,
-      PinnedScan scan,
-      Table quarantine,
-      Snapshot quarantineRead) {
+      CompactionLog.View log) {
     if (now().version().snapshotId().isEmpty()) {
       return Optional.empty();
     }
@@ -278,27 +262,9 @@ final class SymbolRemaps {
             key,
             silverRead.snapshotId(),
             Instant.now(),
-            scan.dataFiles().stream().map(f -> f.location()).toList(),
-            CompactionLog.filesByPartition(
-                    quarantine,
-                    quarantineRead,
-                    Expressions.and(Expressions.equal("source_table", table), key.expression()))
-                .getOrDefault(key, List.of()),
+            log.dataFiles(key),
+            log.quarantineFiles(key),
             m));
-  }
-
-  /**
-   * The log's newest row per partition whose files are the partition's current ones (empty without
-   * a log).
-   */
-  private Map<ExchangeDate, Map<String, String>> checksInLog(
-      String table, Table silver, Snapshot silverRead, Snapshot quarantineRead) {
-    Optional<Table> log = CompactionLog.table(warehouse);
-    if (log.isEmpty()) {
-      return Map.of();
-    }
-    Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
-    return CompactionLog.current(log.get(), table, silver, silverRead, quarantine, quarantineRead);
   }
 
   private static boolean hasDimension(Map<String, String> markers) {
@@ -315,9 +281,6 @@ final class SymbolRemaps {
    * instrument now, by exchange; empty when that snapshot cannot be read any more.
    */
   private Optional<Map<String, Map<String, List<Span>>>> changedKeys(long snapshotId) {
-    if (addOnly().test(snapshotId)) {
-      return Optional.of(Map.of()); // every row of then is still there: no key maps elsewhere
-    }
     if (current == null) {
       current = windows(now());
     }

@@ -15,6 +15,7 @@ import io.ticklake.catalog.dim.DimVersion;
 import io.ticklake.catalog.dim.RegistrationPolicy;
 import io.ticklake.catalog.dim.SymbolChanges;
 import io.ticklake.catalog.dim.SymbolVersion;
+import io.ticklake.catalog.snapshot.CompactionLog;
 import io.ticklake.silver.BronzeFixture.Trade;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -34,6 +35,12 @@ import org.junit.jupiter.api.io.TempDir;
  * between a plan's two symbol checks), also once the snapshots that would tell are expired.
  */
 class CompactionLogRaceTest {
+  /** The log as a plan that read Silver at {@code s} and the quarantine at {@code q} sees it. */
+  private static CompactionLog.View view(Warehouse w, Table silver, Snapshot s, Snapshot q) {
+    return new CompactionLog.View(
+        w, "silver.trades", silver, s, w.table(TableContracts.QUARANTINE.id()), q);
+  }
+
   private static final Instant T0 = Instant.parse("2024-03-01T12:00:00Z");
   private static final LocalDate DAY1 = LocalDate.of(2024, 3, 1);
 
@@ -99,8 +106,8 @@ class CompactionLogRaceTest {
       // A: its plan read R1's markers before B's quarantine commit; its remap check runs after it
       ExchangeDate key = ExchangeDate.of(EXCHANGE, DAY1);
       SymbolRemaps.Result a =
-          new SymbolRemaps(w, Optional.empty())
-              .remapped("silver.trades", silver, s1, q1, Map.of(key, r1));
+          new SymbolRemaps(w, Optional.empty(), DimSymbolTable.open(w).currentVersion())
+              .remapped("silver.trades", silver, s1, view(w, silver, s1, q1), Map.of(key, r1));
       assertThat(a.due()).isEmpty();
       strict(w)
           .recordChecks(
@@ -166,7 +173,8 @@ class CompactionLogRaceTest {
       ExchangeDate key = ExchangeDate.of(EXCHANGE, DAY1);
       SymbolRemaps.Result a =
           new SymbolRemaps(w, Optional.empty(), pinned)
-              .remapped("silver.trades", silver, s1, q1, Map.of(key, s1.summary()));
+              .remapped(
+                  "silver.trades", silver, s1, view(w, silver, s1, q1), Map.of(key, s1.summary()));
       assertThat(a.due()).isEmpty();
       strict(w)
           .recordChecks(

@@ -113,11 +113,9 @@ public final class CompactionLog {
       if (compacted.isEmpty()) {
         continue;
       }
-      Map<ExchangeDate, List<String>> dataFiles =
-          filesByPartition(silver, silver.currentSnapshot(), Expressions.alwaysTrue());
-      Map<ExchangeDate, List<String>> quarantineFiles =
-          filesByPartition(
-              quarantine, quarantine.currentSnapshot(), Expressions.equal("source_table", name));
+      Files files =
+          Files.read(
+              name, silver, silver.currentSnapshot(), quarantine, quarantine.currentSnapshot());
       compacted.forEach(
           (key, commit) -> {
             if (!CompactionMarkers.sameRebuild(commit, quarantined.get(key))) {
@@ -138,8 +136,8 @@ public final class CompactionLog {
                     key,
                     commit.snapshotId(),
                     Instant.ofEpochMilli(commit.timestampMillis()),
-                    dataFiles.getOrDefault(key, List.of()),
-                    quarantineFiles.getOrDefault(key, List.of()),
+                    files.data(key),
+                    files.quarantine(key),
                     markers));
           });
     }
@@ -170,16 +168,12 @@ public final class CompactionLog {
     }
     Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
     Snapshot quarantineRead = quarantine.currentSnapshot();
-    Map<String, Map<ExchangeDate, List<String>>> dataFiles = new HashMap<>();
-    Map<String, Map<ExchangeDate, List<String>>> quarantineFiles = new HashMap<>();
+    Map<String, Files> files = new HashMap<>();
     for (TableContract c : TableContracts.regenerable()) {
       Table silver = warehouse.table(c.id());
-      dataFiles.put(
-          c.name(), filesByPartition(silver, silver.currentSnapshot(), Expressions.alwaysTrue()));
-      quarantineFiles.put(
+      files.put(
           c.name(),
-          filesByPartition(
-              quarantine, quarantineRead, Expressions.equal("source_table", c.name())));
+          Files.read(c.name(), silver, silver.currentSnapshot(), quarantine, quarantineRead));
     }
     List<DataFile> old = new ArrayList<>();
     List<Record> kept = new ArrayList<>();
@@ -192,15 +186,8 @@ public final class CompactionLog {
     try (CloseableIterable<Record> rows =
         IcebergGenerics.read(log).useSnapshot(read.snapshotId()).build()) {
       for (Record r : rows) {
-        String table = (String) r.getField("target_table");
-        ExchangeDate key =
-            ExchangeDate.of(
-                (String) r.getField("exchange"), (java.time.LocalDate) r.getField("trading_date"));
-        if (split((String) r.getField("data_files"))
-                .equals(dataFiles.getOrDefault(table, Map.of()).getOrDefault(key, List.of()))
-            && split((String) r.getField("quarantine_files"))
-                .equals(
-                    quarantineFiles.getOrDefault(table, Map.of()).getOrDefault(key, List.of()))) {
+        Files of = files.get((String) r.getField("target_table"));
+        if (of != null && of.holds(r)) {
           kept.add(r.copy());
         }
       }
@@ -253,53 +240,142 @@ public final class CompactionLog {
   }
 
   /**
-   * The markers of the rebuild whose files each partition of {@code table} holds now, for the
-   * partitions the log knows and whose current files (Silver at {@code silverRead}, quarantine at
-   * {@code quarantineRead}) are exactly those of one of its rows; of several such rows (a rebuild's
-   * and later checks of the same files against a newer dimension), the newest.
+   * The current data files of each partition of one Silver table: in Silver at one snapshot, and
+   * its compaction rows in the quarantine at another.
    */
-  public static Map<ExchangeDate, Map<String, String>> current(
-      Table log,
-      String table,
-      Table silver,
-      Snapshot silverRead,
-      Table quarantine,
-      Snapshot quarantineRead) {
-    log.refresh();
-    if (log.currentSnapshot() == null) {
-      return Map.of();
+  private record Files(
+      Map<ExchangeDate, List<String>> data, Map<ExchangeDate, List<String>> quarantine) {
+    static Files read(
+        String table,
+        Table silver,
+        Snapshot silverRead,
+        Table quarantineTable,
+        Snapshot quarantineRead) {
+      return new Files(
+          filesByPartition(silver, silverRead, Expressions.alwaysTrue()),
+          filesByPartition(
+              quarantineTable, quarantineRead, Expressions.equal("source_table", table)));
     }
-    Map<ExchangeDate, List<String>> dataFiles =
-        filesByPartition(silver, silverRead, Expressions.alwaysTrue());
-    Map<ExchangeDate, List<String>> quarantineFiles =
-        filesByPartition(quarantine, quarantineRead, Expressions.equal("source_table", table));
-    Map<ExchangeDate, Map<String, String>> out = new TreeMap<>();
-    Map<ExchangeDate, java.time.OffsetDateTime> newest = new HashMap<>();
-    try (CloseableIterable<Record> rows =
-        IcebergGenerics.read(log).where(Expressions.equal("target_table", table)).build()) {
-      for (Record r : rows) {
-        ExchangeDate key =
-            ExchangeDate.of(
-                (String) r.getField("exchange"), (java.time.LocalDate) r.getField("trading_date"));
-        if (split((String) r.getField("data_files")).equals(dataFiles.getOrDefault(key, List.of()))
-            && split((String) r.getField("quarantine_files"))
-                .equals(quarantineFiles.getOrDefault(key, List.of()))) {
-          java.time.OffsetDateTime at = (java.time.OffsetDateTime) r.getField("committed_at");
-          java.time.OffsetDateTime seen = newest.get(key);
-          if (seen == null || !at.isBefore(seen)) {
-            newest.put(key, at);
-            out.put(key, markers((String) r.getField("markers")));
+
+    List<String> data(ExchangeDate key) {
+      return data.getOrDefault(key, List.of());
+    }
+
+    List<String> quarantine(ExchangeDate key) {
+      return quarantine.getOrDefault(key, List.of());
+    }
+
+    /** Whether a log row lists exactly the current files of its partition in both tables. */
+    boolean holds(Record row) {
+      ExchangeDate key = keyOf(row);
+      return split((String) row.getField("data_files")).equals(data(key))
+          && split((String) row.getField("quarantine_files")).equals(quarantine(key));
+    }
+  }
+
+  private static ExchangeDate keyOf(Record row) {
+    return ExchangeDate.of(
+        (String) row.getField("exchange"), (java.time.LocalDate) row.getField("trading_date"));
+  }
+
+  /**
+   * The log as one plan sees it: the current files of one Silver table's partitions (Silver at the
+   * plan's Silver snapshot, quarantine at its quarantine snapshot) and the log rows that hold them.
+   * Both are read once, on first need. Not thread-safe.
+   */
+  public static final class View {
+    private final Warehouse warehouse;
+    private final String table;
+    private final Table silver;
+    private final Snapshot silverRead;
+    private final Table quarantine;
+    private final Snapshot quarantineRead;
+    private Files files;
+    private Map<ExchangeDate, Map<String, String>> current;
+
+    /**
+     * @param table the Silver table's name, e.g. {@code silver.trades}
+     * @param silverRead the Silver snapshot the plan read
+     * @param quarantineRead the quarantine snapshot the plan read
+     */
+    public View(
+        Warehouse warehouse,
+        String table,
+        Table silver,
+        Snapshot silverRead,
+        Table quarantine,
+        Snapshot quarantineRead) {
+      this.warehouse = requireNonNull(warehouse, "warehouse is null");
+      this.table = requireNonNull(table, "table is null");
+      this.silver = requireNonNull(silver, "silver is null");
+      this.silverRead = silverRead;
+      this.quarantine = requireNonNull(quarantine, "quarantine is null");
+      this.quarantineRead = quarantineRead;
+    }
+
+    private Files files() {
+      if (files == null) {
+        files = Files.read(table, silver, silverRead, quarantine, quarantineRead);
+      }
+      return files;
+    }
+
+    /** The partition's current Silver data files, sorted. */
+    public List<String> dataFiles(ExchangeDate key) {
+      return files().data(key);
+    }
+
+    /** The partition's current quarantine files (of this table's compactions), sorted. */
+    public List<String> quarantineFiles(ExchangeDate key) {
+      return files().quarantine(key);
+    }
+
+    /**
+     * The markers of the rebuild whose files each partition holds now, for the partitions the log
+     * knows and whose current files are exactly those of one of its rows; of several such rows (a
+     * rebuild's and later checks of the same files against a newer dimension), the newest. Empty
+     * without a log.
+     */
+    public Map<ExchangeDate, Map<String, String>> current() {
+      if (current == null) {
+        current = read();
+      }
+      return current;
+    }
+
+    private Map<ExchangeDate, Map<String, String>> read() {
+      Optional<Table> log = table(warehouse);
+      if (log.isEmpty()) {
+        return Map.of();
+      }
+      log.get().refresh();
+      if (log.get().currentSnapshot() == null) {
+        return Map.of();
+      }
+      Map<ExchangeDate, Map<String, String>> out = new TreeMap<>();
+      Map<ExchangeDate, java.time.OffsetDateTime> newest = new HashMap<>();
+      try (CloseableIterable<Record> rows =
+          IcebergGenerics.read(log.get()).where(Expressions.equal("target_table", table)).build()) {
+        for (Record r : rows) {
+          if (files().holds(r)) {
+            ExchangeDate key = keyOf(r);
+            java.time.OffsetDateTime at = (java.time.OffsetDateTime) r.getField("committed_at");
+            java.time.OffsetDateTime seen = newest.get(key);
+            if (seen == null || !at.isBefore(seen)) {
+              newest.put(key, at);
+              out.put(key, markers((String) r.getField("markers")));
+            }
           }
         }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return out;
     }
-    return out;
   }
 
   /** The sorted data file locations of each partition of {@code table} at {@code snapshot}. */
-  public static Map<ExchangeDate, List<String>> filesByPartition(
+  static Map<ExchangeDate, List<String>> filesByPartition(
       Table table, Snapshot snapshot, Expression filter) {
     Map<ExchangeDate, List<String>> out = new HashMap<>();
     if (snapshot == null) {

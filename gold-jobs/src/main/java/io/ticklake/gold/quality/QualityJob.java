@@ -127,12 +127,9 @@ public final class QualityJob {
     if (!quarantined.keySet().containsAll(compactions.keySet())
         && !CompactionMarkers.historyComplete(quarantine)) {
       logged =
-          CompactionLog.table(warehouse)
-              .map(
-                  log ->
-                      CompactionLog.current(
-                          log, silverName, silver, silverSnap, quarantine, quarantineSnap))
-              .orElse(Map.of());
+          new CompactionLog.View(
+                  warehouse, silverName, silver, silverSnap, quarantine, quarantineSnap)
+              .current();
     }
     Map<ExchangeDate, Long> built = lastBuilds(quality);
     List<QualityPlan.Task> due = new ArrayList<>();
