@@ -161,6 +161,43 @@ class DedupTest {
     }
   }
 
+  /**
+   * Both copies of trade id t1 have price 0: dedup keeps the earliest, price_positive then rejects
+   * it, and Silver holds nothing of t1 — the conflicting copy's message must not say otherwise.
+   */
+  @Test
+  void aConflictingCopyDoesNotClaimSilverKeepsACopyThatIsRejectedToo() throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      BronzeFixture.appendRows(
+          BronzeFixture.bronzeTrades(w),
+          List.of(
+              with(trade(0, "0"), "vendor_trade_id", "t1", "file_id", 1L, "file_seq", 1L),
+              with(
+                  with(trade(0, "0"), "size", new BigDecimal("2").setScale(8)),
+                  "vendor_trade_id",
+                  "t1",
+                  "file_id",
+                  2L,
+                  "file_seq",
+                  1L)));
+      PartitionResult r = compact(w, SilverTable.TRADES);
+      assertThat(r.rowsOut()).isZero();
+      assertThat(r.quarantined()).isEqualTo(2);
+      assertThat(silver(w)).isEmpty();
+      Table q = w.table(TableContracts.QUARANTINE.id());
+      List<Record> rows = new ArrayList<>();
+      try (CloseableIterable<Record> it = IcebergGenerics.read(q).build()) {
+        it.forEach(rows::add);
+      }
+      assertThat(rows)
+          .filteredOn(x -> "conflicting_duplicate".equals(x.getField("rule")))
+          .singleElement()
+          .extracting(x -> (String) x.getField("message"))
+          .asString()
+          .doesNotContain("Silver keeps");
+    }
+  }
+
   @Test
   void aValidCorrectionOfARejectedPrintSurvivesIt() throws Exception {
     try (Warehouse w = BronzeFixture.warehouse(dir)) {
