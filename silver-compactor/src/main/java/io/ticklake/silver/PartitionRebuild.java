@@ -317,7 +317,7 @@ final class PartitionRebuild {
             + " tl_keep)) SELECT b.* EXCLUDE (tl_occ, tl_h), CAST(d.event_id AS UUID) AS event_id,"
             + " d.tl_rid, 'conflicting_duplicate' AS rule, 'error' AS severity, 'vendor_trade_id'"
             + " AS field, b.vendor_trade_id AS value, 'Trade id ' || b.vendor_trade_id || ' arrived"
-            + " more than once with different content; Silver keeps the copy from ' || CASE WHEN"
+            + " more than once with different content; dedup keeps the copy from ' || CASE WHEN"
             + " k.l_file IS NOT NULL THEN 'file ' || k.l_file || ' line ' || k.l_line ELSE 'writer '"
             + " || k.l_writer || ' WAL seq ' || k.l_wal END AS message FROM g AS d JOIN g AS k ON"
             + " k.event_id = d.event_id AND k.tl_keep JOIN tl_b AS b ON b.rowid = d.tl_rid WHERE"

@@ -146,9 +146,9 @@ class DedupTest {
                       + x.getField("message"))
           .containsExactlyInAnyOrder(
               "conflicting_duplicate/error 2:2 Trade id t1 arrived more than once with"
-                  + " different content; Silver keeps the copy from file 1 line 1",
+                  + " different content; dedup keeps the copy from file 1 line 1",
               "conflicting_duplicate/error 3:1 Trade id t1 arrived more than once with"
-                  + " different content; Silver keeps the copy from file 1 line 1");
+                  + " different content; dedup keeps the copy from file 1 line 1");
       assertThat(rows)
           .filteredOn(x -> Long.valueOf(2).equals(x.getField("file_id")))
           .singleElement()
