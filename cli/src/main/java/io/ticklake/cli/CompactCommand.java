@@ -12,7 +12,6 @@ import io.ticklake.silver.CompactionPlan;
 import io.ticklake.silver.PartitionResult;
 import io.ticklake.silver.SilverCompactor;
 import io.ticklake.silver.SilverTable;
-import io.ticklake.silver.ValidationSettings;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,8 +42,9 @@ import picocli.CommandLine.Spec;
       "reason: new, changed (Bronze files added, or taken away by a rollback), removed (its",
       "Bronze files are all gone: the rebuild empties it),",
       "symbols (ref.dim_symbol now resolves some of its unknown_symbol rows), remapped",
-      "(ref.dim_symbol now gives some of its Silver rows another symbol_id), unfinished",
-      "(a run died between its quarantine and Silver commits) or forced (--all).",
+      "(ref.dim_symbol now gives some of its Silver rows another symbol_id), rules (it was",
+      "built under other validation rules: see 'ticklake rules'), unfinished (a run died",
+      "between its quarantine and Silver commits) or forced (--all).",
       "--date and --from/--to exclude each other; either end of a range may be left open.",
       "A change of ref.exchange (calendars) is not followed: use --all for the affected days.",
       "Exit 5: another compactor kept winning a partition; rerun."
@@ -94,7 +95,7 @@ final class CompactCommand implements Callable<Integer> {
               duckdb.threads(),
               duckdb.memoryLimit(),
               RegistrationPolicy.fromEnvironment(ctx.env()),
-              ValidationSettings.defaults());
+              Optional.empty());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

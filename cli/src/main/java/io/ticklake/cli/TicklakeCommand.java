@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
       QualityCommand.class,
       BarsCommand.class,
       QuarantineCommand.class,
+      RulesCommand.class,
       VersionCommand.class,
     })
 final class TicklakeCommand implements java.util.concurrent.Callable<Integer> {

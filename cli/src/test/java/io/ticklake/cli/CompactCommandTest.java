@@ -311,6 +311,57 @@ class CompactCommandTest {
         .contains("silver.quotes: nothing to compact, bronze.quotes is empty");
   }
 
+  @Test
+  void rulesAreStoredInTheWarehouseAndTheNextCompactFollowsThem() throws Exception {
+    assertThat(run("compact", "--table", "trades").out())
+        .contains("binance-futures/2020-02-20: 100 in, 0 duplicates, 2 quarantined");
+    CliRun set = run("rules", "set", "--table", "trades", "--disable", "size_positive");
+    assertThat(set.code()).as(set.err()).isZero();
+    assertThat(set.out())
+        .contains("silver.trades: ticklake.rules.disabled (built in) -> size_positive")
+        .contains("the next 'ticklake compact' rebuilds");
+    assertThat(run("rules", "--table", "trades").out())
+        .containsPattern("silver.trades +size_positive +size +error +error +no")
+        .containsPattern("silver.trades +price_positive +price +error +error +yes");
+    CliRun dry = run("compact", "--table", "trades", "--dry-run");
+    assertThat(dry.out().lines().filter(l -> l.contains("would rebuild (rules)"))).hasSize(3);
+    assertThat(run("compact", "--table", "trades").out())
+        .contains("binance-futures/2020-02-20: 100 in, 0 duplicates, 1 quarantined");
+    assertThat(run("compact", "--dry-run").out()).contains("silver.trades: nothing to compact");
+
+    com.fasterxml.jackson.databind.JsonNode json =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(run("rules", "--table", "trades", "--json").out());
+    com.fasterxml.jackson.databind.JsonNode trades = json.get("tables").get(0);
+    assertThat(trades.get("table").asText()).isEqualTo("silver.trades");
+    assertThat(trades.get("spike_percent").asText()).isEqualTo("10");
+    java.util.Map<String, Boolean> runs = new java.util.TreeMap<>();
+    trades.get("rules").forEach(r -> runs.put(r.get("rule").asText(), r.get("runs").asBoolean()));
+    assertThat(runs).containsEntry("size_positive", false).containsEntry("price_positive", true);
+
+    // refused, naming what is wrong; nothing stored
+    CliRun quotesSpike = run("rules", "set", "--table", "quotes", "--disable", "price_spike");
+    assertThat(quotesSpike.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(quotesSpike.err()).contains("silver.quotes has no such rule; rules are");
+    CliRun relax = run("rules", "set", "--severity", "unknown_symbol=warn");
+    assertThat(relax.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(relax.err()).contains("Cannot relax rule unknown_symbol");
+    CliRun fatal = run("rules", "set", "--severity", "price_spike=fatal");
+    assertThat(fatal.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(fatal.err()).contains("severity 'fatal': use error or warn");
+    assertThat(run("rules", "set").err()).contains("give --severity, --disable, --enable");
+    assertThat(run("compact", "--dry-run").out()).contains("silver.trades: nothing to compact");
+
+    // --dry-run stores nothing; --reset goes back to the built-in rules
+    assertThat(run("rules", "set", "--table", "trades", "--reset", "--dry-run").out())
+        .contains("ticklake.rules.disabled size_positive -> (built in)")
+        .contains("dry run: nothing stored");
+    assertThat(run("compact", "--dry-run").out()).contains("silver.trades: nothing to compact");
+    assertThat(run("rules", "set", "--table", "trades", "--reset").code()).isZero();
+    assertThat(run("compact", "--table", "trades").out())
+        .contains("binance-futures/2020-02-20: 100 in, 0 duplicates, 2 quarantined");
+  }
+
   /** 100 Tardis trades of one day; the 10th has price 0 and the 20th size 0. */
   private Path tardisTrades(LocalDate date) throws Exception {
     StringBuilder sb =

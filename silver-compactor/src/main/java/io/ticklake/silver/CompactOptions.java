@@ -17,7 +17,8 @@ import java.util.Optional;
  * @param threads DuckDB threads, 0 for one per core
  * @param memoryLimit DuckDB memory limit such as {@code 2GB}, or empty for DuckDB's default
  * @param registration what to do with symbols the dimension does not know
- * @param validation rules and thresholds
+ * @param validation rules and thresholds, or empty for those the Silver table's properties hold
+ *     ({@link ValidationSettings#fromProperties}; {@code ticklake rules set})
  */
 public record CompactOptions(
     Optional<String> exchange,
@@ -27,7 +28,7 @@ public record CompactOptions(
     int threads,
     Optional<String> memoryLimit,
     RegistrationPolicy registration,
-    ValidationSettings validation) {
+    Optional<ValidationSettings> validation) {
   public CompactOptions {
     requireNonNull(exchange, "exchange is null");
     requireNonNull(fromDate, "fromDate is null");
@@ -48,7 +49,7 @@ public record CompactOptions(
     }
   }
 
-  /** Every changed partition, default threads, AUTO registration, default rules. */
+  /** Every changed partition, default threads, AUTO registration, the table's rules. */
   public static CompactOptions defaults() {
     return new CompactOptions(
         Optional.empty(),
@@ -58,7 +59,7 @@ public record CompactOptions(
         0,
         Optional.empty(),
         RegistrationPolicy.AUTO,
-        ValidationSettings.defaults());
+        Optional.empty());
   }
 
   /** Only one partition. */
@@ -92,10 +93,17 @@ public record CompactOptions(
         exchange, fromDate, toDate, force, threads, memoryLimit, policy, validation);
   }
 
-  /** With these validation settings. */
+  /** With these validation settings instead of those the Silver table holds. */
   public CompactOptions withValidation(ValidationSettings settings) {
     return new CompactOptions(
-        exchange, fromDate, toDate, force, threads, memoryLimit, registration, settings);
+        exchange,
+        fromDate,
+        toDate,
+        force,
+        threads,
+        memoryLimit,
+        registration,
+        Optional.of(settings));
   }
 
   /** With only this exchange and/or date (null = any). */

@@ -46,8 +46,9 @@ public record CompactionPlan(
    *     set its compaction read), {@code removed} (no Bronze file of it is left: the rebuild
    *     empties it), {@code symbols} (the dimension now resolves some of its {@code unknown_symbol}
    *     rows), {@code remapped} (the dimension now gives some of its Silver rows another {@code
-   *     symbol_id}), {@code forced}, or {@code unfinished} (its Silver and quarantine commits come
-   *     from different rebuilds: a run died or lost a race between the two)
+   *     symbol_id}), {@code rules} (it was built under other validation settings), {@code forced},
+   *     or {@code unfinished} (its Silver and quarantine commits come from different rebuilds: a
+   *     run died or lost a race between the two)
    */
   public record Task(ExchangeDate key, long bronzeRows, long bronzeFiles, String reason) {
     public Task {

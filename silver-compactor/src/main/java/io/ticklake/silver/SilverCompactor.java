@@ -78,6 +78,9 @@ public final class SilverCompactor {
   private final CompactOptions options;
   private final Clock clock;
 
+  /** The validation settings of this compactor, resolved once ({@link #settings()}). */
+  private ValidationSettings settings;
+
   /**
    * A compactor for one table.
    *
@@ -95,6 +98,32 @@ public final class SilverCompactor {
   }
 
   /**
+   * The validation settings this compactor uses for every plan and rebuild: the options', or else
+   * those the Silver table's properties held when first asked (a change made during a run applies
+   * from the next run).
+   */
+  public ValidationSettings settings() {
+    if (settings == null) {
+      settings =
+          options
+              .validation()
+              .orElseGet(
+                  () -> {
+                    try {
+                      return ValidationSettings.fromProperties(
+                          kind, warehouse.table(kind.silver().id()).properties());
+                    } catch (IllegalArgumentException e) {
+                      throw new TicklakeException(
+                          Kind.CONFIGURATION,
+                          e.getMessage() + "; fix it with `ticklake rules set`",
+                          e);
+                    }
+                  });
+    }
+    return settings;
+  }
+
+  /**
    * Lists the partitions to rebuild, pinned to the current Bronze snapshot. Writes nothing.
    *
    * <p>A partition is due when Silver has no compaction commit for it ({@code new}), when its
@@ -103,9 +132,12 @@ public final class SilverCompactor {
    * compactions from before that marker: a later Bronze snapshot touched it, or the snapshot it
    * read is no longer in the history, see {@link PartitionHistory#changedSince}), when the
    * dimension now resolves some of its {@code unknown_symbol} rows ({@code symbols}) or gives some
-   * of its Silver rows another {@code symbol_id} ({@code remapped}, see {@link SymbolRemaps}), or
-   * when the options force it. A partition with Silver or quarantine commits but no Bronze file
-   * left is due ({@code removed}) until a finished compaction has emptied it.
+   * of its Silver rows another {@code symbol_id} ({@code remapped}, see {@link SymbolRemaps}), when
+   * it was built under other validation settings ({@code rules}: its {@code ticklake.rules} marker
+   * is not {@link ValidationSettings#key} of the current ones; a compaction from before that marker
+   * counts as built under the defaults), or when the options force it. A partition with Silver or
+   * quarantine commits but no Bronze file left is due ({@code removed}) until a finished compaction
+   * has emptied it.
    */
   public CompactionPlan plan() {
     Table bronze = warehouse.table(kind.bronze().id());
@@ -163,6 +195,8 @@ public final class SilverCompactor {
     // version a check row records
     DimVersion dimPinned = DimSymbolTable.open(warehouse).currentVersion();
     String dimNow = label(dimPinned);
+    String rulesNow = settings().key(kind);
+    String rulesDefault = ValidationSettings.defaults().key(kind);
     List<ExchangeDate> symbolChecks = new ArrayList<>();
     Map<ExchangeDate, Map<String, String>> remapChecks = new TreeMap<>();
     for (ExchangeDate key : keys) {
@@ -188,6 +222,8 @@ public final class SilverCompactor {
         reason = "unfinished";
       } else if (bronzeChanged(key, last, files.getOrDefault(key, List.of()), history)) {
         reason = removed ? "removed" : "changed";
+      } else if (!rulesNow.equals(last.getOrDefault(SilverSummary.RULES, rulesDefault))) {
+        reason = "rules";
       } else {
         if (!removed && unknownSymbolsMayResolve(last, dimNow)) {
           symbolChecks.add(key);
@@ -407,7 +443,11 @@ public final class SilverCompactor {
               throw e;
             }
             one =
-                new SilverCompactor(warehouse, kind, options.onlyPartition(task.key()), clock)
+                new SilverCompactor(
+                        warehouse,
+                        kind,
+                        options.onlyPartition(task.key()).withValidation(settings()),
+                        clock)
                     .plan();
             if (one.isEmpty()) {
               skipped.add(task.key());
@@ -517,7 +557,7 @@ public final class SilverCompactor {
       bridge =
           DuckDbBridge.open(
               warehouse.tempDir(), options.threads(), options.memoryLimit().orElse(null));
-      rebuild = new PartitionRebuild(bridge, kind, kind.silver().schema(), options.validation());
+      rebuild = new PartitionRebuild(bridge, kind, kind.silver().schema(), settings());
       lookups = new Lookups(bridge, dim);
     }
 
@@ -673,6 +713,7 @@ public final class SilverCompactor {
                 .count()));
     summary.put(SilverSummary.DIM_SYMBOL_SNAPSHOT_ID, label(lookups.version()));
     summary.put(SilverSummary.BRONZE_FILES, built.bronzeFiles());
+    summary.put(SilverSummary.RULES, settings().key(kind));
 
     // Quarantine first: if the process dies between the two commits, Silver still names the old
     // Bronze snapshot, so the partition stays due and the rerun replaces both again.
@@ -818,7 +859,7 @@ public final class SilverCompactor {
    * spike window and every rule's definition (severity, condition, value and message), in hex.
    */
   String rebuildKey(long bronzeSnapshotId) {
-    ValidationSettings v = options.validation();
+    ValidationSettings v = settings();
     List<String> parts = new ArrayList<>();
     parts.add("v1");
     parts.add(Long.toString(bronzeSnapshotId));

@@ -46,6 +46,12 @@ public final class SilverSummary {
   /** The partition's Bronze files: count and SHA-256 of their sorted locations. */
   public static final String BRONZE_FILES = CompactionMarkers.BRONZE_FILES;
 
+  /**
+   * The validation settings the partition was built under ({@link ValidationSettings#key}): when
+   * they change, the partition is rebuilt (reason {@code rules}).
+   */
+  public static final String RULES = CompactionMarkers.RULES;
+
   /** Rows kept but flagged (warn severity). */
   public static final String WARNED = CompactionMarkers.WARNED;
 

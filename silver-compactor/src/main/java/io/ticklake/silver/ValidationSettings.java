@@ -73,6 +73,186 @@ public record ValidationSettings(
         severities, d, sessionTolerance, spikePercent, spikeWindow, spikeMinPoints);
   }
 
+  /** Prefix of the Silver table properties that hold a table's validation settings. */
+  public static final String PROPERTY_PREFIX = "ticklake.rules.";
+
+  /** Property: {@code error} or {@code warn} for the rule named after this prefix. */
+  public static final String SEVERITY_PREFIX = PROPERTY_PREFIX + "severity.";
+
+  /** Property: comma-separated names of the rules not to run. */
+  public static final String DISABLED = PROPERTY_PREFIX + "disabled";
+
+  /** Property: the session tolerance as an ISO-8601 duration ({@code PT1M}). */
+  public static final String SESSION_TOLERANCE = PROPERTY_PREFIX + "session-tolerance";
+
+  /** Property: the spike threshold in percent. */
+  public static final String SPIKE_PERCENT = PROPERTY_PREFIX + "spike-percent";
+
+  /** Property: how many preceding trades the spike reference uses. */
+  public static final String SPIKE_WINDOW = PROPERTY_PREFIX + "spike-window";
+
+  /** Property: fewest preceding trades before the spike rule judges. */
+  public static final String SPIKE_MIN_POINTS = PROPERTY_PREFIX + "spike-min-points";
+
+  /**
+   * The settings a Silver table's properties hold (written by {@link #toProperties}; {@code
+   * ticklake rules set}): the defaults changed by each {@code ticklake.rules.*} property present.
+   * Iceberg versions table properties with the table's metadata and commits them atomically, so
+   * every compactor of the table reads the same settings.
+   *
+   * @throws IllegalArgumentException naming the property, when one is malformed or names a rule the
+   *     table does not have
+   */
+  public static ValidationSettings fromProperties(SilverTable table, Map<String, String> props) {
+    ValidationSettings d = defaults();
+    Set<String> names = ruleNames(table);
+    Map<String, Severity> severities = new java.util.TreeMap<>();
+    Set<String> disabled = new java.util.TreeSet<>();
+    Duration tolerance = d.sessionTolerance();
+    BigDecimal spike = d.spikePercent();
+    int window = d.spikeWindow();
+    int minPoints = d.spikeMinPoints();
+    for (Map.Entry<String, String> e : new java.util.TreeMap<>(props).entrySet()) {
+      String k = e.getKey();
+      String v = e.getValue().strip();
+      if (!k.startsWith(PROPERTY_PREFIX)) {
+        continue;
+      }
+      try {
+        if (k.startsWith(SEVERITY_PREFIX)) {
+          String rule = k.substring(SEVERITY_PREFIX.length());
+          checkRule(table, names, rule);
+          severities.put(rule, severity(v));
+        } else if (k.equals(DISABLED)) {
+          for (String rule : v.split(",")) {
+            if (!rule.isBlank()) {
+              checkRule(table, names, rule.strip());
+              disabled.add(rule.strip());
+            }
+          }
+        } else if (k.equals(SESSION_TOLERANCE)) {
+          tolerance = Duration.parse(v);
+        } else if (k.equals(SPIKE_PERCENT)) {
+          spike = new BigDecimal(v);
+        } else if (k.equals(SPIKE_WINDOW)) {
+          window = Integer.parseInt(v);
+        } else if (k.equals(SPIKE_MIN_POINTS)) {
+          minPoints = Integer.parseInt(v);
+        } else {
+          throw new IllegalArgumentException("unknown setting");
+        }
+      } catch (RuntimeException ex) {
+        throw new IllegalArgumentException(
+            "Cannot read validation setting "
+                + k
+                + "="
+                + v
+                + " of "
+                + table.silver().name()
+                + ": "
+                + (ex.getMessage() == null ? ex.toString() : ex.getMessage()),
+            ex);
+      }
+    }
+    try {
+      return new ValidationSettings(severities, disabled, tolerance, spike, window, minPoints);
+    } catch (IllegalArgumentException ex) {
+      throw new IllegalArgumentException(
+          "Cannot use the validation settings of " + table.silver().name() + ": " + ex.getMessage(),
+          ex);
+    }
+  }
+
+  /**
+   * The properties that hold these settings for {@code table}: only what differs from the defaults,
+   * and only what concerns the table's rules (the spike settings belong to trades).
+   */
+  public Map<String, String> toProperties(SilverTable table) {
+    ValidationSettings d = defaults();
+    Set<String> names = ruleNames(table);
+    Map<String, String> out = new java.util.TreeMap<>();
+    severities.forEach(
+        (rule, s) -> {
+          if (names.contains(rule) && !defaultSeverities(table, rule).equals(Set.of(s))) {
+            out.put(SEVERITY_PREFIX + rule, s.label());
+          }
+        });
+    String off =
+        disabled.stream()
+            .filter(names::contains)
+            .sorted()
+            .collect(java.util.stream.Collectors.joining(","));
+    if (!off.isEmpty()) {
+      out.put(DISABLED, off);
+    }
+    if (!sessionTolerance.equals(d.sessionTolerance())) {
+      out.put(SESSION_TOLERANCE, sessionTolerance.toString());
+    }
+    if (table == SilverTable.TRADES) {
+      if (spikePercent.compareTo(d.spikePercent()) != 0) {
+        out.put(SPIKE_PERCENT, spikePercent.toPlainString());
+      }
+      if (spikeWindow != d.spikeWindow()) {
+        out.put(SPIKE_WINDOW, Integer.toString(spikeWindow));
+      }
+      if (spikeMinPoints != d.spikeMinPoints()) {
+        out.put(SPIKE_MIN_POINTS, Integer.toString(spikeMinPoints));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * What a partition's rows depend on in these settings, for {@code table}: SHA-256 (hex) over the
+   * session tolerance, the spike window and every rule that runs, with its severity, condition,
+   * value and message (thresholds are part of the conditions). Recorded with each compaction
+   * ({@code ticklake.rules}); a partition built under another key is rebuilt (plan reason {@code
+   * rules}).
+   */
+  public String key(SilverTable table) {
+    List<String> parts = new ArrayList<>();
+    parts.add("rules-v1");
+    parts.add(sessionTolerance.toString());
+    parts.add(Integer.toString(spikeWindow));
+    for (ValidationRule r : rules(table)) {
+      parts.addAll(
+          List.of(
+              r.name(), r.severity().label(), r.field(), r.condition(), r.value(), r.message()));
+    }
+    return io.ticklake.catalog.snapshot.CompactionMarkers.sha256Hex(String.join("\u001f", parts));
+  }
+
+  /** The names of a table's built-in rules, sorted. */
+  public static Set<String> ruleNames(SilverTable table) {
+    Set<String> out = new java.util.TreeSet<>();
+    table.defaultRules(defaults()).forEach(r -> out.add(r.name()));
+    return out;
+  }
+
+  /** The built-in severities of a rule name (a name some tables use for several rules). */
+  private static Set<Severity> defaultSeverities(SilverTable table, String rule) {
+    Set<Severity> out = new java.util.HashSet<>();
+    table.defaultRules(defaults()).stream()
+        .filter(r -> r.name().equals(rule))
+        .forEach(r -> out.add(r.severity()));
+    return out;
+  }
+
+  private static void checkRule(SilverTable table, Set<String> names, String rule) {
+    if (!names.contains(rule)) {
+      throw new IllegalArgumentException(
+          table.silver().name() + " has no rule " + rule + "; its rules are " + names);
+    }
+  }
+
+  private static Severity severity(String text) {
+    return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+      case "error" -> Severity.ERROR;
+      case "warn" -> Severity.WARN;
+      default -> throw new IllegalArgumentException("use error or warn");
+    };
+  }
+
   /** The rules of a table after overrides and disabling. */
   public List<ValidationRule> rules(SilverTable table) {
     List<ValidationRule> out = new ArrayList<>();

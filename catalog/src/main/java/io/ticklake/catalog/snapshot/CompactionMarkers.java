@@ -73,6 +73,9 @@ public final class CompactionMarkers {
   /** The {@code ref.dim_symbol} snapshot the compaction resolved symbols against, or none. */
   public static final String DIM_SYMBOL_SNAPSHOT_ID = "ticklake.dim-symbol-snapshot-id";
 
+  /** Key of the validation settings a partition was built under. */
+  public static final String RULES = "ticklake.rules";
+
   /** The {@link #BRONZE_FILES} value of a set of data file locations. */
   public static String fileSetKey(Collection<String> locations) {
     StringBuilder text = new StringBuilder();

@@ -1,0 +1,446 @@
+package io.ticklake.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.quarantine.Severity;
+import io.ticklake.silver.SilverTable;
+import io.ticklake.silver.ValidationRule;
+import io.ticklake.silver.ValidationSettings;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.UpdateProperties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ticklake rules}: the compactor's validation rules of each Silver table, and {@code
+ * ticklake rules set} to change them. The settings live in the Silver table's properties, so every
+ * compactor of the warehouse uses the same ones, and each compaction records which it used.
+ */
+@Command(
+    name = "rules",
+    header = "Show or change the validation rules of the Silver tables.",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Show each validation rule the compactor runs on silver.trades and silver.quotes: the",
+      "field it checks, its severity (error: the row goes to ops.quarantine; warn: the row is",
+      "kept in Silver and logged in quarantine), whether it runs, and the thresholds.",
+      "'ticklake rules set' changes them; the settings are stored in the Silver table's",
+      "properties (ticklake.rules.*), so every compactor of the warehouse uses the same ones.",
+      "Each compaction records the settings it used: after a change, the next",
+      "'ticklake compact' rebuilds the partitions built under other settings (reason rules)."
+    },
+    synopsisSubcommandLabel = "[COMMAND]",
+    subcommands = {RulesCommand.SetRules.class})
+final class RulesCommand implements Callable<Integer> {
+  @ParentCommand TicklakeCommand root;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--table",
+      paramLabel = "TABLE",
+      description = "trades or quotes (default: both).")
+  String table;
+
+  @Option(names = "--json", description = "Print the settings as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    CliContext ctx = root.context();
+    List<SilverTable> kinds = kinds(spec, table);
+    try (Warehouse warehouse = ctx.openWarehouse()) {
+      Map<SilverTable, ValidationSettings> current = new LinkedHashMap<>();
+      for (SilverTable k : kinds) {
+        current.put(k, stored(warehouse, k));
+      }
+      if (json) {
+        List<Map<String, Object>> tables = new ArrayList<>();
+        current.forEach((k, v) -> tables.add(jsonOf(k, v)));
+        ObjectMapper mapper =
+            JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+        ctx.out().println(mapper.writeValueAsString(Map.of("tables", tables)));
+        ctx.out().flush();
+        return ExitCodes.OK;
+      }
+      List<List<Object>> rows = new ArrayList<>();
+      current.forEach(
+          (k, v) -> {
+            for (Row r : rows(k, v)) {
+              rows.add(
+                  List.of(r.table, r.rule, r.field, r.severity, r.builtIn, r.runs ? "yes" : "no"));
+            }
+          });
+      ResultFormat.TABLE.print(
+          ctx.out(), List.of("table", "rule", "field", "severity", "built-in", "runs"), rows);
+      current.forEach((k, v) -> ctx.out().println(thresholds(k, v)));
+      ctx.out().flush();
+    }
+    return ExitCodes.OK;
+  }
+
+  /** One rule of a table as shown. */
+  private record Row(
+      String table, String rule, String field, String severity, String builtIn, boolean runs) {}
+
+  private static List<Row> rows(SilverTable kind, ValidationSettings v) {
+    List<ValidationRule> builtIn = ValidationSettings.defaults().rules(kind);
+    List<Row> out = new ArrayList<>();
+    for (ValidationRule d : builtIn) {
+      boolean runs = !v.disabled().contains(d.name());
+      Severity s = v.severities().getOrDefault(d.name(), d.severity());
+      out.add(
+          new Row(
+              kind.silver().name(), d.name(), d.field(), s.label(), d.severity().label(), runs));
+    }
+    return out;
+  }
+
+  private static String thresholds(SilverTable kind, ValidationSettings v) {
+    String s =
+        kind.silver().name()
+            + ": session_window tolerance "
+            + v.sessionTolerance()
+            + " around the trading date's sessions";
+    if (kind == SilverTable.TRADES) {
+      s +=
+          "; price_spike: more than "
+              + v.spikePercent().toPlainString()
+              + "% from the median of the previous "
+              + v.spikeWindow()
+              + " valid trades of the symbol, once there are "
+              + v.spikeMinPoints();
+    }
+    return s;
+  }
+
+  private static Map<String, Object> jsonOf(SilverTable kind, ValidationSettings v) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("table", kind.silver().name());
+    m.put("session_tolerance", v.sessionTolerance().toString());
+    if (kind == SilverTable.TRADES) {
+      m.put("spike_percent", v.spikePercent());
+      m.put("spike_window", v.spikeWindow());
+      m.put("spike_min_points", v.spikeMinPoints());
+    }
+    m.put("key", v.key(kind));
+    List<Map<String, Object>> rules = new ArrayList<>();
+    for (Row r : rows(kind, v)) {
+      Map<String, Object> rule = new LinkedHashMap<>();
+      rule.put("rule", r.rule);
+      rule.put("field", r.field);
+      rule.put("severity", r.severity);
+      rule.put("built_in_severity", r.builtIn);
+      rule.put("runs", r.runs);
+      rules.add(rule);
+    }
+    m.put("rules", rules);
+    return m;
+  }
+
+  /** The tables {@code --table} names (default: both). */
+  static List<SilverTable> kinds(CommandSpec spec, String table) {
+    if (table == null) {
+      return List.of(SilverTable.TRADES, SilverTable.QUOTES);
+    }
+    try {
+      return List.of(SilverTable.parse(table));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Cannot use --table " + table + ": use trades or quotes");
+    }
+  }
+
+  /** The settings the table's properties hold; a malformed property is a configuration error. */
+  static ValidationSettings stored(Warehouse warehouse, SilverTable kind) {
+    Table t = warehouse.table(kind.silver().id());
+    try {
+      return ValidationSettings.fromProperties(kind, t.properties());
+    } catch (IllegalArgumentException e) {
+      throw new io.ticklake.catalog.TicklakeException(
+          io.ticklake.catalog.TicklakeException.Kind.CONFIGURATION,
+          e.getMessage() + "; fix it with `ticklake rules set` (--reset restores the defaults)",
+          e);
+    }
+  }
+
+  /** {@code ticklake rules set}. */
+  @Command(
+      name = "set",
+      header = "Change the validation rules of the Silver tables.",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Change rule severities, turn rules off and on, or change the thresholds, for the",
+        "tables of --table (default: both; a rule or threshold goes to the tables that have",
+        "it). Stored in the Silver table's properties in one atomic commit per table.",
+        "unknown_symbol cannot be relaxed (Silver requires a symbol_id).",
+        "The next 'ticklake compact' rebuilds the partitions built under other settings;",
+        "'ticklake compact --dry-run' lists them (reason rules)."
+      })
+  static final class SetRules implements Callable<Integer> {
+    @ParentCommand RulesCommand rules;
+
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--table",
+        paramLabel = "TABLE",
+        description = "trades or quotes (default: both).")
+    String table;
+
+    @Option(
+        names = "--severity",
+        split = ",",
+        paramLabel = "RULE=SEVERITY",
+        description =
+            "Give a rule another severity: error (row to quarantine) or warn (row kept and"
+                + " logged), e.g. price_spike=error. Repeatable; comma lists too.")
+    Map<String, String> severities;
+
+    @Option(
+        names = "--disable",
+        split = ",",
+        paramLabel = "RULE",
+        description = "Stop running a rule. Repeatable; comma lists too.")
+    List<String> disable;
+
+    @Option(
+        names = "--enable",
+        split = ",",
+        paramLabel = "RULE",
+        description = "Run a disabled rule again. Repeatable; comma lists too.")
+    List<String> enable;
+
+    @Option(
+        names = "--session-tolerance",
+        paramLabel = "DURATION",
+        description =
+            "How far outside the trading date's sessions an event may lie: 0s, 90s, 2m, PT1M"
+                + " (built in: 1m).")
+    String sessionTolerance;
+
+    @Option(
+        names = "--spike-percent",
+        paramLabel = "PERCENT",
+        description = "price_spike threshold in percent, e.g. 10 or 2.5 (built in: 10).")
+    BigDecimal spikePercent;
+
+    @Option(
+        names = "--spike-window",
+        paramLabel = "N",
+        description = "Preceding trades the spike reference (median) uses (built in: 50).")
+    Integer spikeWindow;
+
+    @Option(
+        names = "--spike-min-points",
+        paramLabel = "N",
+        description = "Fewest preceding trades before price_spike judges (built in: 5).")
+    Integer spikeMinPoints;
+
+    @Option(
+        names = "--reset",
+        description = "Start from the built-in settings instead of the stored ones.")
+    boolean reset;
+
+    @Option(names = "--dry-run", description = "Show what would change; store nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+      CliContext ctx = rules.root.context();
+      List<SilverTable> kinds = kinds(spec, table);
+      checkNames(kinds);
+      Duration tolerance = sessionTolerance == null ? null : tolerance(sessionTolerance);
+      if ((spikePercent != null || spikeWindow != null || spikeMinPoints != null)
+          && !kinds.contains(SilverTable.TRADES)) {
+        throw usage("Cannot set the price_spike thresholds of silver.quotes: only trades have it");
+      }
+      boolean anything =
+          reset
+              || severities != null
+              || disable != null
+              || enable != null
+              || tolerance != null
+              || spikePercent != null
+              || spikeWindow != null
+              || spikeMinPoints != null;
+      if (!anything) {
+        throw usage(
+            "Cannot set rules: give --severity, --disable, --enable, a threshold or --reset"
+                + " (see 'ticklake rules set --help')");
+      }
+      try (Warehouse warehouse = ctx.openWarehouse()) {
+        int changedTables = 0;
+        for (SilverTable kind : kinds) {
+          Table t = warehouse.table(kind.silver().id());
+          ValidationSettings before =
+              reset ? ValidationSettings.defaults() : stored(warehouse, kind);
+          ValidationSettings after;
+          try {
+            after = apply(kind, before, tolerance);
+          } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+          }
+          Map<String, String> oldProps = new TreeMap<>();
+          t.properties().entrySet().stream()
+              .filter(e -> e.getKey().startsWith(ValidationSettings.PROPERTY_PREFIX))
+              .forEach(e -> oldProps.put(e.getKey(), e.getValue()));
+          Map<String, String> newProps = after.toProperties(kind);
+          if (oldProps.equals(newProps)) {
+            ctx.out().println(kind.silver().name() + ": unchanged");
+            continue;
+          }
+          changedTables++;
+          java.util.Set<String> keys = new TreeSet<>(oldProps.keySet());
+          keys.addAll(newProps.keySet());
+          for (String k : keys) {
+            String o = oldProps.get(k);
+            String n = newProps.get(k);
+            if (o == null || !o.equals(n)) {
+              ctx.out()
+                  .println(
+                      kind.silver().name()
+                          + ": "
+                          + k
+                          + " "
+                          + (o == null ? "(built in)" : o)
+                          + " -> "
+                          + (n == null ? "(built in)" : n));
+            }
+          }
+          if (!dryRun) {
+            UpdateProperties update = t.updateProperties();
+            oldProps.keySet().stream()
+                .filter(k -> !newProps.containsKey(k))
+                .forEach(update::remove);
+            newProps.forEach(update::set);
+            update.commit();
+          }
+        }
+        if (changedTables > 0) {
+          ctx.out()
+              .println(
+                  dryRun
+                      ? "dry run: nothing stored"
+                      : "stored; the next 'ticklake compact' rebuilds the partitions built under"
+                          + " other rules ('ticklake compact --dry-run' lists them)");
+        }
+        ctx.out().flush();
+      }
+      return ExitCodes.OK;
+    }
+
+    /** {@code before} with this command's changes, for one table (what concerns it). */
+    private ValidationSettings apply(
+        SilverTable kind, ValidationSettings before, Duration tolerance) {
+      java.util.Set<String> names = ValidationSettings.ruleNames(kind);
+      Map<String, Severity> sev = new TreeMap<>(before.severities());
+      java.util.Set<String> off = new TreeSet<>(before.disabled());
+      if (severities != null) {
+        for (Map.Entry<String, String> e : severities.entrySet()) {
+          String rule = e.getKey().strip().toLowerCase(Locale.ROOT);
+          if (names.contains(rule)) {
+            sev.put(rule, severity(e.getKey(), e.getValue()));
+          }
+        }
+      }
+      if (disable != null) {
+        disable.stream().map(RulesCommand::name).filter(names::contains).forEach(off::add);
+      }
+      if (enable != null) {
+        enable.stream().map(RulesCommand::name).forEach(off::remove);
+      }
+      return new ValidationSettings(
+          sev,
+          off,
+          tolerance != null ? tolerance : before.sessionTolerance(),
+          spikePercent != null && kind == SilverTable.TRADES ? spikePercent : before.spikePercent(),
+          spikeWindow != null && kind == SilverTable.TRADES ? spikeWindow : before.spikeWindow(),
+          spikeMinPoints != null && kind == SilverTable.TRADES
+              ? spikeMinPoints
+              : before.spikeMinPoints());
+    }
+
+    /** Every rule named must belong to one of the selected tables, and not appear twice. */
+    private void checkNames(List<SilverTable> kinds) {
+      java.util.Set<String> known = new TreeSet<>();
+      kinds.forEach(k -> known.addAll(ValidationSettings.ruleNames(k)));
+      List<String> named = new ArrayList<>();
+      if (severities != null) {
+        severities.keySet().forEach(named::add);
+      }
+      if (disable != null) {
+        named.addAll(disable);
+      }
+      if (enable != null) {
+        named.addAll(enable);
+      }
+      for (String n : named) {
+        if (!known.contains(name(n))) {
+          throw usage(
+              "Cannot change rule "
+                  + n
+                  + ": "
+                  + (table == null ? "no Silver table has it" : "silver." + table + " has no such")
+                  + " rule; rules are "
+                  + String.join(", ", known));
+        }
+      }
+      if (disable != null && enable != null) {
+        for (String n : disable) {
+          if (enable.stream().map(RulesCommand::name).anyMatch(name(n)::equals)) {
+            throw usage("Cannot both --disable and --enable rule " + n);
+          }
+        }
+      }
+    }
+
+    private Severity severity(String rule, String text) {
+      return switch (text.strip().toLowerCase(Locale.ROOT)) {
+        case "error" -> Severity.ERROR;
+        case "warn" -> Severity.WARN;
+        default ->
+            throw usage("Cannot give rule " + rule + " severity '" + text + "': use error or warn");
+      };
+    }
+
+    private Duration tolerance(String text) {
+      String s = text.strip();
+      if (s.matches("[+]?0+(ms|s|m|h|d)?") || s.equalsIgnoreCase("PT0S")) {
+        return Duration.ZERO;
+      }
+      try {
+        return WriterCommand.duration(s);
+      } catch (IllegalArgumentException e) {
+        throw usage(
+            "Cannot use --session-tolerance '"
+                + text
+                + "': give a duration with a unit, e.g. 0s, 90s, 2m or PT1M");
+      }
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+      return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+  }
+
+  private static String name(String rule) {
+    return rule.strip().toLowerCase(Locale.ROOT);
+  }
+}
