@@ -115,6 +115,55 @@ class CliTest {
   }
 
   @Test
+  void sqlAsOfATimeWhoseSnapshotWasExpiredIsAnErrorNotAnEmptyTable() throws Exception {
+    assertThat(run("init").code()).isZero();
+    long first;
+    long second;
+    try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(dir.resolve("wh")))) {
+      Table trades = w.catalog().loadTable(TableContracts.BRONZE_TRADES.id());
+      first = append(trades, trade(trades, "IBM", "181.52", 283));
+      Thread.sleep(10);
+      second = append(trades, trade(trades, "BAC", "14.01", 100));
+    }
+    long firstMillis;
+    long secondMillis;
+    try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(dir.resolve("wh")))) {
+      Table trades = w.catalog().loadTable(TableContracts.BRONZE_TRADES.id());
+      firstMillis = trades.snapshot(first).timestampMillis();
+      secondMillis = trades.snapshot(second).timestampMillis();
+    }
+    Instant between = Instant.ofEpochMilli((firstMillis + secondMillis) / 2);
+    String query = "select count(*) as n from bronze.trades";
+    assertThat(run("sql", "--format", "csv", "--as-of", between.toString(), "-c", query).out())
+        .isEqualTo("n\r\n1\r\n");
+
+    Thread.sleep(10);
+    CliRun expire = run("expire", "bronze.trades", "--older-than", "1ms");
+    assertThat(expire.code()).isZero();
+    assertThat(expire.out()).contains("Expired 1 snapshots");
+
+    // the table held one row then; after the expiry that is unknown, and never an empty table
+    CliRun expired = run("sql", "--format", "csv", "--as-of", between.toString(), "-c", query);
+    assertThat(expired.out()).isEmpty();
+    assertThat(expired.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(expired.err())
+        .startsWith("ticklake: Cannot read bronze.trades as of " + between)
+        .contains("expired", Long.toString(second));
+    // from the oldest snapshot left on, time travel works as before
+    CliRun kept =
+        run(
+            "sql",
+            "--format",
+            "csv",
+            "--as-of",
+            Instant.ofEpochMilli(secondMillis).toString(),
+            "-c",
+            "select symbol from bronze.trades order by symbol");
+    assertThat(kept.err()).isEmpty();
+    assertThat(kept.out()).isEqualTo("symbol\r\nBAC\r\nIBM\r\n");
+  }
+
+  @Test
   void tablesAndSnapshotsListWhatIsThere() {
     assertThat(run("init").code()).isZero();
     CliRun tables = run("tables", "--format", "csv");
