@@ -60,16 +60,58 @@ public final class SnapshotResolver {
     return Optional.of(table.snapshot(snapshotRef.snapshotId()));
   }
 
-  /** The snapshot that was current on the main branch at {@code instant}, if any. */
+  /**
+   * The snapshot that was current on the main branch at {@code instant}, if any.
+   *
+   * @return the snapshot, or empty when the table had no snapshot then
+   * @throws TicklakeException of kind INPUT when the snapshot current then was expired: the table
+   *     may have held rows then, so reading it as empty would be wrong
+   */
   public static Optional<Snapshot> snapshotAt(Table table, Instant instant) {
     long millis = instant.toEpochMilli();
     Long found = null;
+    HistoryEntry oldest = null;
     for (HistoryEntry entry : table.history()) {
+      if (oldest == null) {
+        oldest = entry;
+      }
       if (entry.timestampMillis() <= millis) {
         found = entry.snapshotId();
       }
     }
-    return found == null ? Optional.empty() : Optional.ofNullable(table.snapshot(found));
+    if (found != null) {
+      Snapshot snapshot = table.snapshot(found);
+      if (snapshot == null) {
+        throw expired(table, instant, oldest);
+      }
+      return Optional.of(snapshot);
+    }
+    if (oldest != null) {
+      // the oldest snapshot left has a parent that is gone: history before it was expired
+      Snapshot first = table.snapshot(oldest.snapshotId());
+      if (first == null || (first.parentId() != null && table.snapshot(first.parentId()) == null)) {
+        throw expired(table, instant, oldest);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static TicklakeException expired(Table table, Instant instant, HistoryEntry oldest) {
+    return TicklakeException.of(
+        Kind.INPUT,
+        "Cannot read %s as of %s: the snapshots of that time were expired (the oldest left is %d,"
+            + " committed %s); give a later time or snapshot",
+        shortName(table),
+        instant,
+        oldest.snapshotId(),
+        Instant.ofEpochMilli(oldest.timestampMillis()));
+  }
+
+  /** {@code silver.trades} for the catalog's {@code ticklake.silver.trades}. */
+  private static String shortName(Table table) {
+    String name = table.name();
+    int first = name.indexOf('.');
+    return first >= 0 && name.indexOf('.', first + 1) >= 0 ? name.substring(first + 1) : name;
   }
 
   /**
