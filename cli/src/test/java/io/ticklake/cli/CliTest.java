@@ -384,6 +384,57 @@ class CliTest {
     assertThat(ok.out()).contains("1 ingested");
   }
 
+  @Test
+  void ingestCsvWhoseMappingGivesNoKnownExchangeIsRefusedBeforeReadingAnything() throws Exception {
+    assertThat(run("init").code()).isZero();
+    // docs/generic-mapping.md, "headerless CSV in exchange-local time": the mapping has no exchange
+    Path csv =
+        Files.writeString(
+            dir.resolve("ll.csv"), "IBM,2013-10-07 04:00:30.270,1815200,283,P,20002020,0\n");
+    String fields =
+        "\"symbol\": 1, \"ts_event\": {\"column\": 2, \"unit\": \"iso\", \"time_zone\":"
+            + " \"America/New_York\"}, \"price\": {\"column\": 3, \"implied_decimals\": 4},"
+            + " \"size\": 4";
+    Path noExchange =
+        Files.writeString(
+            dir.resolve("ll.json"),
+            "{\"name\": \"lean-like\", \"data_type\": \"trades\", \"header\": false,"
+                + " \"fields\": {"
+                + fields
+                + "}}");
+    CliRun missing =
+        run("ingest", "--vendor", "csv", "--mapping", noExchange.toString(), csv.toString());
+    assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(missing.err()).contains("ll.json", "exchange", "--exchange");
+    assertThat(run("manifest", "--format", "csv").out()).doesNotContain("ll.csv");
+
+    Path unknown =
+        Files.writeString(
+            dir.resolve("nyse.json"),
+            "{\"name\": \"lean-like\", \"data_type\": \"trades\", \"header\": false,"
+                + " \"fields\": {\"exchange\": {\"value\": \"nyse\"}, "
+                + fields
+                + "}}");
+    CliRun typo = run("ingest", "--vendor", "csv", "--mapping", unknown.toString(), csv.toString());
+    assertThat(typo.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(typo.err()).contains("nyse", "not in ref.exchange", "us-equity");
+    assertThat(run("manifest", "--format", "csv").out()).doesNotContain("ll.csv");
+
+    // the refused runs left nothing in the way: with --exchange the file is ingested
+    CliRun ok =
+        run(
+            "ingest",
+            "--vendor",
+            "csv",
+            "--mapping",
+            noExchange.toString(),
+            "--exchange",
+            "us-equity",
+            csv.toString());
+    assertThat(ok.code()).isZero();
+    assertThat(ok.out()).contains("1 ingested", "1 rows written, 0 quarantined");
+  }
+
   private Map<String, String> metadataLocations() {
     Map<String, String> m = new TreeMap<>();
     try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(dir.resolve("wh")))) {
