@@ -8,6 +8,8 @@ import io.ticklake.bronze.ingest.IngestResult;
 import io.ticklake.bronze.ingest.IngestSummary;
 import io.ticklake.bronze.ingest.InputFiles;
 import io.ticklake.bronze.ingest.VendorReaders;
+import io.ticklake.bronze.read.MappedReader;
+import io.ticklake.bronze.read.ReaderMapping;
 import io.ticklake.bronze.read.VendorReader;
 import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
@@ -101,6 +103,20 @@ final class IngestCommand implements Callable<Integer> {
       exchange = null;
     }
     String defaultExchange = exchange != null ? exchange : VendorReaders.defaultExchange(vendor);
+    // a mapping without an exchange would quarantine every row of every file as unknown_exchange
+    // and mark the files ingested, so that not even the right --exchange could ingest them again
+    ReaderMapping.FieldSpec mappedExchange = null;
+    if (reader instanceof MappedReader mapped) {
+      mappedExchange = mapped.mapping().fields().get(ReaderMapping.Field.EXCHANGE);
+      if (mappedExchange == null && defaultExchange == null) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "Cannot ingest with mapping "
+                + mapping
+                + ": it maps no exchange; give --exchange EX (e.g. us-equity) or map the"
+                + " field \"exchange\"");
+      }
+    }
     IngestSummary summary;
     try (Warehouse warehouse = ctx.openWarehouse()) {
       ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
@@ -112,6 +128,16 @@ final class IngestCommand implements Callable<Integer> {
             "Cannot ingest with --exchange %s: it is not in ref.exchange (%s)",
             exchange,
             calendars.knownIdsFor(exchange));
+      }
+      if (mappedExchange != null
+          && mappedExchange.value() != null
+          && calendars.find(mappedExchange.value()).isEmpty()) {
+        throw TicklakeException.of(
+            Kind.INPUT,
+            "Cannot ingest with mapping %s: its exchange %s is not in ref.exchange (%s)",
+            mapping,
+            mappedExchange.value(),
+            calendars.knownIdsFor(mappedExchange.value()));
       }
       try (ProgressLine progress = ProgressLine.forTerminal(ctx.err(), files.size())) {
         summary =
