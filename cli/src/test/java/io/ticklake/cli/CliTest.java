@@ -311,6 +311,33 @@ class CliTest {
   }
 
   @Test
+  void demoKeepRerunsOnItsOwnWarehouseAndNeverAdoptsAForeignDirectory() throws Exception {
+    Path demo = dir.resolve("demo");
+    assertThat(run(Map.of(), "--warehouse", demo.toString(), "demo").code()).isZero();
+    // --keep on the demo's own warehouse runs again to the end (its export folder is its own)
+    CliRun kept = run(Map.of(), "--warehouse", demo.toString(), "demo", "--keep");
+    assertThat(kept.err()).isEmpty();
+    assertThat(kept.code()).isZero();
+    assertThat(kept.out()).contains("== 8. the tables", "Try:");
+    Path export = demo.resolve("exports").resolve("ibm-1m-pandas");
+    CliRun verify =
+        run(Map.of(), "--warehouse", demo.toString(), "export", "verify", export.toString());
+    assertThat(verify.code()).as(verify.err()).isZero();
+
+    // --keep never adopts a directory the demo did not make: that would load the samples into
+    // it and mark it as a demo, and the next plain 'demo' would delete it whole
+    Path foreign = Files.createDirectories(dir.resolve("precious"));
+    Files.writeString(foreign.resolve("data.txt"), "mine");
+    CliRun refused = run(Map.of(), "--warehouse", foreign.toString(), "demo", "--keep");
+    assertThat(refused.code()).isEqualTo(ExitCodes.CONFIGURATION);
+    assertThat(refused.err()).contains("was not made by 'ticklake demo'");
+    assertThat(foreign.resolve(DemoCommand.MARKER)).doesNotExist();
+    assertThat(run(Map.of(), "--warehouse", foreign.toString(), "demo").code())
+        .isEqualTo(ExitCodes.CONFIGURATION);
+    assertThat(foreign.resolve("data.txt")).hasContent("mine");
+  }
+
+  @Test
   void ingestManifestAndOrphansFromTheCommandLine() throws Exception {
     assertThat(run("init").code()).isZero();
     Path samples = io.ticklake.bronze.sample.BundledSamples.extractTo(dir.resolve("samples"));
