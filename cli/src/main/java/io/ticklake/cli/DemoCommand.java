@@ -62,6 +62,9 @@ final class DemoCommand implements Callable<Integer> {
   static final String MARKER = ".ticklake-demo";
   static final String DEFAULT_DIR = "demo-warehouse";
 
+  /** The folder under {@code <warehouse>/exports} the demo exports to. */
+  static final String EXPORT_NAME = "ibm-1m-pandas";
+
   /** The trading date of the bundled Lean sample. */
   static final LocalDate SAMPLE_DAY = LocalDate.of(2013, 10, 11);
 
@@ -84,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
     prepare(dir, keep);
     out.println("== ticklake demo: warehouse " + dir);
     Path report = dir.resolve("quality.html");
-    Path exportDir = dir.resolve("exports").resolve("ibm-1m-pandas");
+    Path exportDir = dir.resolve("exports").resolve(EXPORT_NAME);
     try (Warehouse warehouse = Warehouse.open(config)) {
       Files.writeString(dir.resolve(MARKER), "created by 'ticklake demo'\n");
       out.println();
@@ -245,7 +248,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static void prepare(Path dir, boolean keep) throws IOException {
-    if (!Files.exists(dir) || keep) {
+    if (!Files.exists(dir)) {
       return;
     }
     if (!Files.isDirectory(dir)) {
@@ -260,11 +263,18 @@ final class DemoCommand implements Callable<Integer> {
       return;
     }
     if (!Files.exists(dir.resolve(MARKER))) {
+      // also with --keep: adopting a foreign directory would load the samples into it and mark
+      // it as a demo, so that the next run without --keep would delete it whole
       throw TicklakeException.of(
           Kind.CONFIGURATION,
           "Cannot build the demo in %s: the directory is not empty and was not made by"
               + " 'ticklake demo'; choose another with --warehouse",
           dir);
+    }
+    if (keep) {
+      // the kept demo's own export is replaced: an export never writes into a non-empty folder
+      LocalTrees.deleteTree(dir.resolve("exports").resolve(EXPORT_NAME));
+      return;
     }
     LocalTrees.deleteTree(dir);
   }
