@@ -263,6 +263,8 @@ class WriterCommandTest {
       {"--exchange", "bin\\ance"},
       {"--invalid", "1.5"},
       {"--duration", "10"},
+      {"--start", "2020-02-22"},
+      {"--start", "yesterday"},
     };
     for (String[] c : cases) {
       CliRun r = run("simulate", c[0], c[1]);
