@@ -76,6 +76,9 @@ final class SimulateCommand implements Callable<Integer> {
       defaultValue = "2020-02-22T00:00:00Z",
       paramLabel = "INSTANT",
       description = "Time of the first event (default: ${DEFAULT-VALUE}).")
+  String startText;
+
+  /** The parsed {@code --start}. */
   Instant start;
 
   @Option(
@@ -140,6 +143,13 @@ final class SimulateCommand implements Callable<Integer> {
       throw usage(
           "Cannot use --exchange '%s': it may not hold quotes, backslashes or control characters",
           exchange);
+    }
+    try {
+      start = Instant.parse(startText.trim());
+    } catch (java.time.format.DateTimeParseException e) {
+      throw usage(
+          "Cannot use --start '%s': give an ISO-8601 time with a zone, e.g. 2020-02-22T00:00:00Z",
+          startText);
     }
     Duration span = WriterCommand.durationOption(spec, "--duration", duration);
     PrintWriter out = root.context().out();
