@@ -196,25 +196,41 @@ public final class DuckDbBridge implements AutoCloseable {
    * Registers every table of the catalog as {@code namespace.table} views, all pinned to one
    * consistent as-of (see {@link SnapshotResolver#resolveAll}).
    *
-   * @return the scans by table, in catalog order
+   * <p>A table whose snapshot of that time was expired gets a view that fails, with the reason,
+   * when a query reads it; the other tables stay readable.
+   *
+   * @return the scans by table, in catalog order (not the tables whose snapshot was expired)
    */
   public Map<TableIdentifier, PinnedScan> registerAll(Catalog catalog, AsOf asOf) {
     Map<TableIdentifier, Table> tables = new LinkedHashMap<>();
     for (TableIdentifier id : listTables(catalog)) {
       tables.put(id, catalog.loadTable(id));
     }
-    Map<TableIdentifier, Optional<Snapshot>> snapshots = SnapshotResolver.resolveAll(tables, asOf);
+    Map<TableIdentifier, SnapshotResolver.Resolution> snapshots =
+        SnapshotResolver.resolveEach(tables, asOf);
     Map<TableIdentifier, PinnedScan> scans = new LinkedHashMap<>();
     for (Map.Entry<TableIdentifier, Table> e : tables.entrySet()) {
       String schemaName = e.getKey().namespace().toString();
       execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(schemaName));
+      SnapshotResolver.Resolution r = snapshots.get(e.getKey());
+      if (r.unreadable().isPresent()) {
+        // its history of that time was expired: a query that reads it fails with the reason
+        // (DuckDB evaluates error() per query, not when the view is made); others still work
+        execute(
+            "CREATE OR REPLACE VIEW "
+                + qualified(e.getKey().toString())
+                + " AS SELECT "
+                + e.getValue().schema().columns().stream()
+                    .map(f -> "CAST(NULL AS " + duckDbType(f) + ") AS " + Sql.ident(f.name()))
+                    .collect(Collectors.joining(", "))
+                + " WHERE error("
+                + Sql.string(r.unreadable().get())
+                + ") IS NOT NULL");
+        continue;
+      }
       scans.put(
           e.getKey(),
-          registerView(
-              e.getKey().toString(),
-              e.getValue(),
-              snapshots.get(e.getKey()),
-              PartitionFilter.all()));
+          registerView(e.getKey().toString(), e.getValue(), r.snapshot(), PartitionFilter.all()));
     }
     return scans;
   }

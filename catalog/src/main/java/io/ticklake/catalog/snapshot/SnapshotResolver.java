@@ -122,20 +122,55 @@ public final class SnapshotResolver {
    * where it exists; the other tables are read as of the commit time of the first table's
    * referenced snapshot.
    *
-   * @throws TicklakeException of kind INPUT when no table has the snapshot id or reference
+   * @throws TicklakeException of kind INPUT when no table has the snapshot id or reference, or when
+   *     a table's snapshot of that time was expired
    */
   public static Map<TableIdentifier, Optional<Snapshot>> resolveAll(
       Map<TableIdentifier, Table> tables, AsOf asOf) {
-    Map<TableIdentifier, Optional<Snapshot>> result = new LinkedHashMap<>();
+    Map<TableIdentifier, Optional<Snapshot>> out = new LinkedHashMap<>();
+    resolveEach(tables, asOf)
+        .forEach(
+            (id, r) -> {
+              if (r.unreadable().isPresent()) {
+                throw new TicklakeException(Kind.INPUT, r.unreadable().get());
+              }
+              out.put(id, r.snapshot());
+            });
+    return out;
+  }
+
+  /**
+   * A table's snapshot at an as-of, or why the table cannot be read then.
+   *
+   * @param snapshot the snapshot, or empty when the table had none then (it reads as empty)
+   * @param unreadable the error, when the table's snapshot of that time was expired
+   */
+  public record Resolution(Optional<Snapshot> snapshot, Optional<String> unreadable) {
+    public Resolution {
+      requireNonNull(snapshot, "snapshot is null");
+      requireNonNull(unreadable, "unreadable is null");
+    }
+  }
+
+  /**
+   * {@link #resolveAll}, but a table whose snapshot of that time was expired does not fail the
+   * others: it gets the error as its {@link Resolution#unreadable()} (a view over the lake can fail
+   * only when that table is read).
+   *
+   * @throws TicklakeException of kind INPUT when no table has the snapshot id or reference
+   */
+  public static Map<TableIdentifier, Resolution> resolveEach(
+      Map<TableIdentifier, Table> tables, AsOf asOf) {
+    Map<TableIdentifier, Resolution> result = new LinkedHashMap<>();
     if (asOf instanceof AsOf.Latest || asOf instanceof AsOf.Timestamp) {
-      tables.forEach((id, t) -> result.put(id, resolve(t, asOf)));
+      tables.forEach((id, t) -> result.put(id, attempt(() -> resolve(t, asOf))));
       return result;
     }
     Instant pointInTime = null;
     for (Map.Entry<TableIdentifier, Table> e : tables.entrySet()) {
       Optional<Snapshot> own = ownSnapshot(e.getValue(), asOf);
       if (own.isPresent()) {
-        result.put(e.getKey(), own);
+        result.put(e.getKey(), new Resolution(own, Optional.empty()));
         if (pointInTime == null) {
           pointInTime = Instant.ofEpochMilli(own.get().timestampMillis());
         }
@@ -153,12 +188,25 @@ public final class SnapshotResolver {
           tables.size(),
           String.join(", ", tables.keySet().stream().map(Object::toString).toList()));
     }
-    Map<TableIdentifier, Optional<Snapshot>> ordered = new LinkedHashMap<>();
+    Map<TableIdentifier, Resolution> ordered = new LinkedHashMap<>();
+    Instant at = pointInTime;
     for (Map.Entry<TableIdentifier, Table> e : tables.entrySet()) {
-      Optional<Snapshot> s = result.get(e.getKey());
-      ordered.put(e.getKey(), s != null ? s : snapshotAt(e.getValue(), pointInTime));
+      Resolution r = result.get(e.getKey());
+      ordered.put(e.getKey(), r != null ? r : attempt(() -> snapshotAt(e.getValue(), at)));
     }
     return ordered;
+  }
+
+  /** The snapshot {@code resolution} finds, or the error of a table read at an expired time. */
+  private static Resolution attempt(java.util.function.Supplier<Optional<Snapshot>> resolution) {
+    try {
+      return new Resolution(resolution.get(), Optional.empty());
+    } catch (TicklakeException e) {
+      if (e.kind() != Kind.INPUT) {
+        throw e;
+      }
+      return new Resolution(Optional.empty(), Optional.of(e.getMessage()));
+    }
   }
 
   private static Optional<Snapshot> ownSnapshot(Table table, AsOf asOf) {
