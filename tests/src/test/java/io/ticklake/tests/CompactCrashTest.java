@@ -39,8 +39,8 @@ class CompactCrashTest {
 
   @TempDir Path dir;
 
-  @Test
-  void killedCompactionsNeverExposeAPartialPartitionAndConverge() throws Exception {
+  /** A warehouse with the bundled Lean and Tardis samples in Bronze, nothing compacted. */
+  private Path ingestedSamples() throws Exception {
     Path wh = dir.resolve("wh");
     Path samples = BundledSamples.extractTo(dir.resolve("samples"));
     try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(wh))) {
@@ -57,6 +57,56 @@ class CompactCrashTest {
             .run(InputFiles.expand(List.of(samples.resolve(vendor).toString())));
       }
     }
+    return wh;
+  }
+
+  /**
+   * What a scheduled job does after a crash: the plain {@code ticklake compact} (no --all), killed
+   * at growing delays during the first compaction of the lake (so kills land before, between and
+   * inside partition rebuilds and their two commits), then run again until it completes. Readers
+   * only ever see complete partitions, the plain rerun finishes every partition a kill left missing
+   * or unfinished and then has nothing to do, and the files have the bytes of a forced clean
+   * rebuild from the same Bronze.
+   */
+  @Test
+  void aPlainRerunAfterKillsDuringTheFirstCompactionFinishesTheLake() throws Exception {
+    Path wh = ingestedSamples();
+    String[] compact = {"--warehouse", wh.toString(), "compact"};
+    List<Map<String, Long>> seen = new ArrayList<>();
+    int killedWhileRunning = 0;
+    for (int i = 0; i < 6; i++) {
+      ChildJvm child = ChildJvm.start(Map.of(), null, compact);
+      if (child.killAfter(1_500 + 700L * i)) {
+        killedWhileRunning++;
+      }
+      seen.add(partitionCounts(wh));
+    }
+    assertThat(killedWhileRunning).as("kills that hit a running compaction").isPositive();
+
+    ChildJvm finish = ChildJvm.start(Map.of(), null, compact);
+    assertThat(finish.waitFor(300)).as(finish.stderr()).isZero();
+    Map<String, Long> complete = partitionCounts(wh);
+    assertThat(complete).hasSize(4);
+    // after every kill, each visible partition was the complete one (or not there yet)
+    for (Map<String, Long> after : seen) {
+      after.forEach((partition, rows) -> assertThat(rows).isEqualTo(complete.get(partition)));
+    }
+    ChildJvm again = ChildJvm.start(Map.of(), null, compact);
+    assertThat(again.waitFor(300)).isZero();
+    assertThat(again.stdout())
+        .contains("silver.trades: nothing to compact")
+        .contains("silver.quotes: nothing to compact");
+
+    Map<String, String> digests = fileDigests(wh);
+    String[] forced = {"--warehouse", wh.toString(), "compact", "--all"};
+    assertThat(ChildJvm.start(Map.of(), null, forced).waitFor(300)).isZero();
+    assertThat(partitionCounts(wh)).isEqualTo(complete);
+    assertThat(fileDigests(wh)).isEqualTo(digests);
+  }
+
+  @Test
+  void killedCompactionsNeverExposeAPartialPartitionAndConverge() throws Exception {
+    Path wh = ingestedSamples();
     String[] compactAll = {"--warehouse", wh.toString(), "compact", "--all"};
 
     // a clean run first: the reference partition sizes
