@@ -298,6 +298,36 @@ class ValidationTest {
     }
   }
 
+  /**
+   * 2013-11-29 (the day after Thanksgiving) closes early at 13:00 New York time, but only the
+   * regular session ends then: the US extended-hours venues (NYSE Arca, Nasdaq) run their
+   * post-market session from 13:00 to 17:00 on early-close days, and vendor tick files carry those
+   * prints. A 13:30 and a 16:30 print are real trades of that trading date, not events outside its
+   * session window; rejecting them as errors takes them out of Silver (and out of every bar).
+   */
+  @Test
+  void postMarketPrintsOfAnEarlyCloseDayAreNotRejected() throws Exception {
+    LocalDate halfDay = LocalDate.of(2013, 11, 29); // New York is UTC-5 in November
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      BronzeFixture.appendTradeFiles(
+          BronzeFixture.bronzeTrades(w),
+          "us-equity",
+          halfDay,
+          1,
+          List.of(
+              List.of(
+                  new Trade("IBM", Instant.parse("2013-11-29T15:00:00Z"), "180", "100", "buy"),
+                  new Trade("IBM", Instant.parse("2013-11-29T18:30:00Z"), "180", "100", "buy"),
+                  new Trade("IBM", Instant.parse("2013-11-29T21:30:00Z"), "180", "100", "buy"))));
+      PartitionResult r = compact(w, SilverTable.TRADES);
+      assertThat(quarantine(w)).extracting(x -> x.getField("rule")).isEmpty();
+      assertThat(r.quarantined()).isZero();
+      assertThat(read(w.table(TableContracts.SILVER_TRADES.id())))
+          .extracting(x -> x.getField("session"))
+          .containsExactly("regular", "post", "post");
+    }
+  }
+
   @Test
   void unknownSymbolRuleCannotBeRelaxed() {
     assertThatThrownBy(() -> ValidationSettings.defaults().without("unknown_symbol"))
