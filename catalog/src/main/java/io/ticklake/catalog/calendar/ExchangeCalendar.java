@@ -30,26 +30,45 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <h2>Sessions of a date</h2>
  *
- * These rules are Lean's ({@code SecurityExchangeHours}), applied per local calendar date {@code C}
- * to the weekly windows of {@code C}'s weekday:
+ * These rules follow Lean's ({@code SecurityExchangeHours}), with one deliberate departure for
+ * post-market on early-close dates, applied per local calendar date {@code C} to the weekly windows
+ * of {@code C}'s weekday:
  *
  * <ul>
  *   <li>Holiday: {@code C} has no windows at all.
- *   <li>Early close at {@code T}: the exchange is closed from {@code T} to the end of {@code C} for
- *       every session type, so windows starting at or after {@code T} are dropped and a window
- *       spanning {@code T} ends at {@code T}. On 2013-11-29 (close 13:00) US equities trade
- *       pre-market 04:00-09:30 and regular 09:30-13:00, and there is no post-market.
+ *   <li>Early close at {@code T}: windows of every type other than post-market are cut as in Lean:
+ *       the exchange is closed for them from {@code T} to the end of {@code C}, so such windows
+ *       starting at or after {@code T} are dropped and one spanning {@code T} ends at {@code T}.
+ *       Post-market windows move instead: let {@code N} be the normal end of the weekday's last
+ *       regular window; when the weekday has a regular window, the early close leaves part of the
+ *       regular session ({@code T} after the first regular window's start) and {@code T < N}, each
+ *       post-market window {@code [s, e)} with {@code s >= N} keeps its length and becomes {@code
+ *       [T + (s - N), T + (e - N))}. Otherwise post-market windows are cut like the others. On
+ *       2013-11-29 (close 13:00) US equities trade pre-market 04:00-09:30, regular 09:30-13:00 and
+ *       post-market 13:00-17:00; a 17:30 print is closed.
  *   <li>Late open at {@code T}: the exchange is closed from the start of {@code C} to {@code T}, so
  *       windows ending at or before {@code T} are dropped and a window spanning {@code T} starts at
  *       {@code T}. (Lean also treats the instant {@code T} itself as closed; here the session
  *       starts at {@code T} inclusive.)
- *   <li>Both on one date: the windows are cut to {@code [late open, early close)}.
+ *   <li>Both on one date: the windows are cut to {@code [late open, early close)}, except moved
+ *       post-market windows, which are only cut by the late open.
  * </ul>
  *
- * The sessions of trading date {@code D} are the cut windows of the calendar dates it spans (with a
- * midnight rollover: just {@code D}), as instants, clipped to the trading date; adjacent intervals
- * of the same type (e.g. 18:00-24:00 and 00:00-16:00) are joined into one. A date is a trading day
- * if it has at least one session.
+ * <p><b>Why post-market departs from Lean.</b> Lean's rule closes every session type at an early
+ * close, so a half day would have no post-market and the Silver {@code session_window} rule would
+ * reject every after-hours print of it. Real half days do have one: the extended-hours venues run
+ * their post-market session from the early close for the usual length, and vendor tick files carry
+ * those trades. Nasdaq's published schedule (Nasdaq Trader notice ETA2019-93,
+ * https://www.nasdaqtrader.com/TraderNews.aspx?id=ETA2019-93) lists "Nasdaq Day Session 4:00 p.m.
+ * normal, 1:00 p.m. early; Nasdaq Extended Session 8:00 p.m. normal, 5:00 p.m. early"; NYSE Arca
+ * does the same. The rule uses only the stored windows (no exchange is named), and leaves
+ * definitions without post-market windows, such as Lean's futures and crypto entries (only "market"
+ * windows), exactly as Lean has them.
+ *
+ * <p>The sessions of trading date {@code D} are the cut windows of the calendar dates it spans
+ * (with a midnight rollover: just {@code D}), as instants, clipped to the trading date; adjacent
+ * intervals of the same type (e.g. 18:00-24:00 and 00:00-16:00) are joined into one. A date is a
+ * trading day if it has at least one session.
  *
  * <h2>Performance and thread safety</h2>
  *
@@ -77,6 +96,14 @@ public final class ExchangeCalendar {
   private final long[][] weekStarts;
   private final long[][] weekEnds;
 
+  /**
+   * By {@link DayOfWeek#ordinal()}: nano-of-day of the first regular window's start and of the last
+   * regular window's end, -1 for a weekday without a regular window.
+   */
+  private final long[] regularStarts;
+
+  private final long[] regularEnds;
+
   private final ConcurrentHashMap<LocalDate, Day> days = new ConcurrentHashMap<>();
   private volatile Day last;
 
@@ -93,17 +120,27 @@ public final class ExchangeCalendar {
     this.weekTypes = new SessionType[week.length][];
     this.weekStarts = new long[week.length][];
     this.weekEnds = new long[week.length][];
+    this.regularStarts = new long[week.length];
+    this.regularEnds = new long[week.length];
     for (DayOfWeek day : week) {
       List<SessionWindow> windows = definition.windows(day);
       int n = windows.size();
       weekTypes[day.ordinal()] = new SessionType[n];
       weekStarts[day.ordinal()] = new long[n];
       weekEnds[day.ordinal()] = new long[n];
+      regularStarts[day.ordinal()] = -1;
+      regularEnds[day.ordinal()] = -1;
       for (int i = 0; i < n; i++) {
         SessionWindow window = windows.get(i);
         weekTypes[day.ordinal()][i] = window.type();
         weekStarts[day.ordinal()][i] = window.startNanoOfDay();
         weekEnds[day.ordinal()][i] = window.endNanoOfDay();
+        if (window.type() == SessionType.REGULAR) {
+          if (regularStarts[day.ordinal()] < 0) {
+            regularStarts[day.ordinal()] = window.startNanoOfDay();
+          }
+          regularEnds[day.ordinal()] = window.endNanoOfDay();
+        }
       }
     }
   }
@@ -139,7 +176,7 @@ public final class ExchangeCalendar {
 
   /**
    * The session of {@code t}'s trading date that contains {@code t}, or {@link SessionType#CLOSED}
-   * if none does (a holiday, a weekend, the night, after an early close).
+   * if none does (a holiday, a weekend, the night, after an early close ended the sessions).
    *
    * @throws java.time.DateTimeException if {@code t} is beyond the supported date range
    */
@@ -334,7 +371,8 @@ public final class ExchangeCalendar {
 
   /**
    * Adds the windows of local calendar date {@code date}, after its holiday, early close and late
-   * open, restricted to nano-of-day {@code [from, to)}.
+   * open, restricted to nano-of-day {@code [from, to)}. On an early close, post-market windows
+   * after the regular session move to start at the early close (see the class comment).
    */
   private void addWindows(LocalDate date, long from, long to, List<SessionInterval> out) {
     if (definition.holidays().contains(date)) {
@@ -346,17 +384,32 @@ public final class ExchangeCalendar {
     if (lateOpen != null) {
       lo = Math.max(lo, lateOpen.toNanoOfDay());
     }
+    int dow = date.getDayOfWeek().ordinal();
+    // post-market windows starting at or after normalClose move back by shift (-1: none move)
+    long normalClose = -1;
+    long shift = 0;
     LocalTime earlyClose = definition.earlyCloses().get(date);
     if (earlyClose != null) {
-      hi = Math.min(hi, earlyClose.toNanoOfDay());
+      long close = earlyClose.toNanoOfDay();
+      hi = Math.min(hi, close);
+      if (regularEnds[dow] >= 0 && close > regularStarts[dow] && close < regularEnds[dow]) {
+        normalClose = regularEnds[dow];
+        shift = normalClose - close;
+      }
     }
-    int dow = date.getDayOfWeek().ordinal();
     SessionType[] types = weekTypes[dow];
     long[] starts = weekStarts[dow];
     long[] ends = weekEnds[dow];
     for (int i = 0; i < types.length; i++) {
-      long start = Math.max(starts[i], lo);
-      long end = Math.min(ends[i], hi);
+      long start;
+      long end;
+      if (normalClose >= 0 && types[i] == SessionType.POST && starts[i] >= normalClose) {
+        start = Math.max(starts[i] - shift, lo);
+        end = Math.min(ends[i] - shift, to);
+      } else {
+        start = Math.max(starts[i], lo);
+        end = Math.min(ends[i], hi);
+      }
       if (start < end) {
         Instant open = instant(date, start);
         Instant close = instant(date, end);

@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  * <p>All times are exchange-local wall-clock times in {@link #zone()}. {@link #weeklySessions()}
  * lists each weekday's session windows; {@link #holidays()} are local dates without any session;
  * {@link #earlyCloses()} and {@link #lateOpens()} cut the windows of a local date (see {@link
- * ExchangeCalendar} for the exact rules, which are Lean's).
+ * ExchangeCalendar} for the exact rules: Lean's, except that an early close moves post-market to
+ * start at the early close instead of dropping it).
  *
  * <p>{@code dayRollover} is the local wall-clock time at which the next trading date begins: {@link
  * LocalTime#MIDNIGHT} means the trading date is the local calendar date; any other time {@code R}
@@ -52,7 +53,8 @@ import java.util.regex.Pattern;
  * @param dayRollover local time at which the next trading date begins; midnight for calendar dates
  * @param weeklySessions session windows per weekday
  * @param holidays local dates without any session
- * @param earlyCloses local dates on which every session ends at the given local time
+ * @param earlyCloses local dates on which the sessions end at the given local time, except
+ *     post-market, which then starts at that time (see {@link ExchangeCalendar})
  * @param lateOpens local dates on which no session starts before the given local time
  * @param source where the definition came from, e.g. {@code lean-market-hours:Equity-usa-[*]}
  */

@@ -16,7 +16,7 @@ final class CalendarConsistency {
    * For instants from {@code from} to {@code to} every {@code step}: the trading date's span
    * contains the instant and the session is the one whose interval contains it (else CLOSED). With
    * a midnight rollover also: the trading date is the local date, and the session equals a naive
-   * wall-clock reference of Lean's rules (valid while no window touches a DST transition).
+   * wall-clock reference of the rules (valid while no window touches a DST transition).
    */
   static void check(ExchangeCalendar calendar, Instant from, Instant to, Duration step) {
     ExchangeDefinition definition = calendar.definition();
@@ -41,19 +41,46 @@ final class CalendarConsistency {
     }
   }
 
-  /** Lean's IsOpen, by wall-clock time, for a midnight rollover. */
+  /**
+   * Lean's IsOpen, by wall-clock time, for a midnight rollover, with ticklake's early-close rule
+   * for post-market: on an early close at T that leaves part of the regular session and comes
+   * before its normal end N, a post-market window [s, e) with s >= N is open at [T + s - N, T + e -
+   * N).
+   */
   private static SessionType wallClock(ExchangeDefinition definition, LocalDateTime local) {
     LocalDate date = local.toLocalDate();
     long nano = local.toLocalTime().toNanoOfDay();
     if (definition.holidays().contains(date)) {
       return SessionType.CLOSED;
     }
-    LocalTime earlyClose = definition.earlyCloses().get(date);
-    if (earlyClose != null && nano >= earlyClose.toNanoOfDay()) {
-      return SessionType.CLOSED;
-    }
     LocalTime lateOpen = definition.lateOpens().get(date);
     if (lateOpen != null && nano < lateOpen.toNanoOfDay()) {
+      return SessionType.CLOSED;
+    }
+    LocalTime earlyClose = definition.earlyCloses().get(date);
+    if (earlyClose != null && nano >= earlyClose.toNanoOfDay()) {
+      long close = earlyClose.toNanoOfDay();
+      Long firstRegularStart = null;
+      Long lastRegularEnd = null;
+      for (SessionWindow window : definition.windows(date.getDayOfWeek())) {
+        if (window.type() == SessionType.REGULAR) {
+          if (firstRegularStart == null) {
+            firstRegularStart = window.startNanoOfDay();
+          }
+          lastRegularEnd = window.endNanoOfDay();
+        }
+      }
+      if (lastRegularEnd != null && close > firstRegularStart && close < lastRegularEnd) {
+        long normal = nano + (lastRegularEnd - close); // the wall-clock time on a normal day
+        for (SessionWindow window : definition.windows(date.getDayOfWeek())) {
+          if (window.type() == SessionType.POST
+              && window.startNanoOfDay() >= lastRegularEnd
+              && normal >= window.startNanoOfDay()
+              && normal < window.endNanoOfDay()) {
+            return SessionType.POST;
+          }
+        }
+      }
       return SessionType.CLOSED;
     }
     for (SessionWindow window : definition.windows(date.getDayOfWeek())) {

@@ -201,7 +201,7 @@ class SyntheticCalendarTest {
   }
 
   @Test
-  void lateOpenAndEarlyCloseOnOneDateKeepOnlyTheTimeBetween() {
+  void lateOpenAndEarlyCloseOnOneDateKeepTheTimeBetweenAndTheMovedPostMarket() {
     LocalDate date = LocalDate.of(2013, 10, 8);
     SortedMap<LocalDate, LocalTime> lateOpens = new TreeMap<>();
     lateOpens.put(date, t("10:00"));
@@ -213,7 +213,9 @@ class SyntheticCalendarTest {
             new SessionInterval(
                 SessionType.REGULAR,
                 newYork("2013-10-08T10:00:00"),
-                newYork("2013-10-08T13:00:00")));
+                newYork("2013-10-08T13:00:00")),
+            new SessionInterval(
+                SessionType.POST, newYork("2013-10-08T13:00:00"), newYork("2013-10-08T17:00:00")));
     CalendarConsistency.check(
         calendar,
         Instant.parse("2013-10-07T00:00:00Z"),

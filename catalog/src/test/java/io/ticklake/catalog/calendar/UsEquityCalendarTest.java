@@ -98,8 +98,13 @@ class UsEquityCalendarTest {
     assertThat(calendar.tradingDate(midday)).isEqualTo(thanksgiving);
   }
 
+  /**
+   * 2013-11-29 closes early at 13:00 New York (EST, UTC-5): pre-market and the regular session are
+   * cut at 13:00 as in Lean, and post-market keeps its four hours from the early close, 13:00-17:00
+   * (Nasdaq's extended session ends at 17:00 on early-close days), not Lean's none.
+   */
   @Test
-  void earlyCloseCutsTheRegularSessionAndDropsPostMarket() {
+  void earlyCloseCutsTheRegularSessionAndMovesPostMarketToTheEarlyClose() {
     LocalDate blackFriday = LocalDate.of(2013, 11, 29);
     assertThat(calendar.isTradingDay(blackFriday)).isTrue();
     assertThat(calendar.regularClose(blackFriday)).contains(at("2013-11-29T18:00:00Z"));
@@ -108,13 +113,44 @@ class UsEquityCalendarTest {
             new SessionInterval(
                 SessionType.PRE, at("2013-11-29T09:00:00Z"), at("2013-11-29T14:30:00Z")),
             new SessionInterval(
-                SessionType.REGULAR, at("2013-11-29T14:30:00Z"), at("2013-11-29T18:00:00Z")));
-    assertThat(calendar.session(blackFriday, SessionType.POST)).isEmpty();
+                SessionType.REGULAR, at("2013-11-29T14:30:00Z"), at("2013-11-29T18:00:00Z")),
+            new SessionInterval(
+                SessionType.POST, at("2013-11-29T18:00:00Z"), at("2013-11-29T22:00:00Z")));
+    assertThat(calendar.sessions(blackFriday))
+        .containsExactly(
+            new SessionInterval(
+                SessionType.PRE, newYork("2013-11-29T04:00:00"), newYork("2013-11-29T09:30:00")),
+            new SessionInterval(
+                SessionType.REGULAR,
+                newYork("2013-11-29T09:30:00"),
+                newYork("2013-11-29T13:00:00")),
+            new SessionInterval(
+                SessionType.POST, newYork("2013-11-29T13:00:00"), newYork("2013-11-29T17:00:00")));
+    assertThat(calendar.session(blackFriday, SessionType.POST))
+        .contains(
+            new SessionInterval(
+                SessionType.POST, at("2013-11-29T18:00:00Z"), at("2013-11-29T22:00:00Z")));
     assertThat(calendar.session(newYork("2013-11-29T12:59:59.999999")))
         .isEqualTo(SessionType.REGULAR);
-    assertThat(calendar.session(newYork("2013-11-29T13:00:00"))).isEqualTo(SessionType.CLOSED);
-    assertThat(calendar.session(newYork("2013-11-29T16:30:00"))).isEqualTo(SessionType.CLOSED);
-    assertThat(calendar.tradingDate(newYork("2013-11-29T13:00:00"))).isEqualTo(blackFriday);
+    assertThat(calendar.session(newYork("2013-11-29T13:00:00"))).isEqualTo(SessionType.POST);
+    assertThat(calendar.session(newYork("2013-11-29T13:30:00"))).isEqualTo(SessionType.POST);
+    assertThat(calendar.session(newYork("2013-11-29T16:30:00"))).isEqualTo(SessionType.POST);
+    assertThat(calendar.session(at("2013-11-29T21:59:59.999999999Z"))).isEqualTo(SessionType.POST);
+    assertThat(calendar.session(newYork("2013-11-29T17:00:00"))).isEqualTo(SessionType.CLOSED);
+    assertThat(calendar.session(newYork("2013-11-29T17:30:00"))).isEqualTo(SessionType.CLOSED);
+    assertThat(calendar.session(newYork("2013-11-29T19:59:00"))).isEqualTo(SessionType.CLOSED);
+    for (String local :
+        List.of(
+            "2013-11-29T04:00:00",
+            "2013-11-29T13:00:00",
+            "2013-11-29T16:30:00",
+            "2013-11-29T17:00:00",
+            "2013-11-29T17:30:00",
+            "2013-11-29T23:59:59.999999999")) {
+      assertThat(calendar.tradingDate(newYork(local))).as(local).isEqualTo(blackFriday);
+    }
+    assertThat(calendar.tradingDate(at("2013-11-30T05:00:00Z")))
+        .isEqualTo(LocalDate.of(2013, 11, 30));
   }
 
   @Test

@@ -79,7 +79,10 @@ class QualityJobTest {
     return out;
   }
 
-  /** CCC on the early-close day (13:00 New York): a print each minute, one after the close. */
+  /**
+   * CCC on the early-close day (13:00 New York, post-market 13:00-17:00): a print each regular
+   * minute, one in the post-market after the close, one after the post-market.
+   */
   static List<Trade> ccc() {
     List<Trade> out = new ArrayList<>();
     Instant open = Instant.parse(EARLY_CLOSE + "T14:30:00Z");
@@ -87,6 +90,7 @@ class QualityJobTest {
       out.add(t("CCC", EARLY_CLOSE, open.plusSeconds(60L * m + 7), "20.00", "1"));
     }
     out.add(t("CCC", EARLY_CLOSE, Instant.parse(EARLY_CLOSE + "T18:30:00Z"), "20.00", "1"));
+    out.add(t("CCC", EARLY_CLOSE, Instant.parse(EARLY_CLOSE + "T22:30:00Z"), "20.00", "1"));
     return out;
   }
 
@@ -264,7 +268,7 @@ class QualityJobTest {
               local(EARLY_CLOSE, "09:30"),
               local(EARLY_CLOSE, "13:00"),
               local(EARLY_CLOSE, "04:00").minusSeconds(60),
-              local(EARLY_CLOSE, "13:00").plusSeconds(60)));
+              local(EARLY_CLOSE, "17:00").plusSeconds(60)));
       assertThat(c.sessionMinutes()).isEqualTo(210);
       assertThat(c.coveredMinutes()).isEqualTo(210);
       assertThat(c.quarantinedByRule()).containsOnlyKeys("session_window");
