@@ -18,7 +18,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** Day rollover, late opens and combined cuts on hand-made definitions. */
+/** Day rollover, late opens, early closes and combined cuts on hand-made definitions. */
 class SyntheticCalendarTest {
   private static final ZoneId CHICAGO = ZoneId.of("America/Chicago");
   private static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
@@ -223,6 +223,7 @@ class SyntheticCalendarTest {
         Duration.ofSeconds(59));
   }
 
+  /** No regular session is left, so there is no post-market to move after it. */
   @Test
   void earlyCloseInsidePreMarketLeavesOnlyPreMarket() {
     LocalDate date = LocalDate.of(2013, 10, 8);
@@ -235,6 +236,156 @@ class SyntheticCalendarTest {
                 SessionType.PRE, newYork("2013-10-08T04:00:00"), newYork("2013-10-08T08:00:00")));
     assertThat(calendar.isTradingDay(date)).isTrue();
     assertThat(calendar.regularOpen(date)).isEmpty();
+  }
+
+  /** A New York exchange trading {@code windows} Monday to Friday. */
+  private static ExchangeDefinition weekdays(
+      List<SessionWindow> windows,
+      SortedMap<LocalDate, LocalTime> earlyCloses,
+      SortedMap<LocalDate, LocalTime> lateOpens) {
+    Map<DayOfWeek, List<SessionWindow>> week = new EnumMap<>(DayOfWeek.class);
+    for (DayOfWeek day : DayOfWeek.values()) {
+      if (day.getValue() <= 5) {
+        week.put(day, windows);
+      }
+    }
+    return new ExchangeDefinition(
+        "weekdays-test",
+        "Weekdays (test)",
+        "equity",
+        NEW_YORK,
+        LocalTime.MIDNIGHT,
+        week,
+        new TreeSet<>(),
+        earlyCloses,
+        lateOpens,
+        "test");
+  }
+
+  private static SortedMap<LocalDate, LocalTime> on(LocalDate date, String time) {
+    SortedMap<LocalDate, LocalTime> map = new TreeMap<>();
+    map.put(date, t(time));
+    return map;
+  }
+
+  @Test
+  void earlyCloseWithoutAPostMarketWindowOnlyCuts() {
+    LocalDate date = LocalDate.of(2013, 11, 29);
+    ExchangeCalendar calendar =
+        ExchangeCalendar.of(
+            weekdays(
+                List.of(
+                    new SessionWindow(SessionType.PRE, t("04:00"), t("09:30")),
+                    new SessionWindow(SessionType.REGULAR, t("09:30"), t("16:00"))),
+                on(date, "13:00"),
+                new TreeMap<>()));
+    assertThat(calendar.sessions(date))
+        .containsExactly(
+            new SessionInterval(
+                SessionType.PRE, newYork("2013-11-29T04:00:00"), newYork("2013-11-29T09:30:00")),
+            new SessionInterval(
+                SessionType.REGULAR,
+                newYork("2013-11-29T09:30:00"),
+                newYork("2013-11-29T13:00:00")));
+    assertThat(calendar.session(newYork("2013-11-29T13:30:00"))).isEqualTo(SessionType.CLOSED);
+    CalendarConsistency.check(
+        calendar,
+        Instant.parse("2013-11-27T00:00:00Z"),
+        Instant.parse("2013-12-03T00:00:00Z"),
+        Duration.ofSeconds(59));
+  }
+
+  @Test
+  void earlyCloseOnARegularOnlyDayIsLeansCut() {
+    // futures-style: one "market" window, as Lean's futures and crypto entries have
+    LocalDate date = LocalDate.of(2013, 12, 24);
+    ExchangeCalendar calendar =
+        ExchangeCalendar.of(
+            weekdays(
+                List.of(new SessionWindow(SessionType.REGULAR, t("08:30"), t("15:15"))),
+                on(date, "12:15"),
+                new TreeMap<>()));
+    assertThat(calendar.sessions(date))
+        .containsExactly(
+            new SessionInterval(
+                SessionType.REGULAR,
+                newYork("2013-12-24T08:30:00"),
+                newYork("2013-12-24T12:15:00")));
+  }
+
+  @Test
+  void earlyCloseAtOrAfterTheNormalCloseCutsPostMarketAsLeanDoes() {
+    LocalDate date = LocalDate.of(2013, 10, 8);
+    ExchangeCalendar late = ExchangeCalendar.of(equityLike(on(date, "17:00"), new TreeMap<>()));
+    assertThat(late.sessions(date))
+        .containsExactly(
+            new SessionInterval(
+                SessionType.PRE, newYork("2013-10-08T04:00:00"), newYork("2013-10-08T09:30:00")),
+            new SessionInterval(
+                SessionType.REGULAR,
+                newYork("2013-10-08T09:30:00"),
+                newYork("2013-10-08T16:00:00")),
+            new SessionInterval(
+                SessionType.POST, newYork("2013-10-08T16:00:00"), newYork("2013-10-08T17:00:00")));
+    ExchangeCalendar atClose = ExchangeCalendar.of(equityLike(on(date, "16:00"), new TreeMap<>()));
+    assertThat(atClose.sessions(date))
+        .extracting(SessionInterval::type)
+        .containsExactly(SessionType.PRE, SessionType.REGULAR);
+  }
+
+  @Test
+  void earlyCloseMovesEveryPostMarketWindowAfterTheLastRegularOneByTheSameAmount() {
+    // a lunch break, and post-market in two parts: 15:00-16:30 and 17:00-18:00
+    LocalDate date = LocalDate.of(2013, 10, 8);
+    ExchangeCalendar calendar =
+        ExchangeCalendar.of(
+            weekdays(
+                List.of(
+                    new SessionWindow(SessionType.REGULAR, t("09:00"), t("11:30")),
+                    new SessionWindow(SessionType.REGULAR, t("12:30"), t("15:00")),
+                    new SessionWindow(SessionType.POST, t("15:00"), t("16:30")),
+                    new SessionWindow(SessionType.POST, t("17:00"), t("18:00"))),
+                on(date, "14:00"),
+                new TreeMap<>()));
+    assertThat(calendar.sessions(date))
+        .containsExactly(
+            new SessionInterval(
+                SessionType.REGULAR,
+                newYork("2013-10-08T09:00:00"),
+                newYork("2013-10-08T11:30:00")),
+            new SessionInterval(
+                SessionType.REGULAR,
+                newYork("2013-10-08T12:30:00"),
+                newYork("2013-10-08T14:00:00")),
+            new SessionInterval(
+                SessionType.POST, newYork("2013-10-08T14:00:00"), newYork("2013-10-08T15:30:00")),
+            new SessionInterval(
+                SessionType.POST, newYork("2013-10-08T16:00:00"), newYork("2013-10-08T17:00:00")));
+    assertThat(calendar.session(date, SessionType.POST))
+        .contains(
+            new SessionInterval(
+                SessionType.POST, newYork("2013-10-08T14:00:00"), newYork("2013-10-08T17:00:00")));
+    CalendarConsistency.check(
+        calendar,
+        Instant.parse("2013-10-07T00:00:00Z"),
+        Instant.parse("2013-10-10T00:00:00Z"),
+        Duration.ofSeconds(59));
+  }
+
+  @Test
+  void aLateOpenAloneLeavesPostMarketWhereItIs() {
+    LocalDate date = LocalDate.of(2013, 10, 8);
+    ExchangeCalendar calendar = ExchangeCalendar.of(equityLike(new TreeMap<>(), on(date, "11:00")));
+    assertThat(calendar.sessions(date))
+        .containsExactly(
+            new SessionInterval(
+                SessionType.REGULAR,
+                newYork("2013-10-08T11:00:00"),
+                newYork("2013-10-08T16:00:00")),
+            new SessionInterval(
+                SessionType.POST, newYork("2013-10-08T16:00:00"), newYork("2013-10-08T20:00:00")));
+    assertThat(calendar.session(newYork("2013-10-08T19:59:59"))).isEqualTo(SessionType.POST);
+    assertThat(calendar.session(newYork("2013-10-08T20:00:00"))).isEqualTo(SessionType.CLOSED);
   }
 
   @Test

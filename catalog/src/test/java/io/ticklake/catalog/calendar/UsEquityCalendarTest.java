@@ -154,6 +154,42 @@ class UsEquityCalendarTest {
   }
 
   @Test
+  void everyEarlyCloseOf2013MovesPostMarketToStartAtTheEarlyClose() {
+    ExchangeDefinition definition = calendar.definition();
+    List<LocalDate> earlyCloses =
+        definition.earlyCloses().keySet().stream().filter(d -> d.getYear() == 2013).toList();
+    assertThat(earlyCloses)
+        .containsExactly(
+            LocalDate.of(2013, 7, 3), LocalDate.of(2013, 11, 29), LocalDate.of(2013, 12, 24));
+    for (LocalDate date : earlyCloses) {
+      Instant close = date.atTime(definition.earlyCloses().get(date)).atZone(NEW_YORK).toInstant();
+      assertThat(calendar.regularClose(date)).as("close of %s", date).contains(close);
+      assertThat(calendar.session(date, SessionType.POST))
+          .as("post-market of %s", date)
+          .contains(new SessionInterval(SessionType.POST, close, close.plus(Duration.ofHours(4))));
+    }
+  }
+
+  @Test
+  void daysAroundTheEarlyCloseKeepTheirNormalSessions() {
+    LocalDate wednesday = LocalDate.of(2013, 11, 27);
+    LocalDate monday = LocalDate.of(2013, 12, 2);
+    for (LocalDate date : List.of(wednesday, monday)) {
+      String d = date.toString();
+      assertThat(calendar.sessions(date))
+          .as(d)
+          .containsExactly(
+              new SessionInterval(
+                  SessionType.PRE, newYork(d + "T04:00:00"), newYork(d + "T09:30:00")),
+              new SessionInterval(
+                  SessionType.REGULAR, newYork(d + "T09:30:00"), newYork(d + "T16:00:00")),
+              new SessionInterval(
+                  SessionType.POST, newYork(d + "T16:00:00"), newYork(d + "T20:00:00")));
+    }
+    assertThat(calendar.session(newYork("2013-11-27T17:30:00"))).isEqualTo(SessionType.POST);
+  }
+
+  @Test
   void afterHoursPrintKeepsItsNewYorkDate() {
     Instant print = newYork("2013-10-08T19:59:00");
     assertThat(print).isEqualTo(at("2013-10-08T23:59:00Z"));
