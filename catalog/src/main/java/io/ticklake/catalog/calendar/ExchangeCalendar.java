@@ -60,10 +60,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * their post-market session from the early close for the usual length, and vendor tick files carry
  * those trades. Nasdaq's published schedule (Nasdaq Trader notice ETA2019-93,
  * https://www.nasdaqtrader.com/TraderNews.aspx?id=ETA2019-93) lists "Nasdaq Day Session 4:00 p.m.
- * normal, 1:00 p.m. early; Nasdaq Extended Session 8:00 p.m. normal, 5:00 p.m. early"; NYSE Arca
- * does the same. The rule uses only the stored windows (no exchange is named), and leaves
- * definitions without post-market windows, such as Lean's futures and crypto entries (only "market"
- * windows), exactly as Lean has them.
+ * normal, 1:00 p.m. early; Nasdaq Extended Session 8:00 p.m. normal, 5:00 p.m. early". The rule
+ * uses only the stored windows (no exchange is named), and leaves definitions without post-market
+ * windows, such as Lean's futures and crypto entries (only "market" windows), exactly as Lean has
+ * them.
  *
  * <p>The sessions of trading date {@code D} are the cut windows of the calendar dates it spans
  * (with a midnight rollover: just {@code D}), as instants, clipped to the trading date; adjacent
