@@ -43,10 +43,10 @@ import picocli.CommandLine.Spec;
       "Bronze files are all gone: the rebuild empties it),",
       "symbols (ref.dim_symbol now resolves some of its unknown_symbol rows), remapped",
       "(ref.dim_symbol now gives some of its Silver rows another symbol_id), rules (it was",
-      "built under other validation rules: see 'ticklake rules'), unfinished (a run died",
+      "built under other validation rules: see 'ticklake rules'), calendar (ref.exchange now",
+      "gives its trading date other sessions), unfinished (a run died",
       "between its quarantine and Silver commits) or forced (--all).",
       "--date and --from/--to exclude each other; either end of a range may be left open.",
-      "A change of ref.exchange (calendars) is not followed: use --all for the affected days.",
       "Exit 5: another compactor kept winning a partition; rerun."
     })
 final class CompactCommand implements Callable<Integer> {

@@ -8,6 +8,7 @@ import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.calendar.ExchangeCalendar;
 import io.ticklake.catalog.calendar.ExchangeCalendars;
 import io.ticklake.catalog.calendar.ExchangeTable;
+import io.ticklake.catalog.calendar.SessionInterval;
 import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.contract.TableInitializer;
@@ -196,6 +197,15 @@ public final class SilverCompactor {
     DimVersion dimPinned = DimSymbolTable.open(warehouse).currentVersion();
     String dimNow = label(dimPinned);
     String rulesNow = settings().key(kind);
+    // ref.exchange, read once and only when a compaction recorded its sessions
+    ExchangeCalendars[] calendarsRead = new ExchangeCalendars[1];
+    java.util.function.Supplier<ExchangeCalendars> calendars =
+        () -> {
+          if (calendarsRead[0] == null) {
+            calendarsRead[0] = ExchangeTable.load(warehouse.catalog());
+          }
+          return calendarsRead[0];
+        };
     String rulesDefault = ValidationSettings.defaults().key(kind);
     List<ExchangeDate> symbolChecks = new ArrayList<>();
     Map<ExchangeDate, Map<String, String>> remapChecks = new TreeMap<>();
@@ -224,6 +234,8 @@ public final class SilverCompactor {
         reason = removed ? "removed" : "changed";
       } else if (!rulesNow.equals(last.getOrDefault(SilverSummary.RULES, rulesDefault))) {
         reason = "rules";
+      } else if (sessionsChanged(key, last, calendars)) {
+        reason = "calendar";
       } else {
         if (!removed && unknownSymbolsMayResolve(last, dimNow)) {
           symbolChecks.add(key);
@@ -279,6 +291,42 @@ public final class SilverCompactor {
       return !recorded.equals(CompactionMarkers.fileSetKey(files));
     }
     return history.changedSince(key, CompactionMarkers.bronzeSnapshotId(compaction));
+  }
+
+  /**
+   * Whether the trading date's sessions (from {@code ref.exchange} and the calendar rules) are no
+   * longer those the partition's compaction recorded: its {@code session} column and {@code
+   * session_window} findings would differ. Compactions from before that marker, and exchanges no
+   * longer in {@code ref.exchange}, count as unchanged.
+   */
+  private static boolean sessionsChanged(
+      ExchangeDate key,
+      Map<String, String> compaction,
+      java.util.function.Supplier<ExchangeCalendars> calendars) {
+    String recorded = compaction.get(SilverSummary.SESSIONS);
+    if (recorded == null) {
+      return false;
+    }
+    return calendars
+        .get()
+        .find(key.exchange())
+        .map(c -> !recorded.equals(sessionsKey(c, key.tradingDate())))
+        .orElse(false);
+  }
+
+  /**
+   * The {@code ticklake.sessions} marker: SHA-256 (hex) of the exchange's zone and the trading
+   * date's sessions (type, open, close), what a partition's session labels and session window
+   * depend on.
+   */
+  static String sessionsKey(ExchangeCalendar calendar, java.time.LocalDate date) {
+    List<String> parts = new ArrayList<>();
+    parts.add("sessions-v1");
+    parts.add(calendar.zone().getId());
+    for (SessionInterval s : calendar.sessions(date)) {
+      parts.addAll(List.of(s.type().label(), s.open().toString(), s.close().toString()));
+    }
+    return CompactionMarkers.sha256Hex(String.join("\u001f", parts));
   }
 
   /** The summaries of the commits, by partition (a mutable map). */
@@ -714,6 +762,7 @@ public final class SilverCompactor {
     summary.put(SilverSummary.DIM_SYMBOL_SNAPSHOT_ID, label(lookups.version()));
     summary.put(SilverSummary.BRONZE_FILES, built.bronzeFiles());
     summary.put(SilverSummary.RULES, settings().key(kind));
+    summary.put(SilverSummary.SESSIONS, sessionsKey(calendar, key.tradingDate()));
 
     // Quarantine first: if the process dies between the two commits, Silver still names the old
     // Bronze snapshot, so the partition stays due and the rerun replaces both again.

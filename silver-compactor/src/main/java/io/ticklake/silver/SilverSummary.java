@@ -52,6 +52,13 @@ public final class SilverSummary {
    */
   public static final String RULES = CompactionMarkers.RULES;
 
+  /**
+   * The trading date's sessions the partition was built with ({@link SilverCompactor#sessionsKey}):
+   * when {@code ref.exchange} or the calendar rules give the date other sessions, the partition is
+   * rebuilt (reason {@code calendar}).
+   */
+  public static final String SESSIONS = CompactionMarkers.SESSIONS;
+
   /** Rows kept but flagged (warn severity). */
   public static final String WARNED = CompactionMarkers.WARNED;
 

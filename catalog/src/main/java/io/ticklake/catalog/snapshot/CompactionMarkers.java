@@ -76,6 +76,9 @@ public final class CompactionMarkers {
   /** Key of the validation settings a partition was built under. */
   public static final String RULES = "ticklake.rules";
 
+  /** Key of the trading date's sessions a partition was built with. */
+  public static final String SESSIONS = "ticklake.sessions";
+
   /** The {@link #BRONZE_FILES} value of a set of data file locations. */
   public static String fileSetKey(Collection<String> locations) {
     StringBuilder text = new StringBuilder();

@@ -1,0 +1,79 @@
+package io.ticklake.silver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.calendar.ExchangeDefinition;
+import io.ticklake.catalog.calendar.ExchangeTable;
+import io.ticklake.catalog.contract.TableContracts;
+import io.ticklake.silver.BronzeFixture.Quote;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.TreeSet;
+import org.apache.iceberg.Table;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A change of {@code ref.exchange} that gives a compacted trading date other sessions. */
+class CalendarChangeTest {
+  private static final Instant T0 = Instant.parse("2024-03-01T12:00:00Z");
+
+  @TempDir Path dir;
+
+  private static SilverCompactor compactor(Warehouse w) {
+    return new SilverCompactor(w, SilverTable.QUOTES, CompactOptions.defaults(), Clock.systemUTC());
+  }
+
+  /** Makes {@code date} a holiday of the fixture's exchange in {@code ref.exchange}. */
+  private static void addHoliday(Warehouse w, LocalDate date) {
+    Table exchanges = w.table(TableContracts.EXCHANGE.id());
+    ExchangeDefinition d = ExchangeTable.read(exchanges).get(BronzeFixture.EXCHANGE);
+    TreeSet<LocalDate> holidays = new TreeSet<>(d.holidays());
+    holidays.add(date);
+    ExchangeTable.seed(
+        exchanges,
+        List.of(
+            new ExchangeDefinition(
+                d.exchangeId(),
+                d.name(),
+                d.assetClass(),
+                d.zone(),
+                d.dayRollover(),
+                d.weeklySessions(),
+                holidays,
+                d.earlyCloses(),
+                d.lateOpens(),
+                d.source())));
+  }
+
+  @Test
+  void aDateWhoseSessionsChangedIsRebuiltAndOthersAreNot() throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      BronzeFixture.appendQuoteFile(
+          BronzeFixture.bronzeQuotes(w),
+          1,
+          List.of(
+              new Quote("BTCUSDT", T0, "100.1", "1", "100.2", "2"),
+              new Quote("BTCUSDT", T0.plusSeconds(1), "100.1", "1", "100.3", "2")));
+      PartitionResult first = compactor(w).run().get(0);
+      assertThat(first.rowsOut()).isEqualTo(2);
+
+      // another date's sessions change: this partition's do not
+      addHoliday(w, BronzeFixture.DATE.plusDays(5));
+      assertThat(compactor(w).plan().isEmpty()).isTrue();
+
+      // its own date becomes a holiday: rebuilt, and every row is now outside the sessions
+      addHoliday(w, BronzeFixture.DATE);
+      assertThat(compactor(w).plan().partitions())
+          .extracting(CompactionPlan.Task::reason)
+          .containsExactly("calendar");
+      PartitionResult holiday = compactor(w).run().get(0);
+      assertThat(holiday.quarantined()).isEqualTo(2);
+      assertThat(holiday.rowsOut()).isZero();
+      assertThat(compactor(w).plan().isEmpty()).isTrue();
+    }
+  }
+}
