@@ -46,6 +46,28 @@ class ConcurrentCompactorsTest {
     return n;
   }
 
+  /**
+   * Bronze rows of the partition that silver.trades quarantine rows name (a row breaking several
+   * rules has one quarantine row per rule): what one compaction quarantined, more if two
+   * compactions' rows were left side by side.
+   */
+  private static long quarantineRows(Warehouse w, LocalDate date) throws Exception {
+    Table q = w.table(TableContracts.QUARANTINE.id());
+    List<String> named = new ArrayList<>();
+    try (CloseableIterable<Record> rows = IcebergGenerics.read(q).build()) {
+      for (Record r : rows) {
+        if ("silver.trades".equals(r.getField("source_table"))
+            && date.equals(r.getField("trading_date"))) {
+          named.add(
+              r.getField("file_id") + ":" + r.getField("file_seq") + ":" + r.getField("rule"));
+        }
+      }
+    }
+    // one compaction writes each (row, rule) once; a second compaction's rows would repeat them
+    assertThat(named).doesNotHaveDuplicates();
+    return named.stream().map(n -> n.substring(0, n.lastIndexOf(':'))).distinct().count();
+  }
+
   private static List<Object> race(Warehouse w, List<CompactOptions> options) throws Exception {
     CyclicBarrier barrier = new CyclicBarrier(options.size());
     ExecutorService pool = Executors.newFixedThreadPool(options.size());
@@ -80,8 +102,9 @@ class ConcurrentCompactorsTest {
   void differentPartitionsCommitSideBySide() throws Exception {
     try (Warehouse w = BronzeFixture.warehouse(dir)) {
       Table bronze = BronzeFixture.bronzeTrades(w);
-      List<Trade> day1 = BronzeFixture.trades(500, 1);
-      List<Trade> day2 = BronzeFixture.trades(700, 2);
+      // each day has price-0 trades: both compactors also commit quarantine rows side by side
+      List<Trade> day1 = BronzeFixture.trades(1_200, 1);
+      List<Trade> day2 = BronzeFixture.trades(1_500, 2);
       BronzeFixture.appendTradeFiles(
           bronze, BronzeFixture.EXCHANGE, BronzeFixture.DATE, 1, List.of(day1));
       BronzeFixture.appendTradeFiles(bronze, BronzeFixture.EXCHANGE, DAY_2, 2, List.of(day2));
@@ -95,10 +118,14 @@ class ConcurrentCompactorsTest {
                   CompactOptions.defaults()
                       .onlyPartition(ExchangeDate.of(BronzeFixture.EXCHANGE, DAY_2))));
       assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOf(List.class));
-      long out1 = ((PartitionResult) ((List<?>) results.get(0)).get(0)).rowsOut();
-      long out2 = ((PartitionResult) ((List<?>) results.get(1)).get(0)).rowsOut();
-      assertThat(silverRows(w, BronzeFixture.EXCHANGE, BronzeFixture.DATE)).isEqualTo(out1);
-      assertThat(silverRows(w, BronzeFixture.EXCHANGE, DAY_2)).isEqualTo(out2);
+      PartitionResult r1 = (PartitionResult) ((List<?>) results.get(0)).get(0);
+      PartitionResult r2 = (PartitionResult) ((List<?>) results.get(1)).get(0);
+      assertThat(silverRows(w, BronzeFixture.EXCHANGE, BronzeFixture.DATE)).isEqualTo(r1.rowsOut());
+      assertThat(silverRows(w, BronzeFixture.EXCHANGE, DAY_2)).isEqualTo(r2.rowsOut());
+      assertThat(r1.quarantined()).isPositive();
+      assertThat(r2.quarantined()).isPositive();
+      assertThat(quarantineRows(w, BronzeFixture.DATE)).isEqualTo(r1.quarantined());
+      assertThat(quarantineRows(w, DAY_2)).isEqualTo(r2.quarantined());
       assertThat(
               new SilverCompactor(
                       w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC())
@@ -112,7 +139,9 @@ class ConcurrentCompactorsTest {
   void samePartitionHasOneWinnerAndTheLoserGetsARetryableConflict() throws Exception {
     try (Warehouse w = BronzeFixture.warehouse(dir)) {
       Table bronze = BronzeFixture.bronzeTrades(w);
-      BronzeFixture.appendTradeFiles(bronze, 1, List.of(BronzeFixture.trades(800, 3)));
+      // 2,500 trades: two with price 0 (each followed by an identical print), so the race also
+      // replaces quarantine rows
+      BronzeFixture.appendTradeFiles(bronze, 1, List.of(BronzeFixture.trades(2_500, 3)));
 
       List<Object> results = race(w, List.of(CompactOptions.defaults(), CompactOptions.defaults()));
       List<PartitionResult> won = new ArrayList<>();
@@ -128,12 +157,20 @@ class ConcurrentCompactorsTest {
       assertThat(lost).hasSize(1);
       for (TicklakeException e : lost) {
         assertThat(e.kind()).isEqualTo(TicklakeException.Kind.CONFLICT);
+        // lost at the quarantine commit or at the Silver commit
         assertThat(e.getMessage())
-            .startsWith("Cannot compact silver.trades partition binance-futures/2024-03-01");
+            .containsAnyOf(
+                "Cannot compact silver.trades partition binance-futures/2024-03-01",
+                "Cannot replace the quarantine rows of silver.trades partition"
+                    + " binance-futures/2024-03-01");
       }
       // whoever won, the partition holds exactly one compaction's rows, and nothing is due again
       assertThat(silverRows(w, BronzeFixture.EXCHANGE, BronzeFixture.DATE))
           .isEqualTo(won.get(0).rowsOut());
+      // and exactly one compaction's quarantine rows, even when the loser's quarantine commit
+      // landed before it lost the Silver commit
+      assertThat(won.get(0).quarantined()).isPositive();
+      assertThat(quarantineRows(w, BronzeFixture.DATE)).isEqualTo(won.get(0).quarantined());
       assertThat(
               new SilverCompactor(
                       w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC())
@@ -147,7 +184,7 @@ class ConcurrentCompactorsTest {
   void theLoserReplansAndSkipsWhatTheWinnerCommitted() throws Exception {
     try (Warehouse w = BronzeFixture.warehouse(dir)) {
       Table bronze = BronzeFixture.bronzeTrades(w);
-      BronzeFixture.appendTradeFiles(bronze, 1, List.of(BronzeFixture.trades(800, 4)));
+      BronzeFixture.appendTradeFiles(bronze, 1, List.of(BronzeFixture.trades(2_500, 4)));
       CyclicBarrier barrier = new CyclicBarrier(2);
       ExecutorService pool = Executors.newFixedThreadPool(2);
       List<Future<SilverCompactor.Outcome>> futures = new ArrayList<>();
@@ -177,6 +214,8 @@ class ConcurrentCompactorsTest {
           outcomes.stream().flatMap(o -> o.committed().stream()).findFirst().orElseThrow();
       assertThat(silverRows(w, BronzeFixture.EXCHANGE, BronzeFixture.DATE))
           .isEqualTo(any.rowsOut());
+      assertThat(any.quarantined()).isPositive();
+      assertThat(quarantineRows(w, BronzeFixture.DATE)).isEqualTo(any.quarantined());
       assertThat(
               new SilverCompactor(
                       w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC())
