@@ -215,17 +215,27 @@ public final class DuckDbBridge implements AutoCloseable {
       SnapshotResolver.Resolution r = snapshots.get(e.getKey());
       if (r.unreadable().isPresent()) {
         // its history of that time was expired: a query that reads it fails with the reason
-        // (DuckDB evaluates error() per query, not when the view is made); others still work
+        // (DuckDB evaluates error() per query, not when the view is made); others still work.
+        // Every column is error() too, not a NULL constant: a filter on a constant column folds
+        // to false and DuckDB then drops the whole view, error() included (an empty answer)
+        String error = "error(" + Sql.string(r.unreadable().get()) + ")";
         execute(
             "CREATE OR REPLACE VIEW "
                 + qualified(e.getKey().toString())
                 + " AS SELECT "
                 + e.getValue().schema().columns().stream()
-                    .map(f -> "CAST(NULL AS " + duckDbType(f) + ") AS " + Sql.ident(f.name()))
+                    .map(
+                        f ->
+                            "CAST("
+                                + error
+                                + " AS "
+                                + duckDbType(f)
+                                + ") AS "
+                                + Sql.ident(f.name()))
                     .collect(Collectors.joining(", "))
-                + " WHERE error("
-                + Sql.string(r.unreadable().get())
-                + ") IS NOT NULL");
+                + " FROM range(1) WHERE "
+                + error
+                + " IS NOT NULL");
         continue;
       }
       scans.put(
