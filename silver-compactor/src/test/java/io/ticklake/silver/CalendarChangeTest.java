@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.TreeSet;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,10 +30,19 @@ class CalendarChangeTest {
 
   /** Makes {@code date} a holiday of the fixture's exchange in {@code ref.exchange}. */
   private static void addHoliday(Warehouse w, LocalDate date) {
+    changeHoliday(w, date, true);
+  }
+
+  /** Makes {@code date} a holiday, or no longer one, in {@code ref.exchange}. */
+  private static void changeHoliday(Warehouse w, LocalDate date, boolean holiday) {
     Table exchanges = w.table(TableContracts.EXCHANGE.id());
     ExchangeDefinition d = ExchangeTable.read(exchanges).get(BronzeFixture.EXCHANGE);
     TreeSet<LocalDate> holidays = new TreeSet<>(d.holidays());
-    holidays.add(date);
+    if (holiday) {
+      holidays.add(date);
+    } else {
+      holidays.remove(date);
+    }
     ExchangeTable.seed(
         exchanges,
         List.of(
@@ -74,6 +84,45 @@ class CalendarChangeTest {
       assertThat(holiday.quarantined()).isEqualTo(2);
       assertThat(holiday.rowsOut()).isZero();
       assertThat(compactor(w).plan().isEmpty()).isTrue();
+    }
+  }
+
+  /**
+   * A {@code calendar} rebuild that dies between its quarantine and Silver commits: the two commits
+   * read the same Bronze snapshot with the same rules (equal rebuild keys) but labelled other
+   * sessions, so they are not one rebuild. The partition must be {@code unfinished} — also after
+   * the calendar change is undone, when the quarantine still rejects as outside the sessions the
+   * very rows Silver holds.
+   */
+  @Test
+  void aCalendarRebuildThatDiedBetweenItsCommitsIsUnfinished() throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      BronzeFixture.appendQuoteFile(
+          BronzeFixture.bronzeQuotes(w),
+          1,
+          List.of(
+              new Quote("BTCUSDT", T0, "100.1", "1", "100.2", "2"),
+              new Quote("BTCUSDT", T0.plusSeconds(1), "100.1", "1", "100.3", "2")));
+      assertThat(compactor(w).run().get(0).rowsOut()).isEqualTo(2);
+
+      // its date becomes a holiday; the rebuild commits quarantine, then dies before Silver
+      addHoliday(w, BronzeFixture.DATE);
+      assertThat(compactor(w).run().get(0).quarantined()).isEqualTo(2);
+      Table silver = w.table(TableContracts.SILVER_QUOTES.id());
+      Snapshot last = silver.currentSnapshot();
+      assertThat(last.summary().get(SilverSummary.PARTITION))
+          .isEqualTo(BronzeFixture.EXCHANGE + "/" + BronzeFixture.DATE);
+      silver.manageSnapshots().rollbackTo(last.parentId()).commit();
+
+      assertThat(compactor(w).plan().partitions()).hasSize(1); // due (as calendar, so far)
+
+      // the holiday was a mistake and is taken back: Silver's sessions match again, but the
+      // quarantine still holds both quotes as session_window errors while Silver holds them too
+      changeHoliday(w, BronzeFixture.DATE, false);
+      assertThat(compactor(w).plan().partitions())
+          .as("a partition whose quarantine and Silver commits used other sessions")
+          .extracting(CompactionPlan.Task::reason)
+          .containsExactly("unfinished");
     }
   }
 }
