@@ -124,9 +124,10 @@ public final class CompactionMarkers {
   /**
    * Whether a partition's latest Silver and quarantine compaction commits come from equal rebuilds:
    * the same rebuild key, or — for commits from before the key existed — the same Bronze snapshot;
-   * and the same count of {@code unknown_symbol} rows (a rebuild after a dimension change reads the
-   * same Bronze with the same rules, but resolves other symbols). A commit with a marker and one
-   * without come from different runs.
+   * the same count of {@code unknown_symbol} rows (a rebuild after a dimension change reads the
+   * same Bronze with the same rules, but resolves other symbols); and the same {@link #SESSIONS} (a
+   * rebuild after a calendar change labels other sessions). A commit with a marker and one without
+   * come from different runs.
    *
    * @param silver the Silver commit, or null when there is none
    * @param quarantine the quarantine commit, or null when there is none
@@ -145,6 +146,11 @@ public final class CompactionMarkers {
       return false;
     }
     if (!Objects.equals(silver.get(UNKNOWN_SYMBOLS), quarantine.get(UNKNOWN_SYMBOLS))) {
+      return false;
+    }
+    // a rebuild after a calendar change reads the same Bronze with the same rules too, but labels
+    // other sessions
+    if (!Objects.equals(silver.get(SESSIONS), quarantine.get(SESSIONS))) {
       return false;
     }
     String a = silver.get(REBUILD_KEY);
