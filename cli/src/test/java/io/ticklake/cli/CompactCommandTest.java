@@ -362,6 +362,22 @@ class CompactCommandTest {
         .contains("binance-futures/2020-02-20: 100 in, 0 duplicates, 2 quarantined");
   }
 
+  /**
+   * A rules change refused as a usage error stores nothing, also when its error concerns only the
+   * second table (quotes) and the first (trades) had a valid change: the README promises exit 2
+   * "and stores nothing".
+   */
+  @Test
+  void aRefusedRulesChangeStoresNothingInAnyTable() throws Exception {
+    assertThat(run("compact", "--table", "trades").code()).isZero();
+    CliRun bad = run("rules", "set", "--severity", "price_spike=error,quote_locked=fatal");
+    assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(bad.err()).contains("Cannot give rule quote_locked severity 'fatal'");
+    assertThat(run("rules", "--table", "trades").out())
+        .containsPattern("silver.trades +price_spike +price +warn +warn +yes");
+    assertThat(run("compact", "--dry-run").out()).contains("silver.trades: nothing to compact");
+  }
+
   /** 100 Tardis trades of one day; the 10th has price 0 and the 20th size 0. */
   private Path tardisTrades(LocalDate date) throws Exception {
     StringBuilder sb =
