@@ -286,7 +286,13 @@ final class RulesCommand implements Callable<Integer> {
                 + " (see 'ticklake rules set --help')");
       }
       try (Warehouse warehouse = ctx.openWarehouse()) {
-        int changedTables = 0;
+        // every table's new settings first: a change refused for one table stores nothing in any
+        record Change(
+            SilverTable kind,
+            Table t,
+            Map<String, String> oldProps,
+            Map<String, String> newProps) {}
+        List<Change> changes = new ArrayList<>();
         for (SilverTable kind : kinds) {
           Table t = warehouse.table(kind.silver().id());
           ValidationSettings before =
@@ -301,7 +307,14 @@ final class RulesCommand implements Callable<Integer> {
           t.properties().entrySet().stream()
               .filter(e -> e.getKey().startsWith(ValidationSettings.PROPERTY_PREFIX))
               .forEach(e -> oldProps.put(e.getKey(), e.getValue()));
-          Map<String, String> newProps = after.toProperties(kind);
+          changes.add(new Change(kind, t, oldProps, after.toProperties(kind)));
+        }
+        int changedTables = 0;
+        for (Change c : changes) {
+          SilverTable kind = c.kind();
+          Table t = c.t();
+          Map<String, String> oldProps = c.oldProps();
+          Map<String, String> newProps = c.newProps();
           if (oldProps.equals(newProps)) {
             ctx.out().println(kind.silver().name() + ": unchanged");
             continue;
