@@ -378,6 +378,15 @@ class CompactCommandTest {
     assertThat(run("compact", "--dry-run").out()).contains("silver.trades: nothing to compact");
   }
 
+  /** Two severities for one rule (names are case-insensitive) are refused, not last-wins. */
+  @Test
+  void twoSeveritiesForOneRuleAreAUsageError() throws Exception {
+    CliRun twice =
+        run("rules", "set", "--severity", "price_spike=error", "--severity", "PRICE_SPIKE=warn");
+    assertThat(twice.code()).as(twice.out()).isEqualTo(ExitCodes.USAGE);
+    assertThat(twice.err()).contains("price_spike");
+  }
+
   /** 100 Tardis trades of one day; the 10th has price 0 and the 20th size 0. */
   private Path tardisTrades(LocalDate date) throws Exception {
     StringBuilder sb =
