@@ -211,6 +211,9 @@ final class RulesCommand implements Callable<Integer> {
         description =
             "Give a rule another severity: error (row to quarantine) or warn (row kept and"
                 + " logged), e.g. price_spike=error. Repeatable; comma lists too.")
+    List<String> severityArgs;
+
+    /** {@code --severity} by rule name as given; a rule given twice is a usage error. */
     Map<String, String> severities;
 
     @Option(
@@ -265,6 +268,7 @@ final class RulesCommand implements Callable<Integer> {
     public Integer call() {
       CliContext ctx = rules.root.context();
       List<SilverTable> kinds = kinds(spec, table);
+      severities = severityArgs == null ? null : severities(severityArgs);
       checkNames(kinds);
       Duration tolerance = sessionTolerance == null ? null : tolerance(sessionTolerance);
       if ((spikePercent != null || spikeWindow != null || spikeMinPoints != null)
@@ -422,6 +426,23 @@ final class RulesCommand implements Callable<Integer> {
           }
         }
       }
+    }
+
+    private Map<String, String> severities(List<String> args) {
+      Map<String, String> out = new LinkedHashMap<>();
+      java.util.Set<String> seen = new TreeSet<>();
+      for (String a : args) {
+        int eq = a.indexOf('=');
+        if (eq <= 0) {
+          throw usage("Cannot use --severity " + a + ": give RULE=error or RULE=warn");
+        }
+        String rule = a.substring(0, eq);
+        if (!seen.add(name(rule))) {
+          throw usage("Cannot give rule " + name(rule) + " two severities");
+        }
+        out.put(rule, a.substring(eq + 1));
+      }
+      return out;
     }
 
     private Severity severity(String rule, String text) {

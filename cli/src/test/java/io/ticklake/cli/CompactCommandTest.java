@@ -385,6 +385,8 @@ class CompactCommandTest {
         run("rules", "set", "--severity", "price_spike=error", "--severity", "PRICE_SPIKE=warn");
     assertThat(twice.code()).as(twice.out()).isEqualTo(ExitCodes.USAGE);
     assertThat(twice.err()).contains("price_spike");
+    CliRun same = run("rules", "set", "--severity", "price_spike=error,price_spike=warn");
+    assertThat(same.code()).as(same.out()).isEqualTo(ExitCodes.USAGE);
   }
 
   /** 100 Tardis trades of one day; the 10th has price 0 and the 20th size 0. */
