@@ -116,8 +116,13 @@ final class CompactCommand implements Callable<Integer> {
                     + " rebuild");
       }
       List<CompactionPlan> plans = new ArrayList<>();
+      // one compactor per table plans and commits: it reads the stored validation rules once, so
+      // a 'rules set' during the run applies from the next run
+      Map<SilverTable, SilverCompactor> compactors = new LinkedHashMap<>();
       for (SilverTable kind : kinds) {
-        plans.add(new SilverCompactor(warehouse, kind, options, Clock.systemUTC()).plan());
+        SilverCompactor c = new SilverCompactor(warehouse, kind, options, Clock.systemUTC());
+        compactors.put(kind, c);
+        plans.add(c.plan());
       }
       long totalRows = 0;
       int totalPartitions = 0;
@@ -135,11 +140,7 @@ final class CompactCommand implements Callable<Integer> {
           if (plan.isEmpty()) {
             // partitions checked unmoved against a changed ref.dim_symbol: recorded, so later
             // runs need not check them again
-            int checked =
-                dryRun
-                    ? 0
-                    : new SilverCompactor(warehouse, kind, options, Clock.systemUTC())
-                        .recordChecks(plan);
+            int checked = dryRun ? 0 : compactors.get(kind).recordChecks(plan);
             Map<String, Object> u = new LinkedHashMap<>();
             u.put("table", name);
             u.put(
@@ -193,7 +194,8 @@ final class CompactCommand implements Callable<Integer> {
             }
             continue;
           }
-          new SilverCompactor(warehouse, kind, options, Clock.systemUTC())
+          compactors
+              .get(kind)
               .runResolvingConflicts(
                   plan,
                   3,

@@ -18,8 +18,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.UpdateProperties;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableOperations;
+import org.apache.iceberg.exceptions.CommitFailedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -169,9 +172,13 @@ final class RulesCommand implements Callable<Integer> {
 
   /** The settings the table's properties hold; a malformed property is a configuration error. */
   static ValidationSettings stored(Warehouse warehouse, SilverTable kind) {
-    Table t = warehouse.table(kind.silver().id());
+    return stored(kind, warehouse.table(kind.silver().id()).properties());
+  }
+
+  /** The settings {@code properties} hold; a malformed property is a configuration error. */
+  static ValidationSettings stored(SilverTable kind, Map<String, String> properties) {
     try {
-      return ValidationSettings.fromProperties(kind, t.properties());
+      return ValidationSettings.fromProperties(kind, properties);
     } catch (IllegalArgumentException e) {
       throw new io.ticklake.catalog.TicklakeException(
           io.ticklake.catalog.TicklakeException.Kind.CONFIGURATION,
@@ -293,14 +300,18 @@ final class RulesCommand implements Callable<Integer> {
         // every table's new settings first: a change refused for one table stores nothing in any
         record Change(
             SilverTable kind,
-            Table t,
+            TableOperations ops,
+            TableMetadata base,
             Map<String, String> oldProps,
             Map<String, String> newProps) {}
         List<Change> changes = new ArrayList<>();
         for (SilverTable kind : kinds) {
           Table t = warehouse.table(kind.silver().id());
+          // the metadata the settings are read from is the one the change is committed against
+          TableOperations ops = ((HasTableOperations) t).operations();
+          TableMetadata base = ops.current();
           ValidationSettings before =
-              reset ? ValidationSettings.defaults() : stored(warehouse, kind);
+              reset ? ValidationSettings.defaults() : stored(kind, base.properties());
           ValidationSettings after;
           try {
             after = apply(kind, before, tolerance);
@@ -308,15 +319,14 @@ final class RulesCommand implements Callable<Integer> {
             throw usage(e.getMessage());
           }
           Map<String, String> oldProps = new TreeMap<>();
-          t.properties().entrySet().stream()
+          base.properties().entrySet().stream()
               .filter(e -> e.getKey().startsWith(ValidationSettings.PROPERTY_PREFIX))
               .forEach(e -> oldProps.put(e.getKey(), e.getValue()));
-          changes.add(new Change(kind, t, oldProps, after.toProperties(kind)));
+          changes.add(new Change(kind, ops, base, oldProps, after.toProperties(kind)));
         }
         int changedTables = 0;
         for (Change c : changes) {
           SilverTable kind = c.kind();
-          Table t = c.t();
           Map<String, String> oldProps = c.oldProps();
           Map<String, String> newProps = c.newProps();
           if (oldProps.equals(newProps)) {
@@ -342,12 +352,28 @@ final class RulesCommand implements Callable<Integer> {
             }
           }
           if (!dryRun) {
-            UpdateProperties update = t.updateProperties();
-            oldProps.keySet().stream()
-                .filter(k -> !newProps.containsKey(k))
-                .forEach(update::remove);
-            newProps.forEach(update::set);
-            update.commit();
+            // compare-and-swap against the metadata read: a concurrent change of the table's
+            // properties fails this one instead of being overwritten (UpdateProperties would
+            // re-apply these values on top of it)
+            java.util.Set<String> removed = new TreeSet<>(oldProps.keySet());
+            removed.removeAll(newProps.keySet());
+            try {
+              c.ops()
+                  .commit(
+                      c.base(),
+                      TableMetadata.buildFrom(c.base())
+                          .setProperties(newProps)
+                          .removeProperties(removed)
+                          .build());
+            } catch (CommitFailedException e) {
+              throw new io.ticklake.catalog.TicklakeException(
+                  io.ticklake.catalog.TicklakeException.Kind.CONFLICT,
+                  "Cannot store the rules of "
+                      + kind.silver().name()
+                      + ": its metadata changed since it was read (another 'rules set'?);"
+                      + " rerun",
+                  e);
+            }
           }
         }
         if (changedTables > 0) {

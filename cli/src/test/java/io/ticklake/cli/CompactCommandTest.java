@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.BeforeEach;
@@ -387,6 +388,41 @@ class CompactCommandTest {
     assertThat(twice.err()).contains("price_spike");
     CliRun same = run("rules", "set", "--severity", "price_spike=error,price_spike=warn");
     assertThat(same.code()).as(same.out()).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void concurrentRulesChangesAreNeverLost() throws Exception {
+    for (int round = 0; round < 5; round++) {
+      assertThat(run("rules", "set", "--table", "trades", "--reset").code()).isZero();
+      java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(2);
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(2);
+      List<java.util.concurrent.Future<CliRun>> runs = new java.util.ArrayList<>();
+      for (String rule : List.of("side_known", "price_spike")) {
+        runs.add(
+            pool.submit(
+                () -> {
+                  barrier.await();
+                  return run("rules", "set", "--table", "trades", "--disable", rule);
+                }));
+      }
+      CliRun a = runs.get(0).get();
+      CliRun b = runs.get(1).get();
+      pool.shutdown();
+      String shown = run("rules", "--table", "trades").out();
+      boolean sideOff = shown.matches("(?s).*side_known +side +error +error +no.*");
+      boolean spikeOff = shown.matches("(?s).*price_spike +price +warn +warn +no.*");
+      // each run either stored its change or was refused as a conflict (exit 5): none is lost
+      assertThat(a.code()).as(a.err()).isIn(ExitCodes.OK, ExitCodes.CONFLICT);
+      assertThat(b.code()).as(b.err()).isIn(ExitCodes.OK, ExitCodes.CONFLICT);
+      assertThat(sideOff).as("round %d: %s / %s", round, a.out(), b.out()).isEqualTo(a.code() == 0);
+      assertThat(spikeOff)
+          .as("round %d: %s / %s", round, a.out(), b.out())
+          .isEqualTo(b.code() == 0);
+      if (a.code() != 0) {
+        assertThat(a.err()).contains("Cannot store the rules of silver.trades");
+      }
+    }
   }
 
   /** 100 Tardis trades of one day; the 10th has price 0 and the 20th size 0. */
