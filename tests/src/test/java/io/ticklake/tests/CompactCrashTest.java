@@ -41,8 +41,33 @@ class CompactCrashTest {
 
   /** A warehouse with the bundled Lean and Tardis samples in Bronze, nothing compacted. */
   private Path ingestedSamples() throws Exception {
+    return ingestedSamples(false);
+  }
+
+  /**
+   * As {@link #ingestedSamples()}; with {@code rejects} also a Tardis file of 30 trades on the
+   * sample's day of which every 5th has price 0, so compaction commits quarantine rows.
+   */
+  private Path ingestedSamples(boolean rejects) throws Exception {
     Path wh = dir.resolve("wh");
     Path samples = BundledSamples.extractTo(dir.resolve("samples"));
+    if (rejects) {
+      StringBuilder csv =
+          new StringBuilder("exchange,symbol,timestamp,local_timestamp,id,side,price,amount\n");
+      long base = java.time.Instant.parse("2020-02-22T03:00:00Z").toEpochMilli() * 1000;
+      for (int i = 1; i <= 30; i++) {
+        csv.append("binance-futures,BTCUSDT,")
+            .append(base + i * 1_000_000L)
+            .append(',')
+            .append(base + i * 1_000_000L + 100)
+            .append(",crash-")
+            .append(i)
+            .append(",buy,")
+            .append(i % 5 == 0 ? "0" : "9700." + i)
+            .append(",0.5\n");
+      }
+      Files.writeString(samples.resolve("tardis").resolve("extra_trades.csv"), csv);
+    }
     try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(wh))) {
       new LakeInitializer(w).commit();
       for (String vendor : List.of("lean", "tardis")) {
@@ -70,7 +95,7 @@ class CompactCrashTest {
    */
   @Test
   void aPlainRerunAfterKillsDuringTheFirstCompactionFinishesTheLake() throws Exception {
-    Path wh = ingestedSamples();
+    Path wh = ingestedSamples(true);
     String[] compact = {"--warehouse", wh.toString(), "compact"};
     List<Map<String, Long>> seen = new ArrayList<>();
     int killedWhileRunning = 0;
@@ -98,10 +123,14 @@ class CompactCrashTest {
         .contains("silver.quotes: nothing to compact");
 
     Map<String, String> digests = fileDigests(wh);
+    List<String> quarantine = quarantineRows(wh);
+    // the 6 price-0 trades, once each: no kill left a second rebuild's rows beside the first's
+    assertThat(quarantine).hasSize(6).doesNotHaveDuplicates();
     String[] forced = {"--warehouse", wh.toString(), "compact", "--all"};
     assertThat(ChildJvm.start(Map.of(), null, forced).waitFor(300)).isZero();
     assertThat(partitionCounts(wh)).isEqualTo(complete);
     assertThat(fileDigests(wh)).isEqualTo(digests);
+    assertThat(quarantineRows(wh)).isEqualTo(quarantine);
   }
 
   @Test
@@ -148,6 +177,35 @@ class CompactCrashTest {
       }
     }
     return counts;
+  }
+
+  /** The compaction's quarantine rows (rule, lineage, whole row), sorted. */
+  private static List<String> quarantineRows(Path wh) throws Exception {
+    List<String> rows = new ArrayList<>();
+    try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(wh));
+        org.apache.iceberg.io.CloseableIterable<org.apache.iceberg.data.Record> all =
+            org.apache.iceberg.data.IcebergGenerics.read(
+                    w.catalog().loadTable(TableIdentifier.parse("ops.quarantine")))
+                .build()) {
+      for (org.apache.iceberg.data.Record r : all) {
+        if ("compact".equals(r.getField("stage"))) {
+          rows.add(
+              r.getField("source_table")
+                  + "|"
+                  + r.getField("rule")
+                  + "|"
+                  + r.getField("file_id")
+                  + ":"
+                  + r.getField("file_seq")
+                  + "|"
+                  + r.getField("row_json")
+                  + "|"
+                  + r.getField("bronze_snapshot_id"));
+        }
+      }
+    }
+    rows.sort(null);
+    return rows;
   }
 
   /**
