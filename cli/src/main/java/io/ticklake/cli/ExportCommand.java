@@ -128,6 +128,7 @@ final class ExportCommand implements Callable<Integer> {
     CliContext ctx = root.context();
     PrintWriter o = ctx.out();
     try (Warehouse warehouse = ctx.openWarehouse()) {
+      PartitionSelection.checkExchange(warehouse, exchange, "export");
       ExportJob job = new ExportJob(warehouse, request);
       ExportPlan plan = job.plan();
       for (Path left : ExportJob.removeInterrupted(plan.out())) {

@@ -62,6 +62,11 @@ final class PartitionSelection {
    * @param job what the command does, for the message: "compact", "build bars of"
    */
   void checkExchange(Warehouse warehouse, String job) {
+    checkExchange(warehouse, exchange, job);
+  }
+
+  /** {@link #checkExchange(Warehouse, String)} for an {@code --exchange} of another command. */
+  static void checkExchange(Warehouse warehouse, String exchange, String job) {
     if (exchange == null) {
       return;
     }

@@ -165,6 +165,10 @@ class ExportCommandTest {
         .isEqualTo(
             "ticklake: Cannot export table 'gold.nope': exportable tables are gold.bars,"
                 + " silver.trades, silver.quotes\n");
+    CliRun exchange = run(export(other, "r", "--exchange", "nyse"));
+    assertThat(exchange.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(exchange.err())
+        .startsWith("ticklake: Cannot export exchange nyse: it is not in ref.exchange (known: ");
     CliRun missing = run("export", "--profile", "r", "--table", "gold.bars");
     assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(missing.err()).contains("Missing required option: '--symbols=A,B'");
