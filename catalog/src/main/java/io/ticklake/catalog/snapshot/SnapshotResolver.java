@@ -38,7 +38,7 @@ public final class SnapshotResolver {
       Snapshot snapshot = table.snapshot(id.snapshotId());
       if (snapshot == null) {
         throw TicklakeException.of(
-            Kind.INPUT, "Cannot find snapshot %d in table %s", id.snapshotId(), table.name());
+            Kind.INPUT, "Cannot find snapshot %d in table %s", id.snapshotId(), shortName(table));
       }
       return Optional.of(snapshot);
     }
@@ -52,7 +52,7 @@ public final class SnapshotResolver {
           Kind.INPUT,
           "Cannot find tag or branch '%s' in table %s (it has: %s)",
           ref.name(),
-          table.name(),
+          shortName(table),
           table.refs().isEmpty()
               ? "none"
               : String.join(", ", new java.util.TreeSet<>(table.refs().keySet())));

@@ -202,7 +202,7 @@ class DuckDbBridgeTest {
     assertThat(query("SELECT symbol FROM bronze.ticks")).containsExactly("IBM");
     assertThatThrownBy(() -> view(AsOf.parse("nope")))
         .hasMessage(
-            "Cannot find tag or branch 'nope' in table ticklake.bronze.ticks (it has: eod-2013-10-07, main)");
+            "Cannot find tag or branch 'nope' in table bronze.ticks (it has: eod-2013-10-07, main)");
   }
 
   @Test

@@ -217,7 +217,7 @@ class ExportBadRequestTest {
             "1m",
             exports.resolve("a"),
             "12345"),
-        "Cannot find snapshot 12345 in table ticklake.gold.bars");
+        "Cannot find snapshot 12345 in table gold.bars");
   }
 
   @Test
