@@ -208,41 +208,54 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("Try:");
     String wh = " --warehouse " + dir;
+    String launcher = launcher();
     out.println(
-        "  bin/ticklake sql"
+        "  "
+            + launcher
+            + " sql"
             + wh
             + " -c \"select exchange_id, time_zone, name from ref.exchange\"");
-    out.println("  bin/ticklake snapshots" + wh + " ref.exchange");
+    out.println("  " + launcher + " snapshots" + wh + " ref.exchange");
     out.println(
-        "  bin/ticklake sql"
+        "  "
+            + launcher
+            + " sql"
             + wh
             + " -c \"select exchange, symbol, trading_date, count(*) trades, sum(size) volume"
             + " from bronze.trades group by all order by all\"");
-    out.println("  bin/ticklake manifest" + wh);
-    out.println("  bin/ticklake dims history BAC" + wh);
+    out.println("  " + launcher + " manifest" + wh);
+    out.println("  " + launcher + " dims history BAC" + wh);
     out.println(
-        "  bin/ticklake sql"
+        "  "
+            + launcher
+            + " sql"
             + wh
             + " -c \"select symbol, trading_date, count(*), min(price), max(price) from silver.trades"
             + " group by all\"");
-    out.println("  bin/ticklake snapshots" + wh + " silver.trades");
+    out.println("  " + launcher + " snapshots" + wh + " silver.trades");
     out.println(
-        "  bin/ticklake sql"
+        "  "
+            + launcher
+            + " sql"
             + wh
             + " -c \"select bar_start, open, high, low, close, volume, vwap, trade_count"
             + " from gold.bars where symbol = 'IBM' and interval = '1m' and session = 'regular'"
             + " order by bar_start limit 10\"");
     out.println(
-        "  bin/ticklake sql"
+        "  "
+            + launcher
+            + " sql"
             + wh
             + " -c \"select interval, count(*) bars, sum(volume) volume from gold.bars"
             + " group by all order by all\"");
     out.println(
-        "  bin/ticklake sql"
+        "  "
+            + launcher
+            + " sql"
             + wh
             + " -c \"select rule, severity, count(*) from ops.quarantine group by all\"");
-    out.println("  bin/ticklake quarantine" + wh);
-    out.println("  bin/ticklake export verify" + wh + " " + exportDir);
+    out.println("  " + launcher + " quarantine" + wh);
+    out.println("  " + launcher + " export verify" + wh + " " + exportDir);
     out.println("  open " + report);
     return ExitCodes.OK;
   }
@@ -277,5 +290,20 @@ final class DemoCommand implements Callable<Integer> {
       return;
     }
     LocalTrees.deleteTree(dir);
+  }
+
+  /**
+   * How to call the CLI in the hints: {@code bin/ticklake} when the launcher is that path from the
+   * current directory (the repository root), else the launcher's absolute path, or {@code ticklake}
+   * when not started through it.
+   */
+  private static String launcher() {
+    String path = System.getProperty("ticklake.launcher");
+    if (path == null) {
+      return "ticklake";
+    }
+    java.nio.file.Path p = java.nio.file.Path.of(path).toAbsolutePath().normalize();
+    java.nio.file.Path cwd = java.nio.file.Path.of("").toAbsolutePath().normalize();
+    return p.startsWith(cwd) ? cwd.relativize(p).toString() : p.toString();
   }
 }
