@@ -425,6 +425,66 @@ class CompactCommandTest {
     }
   }
 
+  /**
+   * Commits property changes to a Silver table in a loop until stopped, as a compaction's commits
+   * (or another 'rules set') would, alternating {@code key} between {@code values}.
+   */
+  private AutoCloseable committing(String table, String key, String... values) {
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger commits =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.CompletableFuture<Void> loop =
+        java.util.concurrent.CompletableFuture.runAsync(
+            () -> {
+              try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(dir.resolve("wh")))) {
+                org.apache.iceberg.Table t = w.table(table);
+                for (int i = 0; !stop.get(); i++) {
+                  t.updateProperties().set(key, values[i % values.length]).commit();
+                  commits.incrementAndGet();
+                }
+              }
+            });
+    return () -> {
+      stop.set(true);
+      loop.join();
+      assertThat(commits.get()).as("commits to %s", table).isPositive();
+    };
+  }
+
+  @Test
+  void aRulesChangeIsNotRefusedForACommitThatLeftTheRulesAlone() throws Exception {
+    // a compaction commits Silver snapshots all the time: the rules it read are still the rules
+    try (AutoCloseable other = committing("silver.trades", "test.other", "a", "b")) {
+      for (int i = 0; i < 30; i++) {
+        CliRun r =
+            run("rules", "set", "--table", "trades", "--session-tolerance", (2 + i % 2) + "m");
+        assertThat(r.code()).as("run %d: %s", i, r.err()).isZero();
+      }
+    }
+  }
+
+  @Test
+  void aRulesChangeRefusedForQuotesSaysThatTradesChanged() throws Exception {
+    CliRun refused = null;
+    try (AutoCloseable other =
+        committing("silver.quotes", "ticklake.rules.disabled", "quote_locked", "quote_empty")) {
+      for (int i = 0; i < 100 && refused == null; i++) {
+        CliRun r = run("rules", "set", "--session-tolerance", (2 + i % 2) + "m");
+        if (r.code() == ExitCodes.CONFLICT) {
+          refused = r;
+        } else {
+          assertThat(r.code()).as(r.err()).isZero();
+        }
+      }
+    }
+    assertThat(refused).as("a run refused for the concurrent change of silver.quotes").isNotNull();
+    // trades was stored before quotes was refused: the message must say so, or the user takes
+    // 'refused' for 'nothing stored'
+    assertThat(refused.err()).contains("Cannot store the rules of silver.quotes");
+    assertThat(refused.err()).contains("silver.trades");
+  }
+
   /** 100 Tardis trades of one day; the 10th has price 0 and the 20th size 0. */
   private Path tardisTrades(LocalDate date) throws Exception {
     StringBuilder sb =
