@@ -170,6 +170,15 @@ final class RulesCommand implements Callable<Integer> {
     }
   }
 
+  /** The {@code ticklake.rules.*} properties of {@code metadata}, sorted. */
+  private static Map<String, String> rulesProperties(TableMetadata metadata) {
+    Map<String, String> rules = new TreeMap<>();
+    metadata.properties().entrySet().stream()
+        .filter(e -> e.getKey().startsWith(ValidationSettings.PROPERTY_PREFIX))
+        .forEach(e -> rules.put(e.getKey(), e.getValue()));
+    return rules;
+  }
+
   /** The settings the table's properties hold; a malformed property is a configuration error. */
   static ValidationSettings stored(Warehouse warehouse, SilverTable kind) {
     return stored(kind, warehouse.table(kind.silver().id()).properties());
@@ -318,13 +327,11 @@ final class RulesCommand implements Callable<Integer> {
           } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
           }
-          Map<String, String> oldProps = new TreeMap<>();
-          base.properties().entrySet().stream()
-              .filter(e -> e.getKey().startsWith(ValidationSettings.PROPERTY_PREFIX))
-              .forEach(e -> oldProps.put(e.getKey(), e.getValue()));
+          Map<String, String> oldProps = rulesProperties(base);
           changes.add(new Change(kind, ops, base, oldProps, after.toProperties(kind)));
         }
         int changedTables = 0;
+        List<String> stored = new ArrayList<>();
         for (Change c : changes) {
           SilverTable kind = c.kind();
           Map<String, String> oldProps = c.oldProps();
@@ -357,22 +364,38 @@ final class RulesCommand implements Callable<Integer> {
             // re-apply these values on top of it)
             java.util.Set<String> removed = new TreeSet<>(oldProps.keySet());
             removed.removeAll(newProps.keySet());
-            try {
-              c.ops()
-                  .commit(
-                      c.base(),
-                      TableMetadata.buildFrom(c.base())
-                          .setProperties(newProps)
-                          .removeProperties(removed)
-                          .build());
-            } catch (CommitFailedException e) {
-              throw new io.ticklake.catalog.TicklakeException(
-                  io.ticklake.catalog.TicklakeException.Kind.CONFLICT,
-                  "Cannot store the rules of "
-                      + kind.silver().name()
-                      + ": its metadata changed since it was read (another 'rules set'?);"
-                      + " rerun",
-                  e);
+            TableMetadata base = c.base();
+            for (int attempt = 1; ; attempt++) {
+              try {
+                c.ops()
+                    .commit(
+                        base,
+                        TableMetadata.buildFrom(base)
+                            .setProperties(newProps)
+                            .removeProperties(removed)
+                            .build());
+                stored.add(kind.silver().name());
+                break;
+              } catch (CommitFailedException e) {
+                // another commit changed the table (a compaction's, most often): while the rules
+                // it holds are still the ones read, the change applies to it unaltered
+                TableMetadata now = c.ops().refresh();
+                if (attempt < 10 && rulesProperties(now).equals(oldProps)) {
+                  base = now;
+                  continue;
+                }
+                throw new io.ticklake.catalog.TicklakeException(
+                    io.ticklake.catalog.TicklakeException.Kind.CONFLICT,
+                    "Cannot store the rules of "
+                        + kind.silver().name()
+                        + ": they changed since they were read (another 'rules set'?);"
+                        + (stored.isEmpty()
+                            ? " nothing stored; rerun"
+                            : " the change of "
+                                + String.join(" and ", stored)
+                                + " is stored; rerun to apply the rest"),
+                    e);
+              }
             }
           }
         }
