@@ -360,6 +360,56 @@ class CliTest {
   }
 
   @Test
+  void demoHintsCanBePastedWhereTheUserIs() throws Exception {
+    Path demo = dir.resolve("my demo");
+    Path cwd = Path.of("").toAbsolutePath();
+    String before = System.getProperty("ticklake.launcher");
+    try {
+      // started as ./ticklake from the bin folder: a bare 'ticklake' would be looked up in PATH
+      System.setProperty("ticklake.launcher", cwd.resolve("ticklake").toString());
+      CliRun r = run(Map.of(), "--warehouse", demo.toString(), "demo");
+      assertThat(r.code()).as(r.err()).isZero();
+      String hint =
+          r.out()
+              .lines()
+              .dropWhile(l -> !l.equals("Try:"))
+              .skip(1)
+              .findFirst()
+              .orElseThrow()
+              .strip();
+      List<String> words = shellWords(hint);
+      assertThat(words.get(0)).as(hint).isEqualTo("./ticklake");
+      assertThat(words.subList(1, 4))
+          .as(hint)
+          .containsExactly("sql", "--warehouse", demo.toString());
+      // a launcher in a folder whose name has a space is one word too
+      Path spaced = dir.resolve("my repo").resolve("bin").resolve("ticklake");
+      System.setProperty("ticklake.launcher", spaced.toString());
+      java.lang.reflect.Method launcher = DemoCommand.class.getDeclaredMethod("launcher");
+      launcher.setAccessible(true);
+      assertThat(shellWords((String) launcher.invoke(null))).containsExactly(spaced.toString());
+    } finally {
+      if (before == null) {
+        System.clearProperty("ticklake.launcher");
+      } else {
+        System.setProperty("ticklake.launcher", before);
+      }
+    }
+  }
+
+  /** The words bash makes of {@code line}. */
+  private static List<String> shellWords(String line) throws Exception {
+    Process p =
+        new ProcessBuilder("bash", "-c", "eval \"set -- $1\"; printf '%s\\0' \"$@\"", "_", line)
+            .redirectErrorStream(true)
+            .start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    return List.of(out.split("\0"));
+  }
+
+  @Test
   void demoKeepRerunsOnItsOwnWarehouseAndNeverAdoptsAForeignDirectory() throws Exception {
     Path demo = dir.resolve("demo");
     assertThat(run(Map.of(), "--warehouse", demo.toString(), "demo").code()).isZero();
