@@ -207,7 +207,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     out.println();
     out.println("Try:");
-    String wh = " --warehouse " + dir;
+    String wh = " --warehouse " + shellWord(dir.toString());
     String launcher = launcher();
     out.println(
         "  "
@@ -255,8 +255,8 @@ final class DemoCommand implements Callable<Integer> {
             + wh
             + " -c \"select rule, severity, count(*) from ops.quarantine group by all\"");
     out.println("  " + launcher + " quarantine" + wh);
-    out.println("  " + launcher + " export verify" + wh + " " + exportDir);
-    out.println("  open " + report);
+    out.println("  " + launcher + " export verify" + wh + " " + shellWord(exportDir.toString()));
+    out.println("  open " + shellWord(report.toString()));
     return ExitCodes.OK;
   }
 
@@ -304,6 +304,13 @@ final class DemoCommand implements Callable<Integer> {
     }
     java.nio.file.Path p = java.nio.file.Path.of(path).toAbsolutePath().normalize();
     java.nio.file.Path cwd = java.nio.file.Path.of("").toAbsolutePath().normalize();
-    return p.startsWith(cwd) ? cwd.relativize(p).toString() : p.toString();
+    String shown = p.startsWith(cwd) ? cwd.relativize(p).toString() : p.toString();
+    // a bare name would be looked up in PATH, not in the current folder
+    return shellWord(shown.contains("/") ? shown : "./" + shown);
+  }
+
+  /** {@code s} as one shell word: as is when it has no special characters, else single-quoted. */
+  static String shellWord(String s) {
+    return s.matches("[A-Za-z0-9_./:=@%+,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
   }
 }
