@@ -43,13 +43,14 @@ final class TablesCommand implements Callable<Integer> {
       Table table = warehouse.catalog().loadTable(id);
       Snapshot s = table.currentSnapshot();
       Map<String, String> summary = s == null ? Map.of() : s.summary();
+      // an empty table has no snapshot: NULL in a table, empty in CSV, null in JSON
       rows.add(
-          List.of(
+          java.util.Arrays.asList(
               id.toString(),
               number(summary.get("total-records")),
               number(summary.get("total-data-files")),
               number(summary.get("total-files-size")),
-              s == null ? "" : Long.toString(s.snapshotId()),
+              s == null ? null : Long.toString(s.snapshotId()),
               ((HasTableOperations) table).operations().current().metadataFileLocation()));
     }
     format.print(

@@ -221,6 +221,10 @@ class CliTest {
         .startsWith("table,rows,files,bytes,snapshot,metadata\r\n")
         .contains("ref.exchange,10,1,")
         .contains("silver.trades,0,0,0,,");
+    // JSON: an empty table's snapshot is null, not an empty string
+    CliRun json = run("tables", "--format", "json");
+    assertThat(json.out())
+        .containsPattern("\"table\" *: *\"silver.trades\"[^}]*\"snapshot\" *: *null");
     CliRun snapshots = run("snapshots", "ref.exchange", "--format", "csv");
     assertThat(snapshots.code()).isZero();
     assertThat(snapshots.out()).contains("append", "added-records=10");
