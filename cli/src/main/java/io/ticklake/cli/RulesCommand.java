@@ -87,11 +87,20 @@ final class RulesCommand implements Callable<Integer> {
           (k, v) -> {
             for (Row r : rows(k, v)) {
               rows.add(
-                  List.of(r.table, r.rule, r.field, r.severity, r.builtIn, r.runs ? "yes" : "no"));
+                  List.of(
+                      r.table,
+                      r.rule,
+                      r.field,
+                      r.severity,
+                      r.builtIn,
+                      r.runs ? "yes" : "no",
+                      r.checks));
             }
           });
       ResultFormat.TABLE.print(
-          ctx.out(), List.of("table", "rule", "field", "severity", "built-in", "runs"), rows);
+          ctx.out(),
+          List.of("table", "rule", "field", "severity", "built-in", "runs", "rejects or flags"),
+          rows);
       current.forEach((k, v) -> ctx.out().println(thresholds(k, v)));
       ctx.out().flush();
     }
@@ -100,17 +109,39 @@ final class RulesCommand implements Callable<Integer> {
 
   /** One rule of a table as shown. */
   private record Row(
-      String table, String rule, String field, String severity, String builtIn, boolean runs) {}
+      String table,
+      String rule,
+      String field,
+      String severity,
+      String builtIn,
+      boolean runs,
+      String checks) {}
 
+  /** Every built-in rule of the table (disabled ones too) under the settings' thresholds. */
   private static List<Row> rows(SilverTable kind, ValidationSettings v) {
     List<ValidationRule> builtIn = ValidationSettings.defaults().rules(kind);
+    List<ValidationRule> all =
+        new ValidationSettings(
+                v.severities(),
+                java.util.Set.of(),
+                v.sessionTolerance(),
+                v.spikePercent(),
+                v.spikeWindow(),
+                v.spikeMinPoints())
+            .rules(kind);
     List<Row> out = new ArrayList<>();
-    for (ValidationRule d : builtIn) {
-      boolean runs = !v.disabled().contains(d.name());
-      Severity s = v.severities().getOrDefault(d.name(), d.severity());
+    for (int i = 0; i < builtIn.size(); i++) {
+      ValidationRule d = builtIn.get(i);
+      ValidationRule r = all.get(i);
       out.add(
           new Row(
-              kind.silver().name(), d.name(), d.field(), s.label(), d.severity().label(), runs));
+              kind.silver().name(),
+              r.name(),
+              r.field(),
+              r.severity().label(),
+              d.severity().label(),
+              !v.disabled().contains(r.name()),
+              r.description()));
     }
     return out;
   }
@@ -151,6 +182,7 @@ final class RulesCommand implements Callable<Integer> {
       rule.put("severity", r.severity);
       rule.put("built_in_severity", r.builtIn);
       rule.put("runs", r.runs);
+      rule.put("checks", r.checks);
       rules.add(rule);
     }
     m.put("rules", rules);

@@ -323,7 +323,8 @@ class CompactCommandTest {
         .contains("the next 'ticklake compact' rebuilds");
     assertThat(run("rules", "--table", "trades").out())
         .containsPattern("silver.trades +size_positive +size +error +error +no")
-        .containsPattern("silver.trades +price_positive +price +error +error +yes");
+        .containsPattern("silver.trades +price_positive +price +error +error +yes +price <= 0")
+        .contains("price more than 10% from the median of the symbol's previous 50 valid trades");
     CliRun dry = run("compact", "--table", "trades", "--dry-run");
     assertThat(dry.out().lines().filter(l -> l.contains("would rebuild (rules)"))).hasSize(3);
     assertThat(run("compact", "--table", "trades").out())

@@ -101,7 +101,8 @@ public enum SilverTable {
                 + " || ' (' || CAST(ts_event AS VARCHAR) || ') is outside the sessions of "
                 + "trading date ' || CAST(trading_date AS VARCHAR) || ' (tolerance "
                 + s.sessionTolerance()
-                + ")'");
+                + ")'",
+            "event time outside the trading date's sessions, widened by the tolerance");
     ValidationRule unknown =
         new ValidationRule(
             UNKNOWN_SYMBOL,
@@ -110,7 +111,8 @@ public enum SilverTable {
             "symbol_id IS NULL",
             "symbol",
             "'Symbol ' || symbol || ' names no instrument of ' || exchange || ' at ' ||"
-                + " CAST(ts_event AS VARCHAR)");
+                + " CAST(ts_event AS VARCHAR)",
+            "ref.dim_symbol has no instrument for the symbol at the event time");
     if (this == TRADES) {
       return List.of(
           new ValidationRule(
@@ -119,21 +121,24 @@ public enum SilverTable {
               "price",
               "price <= 0",
               "CAST(price AS VARCHAR)",
-              "'Price must be positive'"),
+              "'Price must be positive'",
+              "price <= 0"),
           new ValidationRule(
               "size_positive",
               Severity.ERROR,
               "size",
               "size <= 0",
               "CAST(size AS VARCHAR)",
-              "'Size must be positive'"),
+              "'Size must be positive'",
+              "size <= 0"),
           new ValidationRule(
               "side_known",
               Severity.ERROR,
               "side",
               "side IS NOT NULL AND side NOT IN ('buy', 'sell', 'unknown')",
               "side",
-              "'Side must be buy, sell or unknown'"),
+              "'Side must be buy, sell or unknown'",
+              "side given but not buy, sell or unknown"),
           session,
           unknown,
           new ValidationRule(
@@ -149,7 +154,14 @@ public enum SilverTable {
                   + s.spikePercent().toPlainString()
                   + "% from the median ' || CAST(ref_price AS VARCHAR) || ' of the previous "
                   + s.spikeWindow()
-                  + " trades'"));
+                  + " trades'",
+              "price more than "
+                  + s.spikePercent().toPlainString()
+                  + "% from the median of the symbol's previous "
+                  + s.spikeWindow()
+                  + " valid trades (from "
+                  + s.spikeMinPoints()
+                  + " on)"));
     }
     return List.of(
         new ValidationRule(
@@ -159,14 +171,16 @@ public enum SilverTable {
             // a zero or negative ask is price_positive's, not a crossed market
             "bid_price > ask_price AND ask_price > 0",
             "CAST(bid_price AS VARCHAR) || ' > ' || CAST(ask_price AS VARCHAR)",
-            "'Bid is above ask (crossed quote)'"),
+            "'Bid is above ask (crossed quote)'",
+            "bid > ask > 0 (crossed)"),
         new ValidationRule(
             "quote_locked",
             Severity.WARN,
             "bid_price",
             "bid_price = ask_price",
             "CAST(bid_price AS VARCHAR)",
-            "'Bid equals ask (locked quote)'"),
+            "'Bid equals ask (locked quote)'",
+            "bid = ask (locked)"),
         // no side at all: kept (a feed may mean "no quotes"), but worth a look
         new ValidationRule(
             "quote_empty",
@@ -174,22 +188,47 @@ public enum SilverTable {
             "bid_price",
             "bid_price IS NULL AND ask_price IS NULL AND bid_size IS NULL AND ask_size IS NULL",
             "'(none)'",
-            "'Quote has neither a bid nor an ask'"),
+            "'Quote has neither a bid nor an ask'",
+            "neither a bid nor an ask"),
         // one rule per side, so that the field names the side at fault (a row with both sides
         // wrong gets a quarantine row for each)
         sideRule(
-            "size_non_negative", "bid_size", "bid_size < 0", "'Bid size must not be negative'"),
+            "size_non_negative",
+            "bid_size",
+            "bid_size < 0",
+            "'Bid size must not be negative'",
+            "bid size < 0"),
         sideRule(
-            "size_non_negative", "ask_size", "ask_size < 0", "'Ask size must not be negative'"),
-        sideRule("price_positive", "bid_price", "bid_price <= 0", "'Bid price must be positive'"),
-        sideRule("price_positive", "ask_price", "ask_price <= 0", "'Ask price must be positive'"),
+            "size_non_negative",
+            "ask_size",
+            "ask_size < 0",
+            "'Ask size must not be negative'",
+            "ask size < 0"),
+        sideRule(
+            "price_positive",
+            "bid_price",
+            "bid_price <= 0",
+            "'Bid price must be positive'",
+            "bid price <= 0"),
+        sideRule(
+            "price_positive",
+            "ask_price",
+            "ask_price <= 0",
+            "'Ask price must be positive'",
+            "ask price <= 0"),
         session,
         unknown);
   }
 
   private static ValidationRule sideRule(
-      String name, String field, String condition, String message) {
+      String name, String field, String condition, String message, String description) {
     return new ValidationRule(
-        name, Severity.ERROR, field, condition, "CAST(" + field + " AS VARCHAR)", message);
+        name,
+        Severity.ERROR,
+        field,
+        condition,
+        "CAST(" + field + " AS VARCHAR)",
+        message,
+        description);
   }
 }

@@ -19,9 +19,16 @@ import io.ticklake.quarantine.Severity;
  * @param condition SQL boolean: true when the row violates the rule (NULL counts as no violation)
  * @param value SQL text expression of the offending value
  * @param message SQL text expression of the message
+ * @param description what the rule checks, in words, for {@code ticklake rules}
  */
 public record ValidationRule(
-    String name, Severity severity, String field, String condition, String value, String message) {
+    String name,
+    Severity severity,
+    String field,
+    String condition,
+    String value,
+    String message,
+    String description) {
   public ValidationRule {
     requireNonNull(name, "name is null");
     requireNonNull(severity, "severity is null");
@@ -29,6 +36,7 @@ public record ValidationRule(
     requireNonNull(condition, "condition is null");
     requireNonNull(value, "value is null");
     requireNonNull(message, "message is null");
+    requireNonNull(description, "description is null");
     if (!name.matches("[a-z][a-z0-9_]*")) {
       throw new IllegalArgumentException("Cannot name a rule " + name + ": use lower_snake_case");
     }
@@ -57,6 +65,6 @@ public record ValidationRule(
 
   /** The same rule with another severity. */
   public ValidationRule withSeverity(Severity newSeverity) {
-    return new ValidationRule(name, newSeverity, field, condition, value, message);
+    return new ValidationRule(name, newSeverity, field, condition, value, message, description);
   }
 }
