@@ -3,6 +3,7 @@ package io.ticklake.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.gold.bars.BarInterval;
 import io.ticklake.gold.bars.BarJob;
@@ -104,35 +105,61 @@ final class BarsCommand implements Callable<Integer> {
         return ExitCodes.OK;
       }
       boolean terminal = System.console() != null && !json;
-      List<BarResult> results =
-          job.commit(
-              plan,
-              (r, done, total) -> {
-                if (json) {
-                  return;
-                }
-                if (terminal) {
-                  ctx.err().print("\r" + " ".repeat(60) + "\r");
-                }
-                ctx.out()
-                    .printf(
-                        Locale.ROOT,
-                        "gold.bars %s: %,d rows in, %,d bars out (%s) in %.2f s, Silver snapshot"
-                            + " %d%n",
-                        r.partition(),
-                        r.rowsIn(),
-                        r.totalBars(),
-                        r.barsOut().entrySet().stream()
-                            .map(e -> e.getKey().label() + " " + e.getValue())
-                            .collect(Collectors.joining(", ")),
-                        r.seconds(),
-                        r.silverSnapshotId());
-                ctx.out().flush();
-                if (terminal && done < total) {
-                  ctx.err().printf(Locale.ROOT, "\rpartitions %d/%d ...", done, total);
-                  ctx.err().flush();
-                }
-              });
+      List<BarResult> results = new java.util.ArrayList<>();
+      BarJob.Progress report =
+          (r, done, total) -> {
+            results.add(r);
+            if (json) {
+              return;
+            }
+            if (terminal) {
+              ctx.err().print("\r" + " ".repeat(60) + "\r");
+            }
+            ctx.out()
+                .printf(
+                    Locale.ROOT,
+                    "gold.bars %s: %,d rows in, %,d bars out (%s) in %.2f s, Silver snapshot"
+                        + " %d%n",
+                    r.partition(),
+                    r.rowsIn(),
+                    r.totalBars(),
+                    r.barsOut().entrySet().stream()
+                        .map(e -> e.getKey().label() + " " + e.getValue())
+                        .collect(Collectors.joining(", ")),
+                    r.seconds(),
+                    r.silverSnapshotId());
+            ctx.out().flush();
+            if (terminal && done < total) {
+              ctx.err().printf(Locale.ROOT, "\rpartitions %d/%d ...", done, total);
+              ctx.err().flush();
+            }
+          };
+      // a run that overlaps another (the next cron tick) loses the partitions the other
+      // committed first: plan again and build what is left, like compact
+      for (int attempt = 1; ; attempt++) {
+        try {
+          job.commit(plan, report);
+          break;
+        } catch (TicklakeException e) {
+          if (e.kind() != TicklakeException.Kind.CONFLICT || attempt >= 3) {
+            throw e;
+          }
+          job = new BarJob(warehouse, options);
+          plan = job.plan();
+          if (!json) {
+            ctx.out()
+                .printf(
+                    Locale.ROOT,
+                    "gold.bars: another build committed some of these partitions meanwhile; %s%n",
+                    plan.isEmpty()
+                        ? "nothing is left to build"
+                        : "building the " + plan.partitions().size() + " left");
+          }
+          if (plan.isEmpty()) {
+            break;
+          }
+        }
+      }
       if (json) {
         printJson(ctx, plan, results);
       } else {

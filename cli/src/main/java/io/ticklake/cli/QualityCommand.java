@@ -132,9 +132,31 @@ final class QualityCommand implements Callable<Integer> {
             "quality: nothing to rebuild (silver.trades snapshot %d)%n",
             plan.silverSnapshotId());
       } else {
-        List<QualityJob.DayResult> results;
+        List<QualityJob.DayResult> results = new java.util.ArrayList<>();
         try (Progress progress = Progress.forTerminal(ctx.err())) {
-          results = job.commit(plan, progress);
+          // a run that overlaps another (the next cron tick) loses the months the other
+          // committed first: plan again and build what is left, like compact
+          for (int attempt = 1; ; attempt++) {
+            try {
+              results.addAll(job.commit(plan, progress));
+              break;
+            } catch (TicklakeException e) {
+              if (e.kind() != Kind.CONFLICT || attempt >= 3) {
+                throw e;
+              }
+              job = new QualityJob(warehouse, options);
+              plan = job.plan();
+              log.printf(
+                  Locale.ROOT,
+                  "quality: another build committed some of these days meanwhile; %s%n",
+                  plan.isEmpty()
+                      ? "nothing is left to build"
+                      : "building the " + plan.days().size() + " left");
+              if (plan.isEmpty()) {
+                break;
+              }
+            }
+          }
         }
         for (QualityJob.DayResult r : results) {
           log.printf(

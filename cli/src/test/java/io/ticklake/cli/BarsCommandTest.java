@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,5 +97,47 @@ class BarsCommandTest {
     CliRun nothing = run("bars");
     assertThat(nothing.code()).isZero();
     assertThat(nothing.out()).isEqualTo("gold.bars: nothing to build, silver.trades is empty\n");
+  }
+
+  /** Runs {@code args} twice at once (a slow scheduled run and the next tick). */
+  private List<CliRun> twice(String... args) throws Exception {
+    java.util.concurrent.CyclicBarrier barrier = new java.util.concurrent.CyclicBarrier(2);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<CliRun>> runs = new java.util.ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        runs.add(
+            pool.submit(
+                () -> {
+                  barrier.await();
+                  return run(args);
+                }));
+      }
+      return List.of(runs.get(0).get(), runs.get(1).get());
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
+  void overlappingBarsAndQualityRunsBothSucceed() throws Exception {
+    assertThat(run("init").code()).isZero();
+    Path samples = io.ticklake.bronze.sample.BundledSamples.extractTo(dir.resolve("samples"));
+    for (String vendor : List.of("tardis", "lean")) {
+      CliRun ingest = run("ingest", "--vendor", vendor, samples.resolve(vendor).toString());
+      assertThat(ingest.code()).as(ingest.err()).isZero();
+    }
+    assertThat(run("compact", "--table", "trades").code()).isZero();
+    for (int round = 0; round < 2; round++) {
+      // both forced: every partition of one run is also in the other's plan
+      for (String job : List.of("bars", "quality")) {
+        for (CliRun r : twice(job, "--all")) {
+          assertThat(r.code()).as("%s round %d: %s", job, round, r.err()).isZero();
+        }
+      }
+    }
+    assertThat(run("bars", "--dry-run").out()).contains("gold.bars: nothing to build");
+    assertThat(run("quality").out()).contains("quality: nothing to rebuild");
   }
 }
