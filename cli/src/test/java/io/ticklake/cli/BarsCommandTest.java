@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,6 +141,129 @@ class BarsCommandTest {
       }
     }
     assertThat(run("bars", "--dry-run").out()).contains("gold.bars: nothing to build");
+    assertThat(run("quality").out()).contains("quality: nothing to rebuild");
+  }
+
+  /** 100 Tardis trades on each day from {@code first}, {@code days} days, one file per day. */
+  private Path tardisDays(LocalDate first, int days) throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("tardis-days"));
+    for (int d = 0; d < days; d++) {
+      LocalDate date = first.plusDays(d);
+      StringBuilder sb =
+          new StringBuilder("exchange,symbol,timestamp,local_timestamp,id,side,price,amount\n");
+      long base = date.atTime(2, 0).toEpochSecond(ZoneOffset.UTC) * 1_000_000L;
+      for (int i = 1; i <= 100; i++) {
+        long ts = base + i * 1_000_000L;
+        sb.append(
+            String.join(
+                    ",",
+                    "binance-futures",
+                    "BTCUSDT",
+                    Long.toString(ts),
+                    Long.toString(ts + 100),
+                    date + "-" + i,
+                    "buy",
+                    Integer.toString(9_000 + i),
+                    "0.5")
+                + "\n");
+      }
+      Files.writeString(folder.resolve(date + "_trades.csv"), sb);
+    }
+    return folder;
+  }
+
+  /** 40 days, 2020-01-01 to 2020-02-09, compacted: two bar batches, two quality months. */
+  private void fortyDays() throws Exception {
+    assertThat(run("init").code()).isZero();
+    CliRun ingest =
+        run("ingest", "--vendor", "tardis", tardisDays(LocalDate.of(2020, 1, 1), 40).toString());
+    assertThat(ingest.code()).as(ingest.err()).isZero();
+    assertThat(run("compact", "--table", "trades").code()).isZero();
+  }
+
+  /**
+   * Runs {@code main} while, once {@code started} exists, another run {@code other} commits (a
+   * partition of {@code main}'s last commit, so that main loses it after committing others).
+   */
+  private CliRun withOtherRun(Path started, String[] other, String... main) throws Exception {
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<CliRun> otherRun =
+          pool.submit(
+              () -> {
+                for (long t = System.nanoTime();
+                    !Files.exists(started) && System.nanoTime() - t < 120_000_000_000L; ) {
+                  Thread.sleep(2);
+                }
+                return run(other);
+              });
+      CliRun r = run(main);
+      CliRun o = otherRun.get();
+      assertThat(o.code()).as(o.err()).isZero();
+      return r;
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
+  void barsJsonAfterLosingACommitListsEveryPartitionItBuilt() throws Exception {
+    fortyDays();
+    Path gold;
+    try (io.ticklake.catalog.Warehouse w =
+        io.ticklake.catalog.Warehouse.open(
+            io.ticklake.catalog.WarehouseConfig.embedded(dir.resolve("wh")))) {
+      gold =
+          Path.of(
+              io.ticklake.catalog.duckdb.PinnedScan.localPath(
+                  w.table(io.ticklake.catalog.contract.TableContracts.GOLD_BARS.id()).location()));
+    }
+    // the first batch (32 partitions) started writing: the other run builds the last day
+    Path started =
+        gold.resolve("data/exchange=binance-futures/trading_date=2020-01-01/interval=1s");
+    CliRun r =
+        withOtherRun(
+            started,
+            new String[] {"bars", "--date", "2020-02-09", "--interval", "1d"},
+            "bars",
+            "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode parts = new ObjectMapper().readTree(r.out()).path("partitions");
+    List<String> names = new java.util.ArrayList<>();
+    parts.forEach(p -> names.add(p.path("partition").asText()));
+    // every partition this run committed is in its output, with its own result
+    assertThat(names).hasSize(40).contains("binance-futures/2020-01-01");
+    for (JsonNode p : parts) {
+      assertThat(p.path("rows_in").asLong()).as(p.toString()).isEqualTo(100);
+    }
+    // it lost the last batch and built it again: the other run had built the last day at 1d
+    assertThat(parts.get(39).path("partition").asText()).isEqualTo("binance-futures/2020-02-09");
+    assertThat(parts.get(39).path("intervals").toString())
+        .isEqualTo("[\"1s\",\"1m\",\"5m\",\"1h\"]");
+    assertThat(run("bars", "--dry-run").out()).contains("gold.bars: nothing to build");
+  }
+
+  @Test
+  void qualityAfterLosingACommitReportsTheMonthsItCommittedBefore() throws Exception {
+    fortyDays();
+    Path quality;
+    try (io.ticklake.catalog.Warehouse w =
+        io.ticklake.catalog.Warehouse.open(
+            io.ticklake.catalog.WarehouseConfig.embedded(dir.resolve("wh")))) {
+      quality =
+          Path.of(
+              io.ticklake.catalog.duckdb.PinnedScan.localPath(
+                  w.table(io.ticklake.catalog.contract.TableContracts.GOLD_QUALITY_DAILY.id())
+                      .location()));
+    }
+    // January is being computed: the other run builds the last day of February
+    Path started = quality.resolve("data");
+    CliRun r = withOtherRun(started, new String[] {"quality", "--date", "2020-02-09"}, "quality");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("another build committed some of these days meanwhile");
+    // January was committed by this run before it lost February: the output must say so
+    assertThat(r.out()).contains("quality binance-futures/2020-01-01: 1 symbol (new");
     assertThat(run("quality").out()).contains("quality: nothing to rebuild");
   }
 }
