@@ -75,7 +75,7 @@ final class BarsCommand implements Callable<Integer> {
       BarPlan plan = job.plan();
       if (plan.isEmpty()) {
         if (json) {
-          printJson(ctx, plan, List.of());
+          printJson(ctx, plan, plan.partitions(), List.of());
         } else if (plan.silverSnapshotId() < 0) {
           ctx.out().println("gold.bars: nothing to build, silver.trades is empty");
         } else {
@@ -89,7 +89,7 @@ final class BarsCommand implements Callable<Integer> {
       }
       if (dryRun) {
         if (json) {
-          printJson(ctx, plan, List.of());
+          printJson(ctx, plan, plan.partitions(), List.of());
         } else {
           for (BarPlan.Task t : plan.partitions()) {
             ctx.out()
@@ -105,10 +105,15 @@ final class BarsCommand implements Callable<Integer> {
         return ExitCodes.OK;
       }
       boolean terminal = System.console() != null && !json;
-      List<BarResult> results = new java.util.ArrayList<>();
+      List<BarResult> results = new ArrayList<>();
+      // the task of each committed partition, from the plan (first or re-planned) that built it
+      List<BarPlan.Task> built = new ArrayList<>();
+      Map<String, BarPlan.Task> planned = new LinkedHashMap<>();
+      plan.partitions().forEach(t -> planned.put(t.partition(), t));
       BarJob.Progress report =
           (r, done, total) -> {
             results.add(r);
+            built.add(planned.get(r.partition()));
             if (json) {
               return;
             }
@@ -136,32 +141,42 @@ final class BarsCommand implements Callable<Integer> {
           };
       // a run that overlaps another (the next cron tick) loses the partitions the other
       // committed first: plan again and build what is left, like compact
-      for (int attempt = 1; ; attempt++) {
+      BarPlan attempt = plan;
+      for (int n = 1; ; n++) {
         try {
-          job.commit(plan, report);
+          job.commit(attempt, report);
           break;
         } catch (TicklakeException e) {
-          if (e.kind() != TicklakeException.Kind.CONFLICT || attempt >= 3) {
+          if (e.kind() != TicklakeException.Kind.CONFLICT || n >= 3) {
             throw e;
           }
           job = new BarJob(warehouse, options);
-          plan = job.plan();
+          BarPlan again = job.plan();
+          // what this run committed is done, even when forced (--all)
+          java.util.Set<String> done =
+              results.stream().map(BarResult::partition).collect(Collectors.toSet());
+          attempt =
+              new BarPlan(
+                  again.silverSnapshotId(),
+                  again.goldSnapshotId(),
+                  again.partitions().stream().filter(t -> !done.contains(t.partition())).toList());
+          attempt.partitions().forEach(t -> planned.put(t.partition(), t));
           if (!json) {
             ctx.out()
                 .printf(
                     Locale.ROOT,
                     "gold.bars: another build committed some of these partitions meanwhile; %s%n",
-                    plan.isEmpty()
+                    attempt.isEmpty()
                         ? "nothing is left to build"
-                        : "building the " + plan.partitions().size() + " left");
+                        : "building the " + attempt.partitions().size() + " left");
           }
-          if (plan.isEmpty()) {
+          if (attempt.isEmpty()) {
             break;
           }
         }
       }
       if (json) {
-        printJson(ctx, plan, results);
+        printJson(ctx, plan, built, results);
       } else {
         long bars = results.stream().mapToLong(BarResult::totalBars).sum();
         long rows = results.stream().mapToLong(BarResult::rowsIn).sum();
@@ -200,14 +215,19 @@ final class BarsCommand implements Callable<Integer> {
     return intervals.stream().map(BarInterval::label).collect(Collectors.joining(","));
   }
 
-  private void printJson(CliContext ctx, BarPlan plan, List<BarResult> results) {
+  /**
+   * Prints the plan's Silver snapshot and {@code tasks}, each with its result when built: after a
+   * lost commit the partitions this run committed, whichever plan they were in.
+   */
+  private void printJson(
+      CliContext ctx, BarPlan plan, List<BarPlan.Task> tasks, List<BarResult> results) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("silver_snapshot_id", plan.silverSnapshotId());
     out.put("dry_run", dryRun);
     out.put("up_to_date", plan.isEmpty());
     List<Map<String, Object>> parts = new ArrayList<>();
-    for (int i = 0; i < plan.partitions().size(); i++) {
-      BarPlan.Task t = plan.partitions().get(i);
+    for (int i = 0; i < tasks.size(); i++) {
+      BarPlan.Task t = tasks.get(i);
       Map<String, Object> p = new LinkedHashMap<>();
       p.put("partition", t.partition());
       p.put("intervals", t.intervals().stream().map(BarInterval::label).toList());
