@@ -136,23 +136,36 @@ final class QualityCommand implements Callable<Integer> {
         try (Progress progress = Progress.forTerminal(ctx.err())) {
           // a run that overlaps another (the next cron tick) loses the months the other
           // committed first: plan again and build what is left, like compact
-          for (int attempt = 1; ; attempt++) {
+          QualityPlan attempt = plan;
+          for (int n = 1; ; n++) {
             try {
-              results.addAll(job.commit(plan, progress));
+              job.commit(attempt, progress, results::add);
               break;
             } catch (TicklakeException e) {
-              if (e.kind() != Kind.CONFLICT || attempt >= 3) {
+              if (e.kind() != Kind.CONFLICT || n >= 3) {
                 throw e;
               }
               job = new QualityJob(warehouse, options);
-              plan = job.plan();
+              QualityPlan again = job.plan();
+              // what this run committed is done, even when forced (--all)
+              java.util.Set<ExchangeDate> done =
+                  results.stream()
+                      .map(QualityJob.DayResult::key)
+                      .collect(java.util.stream.Collectors.toSet());
+              attempt =
+                  new QualityPlan(
+                      again.silverSnapshotId(),
+                      again.quarantineSnapshotId(),
+                      again.qualitySnapshotId(),
+                      again.days().stream().filter(t -> !done.contains(t.key())).toList(),
+                      again.unfinished());
               log.printf(
                   Locale.ROOT,
                   "quality: another build committed some of these days meanwhile; %s%n",
-                  plan.isEmpty()
+                  attempt.isEmpty()
                       ? "nothing is left to build"
-                      : "building the " + plan.days().size() + " left");
-              if (plan.isEmpty()) {
+                      : "building the " + attempt.days().size() + " left");
+              if (attempt.isEmpty()) {
                 break;
               }
             }

@@ -184,7 +184,17 @@ public final class QualityJob {
    *     the plan (earlier months stay committed; rerun to retry)
    */
   public List<DayResult> commit(QualityPlan plan, Progress progress) {
+    return commit(plan, progress, r -> {});
+  }
+
+  /**
+   * Like {@link #commit(QualityPlan, Progress)}, telling {@code committed} each day as its month is
+   * committed: the days committed before a CONFLICT are told too.
+   */
+  public List<DayResult> commit(
+      QualityPlan plan, Progress progress, java.util.function.Consumer<DayResult> committed) {
     requireNonNull(plan, "plan is null");
+    requireNonNull(committed, "committed is null");
     requireNonNull(progress, "progress is null");
     if (plan.isEmpty()) {
       return List.of();
@@ -248,15 +258,17 @@ public final class QualityJob {
           files.forEach(f -> quality.io().deleteFile(f.location()));
           throw e;
         }
-        long committed = commitGroup(quality, plan, group, files, rowCounts);
+        long snapshotId = commitGroup(quality, plan, group, files, rowCounts);
         for (QualityPlan.Task t : group) {
-          results.add(
+          DayResult r =
               new DayResult(
                   t.key(),
                   rowCounts.get(t.key()),
                   t.reason(),
                   t.compactionSnapshotId(),
-                  committed));
+                  snapshotId);
+          results.add(r);
+          committed.accept(r);
         }
       }
     }
