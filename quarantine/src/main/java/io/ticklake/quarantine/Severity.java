@@ -13,4 +13,17 @@ public enum Severity {
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }
+
+  /**
+   * The severity of a label, {@code error} or {@code warn} (any case, surrounding blanks ignored).
+   *
+   * @throws IllegalArgumentException "use error or warn" for anything else
+   */
+  public static Severity ofLabel(String label) {
+    return switch (label.strip().toLowerCase(Locale.ROOT)) {
+      case "error" -> ERROR;
+      case "warn" -> WARN;
+      default -> throw new IllegalArgumentException("use error or warn");
+    };
+  }
 }

@@ -629,7 +629,7 @@ final class PartitionRebuild {
                 sourceTable,
                 STAGE,
                 rs.getString(1),
-                Severity.valueOf(rs.getString(2).toUpperCase(java.util.Locale.ROOT)),
+                Severity.ofLabel(rs.getString(2)),
                 rs.getString(3),
                 rs.getString(4),
                 rs.getString(5),

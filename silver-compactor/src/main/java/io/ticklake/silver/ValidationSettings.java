@@ -122,7 +122,7 @@ public record ValidationSettings(
         if (k.startsWith(SEVERITY_PREFIX)) {
           String rule = k.substring(SEVERITY_PREFIX.length());
           checkRule(table, names, rule);
-          severities.put(rule, severity(v));
+          severities.put(rule, Severity.ofLabel(v));
         } else if (k.equals(DISABLED)) {
           for (String rule : v.split(",")) {
             if (!rule.isBlank()) {
@@ -243,14 +243,6 @@ public record ValidationSettings(
       throw new IllegalArgumentException(
           table.silver().name() + " has no rule " + rule + "; its rules are " + names);
     }
-  }
-
-  private static Severity severity(String text) {
-    return switch (text.toLowerCase(java.util.Locale.ROOT)) {
-      case "error" -> Severity.ERROR;
-      case "warn" -> Severity.WARN;
-      default -> throw new IllegalArgumentException("use error or warn");
-    };
   }
 
   /** The rules of a table after overrides and disabling. */
