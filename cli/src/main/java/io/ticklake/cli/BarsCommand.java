@@ -3,7 +3,6 @@ package io.ticklake.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.gold.bars.BarInterval;
 import io.ticklake.gold.bars.BarJob;
@@ -105,15 +104,11 @@ final class BarsCommand implements Callable<Integer> {
         return ExitCodes.OK;
       }
       boolean terminal = System.console() != null && !json;
-      List<BarResult> results = new ArrayList<>();
-      // the task of each committed partition, from the plan (first or re-planned) that built it
-      List<BarPlan.Task> built = new ArrayList<>();
+      // the task of each partition, from the plan (first or re-planned) that built it
       Map<String, BarPlan.Task> planned = new LinkedHashMap<>();
       plan.partitions().forEach(t -> planned.put(t.partition(), t));
       BarJob.Progress report =
           (r, done, total) -> {
-            results.add(r);
-            built.add(planned.get(r.partition()));
             if (json) {
               return;
             }
@@ -139,42 +134,26 @@ final class BarsCommand implements Callable<Integer> {
               ctx.err().flush();
             }
           };
-      // a run that overlaps another (the next cron tick) loses the partitions the other
-      // committed first: plan again and build what is left, like compact
-      BarPlan attempt = plan;
-      for (int n = 1; ; n++) {
-        try {
-          job.commit(attempt, report);
-          break;
-        } catch (TicklakeException e) {
-          if (e.kind() != TicklakeException.Kind.CONFLICT || n >= 3) {
-            throw e;
-          }
-          job = new BarJob(warehouse, options);
-          BarPlan again = job.plan();
-          // what this run committed is done, even when forced (--all)
-          java.util.Set<String> done =
-              results.stream().map(BarResult::partition).collect(Collectors.toSet());
-          attempt =
-              new BarPlan(
-                  again.silverSnapshotId(),
-                  again.goldSnapshotId(),
-                  again.partitions().stream().filter(t -> !done.contains(t.partition())).toList());
-          attempt.partitions().forEach(t -> planned.put(t.partition(), t));
-          if (!json) {
-            ctx.out()
-                .printf(
-                    Locale.ROOT,
-                    "gold.bars: another build committed some of these partitions meanwhile; %s%n",
-                    attempt.isEmpty()
-                        ? "nothing is left to build"
-                        : "building the " + attempt.partitions().size() + " left");
-          }
-          if (attempt.isEmpty()) {
-            break;
-          }
-        }
-      }
+      // a run that overlaps another (the next cron tick) plans again and builds what is left
+      List<BarResult> results =
+          job.commitResolvingConflicts(
+              plan,
+              3,
+              report,
+              again -> {
+                again.partitions().forEach(t -> planned.put(t.partition(), t));
+                if (!json) {
+                  ctx.out()
+                      .printf(
+                          Locale.ROOT,
+                          "gold.bars: another build committed some of these partitions"
+                              + " meanwhile; %s%n",
+                          again.isEmpty()
+                              ? "nothing is left to build"
+                              : "building the " + again.partitions().size() + " left");
+                }
+              });
+      List<BarPlan.Task> built = results.stream().map(r -> planned.get(r.partition())).toList();
       if (json) {
         printJson(ctx, plan, built, results);
       } else {

@@ -132,44 +132,21 @@ final class QualityCommand implements Callable<Integer> {
             "quality: nothing to rebuild (silver.trades snapshot %d)%n",
             plan.silverSnapshotId());
       } else {
-        List<QualityJob.DayResult> results = new java.util.ArrayList<>();
+        List<QualityJob.DayResult> results;
         try (Progress progress = Progress.forTerminal(ctx.err())) {
-          // a run that overlaps another (the next cron tick) loses the months the other
-          // committed first: plan again and build what is left, like compact
-          QualityPlan attempt = plan;
-          for (int n = 1; ; n++) {
-            try {
-              job.commit(attempt, progress, results::add);
-              break;
-            } catch (TicklakeException e) {
-              if (e.kind() != Kind.CONFLICT || n >= 3) {
-                throw e;
-              }
-              job = new QualityJob(warehouse, options);
-              QualityPlan again = job.plan();
-              // what this run committed is done, even when forced (--all)
-              java.util.Set<ExchangeDate> done =
-                  results.stream()
-                      .map(QualityJob.DayResult::key)
-                      .collect(java.util.stream.Collectors.toSet());
-              attempt =
-                  new QualityPlan(
-                      again.silverSnapshotId(),
-                      again.quarantineSnapshotId(),
-                      again.qualitySnapshotId(),
-                      again.days().stream().filter(t -> !done.contains(t.key())).toList(),
-                      again.unfinished());
-              log.printf(
-                  Locale.ROOT,
-                  "quality: another build committed some of these days meanwhile; %s%n",
-                  attempt.isEmpty()
-                      ? "nothing is left to build"
-                      : "building the " + attempt.days().size() + " left");
-              if (attempt.isEmpty()) {
-                break;
-              }
-            }
-          }
+          // a run that overlaps another (the next cron tick) plans again and builds what is left
+          results =
+              job.commitResolvingConflicts(
+                  plan,
+                  3,
+                  progress,
+                  again ->
+                      log.printf(
+                          Locale.ROOT,
+                          "quality: another build committed some of these days meanwhile; %s%n",
+                          again.isEmpty()
+                              ? "nothing is left to build"
+                              : "building the " + again.days().size() + " left"));
         }
         for (QualityJob.DayResult r : results) {
           log.printf(

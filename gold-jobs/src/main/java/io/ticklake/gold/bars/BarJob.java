@@ -163,6 +163,55 @@ public final class BarJob {
   }
 
   /**
+   * {@link #commit} that survives an overlapping build (the next scheduled run): when another build
+   * commits one of the plan's partitions first (a CONFLICT), plans again and builds what is left —
+   * not what this run already committed, even when forced — up to {@code maxAttempts} commits of
+   * the plan in all, as {@code SilverCompactor.runResolvingConflicts} does.
+   *
+   * @param replanned hears each new plan (empty when the other build left nothing to do)
+   * @return the result of every partition this run committed, in commit order
+   * @throws TicklakeException of kind CONFLICT after {@code maxAttempts} lost commits
+   */
+  public List<BarResult> commitResolvingConflicts(
+      BarPlan plan,
+      int maxAttempts,
+      Progress progress,
+      java.util.function.Consumer<BarPlan> replanned) {
+    requireNonNull(replanned, "replanned is null");
+    List<BarResult> results = new ArrayList<>();
+    Progress tell =
+        (r, done, total) -> {
+          results.add(r);
+          if (progress != null) {
+            progress.partitionDone(r, done, total);
+          }
+        };
+    BarPlan attempt = plan;
+    for (int n = 1; ; n++) {
+      try {
+        commit(attempt, tell);
+        return results;
+      } catch (TicklakeException e) {
+        if (e.kind() != Kind.CONFLICT || n >= maxAttempts) {
+          throw e;
+        }
+        BarPlan again = plan();
+        java.util.Set<String> done = new java.util.HashSet<>();
+        results.forEach(r -> done.add(r.partition()));
+        attempt =
+            new BarPlan(
+                again.silverSnapshotId(),
+                again.goldSnapshotId(),
+                again.partitions().stream().filter(t -> !done.contains(t.partition())).toList());
+        replanned.accept(attempt);
+        if (attempt.isEmpty()) {
+          return results;
+        }
+      }
+    }
+  }
+
+  /**
    * Builds and commits every partition of the plan, one after another.
    *
    * @param plan the plan

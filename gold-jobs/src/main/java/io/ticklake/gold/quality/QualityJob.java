@@ -188,10 +188,54 @@ public final class QualityJob {
   }
 
   /**
-   * Like {@link #commit(QualityPlan, Progress)}, telling {@code committed} each day as its month is
+   * {@link #commit(QualityPlan, Progress)} that survives an overlapping build (the next scheduled
+   * run): when another build replaces one of the plan's days first (a CONFLICT), plans again and
+   * builds what is left — not what this run already committed, even when forced — up to {@code
+   * maxAttempts} commits of the plan in all, as {@code SilverCompactor.runResolvingConflicts} does.
+   *
+   * @param replanned hears each new plan (empty when the other build left nothing to do)
+   * @return every day this run committed, also those of months committed before a conflict
+   * @throws TicklakeException of kind CONFLICT after {@code maxAttempts} lost commits
+   */
+  public List<DayResult> commitResolvingConflicts(
+      QualityPlan plan,
+      int maxAttempts,
+      Progress progress,
+      java.util.function.Consumer<QualityPlan> replanned) {
+    requireNonNull(replanned, "replanned is null");
+    List<DayResult> results = new ArrayList<>();
+    QualityPlan attempt = plan;
+    for (int n = 1; ; n++) {
+      try {
+        commit(attempt, progress, results::add);
+        return results;
+      } catch (TicklakeException e) {
+        if (e.kind() != Kind.CONFLICT || n >= maxAttempts) {
+          throw e;
+        }
+        QualityPlan again = plan();
+        java.util.Set<ExchangeDate> done = new java.util.HashSet<>();
+        results.forEach(r -> done.add(r.key()));
+        attempt =
+            new QualityPlan(
+                again.silverSnapshotId(),
+                again.quarantineSnapshotId(),
+                again.qualitySnapshotId(),
+                again.days().stream().filter(t -> !done.contains(t.key())).toList(),
+                again.unfinished());
+        replanned.accept(attempt);
+        if (attempt.isEmpty()) {
+          return results;
+        }
+      }
+    }
+  }
+
+  /**
+   * {@link #commit(QualityPlan, Progress)}, telling {@code committed} each day as its month is
    * committed: the days committed before a CONFLICT are told too.
    */
-  public List<DayResult> commit(
+  private List<DayResult> commit(
       QualityPlan plan, Progress progress, java.util.function.Consumer<DayResult> committed) {
     requireNonNull(plan, "plan is null");
     requireNonNull(committed, "committed is null");
