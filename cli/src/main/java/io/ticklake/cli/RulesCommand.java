@@ -411,8 +411,21 @@ final class RulesCommand implements Callable<Integer> {
               } catch (CommitFailedException e) {
                 // another commit changed the table (a compaction's, most often): while the rules
                 // it holds are still the ones read, the change applies to it unaltered
+                // a random pause, growing, before reading the table again, so that a busy
+                // committer cannot win every race
+                try {
+                  Thread.sleep(
+                      java.util.concurrent.ThreadLocalRandom.current()
+                          .nextLong(1, 2 + Math.min(200, 5L << attempt)));
+                } catch (InterruptedException ie) {
+                  Thread.currentThread().interrupt();
+                  throw new io.ticklake.catalog.TicklakeException(
+                      io.ticklake.catalog.TicklakeException.Kind.FAILURE,
+                      "Cannot store the rules of " + kind.silver().name() + ": interrupted",
+                      ie);
+                }
                 TableMetadata now = c.ops().refresh();
-                if (attempt < 10 && rulesProperties(now).equals(oldProps)) {
+                if (attempt < 20 && rulesProperties(now).equals(oldProps)) {
                   base = now;
                   continue;
                 }
@@ -527,12 +540,11 @@ final class RulesCommand implements Callable<Integer> {
     }
 
     private Severity severity(String rule, String text) {
-      return switch (text.strip().toLowerCase(Locale.ROOT)) {
-        case "error" -> Severity.ERROR;
-        case "warn" -> Severity.WARN;
-        default ->
-            throw usage("Cannot give rule " + rule + " severity '" + text + "': use error or warn");
-      };
+      try {
+        return Severity.ofLabel(text);
+      } catch (IllegalArgumentException e) {
+        throw usage("Cannot give rule " + rule + " severity '" + text + "': " + e.getMessage());
+      }
     }
 
     private Duration tolerance(String text) {
