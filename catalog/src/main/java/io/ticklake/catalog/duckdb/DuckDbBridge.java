@@ -194,7 +194,7 @@ public final class DuckDbBridge implements AutoCloseable {
 
   /**
    * Registers every table of the catalog as {@code namespace.table} views, all pinned to one
-   * consistent as-of (see {@link SnapshotResolver#resolveAll}).
+   * consistent as-of (see {@link SnapshotResolver#resolveEach}).
    *
    * <p>A table whose snapshot of that time was expired gets a view that fails, with the reason,
    * when a query reads it; the other tables stay readable.

@@ -115,31 +115,6 @@ public final class SnapshotResolver {
   }
 
   /**
-   * Resolves one as-of for several tables so that they form one consistent view of the lake.
-   *
-   * <p>A time applies to every table. A snapshot id belongs to one table, which is read at that
-   * snapshot; every other table is read as of that snapshot's commit time. A tag or branch is used
-   * where it exists; the other tables are read as of the commit time of the first table's
-   * referenced snapshot.
-   *
-   * @throws TicklakeException of kind INPUT when no table has the snapshot id or reference, or when
-   *     a table's snapshot of that time was expired
-   */
-  public static Map<TableIdentifier, Optional<Snapshot>> resolveAll(
-      Map<TableIdentifier, Table> tables, AsOf asOf) {
-    Map<TableIdentifier, Optional<Snapshot>> out = new LinkedHashMap<>();
-    resolveEach(tables, asOf)
-        .forEach(
-            (id, r) -> {
-              if (r.unreadable().isPresent()) {
-                throw new TicklakeException(Kind.INPUT, r.unreadable().get());
-              }
-              out.put(id, r.snapshot());
-            });
-    return out;
-  }
-
-  /**
    * A table's snapshot at an as-of, or why the table cannot be read then.
    *
    * @param snapshot the snapshot, or empty when the table had none then (it reads as empty)
@@ -153,9 +128,14 @@ public final class SnapshotResolver {
   }
 
   /**
-   * {@link #resolveAll}, but a table whose snapshot of that time was expired does not fail the
-   * others: it gets the error as its {@link Resolution#unreadable()} (a view over the lake can fail
-   * only when that table is read).
+   * Resolves one as-of for several tables so that they form one consistent view of the lake.
+   *
+   * <p>A time applies to every table. A snapshot id belongs to one table, which is read at that
+   * snapshot; every other table is read as of that snapshot's commit time. A tag or branch is used
+   * where it exists; the other tables are read as of the commit time of the first table's
+   * referenced snapshot. A table whose snapshot of that time was expired does not fail the others:
+   * it gets the error as its {@link Resolution#unreadable()} (a view over the lake can fail only
+   * when that table is read).
    *
    * @throws TicklakeException of kind INPUT when no table has the snapshot id or reference
    */
