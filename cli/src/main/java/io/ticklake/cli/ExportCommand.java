@@ -37,6 +37,13 @@ import picocli.CommandLine.Spec;
     name = "export",
     header = "Export bars, trades or quotes for a tool, pinned to one snapshot.",
     mixinStandardHelpOptions = true,
+    customSynopsis = {
+      "ticklake export --profile=P --table=T --symbols=A,B --from=DATE --to=DATE",
+      "                       --out=DIR [--exchange=EXCHANGE] [--interval=I] [--as-of=WHEN]",
+      "                       [--json] [--warehouse=DIR] [--catalog-uri=JDBC_URL] [-hV]",
+      "       ticklake export verify [--json] DIR",
+      ""
+    },
     description = {
       "Export gold.bars, silver.trades or silver.quotes for some symbols and trading dates",
       "into a new folder, in the format of a tool (profile), pinned to one snapshot. The",
@@ -57,32 +64,41 @@ final class ExportCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--profile", paramLabel = "P", description = "Output profile (see above).")
+  @Option(
+      names = "--profile",
+      paramLabel = "P",
+      description = "Output profile (see above). Required.")
   String profile;
 
   @Option(
       names = "--table",
       paramLabel = "T",
-      description = "gold.bars, silver.trades or silver.quotes.")
+      description = "gold.bars, silver.trades or silver.quotes. Required.")
   String table;
 
   @Option(
       names = "--symbols",
       paramLabel = "A,B",
       split = ",",
-      description = "Symbols to export, comma-separated.")
+      description = "Symbols to export, comma-separated. Required.")
   List<String> symbols;
 
-  @Option(names = "--from", paramLabel = "DATE", description = "First trading date (yyyy-mm-dd).")
+  @Option(
+      names = "--from",
+      paramLabel = "DATE",
+      description = "First trading date (yyyy-mm-dd). Required.")
   String from;
 
-  @Option(names = "--to", paramLabel = "DATE", description = "Last trading date (inclusive).")
+  @Option(
+      names = "--to",
+      paramLabel = "DATE",
+      description = "Last trading date (inclusive). Required.")
   String to;
 
   @Option(
       names = "--out",
       paramLabel = "DIR",
-      description = "Folder to create; it must not exist or must be empty.")
+      description = "Folder to create; it must not exist or must be empty. Required.")
   Path out;
 
   @Option(

@@ -233,5 +233,13 @@ class ExportCommandTest {
     CliRun h = run("export", "--help");
     assertThat(h.code()).isZero();
     assertThat(h.out()).contains("parquet-partitioned").contains("verify").contains("--as-of");
+    // the options every export needs are shown as required, not in brackets as optional
+    String usage = h.out().substring(h.out().indexOf("Usage:"), h.out().indexOf("verify"));
+    assertThat(usage)
+        .contains("--profile=P --table=T --symbols=A,B --from=DATE --to=DATE")
+        .contains("--out=DIR")
+        .doesNotContain("[--profile")
+        .doesNotContain("[--out");
+    assertThat(h.out()).contains("Folder to create; it must not exist or must be empty. Required.");
   }
 }
