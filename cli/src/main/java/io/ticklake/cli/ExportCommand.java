@@ -124,12 +124,14 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    require(profile, "--profile=P");
-    require(table, "--table=T");
-    require(symbols, "--symbols=A,B");
-    require(from, "--from=DATE");
-    require(to, "--to=DATE");
-    require(out, "--out=DIR");
+    Map<String, Object> required = new LinkedHashMap<>();
+    required.put("--profile=P", profile);
+    required.put("--table=T", table);
+    required.put("--symbols=A,B", symbols);
+    required.put("--from=DATE", from);
+    required.put("--to=DATE", to);
+    required.put("--out=DIR", out);
+    requireAll(required);
     ExportRequest request =
         new ExportRequest(
             ExportProfile.parse(profile),
@@ -209,10 +211,18 @@ final class ExportCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  private void require(Object value, String option) {
-    if (value == null) {
+  /** Names every missing option at once, as picocli does for the options it checks itself. */
+  private void requireAll(Map<String, Object> required) {
+    List<String> missing =
+        required.entrySet().stream()
+            .filter(e -> e.getValue() == null)
+            .map(e -> "'" + e.getKey() + "'")
+            .toList();
+    if (!missing.isEmpty()) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "Missing required option: '" + option + "'");
+          spec.commandLine(),
+          (missing.size() == 1 ? "Missing required option: " : "Missing required options: ")
+              + String.join(", ", missing));
     }
   }
 

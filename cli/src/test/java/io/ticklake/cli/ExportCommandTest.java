@@ -171,7 +171,24 @@ class ExportCommandTest {
         .startsWith("ticklake: Cannot export exchange nyse: it is not in ref.exchange (known: ");
     CliRun missing = run("export", "--profile", "r", "--table", "gold.bars");
     assertThat(missing.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(missing.err()).contains("Missing required option: '--symbols=A,B'");
+    assertThat(missing.err())
+        .contains(
+            "Missing required options: '--symbols=A,B', '--from=DATE', '--to=DATE', '--out=DIR'");
+    CliRun oneMissing =
+        run(
+            "export",
+            "--profile",
+            "r",
+            "--table",
+            "gold.bars",
+            "--symbols",
+            "IBM",
+            "--from",
+            "2013-10-07",
+            "--to",
+            "2013-10-07");
+    assertThat(oneMissing.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(oneMissing.err()).contains("Missing required option: '--out=DIR'");
     try (Stream<Path> s = Files.list(out)) {
       assertThat(s.map(p -> p.getFileName().toString()).toList()).containsExactly("x");
     }
