@@ -234,10 +234,14 @@ final class BarBuild {
     off.append(" END");
     boolean oneOffset =
         sessions.stream().map(s -> offsetMicros(calendar, s.open())).distinct().count() <= 1;
+    // a date without sessions (kept in Silver when session_window is only a warning) has no
+    // print in a session, so no offset is ever used; "CASE si END" would not parse
     String offset =
-        sessions.isEmpty() || !oneOffset
-            ? off.toString()
-            : Long.toString(offsetMicros(calendar, sessions.get(0).open()));
+        sessions.isEmpty()
+            ? "0"
+            : !oneOffset
+                ? off.toString()
+                : Long.toString(offsetMicros(calendar, sessions.get(0).open()));
     // the treatment codes: rules naming sessions test the print's session index
     java.util.function.Function<java.util.Set<String>, String> inSessions =
         labels -> {
