@@ -465,8 +465,15 @@ final class PartitionRebuild {
         + ", chr(16), chr(16) || '0'), chr(31), chr(16) || '1'), chr(1), chr(16) || '2')";
   }
 
+  /**
+   * An instant as a DuckDB TIMESTAMPTZ, from its epoch microseconds: {@code Instant.toString}
+   * writes years after 9999 as {@code +10000-…}, which DuckDB does not parse (the session of
+   * 9999-12-31 on a 24/7 UTC exchange closes at 10000-01-01T00:00Z).
+   */
   private static String ts(Instant t) {
-    return "TIMESTAMPTZ " + Sql.string(t.toString());
+    long micros =
+        Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
+    return "make_timestamptz(CAST(" + micros + " AS BIGINT))";
   }
 
   private static String sessionSql(ExchangeCalendar calendar, LocalDate date) {
