@@ -10,9 +10,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.ManifestFile;
+import org.apache.iceberg.ManifestFiles;
+import org.apache.iceberg.ManifestReader;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.io.CloseableIterable;
 
 /**
  * Data files in a table's {@code data/} folder that no snapshot references: what a job that crashed
@@ -29,18 +32,30 @@ public final class OrphanFiles {
    * @param olderThanMillis only files last modified before this time (protects in-flight writes)
    */
   public static List<Path> list(Table table, long olderThanMillis) {
+    // every file live in any snapshot that is kept: a file added by a snapshot that has since
+    // expired may still be live in a later kept snapshot (e.g. a Silver partition replaced after
+    // the expiry horizon), and time travel to that snapshot reads it
     Set<String> referenced = new HashSet<>();
+    Set<String> manifestsRead = new HashSet<>();
     for (Snapshot s : table.snapshots()) {
-      for (DataFile f : s.addedDataFiles(table.io())) {
-        referenced.add(PinnedScan.localPath(f.location()));
+      for (ManifestFile m : s.dataManifests(table.io())) {
+        if (manifestsRead.add(m.path())) {
+          try (ManifestReader<DataFile> files = ManifestFiles.read(m, table.io(), table.specs())) {
+            files.forEach(f -> referenced.add(PinnedScan.localPath(f.location())));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
       }
-    }
-    // files of the current snapshot added by snapshots that have since expired
-    if (table.currentSnapshot() != null) {
-      try (CloseableIterable<org.apache.iceberg.FileScanTask> tasks = table.newScan().planFiles()) {
-        tasks.forEach(t -> referenced.add(PinnedScan.localPath(t.file().location())));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      for (ManifestFile m : s.deleteManifests(table.io())) {
+        if (manifestsRead.add(m.path())) {
+          try (ManifestReader<DeleteFile> files =
+              ManifestFiles.readDeleteManifest(m, table.io(), table.specs())) {
+            files.forEach(f -> referenced.add(PinnedScan.localPath(f.location())));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
       }
     }
     Path data = Path.of(PinnedScan.localPath(table.location())).resolve("data");
