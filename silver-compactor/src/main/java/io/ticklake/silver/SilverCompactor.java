@@ -514,8 +514,8 @@ public final class SilverCompactor {
    * nothing.
    *
    * @return one result per partition, in plan order
-   * @throws TicklakeException of kind CONFLICT when another commit changed a partition meanwhile
-   *     (partitions before it stay committed; rerun to retry)
+   * @throws TicklakeException of kind CONFLICT when another commit changed a partition meanwhile,
+   *     or the plan's Bronze snapshot expired (partitions before it stay committed; rerun to retry)
    */
   public List<PartitionResult> commit(CompactionPlan plan) {
     checkTable(plan);
@@ -613,9 +613,12 @@ public final class SilverCompactor {
       Table bronze = warehouse.table(kind.bronze().id());
       Snapshot pinned = bronze.snapshot(plan.bronzeSnapshotId());
       if (pinned == null) {
+        // expired since the plan (a routine `expire` while the run goes): like a lost race, a
+        // re-plan pins the current snapshot (runResolvingConflicts does it)
         throw TicklakeException.of(
-            Kind.INPUT,
-            "Cannot compact %s: Bronze snapshot %d of the plan no longer exists; plan again",
+            Kind.CONFLICT,
+            "Cannot compact %s: Bronze snapshot %d of the plan no longer exists (expired since the"
+                + " plan); plan again",
             kind.silver().name(),
             plan.bronzeSnapshotId());
       }
