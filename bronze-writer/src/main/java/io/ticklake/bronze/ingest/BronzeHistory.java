@@ -2,6 +2,7 @@ package io.ticklake.bronze.ingest;
 
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 
@@ -104,6 +105,68 @@ public final class BronzeHistory {
       s = s.parentId() == null ? null : table.snapshot(s.parentId());
     }
     return Optional.empty();
+  }
+
+  /**
+   * A live writer's watermark in one table: the last WAL sequence number it committed there and,
+   * for Bronze, the highest vendor sequence number committed so far ({@code absent} when none).
+   */
+  public record WriterMark(long walLastSeq, OptionalLong vendorHighSeq) {
+    public WriterMark {
+      if (walLastSeq < 0) {
+        throw new IllegalArgumentException("Cannot have a negative WAL watermark: " + walLastSeq);
+      }
+      java.util.Objects.requireNonNull(vendorHighSeq, "vendorHighSeq is null");
+    }
+  }
+
+  /**
+   * The table property that keeps writer {@code writerId}'s WAL watermark (from WAL {@code
+   * walTable}, or null in Bronze, where each table has one WAL) in the table's current metadata:
+   * {@code ticklake.writer/<id>[/<wal>]/wal-last-seq}. Snapshot summaries go with expired
+   * snapshots; properties do not. Writer ids never hold {@code /}.
+   */
+  public static String watermarkProperty(String writerId, String walTable) {
+    return "ticklake.writer/"
+        + writerId
+        + (walTable == null ? "" : "/" + walTable)
+        + "/wal-last-seq";
+  }
+
+  /** The table property that keeps a writer's vendor high-water mark (Bronze only). */
+  public static String vendorHighProperty(String writerId) {
+    return "ticklake.writer/" + writerId + "/vendor-high-seq";
+  }
+
+  /**
+   * Writer {@code writerId}'s watermark in {@code table}: the newer of the one its newest snapshot
+   * on the current ancestry records ({@link #lastWriterSnapshot}) and the one in the table's
+   * properties ({@link #watermarkProperty}), which every writer commit since 2026-11-28 sets in the
+   * same transaction as its append, so an expired writer snapshot — {@code ticklake expire} after a
+   * writer stood still for a week while others committed — does not send the writer back to seq 0
+   * to commit its WAL again. Empty when the writer never committed to the table.
+   */
+  public static Optional<WriterMark> writerMark(Table table, String writerId, String walTable) {
+    Optional<Snapshot> last = lastWriterSnapshot(table, writerId, walTable);
+    String prop = table.properties().get(watermarkProperty(writerId, walTable));
+    if (last.isEmpty() && prop == null) {
+      return Optional.empty();
+    }
+    long seq =
+        Math.max(
+            last.map(s -> summaryLong(s, WAL_LAST_SEQ, 0)).orElse(0L),
+            prop == null ? 0 : Long.parseLong(prop));
+    OptionalLong high = OptionalLong.empty();
+    String highProp =
+        walTable == null ? table.properties().get(vendorHighProperty(writerId)) : null;
+    if (highProp != null) {
+      high = OptionalLong.of(Long.parseLong(highProp));
+    }
+    if (last.isPresent() && last.get().summary().get(VENDOR_HIGH_SEQ) != null) {
+      long h = Long.parseLong(last.get().summary().get(VENDOR_HIGH_SEQ));
+      high = OptionalLong.of(high.isPresent() ? Math.max(high.getAsLong(), h) : h);
+    }
+    return Optional.of(new WriterMark(seq, high));
   }
 
   /** A long summary property of a snapshot, or {@code absent} when the snapshot lacks it. */

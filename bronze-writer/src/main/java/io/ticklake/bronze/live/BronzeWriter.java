@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -29,8 +30,8 @@ import java.util.function.Supplier;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.Transaction;
 
 /**
  * The live writer: appends events to a write-ahead log per table ({@code
@@ -188,16 +189,13 @@ public final class BronzeWriter implements AutoCloseable {
                 ? TableContracts.BRONZE_TRADES.id()
                 : TableContracts.BRONZE_QUOTES.id());
     String id = options.writerId();
-    Snapshot last = BronzeHistory.lastWriterSnapshot(table, id, null).orElse(null);
-    long watermark =
-        last == null ? 0 : BronzeHistory.summaryLong(last, BronzeHistory.WAL_LAST_SEQ, 0);
-    long vendorHigh =
-        last == null
-            ? NO_SEQ
-            : BronzeHistory.summaryLong(last, BronzeHistory.VENDOR_HIGH_SEQ, NO_SEQ);
-    Snapshot q = BronzeHistory.lastWriterSnapshot(quarantineTable, id, kind.dirName()).orElse(null);
+    Optional<BronzeHistory.WriterMark> last = BronzeHistory.writerMark(table, id, null);
+    long watermark = last.map(BronzeHistory.WriterMark::walLastSeq).orElse(0L);
+    long vendorHigh = last.map(m -> m.vendorHighSeq().orElse(NO_SEQ)).orElse(NO_SEQ);
     long quarantineSeq =
-        q == null ? 0 : BronzeHistory.summaryLong(q, BronzeHistory.WAL_LAST_SEQ, 0);
+        BronzeHistory.writerMark(quarantineTable, id, kind.dirName())
+            .map(BronzeHistory.WriterMark::walLastSeq)
+            .orElse(0L);
     // an empty (lost or deleted) WAL continues after the watermark, never reusing a committed seq
     WalWriter wal =
         WalWriter.open(
@@ -611,14 +609,10 @@ public final class BronzeWriter implements AutoCloseable {
    * already committed.
    */
   private void commit(Lane lane, long upTo, List<QuarantineRecord> bad) {
-    Snapshot last =
-        BronzeHistory.lastWriterSnapshot(lane.table, options.writerId(), null).orElse(null);
-    long watermark =
-        last == null ? 0 : BronzeHistory.summaryLong(last, BronzeHistory.WAL_LAST_SEQ, 0);
-    long vendorHigh =
-        last == null
-            ? NO_SEQ
-            : BronzeHistory.summaryLong(last, BronzeHistory.VENDOR_HIGH_SEQ, NO_SEQ);
+    Optional<BronzeHistory.WriterMark> last =
+        BronzeHistory.writerMark(lane.table, options.writerId(), null);
+    long watermark = last.map(BronzeHistory.WriterMark::walLastSeq).orElse(0L);
+    long vendorHigh = last.map(m -> m.vendorHighSeq().orElse(NO_SEQ)).orElse(NO_SEQ);
     long qSeq;
     lock.lock();
     try {
@@ -670,7 +664,10 @@ public final class BronzeWriter implements AutoCloseable {
       long first = after + 1;
       long high = written == null ? vendorHigh : Math.max(vendorHigh, written.vendorHigh());
       if (!qFiles.isEmpty()) {
-        AppendFiles qa = quarantineTable.newAppend();
+        // the watermarks go into the summary and, in the same transaction, into the table's
+        // properties, which snapshot expiry does not take away (BronzeHistory.writerMark)
+        Transaction qt = quarantineTable.newTransaction();
+        AppendFiles qa = qt.newAppend();
         qFiles.forEach(qa::appendFile);
         qa.set(BronzeHistory.WRITER_ID, options.writerId());
         qa.set("ticklake.operation", "writer-quarantine");
@@ -680,10 +677,19 @@ public final class BronzeWriter implements AutoCloseable {
           qa.set(BronzeHistory.WAL_LAST_SEQ, Long.toString(upTo));
         }
         qa.commit();
+        if (events) {
+          qt.updateProperties()
+              .set(
+                  BronzeHistory.watermarkProperty(options.writerId(), lane.kind.dirName()),
+                  Long.toString(upTo))
+              .commit();
+        }
+        qt.commitTransaction();
       }
       if (events) {
         // committed even when every event was quarantined: the watermark must advance
-        AppendFiles append = lane.table.newAppend();
+        Transaction tx = lane.table.newTransaction();
+        AppendFiles append = tx.newAppend();
         written.files().forEach(append::appendFile);
         append.set(BronzeHistory.WRITER_ID, options.writerId());
         append.set(BronzeHistory.WAL_TABLE, lane.kind.dirName());
@@ -691,8 +697,13 @@ public final class BronzeWriter implements AutoCloseable {
         append.set(BronzeHistory.WAL_LAST_SEQ, Long.toString(upTo));
         append.set(BronzeHistory.VENDOR_HIGH_SEQ, Long.toString(high));
         append.set("ticklake.operation", "writer");
-        bronzeCommitTried = true;
         append.commit();
+        tx.updateProperties()
+            .set(BronzeHistory.watermarkProperty(options.writerId(), null), Long.toString(upTo))
+            .set(BronzeHistory.vendorHighProperty(options.writerId()), Long.toString(high))
+            .commit();
+        bronzeCommitTried = true;
+        tx.commitTransaction();
         CrashPoint.FLUSH_AFTER_COMMIT.reach();
       }
       lock.lock();

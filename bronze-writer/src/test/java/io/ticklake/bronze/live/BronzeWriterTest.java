@@ -189,6 +189,40 @@ class BronzeWriterTest {
   }
 
   @Test
+  void watermarksSurviveTheExpiryOfTheWritersSnapshots() throws Exception {
+    try (BronzeWriter w = BronzeWriter.open(warehouse, calendars, options("w1"))) {
+      w.appendTrades(List.of(trade("binance-futures", 1), trade("nowhere", 2)));
+      w.flush();
+    }
+    // another writer commits after it, then routine expiry takes w1's snapshots in both tables
+    try (BronzeWriter w = BronzeWriter.open(warehouse, calendars, options("w2"))) {
+      w.appendTrades(List.of(trade("binance-futures", 7), trade("nowhere", 8)));
+      w.flush();
+    }
+    Table trades = warehouse.table(TableContracts.BRONZE_TRADES.id());
+    Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
+    for (Table t : List.of(trades, quarantine)) {
+      t.refresh();
+      t.expireSnapshots().expireOlderThan(System.currentTimeMillis() + 1).retainLast(1).commit();
+      t.refresh();
+      assertThat(BronzeHistory.lastWriterSnapshot(t, "w1", null)).isEmpty();
+    }
+    assertThat(trades.properties())
+        .containsEntry(BronzeHistory.watermarkProperty("w1", null), "2")
+        .containsEntry(BronzeHistory.vendorHighProperty("w1"), "2");
+    assertThat(quarantine.properties())
+        .containsEntry(BronzeHistory.watermarkProperty("w1", "trades"), "2");
+    try (BronzeWriter w = BronzeWriter.open(warehouse, calendars, options("w1"))) {
+      // nothing replayed: the watermarks come from the tables' properties
+      assertThat(w.watermark(WalTable.TRADES)).isEqualTo(2);
+      assertThat(w.vendorHighWater(WalTable.TRADES)).isEqualTo(2);
+      assertThat(w.committedRows(WalTable.TRADES)).containsExactly(0, 0);
+    }
+    assertThat(count("select count(*) from bronze.trades")).isEqualTo(2);
+    assertThat(count("select count(*) from ops.quarantine")).isEqualTo(2);
+  }
+
+  @Test
   void backpressureBoundsPendingEventsAndLosesNone() throws Exception {
     BronzeWriterOptions o =
         options("bp").withFlush(Duration.ofMillis(20), 50).withMaxPendingEvents(100);
