@@ -63,7 +63,20 @@ public record WarehouseConfig(
   public static WarehouseConfig embedded(Path warehouse) {
     Path dir = warehouse.toAbsolutePath().normalize();
     return new WarehouseConfig(
-        dir, "jdbc:sqlite:" + dir.resolve(SQLITE_CATALOG_FILE), Optional.empty(), Optional.empty());
+        dir, sqliteUri(dir.resolve(SQLITE_CATALOG_FILE)), Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * The JDBC URL of an SQLite file: {@code jdbc:sqlite:<path>}, or for a path with {@code ?} —
+   * which the driver reads as the start of its parameters — SQLite's URI form with the path
+   * percent-encoded ({@code jdbc:sqlite:file:/tmp/a%3Fb/catalog.db}).
+   */
+  static String sqliteUri(Path file) {
+    String path = file.toString();
+    if (path.indexOf('?') < 0) {
+      return "jdbc:sqlite:" + path;
+    }
+    return "jdbc:sqlite:file:" + path.replace("%", "%25").replace("?", "%3F").replace("#", "%23");
   }
 
   /**
@@ -119,12 +132,30 @@ public record WarehouseConfig(
       rest = rest.substring(0, query);
     }
     if (rest.startsWith("file:")) {
-      rest = rest.substring("file:".length());
+      rest = percentDecode(rest.substring("file:".length()));
     }
     if (rest.isEmpty() || rest.startsWith(":memory:")) {
       return Optional.empty();
     }
     return Optional.of(Path.of(rest).toAbsolutePath().normalize());
+  }
+
+  /** Decodes the {@code %XX} escapes of an SQLite URI's path (and nothing else: '+' stays). */
+  private static String percentDecode(String s) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int plain = 0;
+    for (int i = 0; i + 2 < s.length(); i++) {
+      int hi = Character.digit(s.charAt(i + 1), 16);
+      int lo = Character.digit(s.charAt(i + 2), 16);
+      if (s.charAt(i) == '%' && hi >= 0 && lo >= 0) {
+        out.writeBytes(s.substring(plain, i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        out.write(hi * 16 + lo);
+        i += 2;
+        plain = i + 1;
+      }
+    }
+    out.writeBytes(s.substring(plain).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** The catalog URI with any password removed, for messages. */

@@ -29,6 +29,20 @@ class WarehouseTest {
   }
 
   @Test
+  void anEmbeddedCatalogUnderAPathWithAQuestionMarkOpens() {
+    Path odd = dir.resolve("a?b%3F#c");
+    WarehouseConfig config = WarehouseConfig.embedded(odd);
+    assertThat(config.catalogUri()).startsWith("jdbc:sqlite:file:");
+    assertThat(config.sqliteFile()).contains(odd.resolve("catalog.db"));
+    try (Warehouse w = Warehouse.open(config)) {
+      ((SupportsNamespaces) w.catalog()).createNamespace(Namespace.of("bronze"));
+    }
+    assertThat(odd.resolve("catalog.db")).isRegularFile();
+    assertThat(WarehouseConfig.embedded(dir.resolve("plain")).catalogUri())
+        .isEqualTo("jdbc:sqlite:" + dir.resolve("plain").resolve("catalog.db"));
+  }
+
+  @Test
   void catalogUriFromEnvironmentSelectsAnotherCatalog() {
     WarehouseConfig config =
         WarehouseConfig.resolve(

@@ -364,6 +364,28 @@ class CliTest {
   }
 
   @Test
+  void aWarehousePathWithGlobAndQueryCharactersWorks() throws Exception {
+    // '?' started the SQLite JDBC URL's parameters (init made the catalog, every later command
+    // found none) and '[' made ingest read the demo's own sample folder as a glob pattern
+    Path odd = dir.resolve("run[1]?x");
+    CliRun r = run(Map.of(), "--warehouse", odd.toString(), "demo");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(odd.resolve("catalog.db")).isNotEmptyFile();
+    CliRun q =
+        run(
+            Map.of(),
+            "--warehouse",
+            odd.toString(),
+            "sql",
+            "--format",
+            "csv",
+            "-c",
+            "select count(*) > 0 from silver.trades");
+    assertThat(q.code()).as(q.err()).isZero();
+    assertThat(q.out()).contains("true");
+  }
+
+  @Test
   void demoHintsCanBePastedWhereTheUserIs() throws Exception {
     Path demo = dir.resolve("my demo");
     Path cwd = Path.of("").toAbsolutePath();

@@ -46,7 +46,16 @@ public final class InputFiles {
   }
 
   private static List<Path> expandOne(String arg) {
-    if (arg.contains("*") || arg.contains("?") || arg.contains("[") || arg.contains("{")) {
+    // a path that exists is taken literally, also when its name holds a glob character (a
+    // warehouse under /tmp/run[1] ingesting its own samples)
+    boolean exists;
+    try {
+      exists = Files.exists(Path.of(arg));
+    } catch (java.nio.file.InvalidPathException e) {
+      exists = false;
+    }
+    if (!exists
+        && (arg.contains("*") || arg.contains("?") || arg.contains("[") || arg.contains("{"))) {
       return glob(arg);
     }
     Path p = Path.of(arg).toAbsolutePath().normalize();
