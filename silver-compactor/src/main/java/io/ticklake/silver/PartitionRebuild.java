@@ -392,12 +392,17 @@ final class PartitionRebuild {
   /**
    * tl_o: the rows of repeated identities (tl_m) with their lineage, whether a row-level error rule
    * rejects them, and their occurrence number within their stream (a file_id, or a writer_id), in
-   * source order.
+   * source order. The number counts stream positions (file_seq, wal_seq), not rows: a position
+   * holds one record, so the same position committed twice — WAL records committed again by a
+   * writer that lost its watermark, a file ingested again under its own file id — gives both copies
+   * one occurrence and one event id, and dedup keeps one. (Rows without a position, which
+   * ticklake's writers never produce, stay one occurrence each.)
    */
   private String occurrenceSql(ExchangeCalendar calendar, ExchangeDate key) {
-    return "SELECT *, row_number() OVER (PARTITION BY file_id, CASE WHEN file_id IS NULL THEN"
-        + " writer_id END, tl_h ORDER BY file_seq NULLS FIRST, wal_seq NULLS FIRST, ingested_at,"
-        + " ts_recv NULLS FIRST) AS tl_occurrence FROM (SELECT b.rowid AS tl_rid, tl_h, tl_occ,"
+    return "SELECT *, dense_rank() OVER (PARTITION BY file_id, CASE WHEN file_id IS NULL THEN"
+        + " writer_id END, tl_h ORDER BY file_seq NULLS FIRST, wal_seq NULLS FIRST, CASE WHEN"
+        + " file_seq IS NULL AND wal_seq IS NULL THEN tl_rid END) AS tl_occurrence FROM (SELECT"
+        + " b.rowid AS tl_rid, tl_h, tl_occ,"
         + " file_id, file_seq, writer_id, wal_seq, ingested_at, ts_recv, "
         + rejectedByRowRules(calendar, key)
         + " AS tl_bad FROM tl_b AS b SEMI JOIN tl_m USING (tl_h))";

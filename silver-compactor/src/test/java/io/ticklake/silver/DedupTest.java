@@ -250,4 +250,38 @@ class DedupTest {
           .containsExactly("w1@1", "w1@2", "w1@3");
     }
   }
+
+  @Test
+  void aStreamPositionCommittedTwiceIsOneRecord() throws Exception {
+    // the same WAL records committed again by a writer that lost its watermark, and the same file
+    // (one file id) committed again by an ingest rerun that could not see its first commit: a
+    // stream position holds one record, so the second copy is a duplicate, not a second print
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      Table bronze = BronzeFixture.bronzeTrades(w);
+      List<Map<String, Object>> live =
+          List.of(
+              with(trade(0, "100"), "writer_id", "w1", "wal_seq", 1L),
+              with(trade(0, "100"), "writer_id", "w1", "wal_seq", 2L),
+              with(trade(1, "101"), "writer_id", "w1", "wal_seq", 3L));
+      List<Map<String, Object>> file =
+          List.of(
+              with(trade(5, "102"), "file_id", 7L, "file_seq", 1L),
+              with(trade(5, "102"), "file_id", 7L, "file_seq", 2L));
+      BronzeFixture.appendRows(bronze, live);
+      BronzeFixture.appendRows(bronze, file);
+      BronzeFixture.appendRows(bronze, live);
+      BronzeFixture.appendRows(bronze, file);
+      PartitionResult r = compact(w, SilverTable.TRADES);
+      assertThat(r.rowsIn()).isEqualTo(10);
+      assertThat(r.duplicates()).isEqualTo(5);
+      assertThat(r.rowsOut()).isEqualTo(5);
+      assertThat(silver(w))
+          .extracting(
+              x ->
+                  (x.getField("writer_id") != null
+                      ? x.getField("writer_id") + "@" + x.getField("wal_seq")
+                      : x.getField("file_id") + "@" + x.getField("file_seq")))
+          .containsExactly("w1@1", "w1@2", "w1@3", "7@1", "7@2");
+    }
+  }
 }
