@@ -162,7 +162,8 @@ public final class ExportJob {
           ExportSource.open(warehouse.tempDir(), request, table, Optional.of(snapshot))) {
         written = write(source, tmp, progress);
       }
-      ExportReceipt receipt = receipt(plan, tmp, written, timeColumns(table));
+      ExportReceipt receipt =
+          receipt(plan, tmp, written, timeColumns(table), bigIntegerColumns(table));
       receipt.writeTo(tmp);
       for (Path f : ExportFiles.listFiles(tmp)) {
         ExportFiles.fsync(f);
@@ -251,7 +252,12 @@ public final class ExportJob {
   }
 
   private ExportReceipt receipt(
-      ExportPlan plan, Path dir, List<Path> written, List<String> timeColumns) throws IOException {
+      ExportPlan plan,
+      Path dir,
+      List<Path> written,
+      List<String> timeColumns,
+      List<String> bigIntegerColumns)
+      throws IOException {
     List<ExportReceipt.FileEntry> files = new ArrayList<>();
     long fileRows = 0;
     try (DuckDbBridge duck = DuckDbBridge.open(warehouse.tempDir(), 0, null)) {
@@ -285,7 +291,16 @@ public final class ExportJob {
                 plan.rows(),
                 plan.contentDigest())),
         files,
-        ExportLoaders.of(request, files, timeColumns));
+        ExportLoaders.of(request, files, timeColumns, bigIntegerColumns));
+  }
+
+  /** 64-bit columns whose values pass 2^53 (hash ids, epoch nanoseconds), which a double rounds. */
+  private static List<String> bigIntegerColumns(Table table) {
+    return table.schema().columns().stream()
+        .filter(f -> f.type().typeId() == org.apache.iceberg.types.Type.TypeID.LONG)
+        .map(org.apache.iceberg.types.Types.NestedField::name)
+        .filter(n -> n.equals("symbol_id") || n.equals("ts_event_ns"))
+        .toList();
   }
 
   private static List<String> timeColumns(Table table) {

@@ -9,7 +9,10 @@ final class ExportLoaders {
   private ExportLoaders() {}
 
   static Map<String, String> of(
-      ExportRequest request, List<ExportReceipt.FileEntry> files, List<String> timeColumns) {
+      ExportRequest request,
+      List<ExportReceipt.FileEntry> files,
+      List<String> timeColumns,
+      List<String> bigIntegerColumns) {
     String dates =
         timeColumns.stream()
             .map(c -> "\"" + c + "\"")
@@ -20,6 +23,14 @@ final class ExportLoaders {
             .map(ExportReceipt.FileEntry::path)
             .findFirst()
             .orElse("");
+    // readr guesses whole numbers as double, which rounds ids and epoch nanoseconds above 2^53
+    String readr =
+        bigIntegerColumns.isEmpty()
+            ? ""
+            : bigIntegerColumns.stream()
+                .map(c -> c + " = vroom::col_big_integer()")
+                .collect(
+                    java.util.stream.Collectors.joining(", ", ", col_types = readr::cols(", ")"));
     Map<String, String> m = new LinkedHashMap<>();
     switch (request.profile()) {
       case PANDAS -> {
@@ -27,16 +38,22 @@ final class ExportLoaders {
         m.put("r", "df <- arrow::read_parquet(\"" + first + "\")");
       }
       case PARQUET_PARTITIONED -> {
+        // Arrow's discovery reads every file it finds but those starting with '.' or '_': the
+        // receipt beside the hive folders is not Parquet
         m.put(
             "pandas",
-            "import pandas as pd\ndf = pd.read_parquet(\".\")  # hive folders symbol=/date=");
-        m.put("r", "df <- dplyr::collect(arrow::open_dataset(\".\"))");
+            "import pandas as pd\ndf = pd.read_parquet(\".\", ignore_prefixes=[\".\", \"_\","
+                + " \"receipt.json\"])  # hive folders symbol=/date=");
+        m.put(
+            "r",
+            "df <- dplyr::collect(arrow::open_dataset(\".\", factory_options ="
+                + " list(selector_ignore_prefixes = c(\".\", \"_\", \"receipt.json\"))))");
       }
       case R, POSTGRES -> {
         m.put(
             "pandas",
             "import pandas as pd\ndf = pd.read_csv(\"" + first + "\", parse_dates=" + dates + ")");
-        m.put("r", "df <- readr::read_csv(\"" + first + "\")");
+        m.put("r", "df <- readr::read_csv(\"" + first + "\"" + readr + ")");
       }
       case EXCEL -> {
         m.put(
@@ -46,29 +63,30 @@ final class ExportLoaders {
                 + "\", encoding=\"utf-8-sig\", parse_dates="
                 + dates
                 + ")");
-        m.put("r", "df <- readr::read_csv(\"" + first + "\")");
+        m.put("r", "df <- readr::read_csv(\"" + first + "\"" + readr + ")");
       }
       case ARROW -> {
         m.put("pandas", "import pandas as pd\ndf = pd.read_feather(\"" + first + "\")");
         m.put("r", "df <- arrow::read_feather(\"" + first + "\")");
       }
       case LEAN -> {
-        String cols = "[\"ms\", \"open\", \"high\", \"low\", \"close\", \"volume\"]";
+        // one zip per symbol-day; the symbol and date are in each zip's path
+        String cols = "\"ms\", \"open\", \"high\", \"low\", \"close\", \"volume\"";
         m.put(
             "pandas",
-            "import pandas as pd\ndf = pd.read_csv(\""
-                + first
-                + "\", header=None, names="
+            "import glob\nimport pandas as pd\n"
+                + "files = sorted(glob.glob(\"equity/**/*_trade.zip\", recursive=True))\n"
+                + "df = pd.concat([pd.read_csv(f, header=None, names=["
                 + cols
-                + ")  # prices x 10000");
+                + "]).assign(file=f) for f in files], ignore_index=True)  # prices x 10000");
         m.put(
             "r",
-            "df <- read.csv(unz(\""
-                + first
-                + "\", unzip(\""
-                + first
-                + "\", list = TRUE)$Name[1]), header = FALSE,"
-                + " col.names = c(\"ms\", \"open\", \"high\", \"low\", \"close\", \"volume\"))");
+            "files <- sort(list.files(\"equity\", pattern = \"_trade[.]zip$\", recursive = TRUE,"
+                + " full.names = TRUE))\n"
+                + "df <- do.call(rbind, lapply(files, function(f) cbind(read.csv(unz(f,"
+                + " unzip(f, list = TRUE)$Name[1]), header = FALSE, col.names = c("
+                + cols
+                + ")), file = f)))  # prices x 10000");
       }
     }
     if (request.profile() == ExportProfile.POSTGRES) {
