@@ -160,7 +160,28 @@ public final class Warehouse implements AutoCloseable {
 
   /** Loads a table by name, e.g. {@code silver.trades}. */
   public Table table(String name) {
-    return table(TableIdentifier.parse(name));
+    return table(identifier(name));
+  }
+
+  /**
+   * The identifier of a table name as a user gave it, e.g. {@code silver.trades}.
+   *
+   * @throws TicklakeException of kind INPUT naming ticklake's tables, when the name is empty or has
+   *     an empty part ({@code silver.}), which Iceberg refuses with an IllegalArgumentException
+   */
+  public static TableIdentifier identifier(String name) {
+    if (name == null
+        || name.isBlank()
+        || name.startsWith(".")
+        || name.endsWith(".")
+        || name.contains("..")) {
+      throw TicklakeException.of(
+          Kind.INPUT,
+          "Cannot find table '%s': ticklake's tables are %s",
+          name == null ? "" : name,
+          TableContracts.all().stream().map(TableContract::name).collect(Collectors.joining(", ")));
+    }
+    return TableIdentifier.parse(name);
   }
 
   @Override

@@ -52,7 +52,7 @@ final class OrphansCommand implements Callable<Integer> {
   static List<TableIdentifier> tablesOrAll(Warehouse warehouse, List<String> names) {
     return names == null || names.isEmpty()
         ? DuckDbBridge.listTables(warehouse.catalog())
-        : names.stream().map(TableIdentifier::parse).toList();
+        : names.stream().map(Warehouse::identifier).toList();
   }
 
   @Override
@@ -63,7 +63,9 @@ final class OrphansCommand implements Callable<Integer> {
           spec.commandLine(),
           "Cannot list files modified in the future: give --older-than 0 or more minutes");
     }
-    long cutoff = System.currentTimeMillis() - olderThanMinutes * 60_000L;
+    long now = System.currentTimeMillis();
+    // minutes beyond the epoch: nothing is that old (the product would overflow into the future)
+    long cutoff = olderThanMinutes > now / 60_000L ? 0 : now - olderThanMinutes * 60_000L;
     try (Warehouse warehouse = ctx.openWarehouse()) {
       List<TableIdentifier> ids = tablesOrAll(warehouse, tables);
       List<List<Object>> rows = new ArrayList<>();

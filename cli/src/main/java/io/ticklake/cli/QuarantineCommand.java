@@ -135,7 +135,8 @@ final class QuarantineCommand implements Callable<Integer> {
     }
     add(where, params, "severity = ?", severity);
     add(where, params, "stage = ?", stage);
-    add(where, params, "exchange = ?", exchange);
+    // exchanges outside ref.exchange keep the spelling of their rows (unknown_exchange: FooEx)
+    add(where, params, "lower(exchange) = ?", exchange);
     if (date != null) {
       where.add("trading_date = CAST(? AS DATE)");
       params.add(date.toString());
@@ -167,16 +168,23 @@ final class QuarantineCommand implements Callable<Integer> {
     try (Warehouse warehouse = ctx.openWarehouse();
         DuckDbBridge bridge = DuckDbBridge.open(warehouse.tempDir(), 0, null)) {
       bridge.execute("CREATE SCHEMA IF NOT EXISTS ops");
-      // the manifest only for --full's file paths
-      for (var contract :
-          full
-              ? List.of(TableContracts.QUARANTINE, TableContracts.INGEST_MANIFEST)
-              : List.of(TableContracts.QUARANTINE)) {
+      bridge.execute("CREATE SCHEMA IF NOT EXISTS ref");
+      // the manifest only for --full's file paths, the exchanges only to check --exchange
+      List<io.ticklake.catalog.contract.TableContract> views = new ArrayList<>();
+      views.add(TableContracts.QUARANTINE);
+      if (full) {
+        views.add(TableContracts.INGEST_MANIFEST);
+      }
+      if (exchange != null) {
+        views.add(TableContracts.EXCHANGE);
+      }
+      for (var contract : views) {
         org.apache.iceberg.Table t = warehouse.table(contract.id());
         bridge.registerView(
             contract.name(), t, Optional.ofNullable(t.currentSnapshot()), PartitionFilter.all());
       }
       checkRules(bridge);
+      checkExchange(bridge);
       try (PreparedStatement s = prepare(bridge, sql, params)) {
         try (ResultSet rs = s.executeQuery()) {
           format.print(ctx.out(), rs);
@@ -259,6 +267,29 @@ final class QuarantineCommand implements Callable<Integer> {
             spec.commandLine(),
             "Invalid value for option '--rule': " + r + "; rules are " + String.join(", ", known));
       }
+    }
+  }
+
+  /**
+   * Refuses an {@code --exchange} that is neither in ref.exchange nor found in quarantine (rows of
+   * unknown exchanges carry theirs): a typo would otherwise read as "nothing rejected".
+   */
+  private void checkExchange(DuckDbBridge bridge) {
+    if (exchange == null) {
+      return;
+    }
+    java.util.SortedSet<String> known =
+        new java.util.TreeSet<>(
+            bridge.queryStrings(
+                "SELECT lower(exchange_id) FROM ref.exchange UNION SELECT lower(exchange) FROM"
+                    + " ops.quarantine WHERE exchange IS NOT NULL"));
+    if (!known.contains(exchange)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "Invalid value for option '--exchange': "
+              + exchange
+              + "; exchanges are "
+              + String.join(", ", known));
     }
   }
 

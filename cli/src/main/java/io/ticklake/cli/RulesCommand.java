@@ -290,6 +290,9 @@ final class RulesCommand implements Callable<Integer> {
         names = "--spike-percent",
         paramLabel = "PERCENT",
         description = "price_spike threshold in percent, e.g. 10 or 2.5 (built in: 10).")
+    String spikePercentArg;
+
+    /** {@code --spike-percent} as a number, checked. */
     BigDecimal spikePercent;
 
     @Option(
@@ -319,6 +322,13 @@ final class RulesCommand implements Callable<Integer> {
       severities = severityArgs == null ? null : severities(severityArgs);
       checkNames(kinds);
       Duration tolerance = sessionTolerance == null ? null : tolerance(sessionTolerance);
+      spikePercent = spikePercentArg == null ? null : spikePercent(spikePercentArg);
+      if (spikeWindow != null && spikeWindow < 1) {
+        throw usage("Cannot use --spike-window " + spikeWindow + ": give 1 or more trades");
+      }
+      if (spikeMinPoints != null && spikeMinPoints < 1) {
+        throw usage("Cannot use --spike-min-points " + spikeMinPoints + ": give 1 or more trades");
+      }
       if ((spikePercent != null || spikeWindow != null || spikeMinPoints != null)
           && !kinds.contains(SilverTable.TRADES)) {
         throw usage("Cannot set the price_spike thresholds of silver.quotes: only trades have it");
@@ -477,6 +487,20 @@ final class RulesCommand implements Callable<Integer> {
       if (enable != null) {
         enable.stream().map(RulesCommand::name).forEach(off::remove);
       }
+      int window =
+          spikeWindow != null && kind == SilverTable.TRADES ? spikeWindow : before.spikeWindow();
+      int minPoints =
+          spikeMinPoints != null && kind == SilverTable.TRADES
+              ? spikeMinPoints
+              : before.spikeMinPoints();
+      if (kind == SilverTable.TRADES && minPoints > window) {
+        throw usage(
+            "Cannot use --spike-min-points "
+                + minPoints
+                + " with --spike-window "
+                + window
+                + ": the minimum points must not exceed the window");
+      }
       return new ValidationSettings(
           sev,
           off,
@@ -508,7 +532,9 @@ final class RulesCommand implements Callable<Integer> {
               "Cannot change rule "
                   + n
                   + ": "
-                  + (table == null ? "no Silver table has it" : "silver." + table + " has no such")
+                  + (table == null
+                      ? "no Silver table has that"
+                      : "silver." + table + " has no such")
                   + " rule; rules are "
                   + String.join(", ", known));
         }
@@ -560,6 +586,26 @@ final class RulesCommand implements Callable<Integer> {
                 + text
                 + "': give a duration with a unit, e.g. 0s, 90s, 2m or PT1M");
       }
+    }
+
+    /** {@code --spike-percent}: a positive number of percent the compactor can compute with. */
+    private BigDecimal spikePercent(String arg) {
+      String hint =
+          ": give a number of percent above 0 and at most "
+              + ValidationSettings.MAX_SPIKE_PERCENT.toPlainString()
+              + " with at most 9 decimals, e.g. 10 or 2.5";
+      BigDecimal p;
+      try {
+        p = new BigDecimal(arg.strip());
+      } catch (NumberFormatException e) {
+        throw usage("Cannot use --spike-percent '" + arg + "'" + hint);
+      }
+      if (p.signum() <= 0
+          || p.compareTo(ValidationSettings.MAX_SPIKE_PERCENT) > 0
+          || p.stripTrailingZeros().scale() > 9) {
+        throw usage("Cannot use --spike-percent " + arg + hint);
+      }
+      return p;
     }
 
     private CommandLine.ParameterException usage(String message) {

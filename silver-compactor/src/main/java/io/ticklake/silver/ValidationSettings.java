@@ -38,18 +38,42 @@ public record ValidationSettings(
     }
     if (spikePercent.signum() <= 0) {
       throw new IllegalArgumentException(
-          "Cannot use a spike threshold of " + spikePercent + "%: it must be positive");
+          "Cannot use a spike threshold of "
+              + spikePercent.toPlainString()
+              + "%: it must be positive");
+    }
+    // the compactor multiplies prices (DECIMAL(38,9)) by the threshold in DuckDB: a larger one or
+    // more decimals overflow DECIMAL(38) and every compaction would fail
+    if (spikePercent.compareTo(MAX_SPIKE_PERCENT) > 0
+        || spikePercent.stripTrailingZeros().scale() > 9) {
+      throw new IllegalArgumentException(
+          "Cannot use a spike threshold of "
+              + spikePercent
+              + "%: give at most "
+              + MAX_SPIKE_PERCENT.toPlainString()
+              + " with at most 9 decimals (to turn price_spike off, disable it)");
     }
     if (disabled.contains(SilverTable.UNKNOWN_SYMBOL)
         || severities.get(SilverTable.UNKNOWN_SYMBOL) == Severity.WARN) {
       throw new IllegalArgumentException(
           "Cannot relax rule unknown_symbol: symbol_id is required in Silver");
     }
-    if (spikeWindow < 1 || spikeMinPoints < 1 || spikeMinPoints > spikeWindow) {
+    if (spikeWindow < 1) {
       throw new IllegalArgumentException(
-          "Cannot use spike window " + spikeWindow + " with " + spikeMinPoints + " minimum points");
+          "Cannot use a spike window of " + spikeWindow + " trades: give 1 or more");
+    }
+    if (spikeMinPoints < 1 || spikeMinPoints > spikeWindow) {
+      throw new IllegalArgumentException(
+          "Cannot use "
+              + spikeMinPoints
+              + " spike minimum points with a spike window of "
+              + spikeWindow
+              + ": give 1 to the window");
     }
   }
+
+  /** The largest spike threshold, in percent: a price 10,000 times its reference. */
+  public static final BigDecimal MAX_SPIKE_PERCENT = new BigDecimal("1000000");
 
   /** Defaults: 1 minute tolerance, spikes over 10% against the median of the last 50 trades. */
   public static ValidationSettings defaults() {

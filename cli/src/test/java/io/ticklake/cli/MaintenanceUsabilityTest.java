@@ -1,0 +1,134 @@
+package io.ticklake.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad arguments and edge values of the maintenance commands, found by a usability review. */
+class MaintenanceUsabilityTest {
+  @TempDir Path dir;
+
+  CliRun run(String... args) {
+    return CliRun.in(dir.resolve("wh"), args);
+  }
+
+  @BeforeEach
+  void init() {
+    assertThat(run("init").code()).isZero();
+  }
+
+  @Test
+  void aSpikeThresholdTheCompactorCannotUseIsRefusedAndNothingIsStored() throws Exception {
+    // 1e28 % overflowed DuckDB's DECIMAL(38) in every later compaction ("Cannot validate in
+    // DuckDB: Out of Range Error"), 1e400 % could not even be converted; rules set stored both
+    Path trades = dir.resolve("t.csv");
+    Files.writeString(
+        trades,
+        "exchange,symbol,timestamp,local_timestamp,id,side,price,amount\n"
+            + "binance-futures,BTCUSDT,1582329602111000,1582329602418379,1,buy,9682,0.132\n");
+    assertThat(run("ingest", "--vendor", "tardis", trades.toString()).code()).isZero();
+    for (String p : new String[] {"1e28", "1e400", "1000000.5", "0.0000000001"}) {
+      CliRun r = run("rules", "set", "--table", "trades", "--spike-percent", p);
+      assertThat(r.code()).as(p + ": " + r.out() + r.err()).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.err()).contains("--spike-percent").doesNotContain("java.", "Exception");
+    }
+    assertThat(run("rules", "--table", "trades").out()).contains("more than 10% from the median");
+    CliRun ok = run("rules", "set", "--table", "trades", "--spike-percent", "1000000");
+    assertThat(ok.code()).as(ok.err()).isZero();
+    CliRun compact = run("compact", "--table", "trades");
+    assertThat(compact.code()).as(compact.err()).isZero();
+    assertThat(compact.out()).contains("1 in, 0 duplicates, 0 quarantined, 0 flagged, 1 out");
+  }
+
+  @Test
+  void aSpikePercentThatIsNoNumberNamesNoJavaClass() {
+    CliRun r = run("rules", "set", "--spike-percent", "abc");
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err())
+        .contains("Cannot use --spike-percent 'abc'")
+        .doesNotContain("BigDecimal", "java.", "Exception");
+  }
+
+  @Test
+  void spikeWindowErrorsNameTheOption() {
+    CliRun window = run("rules", "set", "--spike-window", "0");
+    assertThat(window.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(window.err()).contains("--spike-window");
+    CliRun points = run("rules", "set", "--spike-min-points", "0");
+    assertThat(points.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(points.err()).contains("--spike-min-points");
+    CliRun unknown = run("rules", "set", "--disable", "nope");
+    assertThat(unknown.err()).contains("Cannot change rule nope: no Silver table has that rule;");
+  }
+
+  @Test
+  void anEmptyTableNameIsAnUnknownTableNotAnInternalError() {
+    for (String[] args :
+        new String[][] {
+          {"snapshots", ""}, {"snapshots", "silver."}, {"expire", ""}, {"orphans", "."}
+        }) {
+      CliRun r = run(args);
+      assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(ExitCodes.INPUT);
+      assertThat(r.err())
+          .contains("Cannot find table")
+          .doesNotContain("internal error", "IllegalArgumentException");
+    }
+  }
+
+  @Test
+  void expireOlderThanMoreThanTheEpochExpiresNothing() {
+    CliRun r = run("expire", "--older-than", "99999999999999d", "--dry-run");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).doesNotContain("internal error");
+    assertThat(r.out()).contains("Would expire 0 snapshots");
+  }
+
+  @Test
+  void orphansOlderThanAHugeNumberOfMinutesListsNothingRatherThanEverything() throws Exception {
+    // minutes × 60,000 overflowed: the cutoff wrapped into the future and a file written a moment
+    // ago (a running job's) was listed, and with --delete removed
+    Path fresh = dir.resolve("wh/gold/bars/data/fresh.parquet");
+    Files.createDirectories(fresh.getParent());
+    Files.writeString(fresh, "x");
+    assertThat(run("orphans", "gold.bars", "--older-than", "0").out()).contains("fresh.parquet");
+    for (String m : new String[] {"9223372036854775807", "200000000000000"}) {
+      CliRun r = run("orphans", "gold.bars", "--older-than", m, "--delete");
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out()).as(m).doesNotContain("fresh.parquet");
+    }
+    assertThat(fresh).exists();
+  }
+
+  @Test
+  void quarantineFindsRowsOfAnUnknownExchangeSpelledInCapitals() throws Exception {
+    Path file = dir.resolve("fooex_trades.csv");
+    Files.writeString(
+        file,
+        "exchange,symbol,timestamp,local_timestamp,id,side,price,amount\n"
+            + "FooEx,BTCUSDT,1582329602111000,1582329602418379,42377944,buy,9682,0.132\n");
+    assertThat(run("ingest", "--vendor", "tardis", file.toString()).code()).isZero();
+    assertThat(run("quarantine", "--format", "csv").out())
+        .contains(",unknown_exchange,error,FooEx,");
+    for (String ex : new String[] {"FooEx", "fooex"}) {
+      CliRun r = run("quarantine", "--exchange", ex, "--format", "csv");
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out().lines().skip(1)).as(ex).hasSize(1);
+    }
+  }
+
+  @Test
+  void quarantineRefusesAnExchangeItHasNeverHeardOf() {
+    CliRun typo = run("quarantine", "--exchange", "us-equty");
+    assertThat(typo.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(typo.err())
+        .contains("Invalid value for option '--exchange': us-equty;")
+        .contains("binance-futures", "us-equity");
+    // a known exchange without quarantined rows is an empty answer, not an error
+    CliRun known = run("quarantine", "--exchange", "us-equity", "--format", "csv");
+    assertThat(known.code()).as(known.err()).isZero();
+  }
+}
