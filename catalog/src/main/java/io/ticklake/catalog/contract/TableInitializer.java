@@ -237,25 +237,27 @@ public final class TableInitializer {
     Transaction txn = table.newTransaction();
     Schema current = table.schema();
     Schema wanted = contract.schema();
-    UpdateSchema update = txn.updateSchema();
-    boolean schemaChanged = false;
+    // a transaction takes its next update only once the last one committed, so the schema update
+    // is opened only when there is a change for it (an unused one made a table whose contract
+    // changed only its sort order or properties fail with 'last operation has not committed')
+    UpdateSchema update = null;
     for (NestedField field : wanted.columns()) {
       NestedField existing = current.findField(field.name());
       if (existing == null) {
+        update = update != null ? update : txn.updateSchema();
         update.addColumn(field.name(), field.type(), field.doc());
-        schemaChanged = true;
         continue;
       }
       if (!existing.type().equals(field.type())) {
+        update = update != null ? update : txn.updateSchema();
         update.updateColumn(field.name(), field.type().asPrimitiveType());
-        schemaChanged = true;
       }
       if (existing.isRequired() && field.isOptional()) {
+        update = update != null ? update : txn.updateSchema();
         update.makeColumnOptional(field.name());
-        schemaChanged = true;
       }
     }
-    if (schemaChanged) {
+    if (update != null) {
       update.commit();
     }
     Map<String, String> props = propertyChanges(table, contract);

@@ -285,4 +285,37 @@ class TableInitializerTest {
         .extracting(TableInitializer.TablePlan::action)
         .isEqualTo(TableInitializer.Action.NONE);
   }
+
+  @Test
+  void aSilverTableWithTheSortOrderOfBeforeTsEventNsIsEvolvedInPlace() {
+    // silver.trades as created on 2026-11-27 (event_id already a uuid): sorted without
+    // ts_event_ns, which the contract's order gained on 2026-11-28; init crashed on it with
+    // "Cannot create new ReplaceSortOrder: last operation has not committed"
+    TableContract silver = TableContracts.SILVER_TRADES;
+    SortOrder.Builder before = SortOrder.builderFor(silver.schema());
+    silver.sortOrder().fields().stream()
+        .filter(f -> !silver.schema().findColumnName(f.sourceId()).equals("ts_event_ns"))
+        .forEach(f -> before.asc(silver.schema().findColumnName(f.sourceId()), f.nullOrder()));
+    ((SupportsNamespaces) warehouse.catalog()).createNamespace(Namespace.of("silver"));
+    warehouse
+        .catalog()
+        .buildTable(silver.id(), silver.schema())
+        .withPartitionSpec(silver.spec())
+        .withSortOrder(before.build())
+        .withProperties(silver.properties())
+        .create();
+
+    TableInitializer init = TableInitializer.forAllTables(warehouse.catalog());
+    assertThat(init.plan().tables())
+        .filteredOn(t -> t.contract().equals(silver))
+        .singleElement()
+        .satisfies(t -> assertThat(t.action()).isEqualTo(TableInitializer.Action.EVOLVE))
+        .satisfies(t -> assertThat(t.changes()).singleElement().asString().contains("ts_event_ns"));
+    init.commit();
+
+    Table now = warehouse.catalog().loadTable(silver.id());
+    assertThat(TableInitializer.sortOrderDescription(now.sortOrder(), now.schema()))
+        .isEqualTo(TableInitializer.sortOrderDescription(silver.sortOrder(), silver.schema()));
+    assertThat(init.plan().isNoop()).isTrue();
+  }
 }
