@@ -38,6 +38,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -180,7 +181,7 @@ public final class SilverCompactor {
       log.current()
           .forEach(
               (key, markers) -> {
-                compacted.putIfAbsent(key, markers);
+                compacted.merge(key, markers, SilverCompactor::withLoggedFileSet);
                 quarantined.putIfAbsent(key, markers);
               });
     }
@@ -330,6 +331,30 @@ public final class SilverCompactor {
   }
 
   /** The summaries of the commits, by partition (a mutable map). */
+  /**
+   * A compaction's summary, with the Bronze file set its log row holds when the summary, from
+   * before that marker, has none ({@code init} records it for such compactions while the Bronze
+   * history still shows their partitions unchanged): without it an expiry of the Bronze snapshot it
+   * read would make the partition {@code changed}. The row must name the same rebuild.
+   */
+  private static Map<String, String> withLoggedFileSet(
+      Map<String, String> summary, Map<String, String> logged) {
+    String fileSet = logged.get(SilverSummary.BRONZE_FILES);
+    if (summary.containsKey(SilverSummary.BRONZE_FILES)
+        || fileSet == null
+        || !Objects.equals(
+            summary.get(CompactionMarkers.BRONZE_SNAPSHOT_ID),
+            logged.get(CompactionMarkers.BRONZE_SNAPSHOT_ID))
+        || !Objects.equals(
+            summary.get(CompactionMarkers.REBUILD_KEY),
+            logged.get(CompactionMarkers.REBUILD_KEY))) {
+      return summary;
+    }
+    Map<String, String> out = new HashMap<>(summary);
+    out.put(SilverSummary.BRONZE_FILES, fileSet);
+    return out;
+  }
+
   private static Map<ExchangeDate, Map<String, String>> summaries(
       Map<ExchangeDate, Snapshot> commits) {
     Map<ExchangeDate, Map<String, String>> out = new TreeMap<>();

@@ -6,6 +6,7 @@ import io.ticklake.catalog.LakeInitializer;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.snapshot.CompactionLog;
+import io.ticklake.catalog.snapshot.CompactionMarkers;
 import io.ticklake.silver.BronzeFixture.Trade;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -111,6 +112,54 @@ class SnapshotExpiryTest {
 
       expireSilverAndQuarantine(w);
       assertThat(compactor(w).plan().partitions()).isEmpty();
+    }
+  }
+
+  /**
+   * Stamps each partition's latest compaction commit again without the Bronze file-set marker, as a
+   * compaction from before 2026-11-28 03:00 left it (an empty commit carrying the same markers).
+   */
+  private static void dropFileSetMarkers(Table table) {
+    table.refresh();
+    CompactionMarkers.lastCompactions(table, TableContracts.SILVER_TRADES.name())
+        .values()
+        .forEach(
+            commit -> {
+              var append = table.newAppend();
+              commit.summary().entrySet().stream()
+                  .filter(e -> e.getKey().startsWith("ticklake."))
+                  .filter(e -> !e.getKey().equals(CompactionMarkers.BRONZE_FILES))
+                  .forEach(e -> append.set(e.getKey(), e.getValue()));
+              append.commit();
+            });
+  }
+
+  @Test
+  void initOnAWarehouseFromBeforeTheFileSetMarkerKeepsAnExpiryFromRebuildingIt() {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      w.catalog().dropTable(TableContracts.COMPACTION_LOG.id(), true); // as before the log
+      threeCompactedDays(w);
+      dropFileSetMarkers(w.table(TableContracts.SILVER_TRADES.id()));
+      dropFileSetMarkers(w.table(TableContracts.QUARANTINE.id()));
+      assertThat(compactor(w).plan().partitions()).isEmpty();
+      assertThat(new LakeInitializer(w).commit().compactionsLogged()).isEqualTo(3);
+
+      // routine expiry of every table, after a later Bronze commit that touched none of the days:
+      // the Bronze snapshot those compactions read goes too
+      Table bronze = BronzeFixture.bronzeTrades(w);
+      bronze.newAppend().set("note", "a later commit").commit();
+      expireAllButCurrent(bronze);
+      expireSilverAndQuarantine(w);
+      assertThat(compactor(w).plan().partitions()).isEmpty(); // was: all 3 'changed'
+
+      // and late data is still seen
+      BronzeFixture.appendTradeFiles(
+          BronzeFixture.bronzeTrades(w),
+          9,
+          List.of(List.of(new Trade("BTCUSDT", T0.plusSeconds(60), "100", "3", "buy"))));
+      assertThat(compactor(w).plan().partitions())
+          .singleElement()
+          .satisfies(t -> assertThat(t.key().tradingDate()).isEqualTo(DAY1));
     }
   }
 

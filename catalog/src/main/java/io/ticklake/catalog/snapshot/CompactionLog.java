@@ -25,6 +25,7 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
@@ -107,7 +108,7 @@ public final class CompactionLog {
     Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
     List<Entry> entries = new ArrayList<>();
     for (String name : silverTables) {
-      Table silver = warehouse.table(org.apache.iceberg.catalog.TableIdentifier.parse(name));
+      Table silver = warehouse.table(TableIdentifier.parse(name));
       Map<ExchangeDate, Snapshot> compacted = CompactionMarkers.lastCompactions(silver, name);
       Map<ExchangeDate, Snapshot> quarantined = CompactionMarkers.lastCompactions(quarantine, name);
       if (compacted.isEmpty()) {
@@ -116,6 +117,7 @@ public final class CompactionLog {
       Files files =
           Files.read(
               name, silver, silver.currentSnapshot(), quarantine, quarantine.currentSnapshot());
+      BronzeFileSets bronze = new BronzeFileSets(warehouse, name);
       compacted.forEach(
           (key, commit) -> {
             if (!CompactionMarkers.sameRebuild(commit, quarantined.get(key))) {
@@ -130,6 +132,15 @@ public final class CompactionLog {
                         markers.put(k, v);
                       }
                     });
+            if (!markers.containsKey(CompactionMarkers.BRONZE_FILES)) {
+              // a compaction from before the file-set marker: the planner would judge it by the
+              // Bronze history, which an expiry of the Bronze snapshot it read cuts (every such
+              // partition then rebuilt once); while that history still shows the partition
+              // untouched since, its current Bronze files are the ones it read
+              bronze
+                  .unchangedSince(key, CompactionMarkers.bronzeSnapshotId(markers))
+                  .ifPresent(set -> markers.put(CompactionMarkers.BRONZE_FILES, set));
+            }
             entries.add(
                 new Entry(
                     name,
@@ -143,6 +154,49 @@ public final class CompactionLog {
     }
     append(log.get(), entries);
     return entries.size();
+  }
+
+  /**
+   * The Bronze file sets of a Silver table's partitions, for compactions from before the file-set
+   * marker: read (one history walk, one scan plan) only when such a compaction is met.
+   */
+  private static final class BronzeFileSets {
+    private final Table bronze;
+    private PartitionHistory history;
+    private Map<ExchangeDate, List<String>> files;
+
+    BronzeFileSets(Warehouse warehouse, String silverName) {
+      TableIdentifier id = TableIdentifier.of("bronze", TableIdentifier.parse(silverName).name());
+      this.bronze = warehouse.catalog().tableExists(id) ? warehouse.table(id) : null;
+    }
+
+    /**
+     * The file-set key of {@code key}'s current Bronze files, when no kept Bronze snapshot after
+     * {@code readSnapshotId} (which must still be on the current ancestry) changed the partition.
+     */
+    Optional<String> unchangedSince(ExchangeDate key, long readSnapshotId) {
+      if (bronze == null || bronze.currentSnapshot() == null) {
+        return Optional.empty();
+      }
+      if (history == null) {
+        history = PartitionHistory.of(bronze, bronze.currentSnapshot());
+        files = new HashMap<>();
+        try (CloseableIterable<FileScanTask> tasks =
+            bronze.newScan().useSnapshot(bronze.currentSnapshot().snapshotId()).planFiles()) {
+          for (FileScanTask t : tasks) {
+            files
+                .computeIfAbsent(ExchangeDate.of(bronze, t.file()), k -> new ArrayList<>())
+                .add(t.file().location());
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      if (history.changedSince(key, readSnapshotId)) {
+        return Optional.empty();
+      }
+      return Optional.of(CompactionMarkers.fileSetKey(files.getOrDefault(key, List.of())));
+    }
   }
 
   /** Above this many data files, {@link #tidy} rewrites the log. */
