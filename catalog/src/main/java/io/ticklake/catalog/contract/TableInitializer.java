@@ -98,6 +98,12 @@ public final class TableInitializer {
     }
   }
 
+  /**
+   * Table property: when (epoch ms) {@code init --recreate-silver} dropped the table and created it
+   * empty; the rows it held before are gone, though its history starts empty.
+   */
+  public static final String RECREATED_AT = "ticklake.recreated-at";
+
   public TableInitializer(Catalog catalog, List<TableContract> contracts) {
     this(catalog, contracts, false);
   }
@@ -204,6 +210,12 @@ public final class TableInitializer {
         case RECREATE -> {
           catalog.dropTable(contract.id(), true);
           create(contract);
+          // its history starts now: an --as-of time before this must not read it as empty
+          catalog
+              .loadTable(contract.id())
+              .updateProperties()
+              .set(RECREATED_AT, Long.toString(System.currentTimeMillis()))
+              .commit();
         }
         case NONE -> {}
       }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
+import io.ticklake.catalog.contract.TableInitializer;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,6 +93,16 @@ public final class SnapshotResolver {
       if (first == null || (first.parentId() != null && table.snapshot(first.parentId()) == null)) {
         throw expired(table, instant, oldest);
       }
+    }
+    String recreated = table.properties().get(TableInitializer.RECREATED_AT);
+    if (recreated != null && millis < Long.parseLong(recreated)) {
+      throw TicklakeException.of(
+          Kind.INPUT,
+          "Cannot read %s as of %s: the table was dropped and created anew at %s (ticklake init"
+              + " --recreate-silver), so its rows from before are gone; give a later time",
+          shortName(table),
+          instant,
+          Instant.ofEpochMilli(Long.parseLong(recreated)));
     }
     return Optional.empty();
   }

@@ -9,6 +9,7 @@ import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.WarehouseConfig;
+import io.ticklake.catalog.snapshot.SnapshotResolver;
 import io.ticklake.catalog.write.PartitionedRecordWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -273,11 +274,19 @@ class TableInitializerTest {
         .singleElement()
         .extracting(TableInitializer.TablePlan::action)
         .isEqualTo(TableInitializer.Action.RECREATE);
+    java.time.Instant before = java.time.Instant.now().minusMillis(1);
     recreating.commit();
     Table now = warehouse.catalog().loadTable(silver.id());
     assertThat(now.schema().sameSchema(silver.schema())).isTrue();
     assertThat(now.currentSnapshot()).isNull();
     assertThat(TableInitializer.conflicts(now, silver)).isEmpty();
+    // time travel to before the drop is an error, not the empty table (it held rows then)
+    assertThatThrownBy(() -> SnapshotResolver.snapshotAt(now, before))
+        .isInstanceOfSatisfying(
+            TicklakeException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INPUT))
+        .hasMessageContaining("silver.quotes")
+        .hasMessageContaining("--recreate-silver");
+    assertThat(SnapshotResolver.snapshotAt(now, java.time.Instant.now().plusSeconds(1))).isEmpty();
     // and the next plan, recreating or not, has nothing left to do for it
     assertThat(recreating.plan().tables())
         .filteredOn(t -> t.contract().equals(silver))
