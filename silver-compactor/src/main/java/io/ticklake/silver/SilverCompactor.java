@@ -330,7 +330,6 @@ public final class SilverCompactor {
     return CompactionMarkers.sha256Hex(String.join("\u001f", parts));
   }
 
-  /** The summaries of the commits, by partition (a mutable map). */
   /**
    * A compaction's summary, with the Bronze file set its log row holds when the summary, from
    * before that marker, has none ({@code init} records it for such compactions while the Bronze
@@ -355,6 +354,7 @@ public final class SilverCompactor {
     return out;
   }
 
+  /** The summaries of the commits, by partition (a mutable map). */
   private static Map<ExchangeDate, Map<String, String>> summaries(
       Map<ExchangeDate, Snapshot> commits) {
     Map<ExchangeDate, Map<String, String>> out = new TreeMap<>();
