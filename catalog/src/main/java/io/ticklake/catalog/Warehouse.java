@@ -91,7 +91,69 @@ public final class Warehouse implements AutoCloseable {
               rootMessage(e)),
           e);
     }
+    config.sqliteFile().ifPresent(f -> checkTablesLiveHere(config));
     return new Warehouse(config, catalog, conf);
+  }
+
+  /**
+   * Refuses an embedded catalog whose tables live outside its warehouse directory: Iceberg records
+   * absolute locations, so a warehouse copied with {@code cp -r} (a backup before an upgrade) still
+   * points at the original's files — an {@code expire} or {@code init --recreate-silver} in the
+   * copy deleted the original's — and a moved one points at files that are gone. One row of the
+   * catalog is enough: every table of a ticklake warehouse is created under it.
+   */
+  private static void checkTablesLiveHere(WarehouseConfig config) {
+    String location;
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(config.catalogUri());
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs =
+            st.executeQuery(
+                "SELECT metadata_location FROM iceberg_tables WHERE catalog_name = '"
+                    + CATALOG_NAME
+                    + "' AND metadata_location IS NOT NULL ORDER BY table_namespace, table_name"
+                    + " LIMIT 1")) {
+      if (!rs.next()) {
+        return;
+      }
+      location = rs.getString(1);
+    } catch (java.sql.SQLException e) {
+      return; // no table yet (the catalog creates its tables on first use)
+    }
+    Path root = config.warehouse();
+    Path table = Path.of(io.ticklake.catalog.duckdb.PinnedScan.localPath(location)).normalize();
+    if (table.startsWith(root)) {
+      return;
+    }
+    try {
+      if (Files.exists(table) && table.toRealPath().startsWith(root.toRealPath())) {
+        return; // the same directory reached through a symbolic link
+      }
+    } catch (IOException e) {
+      // judged below
+    }
+    // <warehouse>/<namespace>/<table>/metadata/<file>: the catalog's default table locations
+    Path original = table;
+    for (int up = 0; up < 4 && original.getParent() != null; up++) {
+      original = original.getParent();
+    }
+    if (Files.exists(table)) {
+      throw TicklakeException.of(
+          Kind.CONFIGURATION,
+          "Cannot open warehouse %s: it is a copy of the warehouse at %s, whose files its catalog"
+              + " still names (Iceberg records absolute paths), so working here would change that"
+              + " warehouse's files. Work in %s, or restore a copy only to the path it was made"
+              + " from",
+          root,
+          original,
+          original);
+    }
+    throw TicklakeException.of(
+        Kind.CONFIGURATION,
+        "Cannot open warehouse %s: its catalog names tables under %s, which no longer exist: the"
+            + " warehouse was moved, and Iceberg records absolute paths. Move it back to %s",
+        root,
+        original,
+        original);
   }
 
   /** The Hadoop configuration ticklake uses for local files: no .crc side files. */

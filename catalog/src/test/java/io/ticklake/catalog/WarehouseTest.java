@@ -43,6 +43,47 @@ class WarehouseTest {
   }
 
   @Test
+  void aCopiedOrMovedWarehouseIsRefusedBeforeItTouchesTheOriginal() throws Exception {
+    Path original = dir.resolve("wh");
+    try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(original))) {
+      ((SupportsNamespaces) w.catalog()).createNamespace(Namespace.of("ref"));
+      w.catalog()
+          .createTable(
+              org.apache.iceberg.catalog.TableIdentifier.of("ref", "t"),
+              new org.apache.iceberg.Schema(
+                  org.apache.iceberg.types.Types.NestedField.required(
+                      1, "x", org.apache.iceberg.types.Types.LongType.get())));
+    }
+    Path copy = dir.resolve("backup");
+    try (var files = Files.walk(original)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, copy.resolve(original.relativize(f).toString()));
+      }
+    }
+    assertThatThrownBy(() -> Warehouse.open(WarehouseConfig.embedded(copy)))
+        .isInstanceOf(TicklakeException.class)
+        .hasMessageStartingWith(
+            "Cannot open warehouse " + copy + ": it is a copy of the warehouse at " + original)
+        .satisfies(e -> assertThat(((TicklakeException) e).kind()).isEqualTo(Kind.CONFIGURATION));
+    // the original opens, also through a symbolic link
+    Warehouse.open(WarehouseConfig.embedded(original)).close();
+    Path link = Files.createSymbolicLink(dir.resolve("link"), original);
+    Warehouse.open(WarehouseConfig.embedded(link)).close();
+
+    Path moved = Files.move(original, dir.resolve("moved"));
+    assertThatThrownBy(() -> Warehouse.open(WarehouseConfig.embedded(moved)))
+        .isInstanceOf(TicklakeException.class)
+        .hasMessage(
+            "Cannot open warehouse "
+                + moved
+                + ": its catalog names tables under "
+                + original
+                + ", which no longer exist: the warehouse was moved, and Iceberg records absolute"
+                + " paths. Move it back to "
+                + original);
+  }
+
+  @Test
   void catalogUriFromEnvironmentSelectsAnotherCatalog() {
     WarehouseConfig config =
         WarehouseConfig.resolve(
