@@ -99,25 +99,36 @@ public final class Warehouse implements AutoCloseable {
    * Refuses an embedded catalog whose tables live outside its warehouse directory: Iceberg records
    * absolute locations, so a warehouse copied with {@code cp -r} (a backup before an upgrade) still
    * points at the original's files — an {@code expire} or {@code init --recreate-silver} in the
-   * copy deleted the original's — and a moved one points at files that are gone. One row of the
-   * catalog is enough: every table of a ticklake warehouse is created under it.
+   * copy deleted the original's — and a moved one points at files that are gone. One of ticklake's
+   * own tables is enough: each is created under it (tables of other tools may live anywhere).
    */
   private static void checkTablesLiveHere(WarehouseConfig config) {
-    String location;
+    // only ticklake's own tables: a table the user keeps in the same catalog (Spark's CREATE
+    // TABLE … LOCATION '/elsewhere') may live anywhere
+    java.util.Set<String> own =
+        TableContracts.all().stream()
+            .map(TableContract::name)
+            .collect(Collectors.toCollection(java.util.TreeSet::new));
+    String location = null;
     try (java.sql.Connection c = java.sql.DriverManager.getConnection(config.catalogUri());
         java.sql.Statement st = c.createStatement();
         java.sql.ResultSet rs =
             st.executeQuery(
-                "SELECT metadata_location FROM iceberg_tables WHERE catalog_name = '"
+                "SELECT table_namespace, table_name, metadata_location FROM iceberg_tables WHERE"
+                    + " catalog_name = '"
                     + CATALOG_NAME
-                    + "' AND metadata_location IS NOT NULL ORDER BY table_namespace, table_name"
-                    + " LIMIT 1")) {
-      if (!rs.next()) {
-        return;
+                    + "' AND metadata_location IS NOT NULL ORDER BY table_namespace,"
+                    + " table_name")) {
+      while (location == null && rs.next()) {
+        if (own.contains(rs.getString(1) + "." + rs.getString(2))) {
+          location = rs.getString(3);
+        }
       }
-      location = rs.getString(1);
     } catch (java.sql.SQLException e) {
       return; // no table yet (the catalog creates its tables on first use)
+    }
+    if (location == null) {
+      return;
     }
     Path root = config.warehouse();
     Path table = Path.of(io.ticklake.catalog.duckdb.PinnedScan.localPath(location)).normalize();

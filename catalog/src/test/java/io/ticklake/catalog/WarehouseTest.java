@@ -49,7 +49,7 @@ class WarehouseTest {
       ((SupportsNamespaces) w.catalog()).createNamespace(Namespace.of("ref"));
       w.catalog()
           .createTable(
-              org.apache.iceberg.catalog.TableIdentifier.of("ref", "t"),
+              io.ticklake.catalog.contract.TableContracts.EXCHANGE.id(),
               new org.apache.iceberg.Schema(
                   org.apache.iceberg.types.Types.NestedField.required(
                       1, "x", org.apache.iceberg.types.Types.LongType.get())));
