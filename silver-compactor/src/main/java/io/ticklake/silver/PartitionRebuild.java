@@ -141,9 +141,17 @@ final class PartitionRebuild {
         // An identity repeated within one stream only has one first occurrence and distinct
         // ids; more first occurrences than identities means one repeats across streams, and a
         // repeated record with a vendor id is a re-sent one: only then can ids collide.
+        // A stream position committed twice (a writer re-committing its WAL's active segment,
+        // a suffix: the first occurrence may be there once) shares its occurrence number, so its
+        // copies share an id too.
         boolean redelivered =
             count("SELECT count(*) FROM tl_o WHERE tl_occurrence = 1") > repeatedIdentities
-                || count("SELECT count(*) FROM tl_o WHERE NOT tl_occ") > 0;
+                || count("SELECT count(*) FROM tl_o WHERE NOT tl_occ") > 0
+                || count(
+                        "SELECT count(*) FROM (SELECT 1 FROM tl_o GROUP BY file_id, CASE WHEN"
+                            + " file_id IS NULL THEN writer_id END, tl_h, tl_occurrence HAVING"
+                            + " count(*) > 1)")
+                    > 0;
         step(
             "dedup",
             "CREATE OR REPLACE TEMP TABLE tl_r AS "

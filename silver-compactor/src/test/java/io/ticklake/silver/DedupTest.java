@@ -284,4 +284,28 @@ class DedupTest {
           .containsExactly("w1@1", "w1@2", "w1@3", "7@1", "7@2");
     }
   }
+
+  @Test
+  void aLaterPositionCommittedTwiceIsOneRecordToo() throws Exception {
+    // a writer that lost its watermark commits again only what its WAL still holds (the active
+    // segment): a suffix, so the identity's first occurrence is there once and a later one twice
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      Table bronze = BronzeFixture.bronzeTrades(w);
+      BronzeFixture.appendRows(
+          bronze,
+          List.of(
+              with(trade(0, "100"), "writer_id", "w1", "wal_seq", 1L),
+              with(trade(0, "100"), "writer_id", "w1", "wal_seq", 2L)));
+      BronzeFixture.appendRows(
+          bronze, List.of(with(trade(0, "100"), "writer_id", "w1", "wal_seq", 2L)));
+      PartitionResult r = compact(w, SilverTable.TRADES);
+      assertThat(r.rowsIn()).isEqualTo(3);
+      assertThat(r.duplicates()).isEqualTo(1);
+      assertThat(r.rowsOut()).isEqualTo(2);
+      assertThat(silver(w))
+          .extracting(x -> x.getField("writer_id") + "@" + x.getField("wal_seq"))
+          .containsExactly("w1@1", "w1@2");
+      assertThat(silver(w)).extracting(x -> x.getField("event_id")).doesNotHaveDuplicates();
+    }
+  }
 }
