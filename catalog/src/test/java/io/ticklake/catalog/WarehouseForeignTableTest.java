@@ -38,4 +38,22 @@ class WarehouseForeignTableTest {
     assertThatCode(() -> Warehouse.open(WarehouseConfig.embedded(wh)).close())
         .doesNotThrowAnyException();
   }
+
+  @Test
+  void aWarehouseMadeThroughASymbolicLinkOpensByItsRealPathAndRelatively() throws Exception {
+    Path real = java.nio.file.Files.createDirectories(dir.resolve("disk").resolve("wh"));
+    Path link = java.nio.file.Files.createSymbolicLink(dir.resolve("link"), dir.resolve("disk"));
+    Schema schema = new Schema(Types.NestedField.required(1, "x", Types.LongType.get()));
+    try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(link.resolve("wh")))) {
+      ((SupportsNamespaces) w.catalog()).createNamespace(Namespace.of("ref"));
+      w.catalog().createTable(TableContracts.EXCHANGE.id(), schema);
+    }
+    assertThatCode(() -> Warehouse.open(WarehouseConfig.embedded(real)).close())
+        .doesNotThrowAnyException();
+    Path relative = Path.of("").toAbsolutePath().relativize(link.resolve("wh"));
+    assertThatCode(() -> Warehouse.open(WarehouseConfig.embedded(relative)).close())
+        .doesNotThrowAnyException();
+    assertThatCode(() -> Warehouse.open(WarehouseConfig.embedded(link.resolve("x/../wh"))).close())
+        .doesNotThrowAnyException();
+  }
 }
