@@ -144,14 +144,14 @@ final class PartitionRebuild {
         // A stream position committed twice (a writer re-committing its WAL's active segment,
         // a suffix: the first occurrence may be there once) shares its occurrence number, so its
         // copies share an id too.
+        // (one scan of tl_o for the three)
         boolean redelivered =
-            count("SELECT count(*) FROM tl_o WHERE tl_occurrence = 1") > repeatedIdentities
-                || count("SELECT count(*) FROM tl_o WHERE NOT tl_occ") > 0
-                || count(
-                        "SELECT count(*) FROM (SELECT 1 FROM tl_o GROUP BY file_id, CASE WHEN"
-                            + " file_id IS NULL THEN writer_id END, tl_h, tl_occurrence HAVING"
-                            + " count(*) > 1)")
-                    > 0;
+            count(
+                    "SELECT CAST(count(*) FILTER (WHERE tl_occurrence = 1) > "
+                        + repeatedIdentities
+                        + " OR coalesce(bool_or(NOT tl_occ), false) OR coalesce(bool_or(tl_tie),"
+                        + " false) AS BIGINT) FROM tl_o")
+                > 0;
         step(
             "dedup",
             "CREATE OR REPLACE TEMP TABLE tl_r AS "
@@ -407,13 +407,15 @@ final class PartitionRebuild {
    * ticklake's writers never produce, stay one occurrence each.)
    */
   private String occurrenceSql(ExchangeCalendar calendar, ExchangeDate key) {
-    return "SELECT *, dense_rank() OVER (PARTITION BY file_id, CASE WHEN file_id IS NULL THEN"
-        + " writer_id END, tl_h ORDER BY file_seq NULLS FIRST, wal_seq NULLS FIRST, CASE WHEN"
-        + " file_seq IS NULL AND wal_seq IS NULL THEN tl_rid END) AS tl_occurrence FROM (SELECT"
-        + " b.rowid AS tl_rid, tl_h, tl_occ,"
+    // tl_tie: a row numbered past its occurrence follows a position that came twice
+    return "SELECT *, dense_rank() OVER w AS tl_occurrence, row_number() OVER w <> dense_rank()"
+        + " OVER w AS tl_tie FROM (SELECT b.rowid AS tl_rid, tl_h, tl_occ,"
         + " file_id, file_seq, writer_id, wal_seq, ingested_at, ts_recv, "
         + rejectedByRowRules(calendar, key)
-        + " AS tl_bad FROM tl_b AS b SEMI JOIN tl_m USING (tl_h))";
+        + " AS tl_bad FROM tl_b AS b SEMI JOIN tl_m USING (tl_h)) WINDOW w AS (PARTITION BY"
+        + " file_id, CASE WHEN file_id IS NULL THEN writer_id END, tl_h ORDER BY file_seq NULLS"
+        + " FIRST, wal_seq NULLS FIRST, CASE WHEN file_seq IS NULL AND wal_seq IS NULL THEN tl_rid"
+        + " END)";
   }
 
   /**
