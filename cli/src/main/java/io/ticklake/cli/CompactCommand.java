@@ -184,12 +184,13 @@ final class CompactCommand implements Callable<Integer> {
               if (!json) {
                 out.printf(
                     Locale.ROOT,
-                    "%s %s: would rebuild (%s) from %,d Bronze rows in %d files%n",
+                    "%s %s: would rebuild (%s) from %,d Bronze rows in %d file%s%n",
                     name,
                     t.key(),
                     t.reason(),
                     t.bronzeRows(),
-                    t.bronzeFiles());
+                    t.bronzeFiles(),
+                    t.bronzeFiles() == 1 ? "" : "s");
               }
             }
             continue;

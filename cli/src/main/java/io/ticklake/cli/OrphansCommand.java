@@ -52,7 +52,7 @@ final class OrphansCommand implements Callable<Integer> {
   static List<TableIdentifier> tablesOrAll(Warehouse warehouse, List<String> names) {
     return names == null || names.isEmpty()
         ? DuckDbBridge.listTables(warehouse.catalog())
-        : names.stream().map(Warehouse::identifier).toList();
+        : names.stream().map(Warehouse::identifier).distinct().toList();
   }
 
   @Override
@@ -85,8 +85,9 @@ final class OrphansCommand implements Callable<Integer> {
       ctx.out()
           .printf(
               java.util.Locale.ROOT,
-              "%d orphaned files, %,d bytes%s%n",
+              "%d orphaned file%s, %,d bytes%s%n",
               rows.size(),
+              rows.size() == 1 ? "" : "s",
               bytes,
               delete ? " deleted" : " (use --delete to remove them)");
     }

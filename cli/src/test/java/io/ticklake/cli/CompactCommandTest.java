@@ -107,9 +107,9 @@ class CompactCommandTest {
     assertThat(dry.out().lines())
         .containsExactly(
             "silver.trades binance-futures/2020-02-21: would rebuild (new) from 100 Bronze rows in"
-                + " 1 files",
+                + " 1 file",
             "silver.trades binance-futures/2020-02-22: would rebuild (new) from 100 Bronze rows in"
-                + " 1 files");
+                + " 1 file");
 
     CliRun json =
         run(

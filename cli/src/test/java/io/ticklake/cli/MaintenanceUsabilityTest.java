@@ -131,4 +131,14 @@ class MaintenanceUsabilityTest {
     CliRun known = run("quarantine", "--exchange", "us-equity", "--format", "csv");
     assertThat(known.code()).as(known.err()).isZero();
   }
+
+  @Test
+  void aTableNamedTwiceIsListedOnce() {
+    CliRun expire = run("expire", "silver.trades", "silver.trades", "--dry-run");
+    assertThat(expire.code()).as(expire.err()).isZero();
+    assertThat(expire.out().lines().filter(l -> l.startsWith("silver.trades"))).hasSize(1);
+    CliRun orphans = run("orphans", "silver.trades", "silver.trades", "--older-than", "0");
+    assertThat(orphans.code()).as(orphans.err()).isZero();
+    assertThat(orphans.out()).contains("0 orphaned files, 0 bytes");
+  }
 }

@@ -71,7 +71,7 @@ class OrphansAfterExpiryTest {
     assertThat(orphans.out())
         .as("a file of kept snapshot %d is not an orphan", s2)
         .doesNotContain(Path.of(d1FilesInS2.get(0)).getFileName().toString())
-        .contains("killed-job.parquet", "1 orphaned files");
+        .contains("killed-job.parquet", "1 orphaned file,");
 
     assertThat(run("orphans", "silver.trades", "--older-than", "0", "--delete").code()).isZero();
     assertThat(stray).doesNotExist();
