@@ -254,6 +254,11 @@ public final class Warehouse implements AutoCloseable {
           name == null ? "" : name,
           TableContracts.all().stream().map(TableContract::name).collect(Collectors.joining(", ")));
     }
+    // ticklake's own tables in any case (SILVER.TRADES), as quarantine --table takes them
+    String lower = name.strip().toLowerCase(java.util.Locale.ROOT);
+    if (TableContracts.all().stream().anyMatch(c -> c.name().equals(lower))) {
+      return TableIdentifier.parse(lower);
+    }
     return TableIdentifier.parse(name);
   }
 

@@ -141,4 +141,13 @@ class MaintenanceUsabilityTest {
     assertThat(orphans.code()).as(orphans.err()).isZero();
     assertThat(orphans.out()).contains("0 orphaned files, 0 bytes");
   }
+
+  @Test
+  void ticklakesTablesAreNamedInAnyCase() {
+    CliRun snapshots = run("snapshots", "SILVER.Trades");
+    assertThat(snapshots.code()).as(snapshots.err()).isZero();
+    CliRun expire = run("expire", "Silver.Trades", "silver.trades", "--dry-run");
+    assertThat(expire.code()).as(expire.err()).isZero();
+    assertThat(expire.out().lines().filter(l -> l.startsWith("silver.trades"))).hasSize(1);
+  }
 }
