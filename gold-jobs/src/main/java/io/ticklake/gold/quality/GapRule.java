@@ -28,6 +28,11 @@ public record GapRule(int multiple, Duration floor) {
     return new GapRule(20, Duration.ofSeconds(60));
   }
 
+  /** The rule as recorded in a quality commit's summary, e.g. {@code 20x-median-min-PT1M}. */
+  public String label() {
+    return multiple + "x-median-min-" + floor;
+  }
+
   /**
    * The gap threshold in microseconds: a pause strictly longer is a gap.
    *

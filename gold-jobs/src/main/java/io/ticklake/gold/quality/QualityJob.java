@@ -131,7 +131,8 @@ public final class QualityJob {
                   warehouse, silverName, silver, silverSnap, quarantine, quarantineSnap)
               .current();
     }
-    Map<ExchangeDate, Long> built = lastBuilds(quality);
+    Map<ExchangeDate, Build> built = lastBuilds(quality);
+    String rule = options.gapRule().label();
     List<QualityPlan.Task> due = new ArrayList<>();
     List<ExchangeDate> unfinished = new ArrayList<>();
     for (Map.Entry<ExchangeDate, Snapshot> e : compactions.entrySet()) {
@@ -150,12 +151,15 @@ public final class QualityJob {
         unfinished.add(key);
         continue;
       }
-      Long from = built.get(key);
+      Build from = built.get(key);
       String reason;
       if (from == null) {
         reason = "new";
-      } else if (from != compaction.snapshotId()) {
+      } else if (from.compactionSnapshotId() != compaction.snapshotId()) {
         reason = "changed";
+      } else if (from.gapRule() != null && !from.gapRule().equals(rule)) {
+        // built with another gap rule: its gaps and score are not those this rule gives
+        reason = "gap-rule";
       } else if (options.force()) {
         reason = "forced";
       } else {
@@ -357,7 +361,7 @@ public final class QualityJob {
         QualitySummary.ROWS,
         Long.toString(rowCounts.values().stream().mapToLong(Integer::longValue).sum()));
     GapRule rule = options.gapRule();
-    overwrite.set(QualitySummary.GAP_RULE, rule.multiple() + "x-median-min-" + rule.floor());
+    overwrite.set(QualitySummary.GAP_RULE, rule.label());
     try {
       overwrite.commit();
     } catch (CommitStateUnknownException e) {
@@ -506,9 +510,15 @@ public final class QualityJob {
                     TableContracts.EXCHANGE.name()));
   }
 
-  /** The Silver compaction snapshot each day's newest quality build recorded. */
-  static Map<ExchangeDate, Long> lastBuilds(Table quality) {
-    Map<ExchangeDate, Long> out = new HashMap<>();
+  /**
+   * What a day's newest quality build recorded: the Silver compaction snapshot it read and its gap
+   * rule ({@link GapRule#label()}, null when the commit did not record one).
+   */
+  record Build(long compactionSnapshotId, String gapRule) {}
+
+  /** The Silver compaction snapshot and gap rule each day's newest quality build recorded. */
+  static Map<ExchangeDate, Build> lastBuilds(Table quality) {
+    Map<ExchangeDate, Build> out = new HashMap<>();
     Snapshot current = quality.currentSnapshot();
     if (current == null) {
       return out;
@@ -524,7 +534,9 @@ public final class QualityJob {
         int eq = item.lastIndexOf('=');
         if (eq > 0) {
           out.putIfAbsent(
-              ExchangeDate.parse(item.substring(0, eq)), Long.parseLong(item.substring(eq + 1)));
+              ExchangeDate.parse(item.substring(0, eq)),
+              new Build(
+                  Long.parseLong(item.substring(eq + 1)), summary.get(QualitySummary.GAP_RULE)));
         }
       }
     }

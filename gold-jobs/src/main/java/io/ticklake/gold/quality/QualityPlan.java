@@ -34,7 +34,7 @@ public record QualityPlan(
    * @param key the day
    * @param compactionSnapshotId the Silver snapshot that last compacted the day
    * @param bronzeSnapshotId the Bronze snapshot that compaction read
-   * @param reason new, changed or forced
+   * @param reason new, changed, gap-rule (last built with another gap rule) or forced
    */
   public record Task(
       ExchangeDate key, long compactionSnapshotId, long bronzeSnapshotId, String reason) {
