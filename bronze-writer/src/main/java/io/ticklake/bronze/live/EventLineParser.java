@@ -59,7 +59,11 @@ public final class EventLineParser {
   private static final String[] CSV_COLUMNS = CSV_HEADER.split(",");
 
   private static final ObjectMapper JSON =
-      JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+      JsonMapper.builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          // text after the object ("{…} junk", "{…}{…}") is a bad line, not silently dropped
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   private final Format format;
 

@@ -128,4 +128,19 @@ class EventLineParserTest {
     assertThat(identity(csv, "trade,x,S,2020-02-22T00:00:02Z,4,1")).isEqualTo("TRADES/null");
     assertThat(identity(csv, "nonsense")).isEqualTo("null/null");
   }
+
+  @Test
+  void trailingTextAfterTheObjectIsAnErrorNotSilentlyDropped() {
+    String event =
+        "{\"type\":\"trade\",\"exchange\":\"x\",\"symbol\":\"S\","
+            + "\"ts\":1582329602111000,\"price\":1,\"size\":1,\"seq\":5}";
+    assertThatThrownBy(() -> json.parse(event + " junk", 1))
+        .isInstanceOf(EventLineException.class)
+        .hasMessageStartingWith("Cannot parse the line as JSON");
+    assertThatThrownBy(() -> json.parse(event + "{\"seq\":6}", 1))
+        .isInstanceOf(EventLineException.class)
+        .hasMessageStartingWith("Cannot parse the line as JSON");
+    assertThatThrownBy(() -> json.parse(event + " junk", 1))
+        .isInstanceOfSatisfying(EventLineException.class, e -> assertThat(e.seq()).isEqualTo(5L));
+  }
 }
