@@ -378,12 +378,33 @@ public final class MappedReader implements VendorReader {
               abbreviate(node.toString()),
               "expected a single value, not " + (node.isArray() ? "an array" : "an object"));
         } else {
-          value = node.asText().getBytes(StandardCharsets.UTF_8);
+          value = utf8(node.asText(), FIELDS[o].id());
         }
         vb[o] = value;
         vs[o] = 0;
         ve[o] = value.length;
       }
+    }
+
+    /**
+     * {@code text} as UTF-8; a JSON escape of an unpaired surrogate ({@code "\\ud800"}) is an
+     * error, not silently replaced by {@code ?}.
+     */
+    private static byte[] utf8(String text, String field) throws FieldProblem {
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
+        if (Character.isHighSurrogate(c)
+            && i + 1 < text.length()
+            && Character.isLowSurrogate(text.charAt(i + 1))) {
+          i++;
+        } else if (Character.isSurrogate(c)) {
+          throw FieldProblem.field(
+              field,
+              String.format("\\u%04x", (int) c),
+              "not valid Unicode (an unpaired surrogate escape)");
+        }
+      }
+      return text.getBytes(StandardCharsets.UTF_8);
     }
 
     TradeRow trade(long line) throws FieldProblem {

@@ -256,6 +256,22 @@ class MappedReaderTest {
   }
 
   @Test
+  void jsonlUnpairedSurrogateEscapeIsAnErrorNotAQuestionMark() throws IOException {
+    Path jsonl =
+        write(
+            "s.jsonl",
+            "{\"sym\":\"\\ud800\",\"t_ns\":1,\"book\":{\"bid\":{\"px\":1,\"qty\":1}}}",
+            "{\"sym\":\"\\u00e9\\ud83d\\ude00\",\"t_ns\":1,\"book\":{\"bid\":{\"px\":1,\"qty\":1}}}");
+    CollectingSink sink = new CollectingSink();
+    reader("acme_quotes.json").read(jsonl, sink);
+    assertThat(sink.quotes).extracting(QuoteRow::symbol).containsExactly("\u00e9\ud83d\ude00");
+    assertThat(sink.errors).hasSize(1);
+    assertThat(sink.errors.get(0).line()).isEqualTo(1);
+    assertThat(sink.errors.get(0).field()).isEqualTo("symbol");
+    assertThat(sink.errors.get(0).message()).contains("not valid Unicode");
+  }
+
+  @Test
   void headerMustNameTheMappedColumns() throws IOException {
     Path csv = write("h.csv", "time;ticker;price;qty");
     assertThatThrownBy(() -> reader("acme_trades.json").read(csv, new CollectingSink()))
