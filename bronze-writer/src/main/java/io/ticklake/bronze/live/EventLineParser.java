@@ -270,6 +270,20 @@ public final class EventLineParser {
     if (required && s.isBlank()) {
       throw new EventLineException(name, s, "Cannot read " + name + ": empty");
     }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        // "\ud800" would be written to Bronze as '?'
+        throw new EventLineException(
+            name,
+            String.format("\\u%04x", (int) c),
+            "Cannot read " + name + ": not valid Unicode (an unpaired surrogate escape)");
+      }
+    }
     return s;
   }
 

@@ -143,4 +143,16 @@ class EventLineParserTest {
     assertThatThrownBy(() -> json.parse(event + " junk", 1))
         .isInstanceOfSatisfying(EventLineException.class, e -> assertThat(e.seq()).isEqualTo(5L));
   }
+
+  @Test
+  void anUnpairedSurrogateEscapeIsAnErrorNotAQuestionMark() throws Exception {
+    String head = "{\"type\":\"trade\",\"exchange\":\"x\",\"symbol\":";
+    String tail = ",\"ts\":1582329602111000,\"price\":1,\"size\":1,\"seq\":5}";
+    assertThatThrownBy(() -> json.parse(head + "\"A\\ud800\"" + tail, 1))
+        .isInstanceOf(EventLineException.class)
+        .hasMessageContaining("symbol")
+        .hasMessageContaining("not valid Unicode");
+    TradeRow ok = (TradeRow) json.parse(head + "\"\\ud83d\\ude00\"" + tail, 1);
+    assertThat(ok.symbol()).isEqualTo("\ud83d\ude00");
+  }
 }
