@@ -6,7 +6,6 @@ import java.io.PushbackInputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /** Opens plain or gzip-compressed text files, recognising gzip by its magic bytes. */
@@ -45,7 +44,7 @@ final class Sources {
       in.unread(magic, 0, n);
       if (n == 2 && magic[0] == (byte) 0x1f && magic[1] == (byte) 0x8b) {
         try {
-          return new GZIPInputStream(in, BUFFER);
+          return new GzipMembers(in, BUFFER);
         } catch (ZipException | java.io.EOFException e) {
           throw FileFormatException.of(
               file.toString(), name(file), e, "the gzip header is corrupt (%s)", e.getMessage());

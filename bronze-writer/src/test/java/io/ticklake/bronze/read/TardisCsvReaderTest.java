@@ -256,6 +256,46 @@ class TardisCsvReaderTest {
   }
 
   @Test
+  void concatenatedGzipMembersAreReadAndDataAfterTheLastMemberIsAFileError() throws IOException {
+    String head = TardisCsvReader.TRADES_HEADER + "\n";
+    String row = "binance-futures,BTCUSDT,1582329602111000,1582329602418379,1,sell,9682,0.1\n";
+    byte[] first = gzip(head + row);
+    byte[] second = gzip(row + row);
+    Path both = Files.write(dir.resolve("both.csv.gz"), concat(first, second));
+    CollectingSink sink = new CollectingSink();
+    reader.read(both, sink);
+    assertThat(sink.trades).hasSize(3);
+    assertThat(sink.errors).isEmpty();
+    // rows appended in plain text after the member were silently dropped: file "ingested", 1 row
+    Path plainTail =
+        Files.write(
+            dir.resolve("tail.csv.gz"), concat(first, row.getBytes(StandardCharsets.UTF_8)));
+    assertThatThrownBy(() -> reader.read(plainTail, new CollectingSink()))
+        .isInstanceOf(FileFormatException.class)
+        .hasMessageStartingWith("Cannot read tail.csv.gz: the compressed data is corrupt");
+    // a second member cut inside its header was silently dropped as well
+    Path cutHeader =
+        Files.write(dir.resolve("cut2.csv.gz"), concat(first, Arrays.copyOf(second, 6)));
+    assertThatThrownBy(() -> reader.read(cutHeader, new CollectingSink()))
+        .isInstanceOf(FileFormatException.class)
+        .hasMessageStartingWith("Cannot read cut2.csv.gz: the compressed data is corrupt");
+  }
+
+  private static byte[] gzip(String text) throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (OutputStream out = new GZIPOutputStream(bytes)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    return bytes.toByteArray();
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   void overlongLineIsOneError() throws IOException {
     String huge = "x".repeat(LineSource.MAX_LINE_BYTES + 10);
     Path csv =
