@@ -176,7 +176,15 @@ final class WriterCommand implements Callable<Integer> {
               });
       InputStream in = file == null ? System.in : file;
       try (BufferedReader reader =
-              new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+              new BufferedReader(
+                  new InputStreamReader(
+                      in,
+                      StandardCharsets.UTF_8
+                          .newDecoder()
+                          .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE)
+                          .replaceWith(EventLineParser.NOT_UTF8)),
+                  1 << 16);
           EventBatcher b0 = new EventBatcher(writer, format, batch, tradesHigh, quotesHigh);
           EventBatcher b1 = new EventBatcher(writer, format, batch, tradesHigh, quotesHigh)) {
         try {
@@ -186,6 +194,9 @@ final class WriterCommand implements Callable<Integer> {
           int lines = 0;
           for (String line; !stopped && (line = reader.readLine()) != null; ) {
             lineNo++;
+            if (lineNo == 1 && line.startsWith("\uFEFF")) {
+              line = line.substring(1); // a UTF-8 byte-order mark, as ingest skips it
+            }
             lines++;
             try {
               switch (batcher.add(line, lineNo)) {

@@ -152,6 +152,29 @@ class WriterCommandTest {
   }
 
   @Test
+  void aByteOrderMarkIsSkippedAndInvalidUtf8IsABadLineNotAReplacementCharacter() throws Exception {
+    assertThat(run("init").code()).isZero();
+    Path in = dir.resolve("in.jsonl");
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    bytes.write(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+    bytes.write((String.format(TRADE, 1) + "\n").getBytes(StandardCharsets.UTF_8));
+    // a symbol holding the byte 0xFF: not UTF-8, so not an event (ingest rejects it too)
+    bytes.write(
+        (String.format(TRADE, 2).replace("BTCUSDT", "BTC\u00ffUSDT") + "\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
+    Files.write(in, bytes.toByteArray());
+    CliRun r = run("writer", "--writer-id", "u1", "--input", in.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(count("select count(*) from bronze.trades where writer_id = 'u1'")).isEqualTo(1);
+    assertThat(count("select count(*) from bronze.trades where symbol like '%\ufffd%'")).isZero();
+    assertThat(
+            count(
+                "select count(*) from ops.quarantine where writer_id = 'u1'"
+                    + " and message like 'line 2:%UTF-8%'"))
+        .isEqualTo(1);
+  }
+
+  @Test
   void badLinesAreQuarantinedUnderTheTableTheirTypeNames() throws Exception {
     assertThat(run("init").code()).isZero();
     String quote = String.format(QUOTE, 1);

@@ -220,7 +220,7 @@ public final class EventBatcher implements AutoCloseable {
    */
   public Outcome add(String line, long lineNo) throws EventLineException {
     requireNonNull(line, "line is null");
-    if (jsonl) {
+    if (jsonl && !line.contains(EventLineParser.NOT_UTF8)) {
       Outcome o = scan(line);
       if (o != null) {
         return o;

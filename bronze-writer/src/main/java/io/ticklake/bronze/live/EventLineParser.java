@@ -56,6 +56,12 @@ public final class EventLineParser {
   public static final String CSV_HEADER =
       "type,exchange,symbol,ts,seq,price,size,side,id,bid_price,bid_size,ask_price,ask_size";
 
+  /**
+   * What a reader of the input puts for bytes that are not UTF-8 (a noncharacter, so never a
+   * genuine value): a line holding it is a bad line, never an event with a replaced character.
+   */
+  public static final String NOT_UTF8 = "\uFFFF";
+
   private static final String[] CSV_COLUMNS = CSV_HEADER.split(",");
 
   private static final ObjectMapper JSON =
@@ -84,6 +90,9 @@ public final class EventLineParser {
       return null;
     }
     try {
+      if (line.contains(NOT_UTF8)) {
+        throw new EventLineException(null, null, "Cannot read the line: not valid UTF-8");
+      }
       return event(line, lineNo);
     } catch (EventLineException e) {
       throw identified(e, line);
