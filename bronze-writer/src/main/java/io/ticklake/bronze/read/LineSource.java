@@ -40,7 +40,7 @@ final class LineSource {
   LineSource(InputStream in, int maxLine) {
     this.in = in;
     this.maxLine = maxLine;
-    this.buf = new byte[Math.min(INITIAL_BUFFER, maxLine)];
+    this.buf = new byte[Math.min(INITIAL_BUFFER, capacity())];
   }
 
   /** Advances to the next line; false at the end of the stream. */
@@ -71,8 +71,8 @@ final class LineSource {
       }
       scan = limit;
       if (limit == buf.length) {
-        if (buf.length < maxLine) {
-          byte[] bigger = new byte[(int) Math.min((long) buf.length * 2, maxLine)];
+        if (buf.length < capacity()) {
+          byte[] bigger = new byte[(int) Math.min((long) buf.length * 2, capacity())];
           System.arraycopy(buf, 0, bigger, 0, limit);
           buf = bigger;
         } else {
@@ -84,6 +84,11 @@ final class LineSource {
     }
   }
 
+  /** Room for a line of {@code maxLine} bytes and its {@code \r\n}. */
+  private int capacity() {
+    return (int) Math.min(Integer.MAX_VALUE - 8L, maxLine + 2L);
+  }
+
   private void fill() throws IOException {
     int n = in.read(buf, limit, buf.length - limit);
     if (n < 0) {
@@ -93,12 +98,16 @@ final class LineSource {
     }
   }
 
-  /** The buffer holds maxLine bytes without a newline: keep the head, drop the rest of the line. */
+  /**
+   * The buffer is full without a newline (the line is longer than maxLine): keep the head, drop the
+   * rest of the line.
+   */
   private void skipOverlong() throws IOException {
-    int keep = Math.min(ParseError.MAX_RAW_LINE, limit);
+    int keep = Math.min(Math.min(ParseError.MAX_RAW_LINE, maxLine), limit);
     byte[] head = new byte[keep];
     System.arraycopy(buf, 0, head, 0, keep);
     long total = limit;
+    boolean cr = buf[limit - 1] == '\r'; // the last byte counted so far
     pos = 0;
     limit = 0;
     while (true) {
@@ -115,11 +124,20 @@ final class LineSource {
       }
       if (nl >= 0) {
         total += nl;
+        if (nl > 0) {
+          cr = buf[nl - 1] == '\r';
+        }
         pos = nl + 1;
         break;
       }
       total += limit;
+      if (limit > 0) {
+        cr = buf[limit - 1] == '\r';
+      }
       limit = 0;
+    }
+    if (cr) {
+      total--; // a trailing \r is not part of the line, as in setLine
     }
     lineNumber++;
     lineBuf = head;
@@ -145,7 +163,10 @@ final class LineSource {
     lineStart = start;
     lineEnd = end;
     lineBytes = end - start;
-    overlong = false;
+    overlong = lineBytes > maxLine;
+    if (overlong) {
+      lineEnd = start + Math.min(ParseError.MAX_RAW_LINE, maxLine);
+    }
   }
 
   /** 1-based number of the current line. */

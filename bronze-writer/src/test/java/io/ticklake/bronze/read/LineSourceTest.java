@@ -51,6 +51,16 @@ class LineSourceTest {
   }
 
   @Test
+  void aLineOfExactlyTheLimitIsKeptWhole() throws IOException {
+    String full = "x".repeat(16);
+    assertThat(lines(full + "\nok", 16)).containsExactly("1:" + full, "2:ok");
+    assertThat(lines(full + "\r\nok", 16)).containsExactly("1:" + full, "2:ok");
+    assertThat(lines("ab\n" + full + "\nok", 16)).containsExactly("1:ab", "2:" + full, "3:ok");
+    assertThat(lines(full + "x\nok", 16)).containsExactly("1!17:" + full, "2:ok");
+    assertThat(lines(full + "x\r\nok", 16)).containsExactly("1!17:" + full, "2:ok");
+  }
+
+  @Test
   void survivesTinyReads() throws IOException {
     String text = "14430270,1815200,283,P,20002020,0\n".repeat(1000);
     InputStream dribble =
