@@ -12,7 +12,6 @@ import io.ticklake.bronze.wal.WalWriter;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.calendar.ExchangeTable;
 import io.ticklake.catalog.contract.TableContracts;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -54,6 +53,12 @@ import picocli.CommandLine.Spec;
       "commit, exit 0."
     })
 final class WriterCommand implements Callable<Integer> {
+  /** The longest input line read whole (as ingest's 1 MiB); longer lines are bad lines. */
+  static final int MAX_LINE_CHARS = 1 << 20;
+
+  /** How much of an overlong line its quarantine row keeps. */
+  private static final int MAX_RAW_LINE = 4096;
+
   @ParentCommand TicklakeCommand root;
 
   @Spec CommandSpec spec;
@@ -175,8 +180,8 @@ final class WriterCommand implements Callable<Integer> {
                 return t;
               });
       InputStream in = file == null ? System.in : file;
-      try (BufferedReader reader =
-              new BufferedReader(
+      try (BoundedLineReader reader =
+              new BoundedLineReader(
                   new InputStreamReader(
                       in,
                       StandardCharsets.UTF_8
@@ -184,7 +189,8 @@ final class WriterCommand implements Callable<Integer> {
                           .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
                           .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE)
                           .replaceWith(EventLineParser.NOT_UTF8)),
-                  1 << 16);
+                  MAX_LINE_CHARS,
+                  MAX_RAW_LINE);
           EventBatcher b0 = new EventBatcher(writer, format, batch, tradesHigh, quotesHigh);
           EventBatcher b1 = new EventBatcher(writer, format, batch, tradesHigh, quotesHigh)) {
         try {
@@ -199,6 +205,16 @@ final class WriterCommand implements Callable<Integer> {
             }
             lines++;
             try {
+              if (reader.overlong()) {
+                throw new EventLineException(
+                    null,
+                    null,
+                    "Cannot read the line: longer than "
+                        + MAX_LINE_CHARS
+                        + " characters ("
+                        + reader.length()
+                        + ")");
+              }
               switch (batcher.add(line, lineNo)) {
                 case TRADE -> stats.trades++;
                 case QUOTE -> stats.quotes++;

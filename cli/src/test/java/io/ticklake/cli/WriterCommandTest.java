@@ -175,6 +175,26 @@ class WriterCommandTest {
   }
 
   @Test
+  void aHugeLineIsOneBadLineReadInBoundedMemory() throws Exception {
+    // a line of a few hundred MB (binary input, a runaway producer) ended the writer with
+    // OutOfMemoryError in BufferedReader.readLine; lines above 1 MiB are now bad lines
+    assertThat(run("init").code()).isZero();
+    Path in = dir.resolve("in.jsonl");
+    String huge = "{\"type\":\"trade\",\"x\":\"" + "a".repeat(3 << 20) + "\"}";
+    Files.writeString(
+        in, String.join("\n", String.format(TRADE, 1), huge, String.format(TRADE, 3), ""));
+    CliRun r = run("writer", "--writer-id", "h1", "--input", in.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(count("select count(*) from bronze.trades where writer_id = 'h1'")).isEqualTo(2);
+    assertThat(
+            count(
+                "select count(*) from ops.quarantine where writer_id = 'h1' and message = 'line 2:"
+                    + " Cannot read the line: longer than 1048576 characters (3145751)'"
+                    + " and length(raw_line) <= 4096"))
+        .isEqualTo(1);
+  }
+
+  @Test
   void badLinesAreQuarantinedUnderTheTableTheirTypeNames() throws Exception {
     assertThat(run("init").code()).isZero();
     String quote = String.format(QUOTE, 1);
