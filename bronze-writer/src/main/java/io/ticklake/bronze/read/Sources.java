@@ -14,6 +14,85 @@ final class Sources {
 
   private Sources() {}
 
+  /**
+   * A gzip file of one or more members (RFC 1952), strict about its end: commons-compress fails on
+   * bytes after a member that are not a whole further member (plain text appended to the file, a
+   * member cut inside its header), where the JDK's {@code GZIPInputStream} silently ends the stream
+   * and loses them. Its format errors surface as {@link ZipException} (truncation as {@link
+   * java.io.EOFException}), which {@link Emitter#corrupt} reports with the line reached; a failure
+   * to read the file itself stays what it was.
+   */
+  static InputStream gzip(InputStream file) throws IOException {
+    InputStream source =
+        new java.io.FilterInputStream(file) {
+          @Override
+          public int read() throws IOException {
+            try {
+              return super.read();
+            } catch (IOException e) {
+              throw new SourceFailure(e);
+            }
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            try {
+              return super.read(b, off, len);
+            } catch (IOException e) {
+              throw new SourceFailure(e);
+            }
+          }
+        };
+    InputStream gz;
+    try {
+      gz =
+          org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream.builder()
+              .setInputStream(source)
+              .setDecompressConcatenated(true)
+              .get();
+    } catch (IOException e) {
+      throw formatError(e);
+    }
+    return new java.io.FilterInputStream(gz) {
+      @Override
+      public int read() throws IOException {
+        try {
+          return super.read();
+        } catch (IOException e) {
+          throw formatError(e);
+        }
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        try {
+          return super.read(b, off, len);
+        } catch (IOException e) {
+          throw formatError(e);
+        }
+      }
+    };
+  }
+
+  /** A failure to read the file's bytes, kept apart from a failure to decompress them. */
+  private static final class SourceFailure extends IOException {
+    SourceFailure(IOException cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  private static IOException formatError(IOException e) {
+    if (e instanceof SourceFailure f) {
+      return (IOException) f.getCause();
+    }
+    if (e instanceof java.io.EOFException || e instanceof ZipException) {
+      return e.getMessage() == null ? new java.io.EOFException("unexpected end of file") : e;
+    }
+    ZipException z = new ZipException(e.getMessage());
+    z.initCause(e);
+    return z;
+  }
+
   /** The file's name for messages. */
   static String name(Path file) {
     Path name = file.getFileName();
@@ -44,7 +123,7 @@ final class Sources {
       in.unread(magic, 0, n);
       if (n == 2 && magic[0] == (byte) 0x1f && magic[1] == (byte) 0x8b) {
         try {
-          return new GzipMembers(in, BUFFER);
+          return gzip(in);
         } catch (ZipException | java.io.EOFException e) {
           throw FileFormatException.of(
               file.toString(), name(file), e, "the gzip header is corrupt (%s)", e.getMessage());
