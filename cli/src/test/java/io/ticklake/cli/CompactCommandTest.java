@@ -6,11 +6,8 @@ import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.WarehouseConfig;
 import io.ticklake.catalog.contract.TableContract;
 import io.ticklake.catalog.contract.TableContracts;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.types.Types;
@@ -488,29 +485,6 @@ class CompactCommandTest {
 
   /** 100 Tardis trades of one day; the 10th has price 0 and the 20th size 0. */
   private Path tardisTrades(LocalDate date) throws Exception {
-    StringBuilder sb =
-        new StringBuilder("exchange,symbol,timestamp,local_timestamp,id,side,price,amount\n");
-    long base = date.atTime(2, 0).toEpochSecond(ZoneOffset.UTC) * 1_000_000L;
-    for (int i = 1; i <= 100; i++) {
-      long ts = base + i * 1_000_000L;
-      String price = i == 10 ? "0" : Integer.toString(9_000 + i);
-      String size = i == 20 ? "0" : "0.5";
-      sb.append(
-              String.join(
-                  ",",
-                  Arrays.asList(
-                      "binance-futures",
-                      "BTCUSDT",
-                      Long.toString(ts),
-                      Long.toString(ts + 100),
-                      date + "-" + i,
-                      "buy",
-                      price,
-                      size)))
-          .append('\n');
-    }
-    Path file = dir.resolve(date + "_trades.csv");
-    Files.writeString(file, sb);
-    return file;
+    return TardisTradeFiles.write(dir, date + "_trades.csv", date, 1);
   }
 }

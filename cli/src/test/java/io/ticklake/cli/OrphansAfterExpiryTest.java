@@ -8,9 +8,7 @@ import io.ticklake.catalog.contract.TableContracts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
@@ -99,29 +97,6 @@ class OrphansAfterExpiryTest {
   }
 
   private Path tardisTrades(LocalDate date, String tag, int first) throws Exception {
-    StringBuilder sb =
-        new StringBuilder("exchange,symbol,timestamp,local_timestamp,id,side,price,amount\n");
-    long base = date.atTime(2, 0).toEpochSecond(ZoneOffset.UTC) * 1_000_000L;
-    for (int i = first; i < first + 100; i++) {
-      long ts = base + i * 1_000_000L;
-      String price = i == 10 ? "0" : Integer.toString(9_000 + i);
-      String size = i == 20 ? "0" : "0.5";
-      sb.append(
-              String.join(
-                  ",",
-                  Arrays.asList(
-                      "binance-futures",
-                      "BTCUSDT",
-                      Long.toString(ts),
-                      Long.toString(ts + 100),
-                      date + "-" + i,
-                      "buy",
-                      price,
-                      size)))
-          .append('\n');
-    }
-    Path file = dir.resolve(date + "_" + tag + "_trades.csv");
-    Files.writeString(file, sb);
-    return file;
+    return TardisTradeFiles.write(dir, date + "_" + tag + "_trades.csv", date, first);
   }
 }
