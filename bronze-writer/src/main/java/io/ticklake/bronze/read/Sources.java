@@ -23,55 +23,45 @@ final class Sources {
    * to read the file itself stays what it was.
    */
   static InputStream gzip(InputStream file) throws IOException {
-    InputStream source =
-        new java.io.FilterInputStream(file) {
-          @Override
-          public int read() throws IOException {
-            try {
-              return super.read();
-            } catch (IOException e) {
-              throw new SourceFailure(e);
-            }
-          }
-
-          @Override
-          public int read(byte[] b, int off, int len) throws IOException {
-            try {
-              return super.read(b, off, len);
-            } catch (IOException e) {
-              throw new SourceFailure(e);
-            }
-          }
-        };
-    InputStream gz;
+    InputStream source = new Mapped(file, SourceFailure::new);
     try {
-      gz =
+      return new Mapped(
           org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream.builder()
               .setInputStream(source)
               .setDecompressConcatenated(true)
-              .get();
+              .get(),
+          Sources::formatError);
     } catch (IOException e) {
       throw formatError(e);
     }
-    return new java.io.FilterInputStream(gz) {
-      @Override
-      public int read() throws IOException {
-        try {
-          return super.read();
-        } catch (IOException e) {
-          throw formatError(e);
-        }
-      }
+  }
 
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        try {
-          return super.read(b, off, len);
-        } catch (IOException e) {
-          throw formatError(e);
-        }
+  /** A stream whose read failures pass through {@code map}. */
+  private static final class Mapped extends java.io.FilterInputStream {
+    private final java.util.function.Function<IOException, IOException> map;
+
+    Mapped(InputStream in, java.util.function.Function<IOException, IOException> map) {
+      super(in);
+      this.map = map;
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (IOException e) {
+        throw map.apply(e);
       }
-    };
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (IOException e) {
+        throw map.apply(e);
+      }
+    }
   }
 
   /** A failure to read the file's bytes, kept apart from a failure to decompress them. */
