@@ -19,6 +19,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.Table;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -103,6 +104,92 @@ class IngestCrashTest {
               OrphanFiles.list(trades, Long.MAX_VALUE).size()
                   + OrphanFiles.list(quotes, Long.MAX_VALUE).size())
           .isEqualTo(orphansAfterCrash);
+    }
+  }
+
+  /**
+   * A crash between the Bronze commit and the manifest update, then {@code ticklake expire} of the
+   * crashed commit's snapshots before the rerun (other ingests committed since): the rerun must
+   * still find the file committed — the commit also left the file id in the table's properties —
+   * and add nothing. Until 2026-11-28 it ingested the file a second time.
+   */
+  @Test
+  void rerunAfterTheCrashedCommitExpiredAddsNothing() throws Exception {
+    Path warehouse = dir.resolve("wh");
+    Path samples = BundledSamples.extractTo(dir.resolve("samples"));
+    try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(warehouse))) {
+      new LakeInitializer(w).commit();
+    }
+    String[] tardis = {
+      "--warehouse",
+      warehouse.toString(),
+      "ingest",
+      "--vendor",
+      "tardis",
+      samples.resolve("tardis").toString()
+    };
+    ChildJvm crashing =
+        ChildJvm.start(Map.of("TICKLAKE_CRASH_POINT", "after-commit"), "CRASH-POINT", tardis);
+    assertThat(crashing.killAtMarker(300)).as(crashing.stderr()).isTrue();
+
+    // later commits on both Bronze tables, then an expiry that leaves only the newest snapshot
+    ChildJvm lean =
+        ChildJvm.start(
+            Map.of(),
+            null,
+            "--warehouse",
+            warehouse.toString(),
+            "ingest",
+            "--vendor",
+            "lean",
+            samples.resolve("lean").toString());
+    assertThat(lean.waitFor(300)).as(lean.stderr()).isZero();
+    ChildJvm expire =
+        ChildJvm.start(
+            Map.of(),
+            null,
+            "--warehouse",
+            warehouse.toString(),
+            "expire",
+            "bronze.trades",
+            "bronze.quotes",
+            "--older-than",
+            "1ms");
+    assertThat(expire.waitFor(300)).as(expire.stderr()).isZero();
+    try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(warehouse))) {
+      for (var id : List.of(TableContracts.BRONZE_TRADES.id(), TableContracts.BRONZE_QUOTES.id())) {
+        assertThat(w.catalog().loadTable(id).snapshots()).as("%s expired", id).hasSize(1);
+      }
+    }
+
+    ChildJvm rerun = ChildJvm.start(Map.of(), null, tardis);
+    assertThat(rerun.waitFor(300)).as(rerun.stderr()).isZero();
+    assertThat(rerun.stdout()).contains("recovered");
+
+    try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(warehouse));
+        DuckDbBridge bridge = DuckDbBridge.open(w.tempDir(), 1, null)) {
+      bridge.registerAll(w.catalog(), AsOf.latest());
+      Map<Long, ManifestEntry> manifest =
+          new IngestManifest(w.catalog().loadTable(TableContracts.INGEST_MANIFEST.id())).current();
+      assertThat(manifest).hasSize(4);
+      for (ManifestEntry e : manifest.values()) {
+        assertThat(e.status()).isEqualTo(ManifestStatus.INGESTED);
+        long rows =
+            query(
+                bridge,
+                "select count(*) from " + e.bronzeTable() + " where file_id = " + e.fileId());
+        assertThat(rows).as("rows of file %d", e.fileId()).isEqualTo(e.rowsWritten());
+      }
+      // settled: no file id is left in any table's properties
+      for (var id :
+          List.of(
+              TableContracts.BRONZE_TRADES.id(),
+              TableContracts.BRONZE_QUOTES.id(),
+              TableContracts.QUARANTINE.id())) {
+        assertThat(w.catalog().loadTable(id).properties().keySet())
+            .as("%s properties", id)
+            .noneMatch(k -> k.startsWith("ticklake.ingest/"));
+      }
     }
   }
 

@@ -1,6 +1,5 @@
 package io.ticklake.bronze.ingest;
 
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.iceberg.Snapshot;
@@ -10,7 +9,9 @@ import org.apache.iceberg.Table;
  * Reads ticklake's commit markers from a table's snapshot history. Every ingest commit names the
  * file ids whose rows it contains in the snapshot summary property {@value #FILE_IDS}; before
  * ingesting a file, the job asks the history whether that id is already committed, so a crash
- * between the Bronze commit and the manifest update never duplicates rows on rerun.
+ * between the Bronze commit and the manifest update never duplicates rows on rerun. The same commit
+ * also marks the file in the table's properties until the manifest records it ({@link
+ * #ingestFileProperty}), so the answer survives the expiry of that snapshot.
  */
 public final class BronzeHistory {
   /** Snapshot summary property: comma-separated file ids committed by the snapshot. */
@@ -21,54 +22,56 @@ public final class BronzeHistory {
 
   private BronzeHistory() {}
 
-  /** The snapshot (on the current branch's ancestry) that committed {@code fileId}, if any. */
-  public static Optional<Snapshot> committed(Table table, long fileId) {
-    table.refresh();
-    String id = Long.toString(fileId);
-    Snapshot s = table.currentSnapshot();
-    while (s != null) {
-      String ids = s.summary().get(FILE_IDS);
-      if (ids != null && Arrays.asList(ids.split(",")).contains(id)) {
-        return Optional.of(s);
-      }
-      s = s.parentId() == null ? null : table.snapshot(s.parentId());
-    }
-    return Optional.empty();
+  /**
+   * Table property prefix of an ingest commit not yet settled in the manifest: {@code
+   * ticklake.ingest/file/<file id>} = the id of the snapshot that committed the file's rows. An
+   * ingest sets it in the same transaction as the append and removes it once the manifest records
+   * the file, so it outlives the snapshot — {@code ticklake expire} before the rerun of a crashed
+   * ingest — and the table's metadata holds only the files of a running or crashed ingest.
+   */
+  public static final String INGEST_FILE_PREFIX = "ticklake.ingest/file/";
+
+  /** The table property that marks file {@code fileId} committed, not yet settled. */
+  public static String ingestFileProperty(long fileId) {
+    return INGEST_FILE_PREFIX + fileId;
+  }
+
+  /** The file ids the table's properties mark committed and not yet settled. */
+  public static java.util.Set<Long> unsettledFiles(Table table) {
+    java.util.Set<Long> out = new java.util.TreeSet<>();
+    table
+        .properties()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith(INGEST_FILE_PREFIX)) {
+                out.add(Long.parseLong(k.substring(INGEST_FILE_PREFIX.length())));
+              }
+            });
+    return out;
   }
 
   /**
-   * Every file id committed on the current branch's ancestry, with its snapshot: one walk of the
-   * history for a whole ingest run.
+   * Every file id committed to the table, with the id of the snapshot that committed it: one walk
+   * of the current branch's ancestry for a whole ingest run ({@value #FILE_IDS}), plus the files
+   * the properties mark unsettled ({@link #ingestFileProperty}), whose snapshot may have expired.
    */
-  public static java.util.Map<Long, Snapshot> committedFiles(Table table) {
+  public static java.util.Map<Long, Long> committedFiles(Table table) {
     table.refresh();
-    java.util.Map<Long, Snapshot> out = new java.util.HashMap<>();
+    java.util.Map<Long, Long> out = new java.util.HashMap<>();
     Snapshot s = table.currentSnapshot();
     while (s != null) {
       String ids = s.summary().get(FILE_IDS);
       if (ids != null && !ids.isEmpty()) {
         for (String id : ids.split(",")) {
-          out.putIfAbsent(Long.parseLong(id), s);
+          out.putIfAbsent(Long.parseLong(id), s.snapshotId());
         }
       }
       s = s.parentId() == null ? null : table.snapshot(s.parentId());
     }
+    for (long fileId : unsettledFiles(table)) {
+      out.putIfAbsent(fileId, Long.parseLong(table.properties().get(ingestFileProperty(fileId))));
+    }
     return out;
-  }
-
-  /** Rows a snapshot recorded for a file id, if it recorded them. */
-  public static Optional<Long> rowsOf(Snapshot s, long fileId) {
-    String rows = s.summary().get(FILE_ROWS);
-    if (rows == null) {
-      return Optional.empty();
-    }
-    for (String pair : rows.split(",")) {
-      int colon = pair.indexOf(':');
-      if (colon > 0 && pair.substring(0, colon).equals(Long.toString(fileId))) {
-        return Optional.of(Long.parseLong(pair.substring(colon + 1)));
-      }
-    }
-    return Optional.empty();
   }
 
   /** Snapshot summary property: id of the live writer whose WAL records the snapshot holds. */

@@ -21,6 +21,7 @@ import io.ticklake.catalog.write.InternalRowWriter;
 import io.ticklake.manifests.FileIdentity;
 import io.ticklake.manifests.IngestManifest;
 import io.ticklake.manifests.ManifestEntry;
+import io.ticklake.manifests.ManifestStatus;
 import io.ticklake.quarantine.QuarantineRecord;
 import io.ticklake.quarantine.QuarantineWriter;
 import io.ticklake.quarantine.Severity;
@@ -39,8 +40,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.Transaction;
+import org.apache.iceberg.UpdateProperties;
 
 /**
  * Ingests vendor files into Bronze exactly once.
@@ -131,9 +133,10 @@ public final class IngestJob {
     Table trades = warehouse.table(TableContracts.BRONZE_TRADES.id());
     Table quotes = warehouse.table(TableContracts.BRONZE_QUOTES.id());
     Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
-    Map<Long, Snapshot> tradesDone = BronzeHistory.committedFiles(trades);
-    Map<Long, Snapshot> quotesDone = BronzeHistory.committedFiles(quotes);
-    Map<Long, Snapshot> quarantineDone = BronzeHistory.committedFiles(quarantine);
+    Map<Long, Long> tradesDone = BronzeHistory.committedFiles(trades);
+    Map<Long, Long> quotesDone = BronzeHistory.committedFiles(quotes);
+    Map<Long, Long> quarantineDone = BronzeHistory.committedFiles(quarantine);
+    Settlement settlement = new Settlement(manifest, List.of(trades, quotes, quarantine));
     CrashPoint.BEFORE_WRITE.reach();
 
     ExecutorService pool = Executors.newFixedThreadPool(parallelism);
@@ -162,7 +165,7 @@ public final class IngestJob {
                     return new Failed(reg.entry(), p.path(), p.failure());
                   }
                   Table target = p.type() == DataType.TRADES ? trades : quotes;
-                  Map<Long, Snapshot> done = p.type() == DataType.TRADES ? tradesDone : quotesDone;
+                  Map<Long, Long> done = p.type() == DataType.TRADES ? tradesDone : quotesDone;
                   return parse(
                       reg,
                       p,
@@ -188,15 +191,16 @@ public final class IngestJob {
         groupIndex.add(i);
         groupRows += o instanceof Parsed parsed ? parsed.sink().written : 0;
         if (group.size() >= GROUP_FILES || groupRows >= GROUP_ROWS) {
-          commitGroup(manifest, trades, quotes, quarantine, group, groupIndex, results);
+          commitGroup(manifest, settlement, trades, quotes, quarantine, group, groupIndex, results);
           group.clear();
           groupIndex.clear();
           groupRows = 0;
         }
       }
       if (!group.isEmpty()) {
-        commitGroup(manifest, trades, quotes, quarantine, group, groupIndex, results);
+        commitGroup(manifest, settlement, trades, quotes, quarantine, group, groupIndex, results);
       }
+      settlement.finish();
       manifest.compactIfNeeded(64);
       return new IngestSummary(List.of(results), (System.nanoTime() - start) / 1e9);
     } catch (InterruptedException e) {
@@ -232,7 +236,7 @@ public final class IngestJob {
       ReadSummary summary,
       List<DataFile> bronzeFiles,
       List<DataFile> quarantineFiles,
-      Optional<Snapshot> bronzeCommitted,
+      Optional<Long> bronzeCommitted,
       boolean quarantineCommitted) {}
 
   /** Parses one file into uncommitted Bronze and quarantine data files. */
@@ -241,7 +245,7 @@ public final class IngestJob {
       Planned planned,
       Table target,
       Table quarantineTable,
-      Optional<Snapshot> bronzeCommitted,
+      Optional<Long> bronzeCommitted,
       boolean quarantineCommitted,
       Instant now) {
     ManifestEntry entry = reg.entry();
@@ -297,6 +301,7 @@ public final class IngestJob {
    */
   private void commitGroup(
       IngestManifest manifest,
+      Settlement settlement,
       Table trades,
       Table quotes,
       Table quarantine,
@@ -320,15 +325,10 @@ public final class IngestJob {
       if (toCommit.isEmpty()) {
         continue;
       }
-      AppendFiles append = target.newAppend();
-      toCommit.forEach(p -> p.bronzeFiles().forEach(append::appendFile));
-      append.set(BronzeHistory.FILE_IDS, join(toCommit, p -> Long.toString(p.sink().fileId)));
-      append.set(
-          BronzeHistory.FILE_ROWS, join(toCommit, p -> p.sink().fileId + ":" + p.sink().written));
-      append.set("ticklake.operation", "ingest");
-      append.commit();
-      target.refresh();
-      snapshots.put(toCommit.get(0).targetName(), target.currentSnapshot().snapshotId());
+      long snapshotId =
+          commit(
+              target, settlement, toCommit, p -> p.bronzeFiles(), p -> p.sink().written, "ingest");
+      snapshots.put(toCommit.get(0).targetName(), snapshotId);
     }
     List<Parsed> withQuarantine = new ArrayList<>();
     for (Object o : group) {
@@ -337,14 +337,13 @@ public final class IngestJob {
       }
     }
     if (!withQuarantine.isEmpty()) {
-      AppendFiles append = quarantine.newAppend();
-      withQuarantine.forEach(p -> p.quarantineFiles().forEach(append::appendFile));
-      append.set(BronzeHistory.FILE_IDS, join(withQuarantine, p -> Long.toString(p.sink().fileId)));
-      append.set(
-          BronzeHistory.FILE_ROWS,
-          join(withQuarantine, p -> p.sink().fileId + ":" + p.sink().quarantined));
-      append.set("ticklake.operation", "ingest-quarantine");
-      append.commit();
+      commit(
+          quarantine,
+          settlement,
+          withQuarantine,
+          p -> p.quarantineFiles(),
+          p -> p.sink().quarantined,
+          "ingest-quarantine");
     }
     CrashPoint.AFTER_COMMIT.reach();
 
@@ -370,8 +369,7 @@ public final class IngestJob {
         Parsed p = (Parsed) o;
         FileSink sink = p.sink();
         ManifestEntry entry = p.reg().entry();
-        Long snapshotId =
-            p.bronzeCommitted().map(Snapshot::snapshotId).orElse(snapshots.get(p.targetName()));
+        Long snapshotId = p.bronzeCommitted().orElse(snapshots.get(p.targetName()));
         statuses.add(
             entry.ingested(
                 p.summary().lines(),
@@ -412,8 +410,106 @@ public final class IngestJob {
       results[index.get(k)] = r;
     }
     manifest.record(statuses);
+    settlement.settled(group);
     for (int k = 0; k < group.size(); k++) {
       progress.fileDone(results[index.get(k)]);
+    }
+  }
+
+  /**
+   * One append of the files' data files to {@code table}, in one transaction with the properties
+   * that mark each file committed until the manifest records it (and without those of files settled
+   * since); returns the append's snapshot id.
+   */
+  private static long commit(
+      Table table,
+      Settlement settlement,
+      List<Parsed> files,
+      java.util.function.Function<Parsed, List<DataFile>> dataFiles,
+      java.util.function.ToLongFunction<Parsed> rows,
+      String operation) {
+    Transaction tx = table.newTransaction();
+    AppendFiles append = tx.newAppend();
+    files.forEach(p -> dataFiles.apply(p).forEach(append::appendFile));
+    append.set(BronzeHistory.FILE_IDS, join(files, p -> Long.toString(p.sink().fileId)));
+    append.set(
+        BronzeHistory.FILE_ROWS, join(files, p -> p.sink().fileId + ":" + rows.applyAsLong(p)));
+    append.set("ticklake.operation", operation);
+    append.commit();
+    long snapshotId = tx.table().currentSnapshot().snapshotId();
+    UpdateProperties marks = tx.updateProperties();
+    files.forEach(
+        p ->
+            marks.set(
+                BronzeHistory.ingestFileProperty(p.sink().fileId), Long.toString(snapshotId)));
+    List<Long> removed = settlement.removeFrom(table, marks);
+    marks.commit();
+    tx.commitTransaction();
+    settlement.removed(table, removed);
+    return snapshotId;
+  }
+
+  /**
+   * The files whose commit marks ({@link BronzeHistory#ingestFileProperty}) can go: recorded in the
+   * manifest by this run, or by any run before it. Marks go with the next commit to their table,
+   * the rest at the end of the run.
+   */
+  private static final class Settlement {
+    private final Map<String, Table> tables = new java.util.LinkedHashMap<>();
+    private final Map<String, java.util.Set<Long>> pending = new java.util.HashMap<>();
+
+    Settlement(IngestManifest manifest, List<Table> tables) {
+      Map<Long, ManifestEntry> current = null;
+      for (Table t : tables) {
+        this.tables.put(t.name(), t);
+        java.util.Set<Long> marked = BronzeHistory.unsettledFiles(t);
+        java.util.Set<Long> settled = new java.util.TreeSet<>();
+        if (!marked.isEmpty()) {
+          current = current == null ? manifest.current() : current;
+          for (long id : marked) {
+            ManifestEntry e = current.get(id);
+            if (e != null && e.status() != ManifestStatus.INGESTING) {
+              settled.add(id);
+            }
+          }
+        }
+        pending.put(t.name(), settled);
+      }
+    }
+
+    /** The group's files are recorded in the manifest: their marks can go everywhere. */
+    void settled(List<Object> group) {
+      for (Object o : group) {
+        if (o instanceof Parsed p) {
+          for (Table t : tables.values()) {
+            if (t.properties().containsKey(BronzeHistory.ingestFileProperty(p.sink().fileId))) {
+              pending.get(t.name()).add(p.sink().fileId);
+            }
+          }
+        }
+      }
+    }
+
+    /** Adds the removal of {@code table}'s settled marks to {@code update}; returns their ids. */
+    List<Long> removeFrom(Table table, UpdateProperties update) {
+      List<Long> ids = List.copyOf(pending.get(table.name()));
+      ids.forEach(id -> update.remove(BronzeHistory.ingestFileProperty(id)));
+      return ids;
+    }
+
+    void removed(Table table, List<Long> ids) {
+      pending.get(table.name()).removeAll(ids);
+    }
+
+    /** Removes the marks left over in one property update per table. */
+    void finish() {
+      for (Table t : tables.values()) {
+        if (!pending.get(t.name()).isEmpty()) {
+          UpdateProperties update = t.updateProperties();
+          removed(t, removeFrom(t, update));
+          update.commit();
+        }
+      }
     }
   }
 

@@ -131,6 +131,34 @@ class IngestJobTest {
     assertThat(snapshotId(TableContracts.BRONZE_QUOTES.id())).isEqualTo(quotes);
   }
 
+  /** Ten Tardis trades of which file lines 4 (price) and 6 (columns) cannot be parsed. */
+  Path mixedTrades(String folder, int from) throws IOException {
+    Path file = dir.resolve(folder + "/tardis_trades.csv");
+    Files.createDirectories(file.getParent());
+    List<String> all = Files.readAllLines(data.resolve("tardis/tardis_trades.csv"));
+    List<String> lines = new ArrayList<>(all.subList(0, 1));
+    lines.addAll(all.subList(from, from + 10));
+    String[] fields = lines.get(3).split(",", -1);
+    fields[6] = fields[6] + "x"; // file line 4: bad price
+    lines.set(3, String.join(",", fields));
+    lines.set(5, "binance-futures,BTCUSDT,1582329602130000"); // file line 6: missing columns
+    Files.write(file, lines);
+    return file;
+  }
+
+  /** No table keeps an ingest commit mark once the manifest has recorded the file. */
+  void assertNoCommitMarks() {
+    for (var id :
+        List.of(
+            TableContracts.BRONZE_TRADES.id(),
+            TableContracts.BRONZE_QUOTES.id(),
+            TableContracts.QUARANTINE.id())) {
+      assertThat(BronzeHistory.unsettledFiles(warehouse.catalog().loadTable(id)))
+          .as("%s", id)
+          .isEmpty();
+    }
+  }
+
   @Test
   void badLinesGoToQuarantineAndGoodLinesToBronze() throws Exception {
     Path file = dir.resolve("mixed/tardis_trades.csv");
@@ -175,6 +203,7 @@ class IngestJobTest {
     assertThat(m.status()).isEqualTo(ManifestStatus.INGESTED);
     assertThat(m.rowsTotal()).isEqualTo(10);
     assertThat(m.rowsWritten() + m.rowsQuarantined()).isEqualTo(m.rowsTotal());
+    assertNoCommitMarks();
   }
 
   @Test
@@ -281,6 +310,50 @@ class IngestJobTest {
     assertThat(snapshotId(TableContracts.BRONZE_TRADES.id())).isEqualTo(snapshot);
     assertThat(manifest.current().get(r.fileId()).status()).isEqualTo(ManifestStatus.INGESTED);
     assertThat(manifest.current().get(r.fileId()).bronzeSnapshotId()).isEqualTo(snapshot);
+  }
+
+  @Test
+  void rerunAfterTheInterruptedCommitExpiredDoesNotDuplicate() throws Exception {
+    Path first = mixedTrades("first", 1);
+    IngestResult r = ingest("tardis", first.toString()).files().get(0);
+    assertThat(r.rowsQuarantined()).isEqualTo(2);
+    Table trades = warehouse.catalog().loadTable(TableContracts.BRONZE_TRADES.id());
+    Table quarantine = warehouse.catalog().loadTable(TableContracts.QUARANTINE.id());
+    long tradesSnapshot = trades.currentSnapshot().snapshotId();
+    // the state a crash between the commits and the manifest update leaves: the manifest still
+    // says "ingesting", and both tables still mark the file committed
+    IngestManifest manifest =
+        new IngestManifest(warehouse.catalog().loadTable(TableContracts.INGEST_MANIFEST.id()));
+    manifest.record(manifest.current().get(r.fileId()).restarted(Instant.now()));
+    trades
+        .updateProperties()
+        .set(BronzeHistory.ingestFileProperty(r.fileId()), Long.toString(tradesSnapshot))
+        .commit();
+    quarantine
+        .updateProperties()
+        .set(
+            BronzeHistory.ingestFileProperty(r.fileId()),
+            Long.toString(quarantine.currentSnapshot().snapshotId()))
+        .commit();
+    // a later ingest commits to both tables; then every older snapshot expires
+    IngestResult later = ingest("tardis", mixedTrades("second", 21).toString()).files().get(0);
+    assertThat(later.rowsQuarantined()).isEqualTo(2);
+    for (Table t : List.of(trades, quarantine)) {
+      t.refresh();
+      t.expireSnapshots().expireOlderThan(System.currentTimeMillis() + 1).retainLast(1).commit();
+      assertThat(t.snapshots()).hasSize(1);
+    }
+    assertThat(BronzeHistory.unsettledFiles(trades)).containsExactly(r.fileId());
+
+    IngestResult rerun = ingest("tardis", first.toString()).files().get(0);
+    assertThat(rerun.fileId()).isEqualTo(r.fileId());
+    assertThat(rerun.message()).contains("recovered: committed by an earlier run");
+    assertThat(count("select count(*) from bronze.trades")).isEqualTo(16);
+    assertThat(count("select count(*) from ops.quarantine")).isEqualTo(4);
+    ManifestEntry m = manifest.current().get(r.fileId());
+    assertThat(m.status()).isEqualTo(ManifestStatus.INGESTED);
+    assertThat(m.bronzeSnapshotId()).isEqualTo(tradesSnapshot);
+    assertNoCommitMarks();
   }
 
   @Test
