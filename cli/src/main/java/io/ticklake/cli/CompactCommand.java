@@ -229,6 +229,22 @@ final class CompactCommand implements Callable<Integer> {
                                 key));
                       }
                     }
+
+                    @Override
+                    public void replanned(long expiredSnapshotId, long pinned, int remaining) {
+                      if (!json) {
+                        bar.print(
+                            String.format(
+                                Locale.ROOT,
+                                "%s: Bronze snapshot %d of the plan expired during the run;"
+                                    + " planned the %d partition%s left again at snapshot %d",
+                                name,
+                                expiredSnapshotId,
+                                remaining,
+                                remaining == 1 ? "" : "s",
+                                pinned));
+                      }
+                    }
                   });
         }
       }

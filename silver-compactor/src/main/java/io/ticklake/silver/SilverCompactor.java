@@ -483,6 +483,12 @@ public final class SilverCompactor {
 
     /** A partition was left to the compactor that rebuilt it first. */
     default void skipped(ExchangeDate key) {}
+
+    /**
+     * The Bronze snapshot the plan pinned expired during the run ({@code ticklake expire}): the
+     * {@code remaining} partitions were planned again, once, at Bronze snapshot {@code pinned}.
+     */
+    default void replanned(long expiredSnapshotId, long pinned, int remaining) {}
   }
 
   /**
@@ -500,10 +506,16 @@ public final class SilverCompactor {
     }
     // one DuckDB, calendar set and symbol lookup for all partitions, as commit(plan) has
     try (Session session = new Session()) {
-      for (CompactionPlan.Task task : plan.partitions()) {
+      List<CompactionPlan.Task> tasks = new java.util.ArrayList<>(plan.partitions());
+      long bronzeSnapshotId = plan.bronzeSnapshotId();
+      long silverSnapshotId = plan.silverSnapshotId();
+      for (int i = 0; i < tasks.size(); i++) {
+        CompactionPlan.Task task = tasks.get(i);
+        if (task == null) {
+          continue; // the re-plan after an expiry found it rebuilt already
+        }
         CompactionPlan one =
-            new CompactionPlan(
-                plan.table(), plan.bronzeSnapshotId(), plan.silverSnapshotId(), List.of(task));
+            new CompactionPlan(plan.table(), bronzeSnapshotId, silverSnapshotId, List.of(task));
         listener.starting(task);
         for (int attempt = 1; ; attempt++) {
           try {
@@ -515,13 +527,43 @@ public final class SilverCompactor {
             if (e.kind() != TicklakeException.Kind.CONFLICT || attempt >= maxAttempts) {
               throw e;
             }
-            one =
-                new SilverCompactor(
-                        warehouse,
-                        kind,
-                        options.onlyPartition(task.key()).withValidation(settings()),
-                        clock)
-                    .plan();
+            if (one.bronzeSnapshotId() == bronzeSnapshotId && bronzeExpired(bronzeSnapshotId)) {
+              // the pin went with a routine expiry: every partition left needs a new one, so
+              // plan them all again once rather than each on its turn
+              CompactionPlan fresh =
+                  new SilverCompactor(warehouse, kind, options.withValidation(settings()), clock)
+                      .plan();
+              java.util.Map<ExchangeDate, CompactionPlan.Task> byKey = new java.util.HashMap<>();
+              fresh.partitions().forEach(t -> byKey.put(t.key(), t));
+              for (int j = i + 1; j < tasks.size(); j++) {
+                if (tasks.get(j) != null) {
+                  tasks.set(j, byKey.get(tasks.get(j).key()));
+                  if (tasks.get(j) == null) {
+                    ExchangeDate gone = plan.partitions().get(j).key();
+                    skipped.add(gone);
+                    listener.skipped(gone);
+                  }
+                }
+              }
+              listener.replanned(bronzeSnapshotId, fresh.bronzeSnapshotId(), tasks.size() - i);
+              bronzeSnapshotId = fresh.bronzeSnapshotId();
+              silverSnapshotId = fresh.silverSnapshotId();
+              CompactionPlan.Task again = byKey.get(task.key());
+              one =
+                  new CompactionPlan(
+                      plan.table(),
+                      bronzeSnapshotId,
+                      silverSnapshotId,
+                      again == null ? List.of() : List.of(again));
+            } else {
+              one =
+                  new SilverCompactor(
+                          warehouse,
+                          kind,
+                          options.onlyPartition(task.key()).withValidation(settings()),
+                          clock)
+                      .plan();
+            }
             if (one.isEmpty()) {
               skipped.add(task.key());
               listener.skipped(task.key());
@@ -532,6 +574,13 @@ public final class SilverCompactor {
       }
     }
     return new Outcome(committed, skipped);
+  }
+
+  /** Whether Bronze snapshot {@code id} is gone from the table (expired). */
+  private boolean bronzeExpired(long id) {
+    Table bronze = warehouse.table(kind.bronze().id());
+    bronze.refresh();
+    return bronze.snapshot(id) == null;
   }
 
   /**

@@ -110,12 +110,23 @@ class CompactionInterleavingTest {
     try (Warehouse w = BronzeFixture.warehouse(dir)) {
       Table bronze = BronzeFixture.bronzeTrades(w);
       BronzeFixture.appendTradeFiles(
-          bronze, 1, List.of(tradesOn(D0, 10, "1"), tradesOn(BronzeFixture.DATE, 10, "1")));
+          bronze,
+          1,
+          List.of(
+              tradesOn(D0.minusDays(1), 10, "1"),
+              tradesOn(D0, 10, "1"),
+              tradesOn(BronzeFixture.DATE, 10, "1")));
       CompactionPlan plan = compactor(w).plan();
-      assertThat(plan.partitions()).hasSize(2);
+      assertThat(plan.partitions()).hasSize(3);
+      List<String> replans = new java.util.ArrayList<>();
       SilverCompactor.Listener expireBeforeTheSecond =
           new SilverCompactor.Listener() {
             int started;
+
+            @Override
+            public void replanned(long expiredSnapshotId, long pinned, int remaining) {
+              replans.add(expiredSnapshotId + "->" + pinned + ":" + remaining);
+            }
 
             @Override
             public void starting(CompactionPlan.Task task) {
@@ -134,7 +145,14 @@ class CompactionInterleavingTest {
           };
       SilverCompactor.Outcome out =
           compactor(w).runResolvingConflicts(plan, 3, expireBeforeTheSecond);
-      assertThat(out.committed()).hasSize(2);
+      assertThat(out.committed()).hasSize(3);
+      // the two partitions left were planned again once, together, at the current snapshot
+      bronze.refresh();
+      assertThat(replans)
+          .containsExactly(
+              plan.bronzeSnapshotId() + "->" + bronze.currentSnapshot().snapshotId() + ":2");
+      assertThat(out.committed().get(2).bronzeSnapshotId())
+          .isEqualTo(bronze.currentSnapshot().snapshotId());
       assertThat(plan(w))
           .containsExactly(BronzeFixture.EXCHANGE + "/" + BronzeFixture.DATE.plusDays(1) + ":new");
     }
