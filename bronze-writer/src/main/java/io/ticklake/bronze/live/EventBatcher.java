@@ -102,6 +102,10 @@ public final class EventBatcher implements AutoCloseable {
   private final int[] start = new int[KEYS.length];
   private final int[] end = new int[KEYS.length];
   private final byte[] kind = new byte[KEYS.length];
+
+  /** Start and end of each key outside the schema in the line being scanned (up to 8). */
+  private final int[] otherKeys = new int[16];
+
   private byte[] scratch = new byte[256];
   private long lastSeq = -1;
   private Long seq;
@@ -281,6 +285,7 @@ public final class EventBatcher implements AutoCloseable {
     for (int k = 0; k < KEYS.length; k++) {
       kind[k] = ABSENT;
     }
+    int others = 0;
     int n = s.length();
     int i = skipWs(s, 0, n);
     if (i >= n || s.charAt(i) != '{') {
@@ -297,6 +302,18 @@ public final class EventBatcher implements AutoCloseable {
         return null;
       }
       int key = key(s, ks, ke);
+      // a key given twice is the parser's error (JsonLines): hand such a line over to it
+      if (key >= 0 && kind[key] != ABSENT) {
+        return null;
+      }
+      if (key < 0) {
+        if (others == otherKeys.length / 2 || seenBefore(s, ks, ke, others)) {
+          return null;
+        }
+        otherKeys[2 * others] = ks;
+        otherKeys[2 * others + 1] = ke;
+        others++;
+      }
       i = skipWs(s, ke + 1, n);
       if (i >= n || s.charAt(i) != ':') {
         return null;
@@ -713,6 +730,18 @@ public final class EventBatcher implements AutoCloseable {
       scratch[k] = (byte) c;
     }
     v.setSafe(row, scratch, 0, len);
+  }
+
+  /** Whether the key at [ks, ke) is one of the first {@code count} keys outside the schema. */
+  private boolean seenBefore(String s, int ks, int ke, int count) {
+    for (int o = 0; o < count; o++) {
+      int os = otherKeys[2 * o];
+      int oe = otherKeys[2 * o + 1];
+      if (oe - os == ke - ks && s.regionMatches(os, s, ks, ke - ks)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int key(String s, int ks, int ke) {

@@ -5,10 +5,9 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.ticklake.bronze.read.JsonLines;
 import io.ticklake.bronze.read.QuoteRow;
 import io.ticklake.bronze.read.TradeRow;
 import io.ticklake.bronze.wal.WalTable;
@@ -64,12 +63,8 @@ public final class EventLineParser {
 
   private static final String[] CSV_COLUMNS = CSV_HEADER.split(",");
 
-  private static final ObjectMapper JSON =
-      JsonMapper.builder()
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          // text after the object ("{…} junk", "{…}{…}") is a bad line, not silently dropped
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .build();
+  // text after the object ("{…} junk", "{…}{…}") and a key given twice are bad lines
+  private static final ObjectMapper JSON = JsonLines.MAPPER;
 
   private final Format format;
 
@@ -137,7 +132,7 @@ public final class EventLineParser {
             && p.currentLocation().getCharOffset() < line.length()) {
           out.put(key, p.getDecimalValue());
         } else {
-          out.remove(key); // a later value of the key replaces an earlier one, as in json()
+          out.remove(key); // a later value replaces an earlier one (json() refuses such a line)
           p.skipChildren();
         }
       }
@@ -225,7 +220,7 @@ public final class EventLineParser {
       node = JSON.readTree(line);
     } catch (JsonProcessingException e) {
       throw new EventLineException(
-          null, null, "Cannot parse the line as JSON: " + e.getOriginalMessage());
+          null, null, "Cannot parse the line as JSON: " + JsonLines.reason(e));
     }
     if (node == null || !node.isObject()) {
       throw new EventLineException(null, null, "Cannot parse the line: not a JSON object");

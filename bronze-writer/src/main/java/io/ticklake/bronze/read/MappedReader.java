@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ticklake.bronze.read.ReaderMapping.ConditionFormat;
@@ -66,10 +65,7 @@ public final class MappedReader implements VendorReader {
           .toFormatter(Locale.ROOT)
           .withResolverStyle(ResolverStyle.STRICT);
 
-  private static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectMapper JSON = JsonLines.MAPPER;
 
   private static final Field[] FIELDS = Field.values();
   private static final int MAX_COLUMNS = 4096;
@@ -353,7 +349,7 @@ public final class MappedReader implements VendorReader {
       try {
         root = JSON.readTree(lines.bytes(), lines.start(), lines.end() - lines.start());
       } catch (JsonProcessingException e) {
-        String reason = e.getOriginalMessage();
+        String reason = JsonLines.reason(e);
         if (reason != null && reason.length() > 200) {
           reason = reason.substring(0, 200) + "…";
         }

@@ -53,6 +53,16 @@ class EventBatcherTest {
     l.add(TRADE + " x");
     l.add(TRADE.substring(0, TRADE.length() - 1));
     l.add(" " + TRADE.replace(",", " , ").replace(":", " : ") + " ");
+    // keys given twice are bad lines, known or not; many keys outside the schema are fine
+    l.add(TRADE.replace("\"seq\":17", "\"price\":\"1.00\",\"seq\":17"));
+    l.add(TRADE.replace("{", "{\"local\":1,\"note\":\"a\",\"local\":2,"));
+    l.add(TRADE.replace("{", "{\"local\":1,\"note\":\"a\",\"locals\":2,"));
+    StringBuilder many = new StringBuilder("{");
+    for (int k = 0; k < 12; k++) {
+      many.append("\"x").append(k).append("\":").append(k).append(',');
+    }
+    l.add(TRADE.replace("{", many));
+    l.add(TRADE.replace("{", many + "\"x3\":0,"));
     // values of every shape in every field
     String[] values = {
       "\"9682.5\"",

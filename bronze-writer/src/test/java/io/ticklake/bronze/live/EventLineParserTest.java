@@ -145,6 +145,17 @@ class EventLineParserTest {
   }
 
   @Test
+  void aKeyGivenTwiceIsAnErrorNotTheLastValue() {
+    String event =
+        "{\"type\":\"trade\",\"exchange\":\"x\",\"symbol\":\"S\","
+            + "\"ts\":1582329602111000,\"price\":1,\"size\":1,\"price\":2,\"seq\":5}";
+    assertThatThrownBy(() -> json.parse(event, 1))
+        .isInstanceOf(EventLineException.class)
+        .hasMessage(
+            "Cannot parse the line as JSON: field 'price' appears more than once in one object");
+  }
+
+  @Test
   void anUnpairedSurrogateEscapeIsAnErrorNotAQuestionMark() throws Exception {
     String head = "{\"type\":\"trade\",\"exchange\":\"x\",\"symbol\":";
     String tail = ",\"ts\":1582329602111000,\"price\":1,\"size\":1,\"seq\":5}";

@@ -233,13 +233,14 @@ class MappedReaderTest {
             "{\"sym\":\"X\",\"t_ns\":1} trailing",
             "{\"sym\":{\"a\":1},\"t_ns\":1,\"book\":{\"bid\":{\"px\":1,\"qty\":1}}}",
             "{\"sym\":\"X\",\"t_ns\":1,\"book\":{\"bid\":{\"px\":1e-10,\"qty\":1}}}",
-            "{\"t_ns\":1,\"book\":{\"bid\":{\"px\":1,\"qty\":1}}}");
+            "{\"t_ns\":1,\"book\":{\"bid\":{\"px\":1,\"qty\":1}}}",
+            "{\"sym\":\"X\",\"t_ns\":1,\"book\":{\"bid\":{\"px\":1,\"px\":2,\"qty\":1}}}");
     CollectingSink sink = new CollectingSink();
     reader("acme_quotes.json").read(jsonl, sink);
     assertThat(sink.quotes).hasSize(1);
     assertThat(sink.quotes.get(0).askPrice()).isNull();
     List<String> messages = sink.errors.stream().map(ParseError::message).toList();
-    assertThat(messages).hasSize(6);
+    assertThat(messages).hasSize(7);
     assertThat(messages.get(0)).startsWith("Cannot parse line 2 of bad.jsonl: not valid JSON (");
     assertThat(messages.get(1)).isEqualTo("Cannot parse line 3 of bad.jsonl: not a JSON object");
     assertThat(messages.get(2)).startsWith("Cannot parse line 4 of bad.jsonl: not valid JSON (");
@@ -253,6 +254,11 @@ class MappedReaderTest {
                 + " places");
     assertThat(messages.get(5))
         .isEqualTo("Cannot parse symbol '' at line 7 of bad.jsonl: value is empty");
+    // a key given twice: which price the vendor meant cannot be known
+    assertThat(messages.get(6))
+        .isEqualTo(
+            "Cannot parse line 8 of bad.jsonl: not valid JSON (field 'px' appears more than once in"
+                + " one object)");
   }
 
   @Test
