@@ -357,6 +357,40 @@ class IngestJobTest {
   }
 
   @Test
+  void twoIngestsAtOnceCommitBothAndLeaveNoMarks() throws Exception {
+    for (int round = 0; round < 3; round++) {
+      List<Path> files = new ArrayList<>();
+      for (int k = 0; k < 2; k++) {
+        files.add(mixedTrades("race" + round + "-" + k, 1 + 10 * k));
+      }
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        List<java.util.concurrent.Future<IngestSummary>> runs = new ArrayList<>();
+        for (Path f : files) {
+          runs.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return ingest("tardis", f.toString());
+                  }));
+        }
+        for (var run : runs) {
+          assertThat(run.get().files())
+              .singleElement()
+              .satisfies(r -> assertThat(r.rowsWritten()).isEqualTo(8));
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(count("select count(*) from bronze.trades")).isEqualTo(16L * (round + 1));
+      assertThat(count("select count(*) from ops.quarantine")).isEqualTo(4L * (round + 1));
+      assertNoCommitMarks();
+    }
+  }
+
+  @Test
   void expandsFoldersAndGlobsAndRejectsMissingPaths() {
     assertThat(InputFiles.expand(List.of(data.resolve("lean").toString()))).hasSize(3);
     assertThat(InputFiles.expand(List.of(data + "/lean/**/*_trade.zip"))).hasSize(2);
