@@ -144,7 +144,9 @@ final class DimsCommand implements Runnable {
         String version;
         int attempts;
         if (dryRun) {
-          plan = loader.plan(table.read());
+          DimSymbolSnapshot current = table.read();
+          plan = loader.plan(current);
+          DimSymbolTable.validated(current, plan.changes()); // refused as the load would be
           version = plan.base().toString();
           attempts = 0;
         } else {

@@ -94,6 +94,25 @@ class DimsCommandTest {
   }
 
   @Test
+  void aDryRunRefusesWhatTheLoadWouldRefuse() throws Exception {
+    // BTCUSDT's alias ETHUSDT is ETHUSDT's own ticker: two instruments claim one key at once
+    Path clash =
+        Files.writeString(
+            dir.resolve("clash.csv"),
+            "exchange,symbol,base,quote,tick_size,lot_size,multiplier,aliases\n"
+                + "binance,BTCUSDT,BTC,USDT,0.01,0.00001,1,ETHUSDT\n"
+                + "binance,ETHUSDT,ETH,USDT,0.01,0.0001,1,\n");
+    CliRun load = run("dims", "load-symbols", "--crypto-csv", clash.toString());
+    assertThat(load.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(load.err()).contains("key ETHUSDT on binance names two instruments");
+
+    CliRun dry = run("dims", "load-symbols", "--crypto-csv", clash.toString(), "--dry-run");
+    assertThat(dry.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(dry.out()).doesNotContain("would be added");
+    assertThat(dry.err()).isEqualTo(load.err());
+  }
+
+  @Test
   void errorsNameTheFileLineFieldOrSymbol() throws Exception {
     CliRun empty = run("dims", "show", "IBM");
     assertThat(empty.code()).isEqualTo(ExitCodes.INPUT);

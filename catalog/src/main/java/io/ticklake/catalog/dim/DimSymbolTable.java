@@ -184,6 +184,21 @@ public final class DimSymbolTable {
     }
     requireEvolvedSchema();
     DimSymbolSnapshot base = readAt(expected);
+    List<SymbolVersion> result = validated(base, changes);
+    if (sameRows(base.rows(), result)) {
+      return expected;
+    }
+    return commit(expected, result, removedRows(base.rows(), result));
+  }
+
+  /**
+   * The rows {@code changes} leave of {@code base}, checked as {@link #save} checks them, without
+   * writing anything: what a dry run must refuse.
+   *
+   * @throws TicklakeException of kind INPUT when the result breaks a rule of {@link
+   *     DimSymbolValidator} or a removed row is not in {@code base}
+   */
+  public static List<SymbolVersion> validated(DimSymbolSnapshot base, SymbolChanges changes) {
     List<SymbolVersion> result = apply(base, changes);
     List<String> violations = DimSymbolValidator.violations(result);
     if (!violations.isEmpty()) {
@@ -193,10 +208,7 @@ public final class DimSymbolTable {
           NAME,
           DimSymbolValidator.summary(violations));
     }
-    if (sameRows(base.rows(), result)) {
-      return expected;
-    }
-    return commit(expected, result, removedRows(base.rows(), result));
+    return result;
   }
 
   /** How many rows of {@code base} are not in {@code result} with the same content. */
