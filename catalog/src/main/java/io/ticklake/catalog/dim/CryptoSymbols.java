@@ -111,6 +111,9 @@ public final class CryptoSymbols {
         throw text.error(
             WHAT, lineNo, "field symbol '%s' has characters a symbol cannot have", symbol);
       }
+      if (SymbolIds.normalize(symbol).isEmpty()) {
+        throw text.error(WHAT, lineNo, "field symbol '%s' %s", symbol, SymbolIds.EMPTY_KEY);
+      }
       String base = currency(text, lineNo, "base", f[2]);
       String quote = currency(text, lineNo, "quote", f[3]);
       BigDecimal tick = decimal(text, lineNo, "tick_size", "tick size", f[4], 9);
@@ -127,6 +130,9 @@ public final class CryptoSymbols {
           if (!SYMBOL.matcher(alias).matches()) {
             throw text.error(
                 WHAT, lineNo, "field aliases: '%s' has characters a symbol cannot have", alias);
+          }
+          if (SymbolIds.normalize(alias).isEmpty()) {
+            throw text.error(WHAT, lineNo, "field aliases: '%s' %s", alias, SymbolIds.EMPTY_KEY);
           }
           aliases.add(alias);
         }

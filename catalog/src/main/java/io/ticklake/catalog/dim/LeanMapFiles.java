@@ -170,6 +170,9 @@ public final class LeanMapFiles {
         throw text.error(
             WHAT, lineNo, "field ticker '%s' has characters a ticker cannot have", ticker);
       }
+      if (SymbolIds.normalize(ticker).isEmpty()) {
+        throw text.error(WHAT, lineNo, "field ticker '%s' %s", ticker, SymbolIds.EMPTY_KEY);
+      }
       String code = f.length == 3 ? f[2].strip() : "";
       if (!code.isEmpty() && !CODE.matcher(code).matches()) {
         throw text.error(WHAT, lineNo, "field exchange_code '%s' is not letters and digits", code);

@@ -18,6 +18,12 @@ public final class SymbolIds {
   private SymbolIds() {}
 
   /**
+   * Why reference data cannot name an instrument by a spelling that {@link #normalize}s to nothing
+   * (only separators): its key would match every such spelling, the blank one included.
+   */
+  static final String EMPTY_KEY = "has no letter or digit (its lookup key would be empty)";
+
+  /**
    * The {@code symbol_id} of an instrument: the first 8 bytes of SHA-256 over the UTF-8 bytes of
    * {@code exchange + '\u0000' + canonicalId}, read big-endian and masked to a non-negative long.
    * The same identity gives the same id in every warehouse and on every load, whatever the order.

@@ -92,6 +92,12 @@ class CryptoSymbolsTest {
         "binance,BTCUSDT,BTC,USDT,0.1,0.001,1,BTC-USDT||X\n",
         "line 2: field aliases 'BTC-USDT||X' has an empty alias");
     assertError(
+        "binance,_,BTC,USDT,0.1,0.001,1,\n",
+        "line 2: field symbol '_' has no letter or digit (its lookup key would be empty)");
+    assertError(
+        "binance,BTCUSDT,BTC,USDT,0.1,0.001,1,BTC-USDT|/\n",
+        "line 2: field aliases: '/' has no letter or digit (its lookup key would be empty)");
+    assertError(
         "binance,BTCUSDT,BTC,USDT,,,,\nbinance,BTC-USDT,BTC,USDT,,,,\n",
         "line 3: symbol BTC-USDT on binance repeats line 2");
     Path noHeader = Files.writeString(dir.resolve("h.csv"), "binance,BTCUSDT,BTC,USDT,,,,\n");

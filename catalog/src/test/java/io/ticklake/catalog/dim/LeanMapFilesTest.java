@@ -96,6 +96,10 @@ class LeanMapFilesTest {
     assertError(
         "20000103,a b,N\n20501231,abc,N\n",
         "line 1: field ticker 'a b' has characters a ticker cannot have");
+    // only separators: its lookup key would be empty, matching any symbol that normalises to ""
+    assertError(
+        "20000103,abc,N\n20501231,-/.,N\n",
+        "line 2: field ticker '-/.' has no letter or digit (its lookup key would be empty)");
     assertError(
         "20000103,abc,N?\n20501231,abc,N\n",
         "line 1: field exchange_code 'N?' is not letters and digits");
