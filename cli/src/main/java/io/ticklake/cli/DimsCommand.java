@@ -104,7 +104,7 @@ final class DimsCommand implements Runnable {
         paramLabel = "DATE",
         description =
             "Date from which changed attributes apply, at midnight in each exchange's time zone"
-                + " (default: today, UTC).")
+                + " (default: today in each exchange's time zone).")
     LocalDate effectiveDate;
 
     @Option(names = "--dry-run", description = "Show what would change, change nothing.")
@@ -121,8 +121,10 @@ final class DimsCommand implements Runnable {
               Optional.ofNullable(mapFiles),
               Optional.ofNullable(symbolProperties),
               Optional.ofNullable(cryptoCsv));
-      LocalDate date = effectiveDate != null ? effectiveDate : LocalDate.now(ZoneOffset.UTC);
-      SymbolLoader loader = new SymbolLoader(refs, date, Clock.systemUTC());
+      SymbolLoader loader =
+          effectiveDate != null
+              ? new SymbolLoader(refs, effectiveDate, Clock.systemUTC())
+              : SymbolLoader.effectiveToday(refs, Clock.systemUTC());
       try (Warehouse warehouse = ctx.openWarehouse()) {
         // a symbol of an exchange ref.exchange does not know could never be used: events of
         // that exchange are quarantined at ingest (a typo in the CSV, most likely)

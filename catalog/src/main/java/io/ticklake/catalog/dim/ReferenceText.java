@@ -39,7 +39,7 @@ record ReferenceText(String display, String fileName, List<String> lines) {
       return new ReferenceText(
           file.toString(),
           file.getFileName().toString(),
-          List.of(Files.readString(file, StandardCharsets.UTF_8).split("\\R", -1)));
+          List.of(withoutBom(Files.readString(file, StandardCharsets.UTF_8)).split("\\R", -1)));
     } catch (NoSuchFileException e) {
       throw TicklakeException.of(Kind.INPUT, "Cannot read %s %s: no such file", what, file);
     } catch (AccessDeniedException e) {
@@ -49,6 +49,11 @@ record ReferenceText(String display, String fileName, List<String> lines) {
     } catch (IOException e) {
       throw TicklakeException.of(Kind.INPUT, "Cannot read %s %s: %s", what, file, e.getMessage());
     }
+  }
+
+  /** The text without a leading UTF-8 byte-order mark (spreadsheet tools write one). */
+  private static String withoutBom(String text) {
+    return text.startsWith("\uFEFF") ? text.substring(1) : text;
   }
 
   /** Reads a resource bundled next to this class. */

@@ -36,7 +36,10 @@ import java.util.TreeMap;
  */
 public final class SymbolLoader {
   private final List<SymbolReference> references;
-  private final LocalDate effectiveDate;
+
+  /** Empty: today in each exchange's zone ({@link #effectiveToday}). */
+  private final Optional<LocalDate> effectiveDate;
+
   private final Clock clock;
 
   /**
@@ -49,8 +52,22 @@ public final class SymbolLoader {
    * @throws TicklakeException of kind INPUT when two references describe one instrument
    */
   public SymbolLoader(List<SymbolReference> references, LocalDate effectiveDate, Clock clock) {
+    this(references, Optional.of(requireNonNull(effectiveDate, "effectiveDate is null")), clock);
+  }
+
+  /**
+   * A loader of {@code references} whose attribute changes take effect today: at the start of the
+   * clock's current date in each exchange's own time zone, so a load at 01:00 UTC (20:00 in New
+   * York) changes a US equity from the New York date it is, not from the next midnight there.
+   */
+  public static SymbolLoader effectiveToday(List<SymbolReference> references, Clock clock) {
+    return new SymbolLoader(references, Optional.empty(), clock);
+  }
+
+  private SymbolLoader(
+      List<SymbolReference> references, Optional<LocalDate> effectiveDate, Clock clock) {
     this.references = List.copyOf(requireNonNull(references, "references is null"));
-    this.effectiveDate = requireNonNull(effectiveDate, "effectiveDate is null");
+    this.effectiveDate = effectiveDate;
     this.clock = requireNonNull(clock, "clock is null");
     Map<String, String> sources = new HashMap<>();
     for (SymbolReference r : this.references) {
@@ -180,7 +197,10 @@ public final class SymbolLoader {
         autoReplaced.add(ref.symbolId());
         removed.addAll(placeholders);
       }
-      Instant effective = ExchangeInfo.startOfDate(ref.exchange(), effectiveDate);
+      LocalDate date =
+          effectiveDate.orElseGet(
+              () -> LocalDate.ofInstant(clock.instant(), ExchangeInfo.zone(ref.exchange())));
+      Instant effective = ExchangeInfo.startOfDate(ref.exchange(), date);
       List<SymbolVersion> merged = Scd2.merge(stored, ref, effective, now);
       List<SymbolVersion> gone = stored.stream().filter(v -> !merged.contains(v)).toList();
       List<SymbolVersion> fresher = merged.stream().filter(v -> !stored.contains(v)).toList();

@@ -79,6 +79,17 @@ class LeanMapFilesTest {
   }
 
   @Test
+  void aByteOrderMarkBeforeTheFirstRowIsSkipped() throws Exception {
+    String rows = "20000103,abc,N\n20151231,xyz,Q\n";
+    Path plain = Files.writeString(dir.resolve("xyz.csv"), rows);
+    Path marked =
+        Files.writeString(
+            Files.createDirectory(dir.resolve("bom")).resolve("xyz.csv"), "\uFEFF" + rows);
+    assertThat(LeanMapFiles.read(marked).get(0).segments())
+        .isEqualTo(LeanMapFiles.read(plain).get(0).segments());
+  }
+
+  @Test
   void malformedRowsNameTheFileLineAndField() throws Exception {
     assertError(
         "20000103,abc,N\n2000x104,abc,N\n",

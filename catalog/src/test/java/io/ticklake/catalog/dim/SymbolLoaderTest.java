@@ -202,6 +202,31 @@ class SymbolLoaderTest {
   }
 
   @Test
+  void theDefaultEffectiveDateIsTodayInTheExchangesZoneNotInUtc() throws Exception {
+    loadFixtures();
+    String props =
+        Files.readString(Fixtures.symbolProperties())
+            .replace("usa,[*],equity,,USD,1,0.01,1", "usa,[*],equity,,USD,1,0.005,1");
+    Path changed = Files.writeString(dir.resolve("props.csv"), props);
+    // 02:00 UTC on 2026-12-01 is 21:00 on 2026-11-30 in New York
+    Instant evening = Instant.parse("2026-12-01T02:00:00Z");
+    SymbolLoader.effectiveToday(
+            SymbolLoader.references(
+                Optional.of(Fixtures.mapFiles()), Optional.of(changed), Optional.empty()),
+            Clock.fixed(evening, ZoneOffset.UTC))
+        .commit(dim, DimSymbolTable.Retry.DEFAULT);
+    long ibm = SymbolIds.derive("us-equity", "lean:IBM:19980102");
+    // the new tick size applies from New York's midnight of 2026-11-30: already in force
+    assertThat(dim.read().versionsOf(ibm))
+        .last()
+        .satisfies(
+            v -> {
+              assertThat(v.validFrom()).isEqualTo(Instant.parse("2026-11-30T05:00:00Z"));
+              assertThat(v.attributes().tickSize()).isEqualByComparingTo("0.005");
+            });
+  }
+
+  @Test
   void aRenameAddedToAMapFileLaterClosesTheCurrentVersion() throws Exception {
     Path maps = Files.createDirectories(dir.resolve("maps"));
     Files.writeString(maps.resolve("fb.csv"), "20120518,fb,Q\n20501231,fb,Q\n");
