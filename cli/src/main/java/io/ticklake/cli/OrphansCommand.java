@@ -42,8 +42,10 @@ final class OrphansCommand implements Callable<Integer> {
       names = "--older-than",
       defaultValue = "60",
       paramLabel = "MINUTES",
-      description = "Only files last modified this many minutes ago or earlier (default: 60).")
-  long olderThanMinutes;
+      description =
+          "Only files last modified this many minutes ago or earlier, a whole number (default:"
+              + " 60).")
+  String olderThan;
 
   @Option(names = "--delete", description = "Delete the files listed.")
   boolean delete;
@@ -55,9 +57,23 @@ final class OrphansCommand implements Callable<Integer> {
         : names.stream().map(Warehouse::identifier).distinct().toList();
   }
 
+  /** {@code --older-than} as a whole number of minutes; a usage error naming it otherwise. */
+  private long minutes() {
+    try {
+      return Long.parseLong(olderThan.strip());
+    } catch (NumberFormatException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "Cannot use --older-than '"
+              + olderThan
+              + "': give a whole number of minutes, e.g. 60 or 10080 for a week (0 lists all)");
+    }
+  }
+
   @Override
   public Integer call() throws IOException {
     CliContext ctx = root.context();
+    long olderThanMinutes = minutes();
     if (olderThanMinutes < 0) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),

@@ -204,7 +204,16 @@ final class QualityCommand implements Callable<Integer> {
   private QualityOptions options() {
     if (maxCharts < 0) {
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "Cannot draw " + maxCharts + " charts: use 0 or more");
+          spec.commandLine(), "Cannot use --max-charts " + maxCharts + ": give 0 or more");
+    }
+    if (gapMultiple < 1) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Cannot use --gap-multiple " + gapMultiple + ": give 1 or more");
+    }
+    if (gapFloorSeconds < 1) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "Cannot use --gap-floor-seconds " + gapFloorSeconds + ": give 1 or more seconds");
     }
     try {
       return new QualityOptions(

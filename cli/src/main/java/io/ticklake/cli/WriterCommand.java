@@ -432,8 +432,8 @@ final class WriterCommand implements Callable<Integer> {
           spec.commandLine(),
           String.format(
               Locale.ROOT,
-              "Cannot use %s '%s': give a positive duration with a unit, e.g. 5s, 500ms, 2m or"
-                  + " PT1H",
+              "Cannot use %s '%s': give a positive duration with a unit (ms, s, m, h or d),"
+                  + " e.g. 7d, 12h, 30m, 5s, 500ms, or ISO-8601 such as PT1H",
               option,
               text));
     }

@@ -150,4 +150,83 @@ class MaintenanceUsabilityTest {
     assertThat(expire.code()).as(expire.err()).isZero();
     assertThat(expire.out().lines().filter(l -> l.startsWith("silver.trades"))).hasSize(1);
   }
+
+  @Test
+  void orphansOlderThanThatIsNoNumberOfMinutesNamesTheOptionAndWhatItTakes() {
+    // picocli said "'7d' is not a long": neither the unit (minutes) nor what to give instead
+    for (String m : new String[] {"abc", "7d", "1.5", "", "99999999999999999999"}) {
+      CliRun r = run("orphans", "--older-than", m);
+      assertThat(r.code()).as(m + ": " + r.err()).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.err())
+          .as(m)
+          .contains("Cannot use --older-than '" + m + "': give a whole number of minutes, e.g. 60")
+          .doesNotContain("not a long", "Exception");
+    }
+  }
+
+  @Test
+  void aBadDurationNamesTheOptionAndEveryUnit() {
+    // the message listed 5s, 500ms, 2m or PT1H: an expire user did not learn that 7d works
+    for (String[] args :
+        new String[][] {
+          {"expire", "--older-than", "abc"},
+          {"expire", "--older-than", "7 days"},
+          {"writer", "--flush-interval", "abc"},
+          {"simulate", "--duration", "abc"}
+        }) {
+      CliRun r = run(args);
+      assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.err())
+          .contains("Cannot use " + args[1] + " '" + args[2] + "': give a positive duration")
+          .contains("(ms, s, m, h or d), e.g. 7d, 12h, 30m, 5s, 500ms, or ISO-8601 such as PT1H")
+          .doesNotContain("Exception");
+    }
+  }
+
+  @Test
+  void integerOptionsThatAreNoNumberArePicocliUsageErrors() {
+    for (String[] args :
+        new String[][] {
+          {"quarantine", "--limit", "x"},
+          {"expire", "--retain-last", "x"},
+          {"compact", "--threads", "x"},
+          {"ingest", "--parallel", "x"},
+          {"writer", "--flush-events", "x"},
+          {"writer", "--batch", "x"},
+          {"rules", "set", "--spike-window", "x"},
+          {"quality", "--max-charts", "x"},
+          {"quality", "--gap-floor-seconds", "x"}
+        }) {
+      CliRun r = run(args);
+      String option = args[args.length - 2];
+      assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.err())
+          .contains("Invalid value for option '" + option + "': 'x' is not a")
+          .doesNotContain("internal error", "Exception");
+    }
+  }
+
+  @Test
+  void qualityGapOptionsNameTheOptionAndAnUnreachableGapFloorIsNoInternalError() throws Exception {
+    for (String[] args :
+        new String[][] {
+          {"--gap-floor-seconds", "-5", "Cannot use --gap-floor-seconds -5: give 1 or more"},
+          {"--gap-multiple", "0", "Cannot use --gap-multiple 0: give 1 or more"},
+          {"--max-charts", "-1", "Cannot use --max-charts -1: give 0 or more"}
+        }) {
+      CliRun r = run("quality", args[0], args[1]);
+      assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.err()).contains(args[2]).doesNotContain("PT-5S");
+    }
+    // a floor of more seconds than a long holds in microseconds overflowed: "internal error:
+    // ArithmeticException: long overflow"; no pause reaches it, so there is no gap
+    Path trades = TardisTradeFiles.write(dir, "t.csv", java.time.LocalDate.of(2020, 2, 20), 0);
+    assertThat(run("ingest", "--vendor", "tardis", trades.toString()).code()).isZero();
+    assertThat(run("compact", "--table", "trades").code()).isZero();
+    for (String floor : new String[] {"9223372036854775807", "9223372036855"}) {
+      CliRun r = run("quality", "--all", "--json", "--gap-floor-seconds", floor);
+      assertThat(r.code()).as(floor + ": " + r.err()).isZero();
+      assertThat(r.out()).contains("\"gap_count\" : 0");
+    }
+  }
 }

@@ -40,10 +40,13 @@ public record GapRule(int multiple, Duration floor) {
    *     prints in a regular window)
    */
   public long thresholdMicros(long usualMicros) {
-    long floorMicros = floor.toNanos() / 1000;
+    // a threshold beyond what a long holds is no threshold a pause reaches: Long.MAX_VALUE
+    long floorMicros =
+        floor.getSeconds() >= Long.MAX_VALUE / 1_000_000 ? Long.MAX_VALUE : floor.toNanos() / 1000;
     if (usualMicros < 0) {
       return floorMicros;
     }
-    return Math.max(floorMicros, Math.multiplyExact(usualMicros, (long) multiple));
+    long scaled = usualMicros > Long.MAX_VALUE / multiple ? Long.MAX_VALUE : usualMicros * multiple;
+    return Math.max(floorMicros, scaled);
   }
 }
