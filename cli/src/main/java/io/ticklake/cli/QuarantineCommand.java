@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Show rows of ops.quarantine: rejected (severity error) or flagged (warn) rows with their",
       "rule, field, value, message and lineage, newest trading date first. Filters combine;",
-      "--summary counts rows per table, stage, rule and severity instead."
+      "--summary counts rows per table, stage, rule and severity instead (--limit applies to",
+      "the summary rows)."
     })
 final class QuarantineCommand implements Callable<Integer> {
   private static final String COLUMNS =
@@ -77,13 +78,16 @@ final class QuarantineCommand implements Callable<Integer> {
       names = "--limit",
       defaultValue = "100",
       paramLabel = "N",
-      description = "At most N rows (default: ${DEFAULT-VALUE}; 0 for all).")
+      description =
+          "At most N rows, with --summary N summary rows (default: ${DEFAULT-VALUE}; 0 for all).")
   int limit;
 
   @Option(names = "--full", description = "Also the raw line, the whole row as JSON and snapshot.")
   boolean full;
 
-  @Option(names = "--summary", description = "Counts per table, stage, rule and severity.")
+  @Option(
+      names = "--summary",
+      description = "Counts per table, stage, rule and severity (at most --limit rows).")
   boolean summary;
 
   @Option(
@@ -146,12 +150,16 @@ final class QuarantineCommand implements Callable<Integer> {
       params.add(table);
     }
     String filter = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
+    String summarySql =
+        "SELECT source_table, stage, rule, severity, count(*) AS rows, min(trading_date) AS"
+            + " first_date, max(trading_date) AS last_date FROM ops.quarantine"
+            + filter
+            + " GROUP BY ALL";
     String sql =
         summary
-            ? "SELECT source_table, stage, rule, severity, count(*) AS rows, min(trading_date) AS"
-                + " first_date, max(trading_date) AS last_date FROM ops.quarantine"
-                + filter
-                + " GROUP BY ALL ORDER BY source_table, stage, rule, severity"
+            ? summarySql
+                + " ORDER BY source_table, stage, rule, severity"
+                + (limit > 0 ? " LIMIT " + limit : "")
             : "SELECT "
                 + (full ? FULL_COLUMNS : COLUMNS)
                 // the path of the source file, from the ingest manifest (one path per file id)
@@ -189,8 +197,15 @@ final class QuarantineCommand implements Callable<Integer> {
         try (ResultSet rs = s.executeQuery()) {
           format.print(ctx.out(), rs);
         }
-        if (!summary && limit > 0) {
-          noteTruncation(bridge, filter, params, ctx);
+        if (limit > 0) {
+          noteTruncation(
+              bridge,
+              summary
+                  ? "SELECT count(*) FROM (" + summarySql + ")"
+                  : "SELECT count(*) FROM ops.quarantine" + filter,
+              params,
+              summary ? "summary rows" : "matching rows",
+              ctx);
         }
       } catch (SQLException e) {
         throw new TicklakeException(
@@ -217,9 +232,9 @@ final class QuarantineCommand implements Callable<Integer> {
 
   /** Says on stderr (stdout stays a clean table, CSV or JSON) when --limit cut the listing. */
   private void noteTruncation(
-      DuckDbBridge bridge, String filter, List<Object> params, CliContext ctx) throws SQLException {
-    try (PreparedStatement s =
-        prepare(bridge, "SELECT count(*) FROM ops.quarantine" + filter, params)) {
+      DuckDbBridge bridge, String countSql, List<Object> params, String what, CliContext ctx)
+      throws SQLException {
+    try (PreparedStatement s = prepare(bridge, countSql, params)) {
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
         long total = rs.getLong(1);
@@ -227,9 +242,10 @@ final class QuarantineCommand implements Callable<Integer> {
           ctx.err()
               .printf(
                   java.util.Locale.ROOT,
-                  "showing the first %,d of %,d matching rows; --limit 0 shows all%n",
+                  "showing the first %,d of %,d %s; --limit 0 shows all%n",
                   limit,
-                  total);
+                  total,
+                  what);
         }
       }
     }

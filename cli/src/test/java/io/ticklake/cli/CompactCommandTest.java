@@ -280,6 +280,30 @@ class CompactCommandTest {
   }
 
   @Test
+  void quarantineSummaryFollowsTheLimitAndSaysWhenItCutsTheRows() {
+    assertThat(run("compact", "--table", "trades").code()).isZero();
+    // --limit was ignored with --summary: both rows were printed, and nothing said so
+    CliRun first = run("quarantine", "--summary", "--limit", "1", "--format", "csv");
+    assertThat(first.code()).as(first.err()).isZero();
+    assertThat(first.out().lines())
+        .containsExactly(
+            "source_table,stage,rule,severity,rows,first_date,last_date",
+            "silver.trades,compact,price_positive,error,3,2020-02-20,2020-02-22");
+    assertThat(first.err())
+        .isEqualTo("showing the first 1 of 2 summary rows; --limit 0 shows all\n");
+    // the filters narrow what the note counts
+    CliRun one = run("quarantine", "--summary", "--limit", "1", "--rule", "size_positive");
+    assertThat(one.out()).contains("size_positive").doesNotContain("price_positive");
+    assertThat(one.err()).isEmpty();
+    for (String limit : new String[] {"0", "2"}) {
+      CliRun all = run("quarantine", "--summary", "--limit", limit, "--format", "csv");
+      assertThat(all.out().lines()).as(limit).hasSize(3);
+      assertThat(all.err()).as(limit).isEmpty();
+    }
+    assertThat(run("quarantine", "--help").out()).contains("with --summary N summary rows");
+  }
+
+  @Test
   void unknownExchangesBadDatesAndBadResourcesAreRefusedBeforeAnyWork() {
     CliRun exchange = run("compact", "--exchange", "nyse");
     assertThat(exchange.code()).isEqualTo(ExitCodes.INPUT);
