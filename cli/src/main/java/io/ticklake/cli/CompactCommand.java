@@ -78,6 +78,7 @@ final class CompactCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CliContext ctx = root.context();
+    OptionValues.notBlank(spec, "--table", table, "trades or quotes");
     List<SilverTable> kinds;
     try {
       kinds = table == null ? List.of(SilverTable.values()) : List.of(SilverTable.parse(table));

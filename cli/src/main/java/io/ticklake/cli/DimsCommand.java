@@ -284,6 +284,12 @@ final class DimsCommand implements Runnable {
     return DimSymbolTable.open(warehouse).read();
   }
 
+  /** Refuses a blank TICKER or --exchange of {@code dims show} and {@code dims history}. */
+  private static void checkNames(CommandSpec spec, String ticker, String exchange) {
+    OptionValues.notBlank(spec, "TICKER", ticker, "a ticker or alias, e.g. IBM");
+    OptionValues.notBlank(spec, "--exchange", exchange, OptionValues.EXCHANGE);
+  }
+
   private static TicklakeException unknown(DimSymbolSnapshot dim, String ticker, String exchange) {
     String where = exchange == null ? "" : " on " + exchange;
     if (dim.isEmpty()) {
@@ -315,6 +321,8 @@ final class DimsCommand implements Runnable {
 
     @ParentCommand DimsCommand dims;
 
+    @Spec CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "TICKER", description = "Ticker or alias, any case.")
     String ticker;
 
@@ -334,6 +342,7 @@ final class DimsCommand implements Runnable {
 
     @Override
     public Integer call() {
+      checkNames(spec, ticker, exchange);
       CliContext ctx = dims.root.context();
       try (Warehouse warehouse = ctx.openWarehouse()) {
         DimSymbolSnapshot dim = read(warehouse);
@@ -445,6 +454,8 @@ final class DimsCommand implements Runnable {
 
     @ParentCommand DimsCommand dims;
 
+    @Spec CommandSpec spec;
+
     @Parameters(index = "0", paramLabel = "TICKER", description = "Ticker or alias, any case.")
     String ticker;
 
@@ -456,6 +467,7 @@ final class DimsCommand implements Runnable {
 
     @Override
     public Integer call() {
+      checkNames(spec, ticker, exchange);
       CliContext ctx = dims.root.context();
       try (Warehouse warehouse = ctx.openWarehouse()) {
         DimSymbolSnapshot dim = read(warehouse);

@@ -132,6 +132,9 @@ final class ExportCommand implements Callable<Integer> {
     required.put("--to=DATE", to);
     required.put("--out=DIR", out);
     requireAll(required);
+    OptionValues.notBlank(spec, "--table", table, "gold.bars, silver.trades or silver.quotes");
+    OptionValues.noneBlank(spec, "--symbols", symbols, "comma-separated symbols, e.g. IBM,AAPL");
+    OptionValues.notBlank(spec, "--exchange", exchange, OptionValues.EXCHANGE);
     ExportRequest request =
         new ExportRequest(
             ExportProfile.parse(profile),

@@ -85,6 +85,7 @@ final class IngestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CliContext ctx = root.context();
+    OptionValues.notBlank(spec, "--exchange", exchange, OptionValues.EXCHANGE);
     if (parallel < 1) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),

@@ -33,9 +33,10 @@ final class PartitionSelection {
   @Option(names = "--to", paramLabel = "DATE", description = "Last trading date (inclusive).")
   LocalDate to;
 
-  /** The exchange, if one was given. */
+  /** The exchange, if one was given; a usage error when it is blank. */
   Optional<String> exchange() {
-    return Optional.ofNullable(exchange);
+    return Optional.ofNullable(
+        OptionValues.notBlank(spec, "--exchange", exchange, OptionValues.EXCHANGE));
   }
 
   /**
@@ -62,7 +63,7 @@ final class PartitionSelection {
    * @param job what the command does, for the message: "compact", "build bars of"
    */
   void checkExchange(Warehouse warehouse, String job) {
-    checkExchange(warehouse, exchange, job);
+    checkExchange(warehouse, exchange().orElse(null), job);
   }
 
   /** {@link #checkExchange(Warehouse, String)} for an {@code --exchange} of another command. */

@@ -202,6 +202,7 @@ final class QualityCommand implements Callable<Integer> {
   }
 
   private QualityOptions options() {
+    OptionValues.notBlank(spec, "--symbol", symbol, "a symbol, e.g. IBM");
     if (maxCharts < 0) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "Cannot use --max-charts " + maxCharts + ": give 0 or more");

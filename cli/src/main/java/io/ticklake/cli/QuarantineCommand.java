@@ -107,6 +107,8 @@ final class QuarantineCommand implements Callable<Integer> {
           spec.commandLine(),
           "Cannot combine --summary with --full: a summary counts rows, it has no row to show");
     }
+    OptionValues.notBlank(spec, "--exchange", exchange, OptionValues.EXCHANGE);
+    OptionValues.notBlank(spec, "--table", table, "one of " + String.join(", ", TABLES));
     severity = lower(severity);
     stage = lower(stage);
     table = lower(table);

@@ -191,7 +191,7 @@ final class RulesCommand implements Callable<Integer> {
 
   /** The tables {@code --table} names (default: both). */
   static List<SilverTable> kinds(CommandSpec spec, String table) {
-    if (table == null) {
+    if (OptionValues.notBlank(spec, "--table", table, "trades or quotes") == null) {
       return List.of(SilverTable.TRADES, SilverTable.QUOTES);
     }
     try {

@@ -229,4 +229,73 @@ class MaintenanceUsabilityTest {
       assertThat(r.out()).contains("\"gap_count\" : 0");
     }
   }
+
+  @Test
+  void anEmptyExchangeTableOrSymbolIsAUsageErrorNamingTheOption() throws Exception {
+    // '' was looked up as a name: "Cannot compact exchange : it is not in ref.exchange" (exit 6),
+    // quality --symbol '' built quality first, quarantine said "Invalid value for option
+    // '--exchange': ; exchanges are ..."
+    Path file = dir.resolve("t.csv");
+    Files.writeString(file, "exchange,symbol,timestamp,local_timestamp,id,side,price,amount\n");
+    String exchange = ": give an exchange, e.g. us-equity";
+    String[] export = {
+      "export",
+      "--profile",
+      "pandas",
+      "--from",
+      "2013-10-07",
+      "--to",
+      "2013-10-11",
+      "--out",
+      dir.resolve("out").toString()
+    };
+    Object[][] cases = {
+      {new String[] {"compact", "--exchange", ""}, "Cannot use --exchange ''" + exchange},
+      {new String[] {"compact", "--exchange", " "}, "Cannot use --exchange ' '" + exchange},
+      {new String[] {"compact", "--table", ""}, "Cannot use --table '': give trades or quotes"},
+      {new String[] {"bars", "--exchange", ""}, "Cannot use --exchange ''" + exchange},
+      {new String[] {"quality", "--exchange", ""}, "Cannot use --exchange ''" + exchange},
+      {new String[] {"quality", "--symbol", ""}, "Cannot use --symbol '': give a symbol, e.g. IBM"},
+      {new String[] {"quarantine", "--exchange", ""}, "Cannot use --exchange ''" + exchange},
+      {new String[] {"quarantine", "--table", ""}, "Cannot use --table '': give one of"},
+      {new String[] {"rules", "--table", ""}, "Cannot use --table '': give trades or quotes"},
+      {
+        new String[] {"rules", "set", "--table", "", "--spike-window", "10"},
+        "Cannot use --table '': give trades or quotes"
+      },
+      {
+        new String[] {"ingest", "--vendor", "lean", "--exchange", "", file.toString()},
+        "Cannot use --exchange ''" + exchange
+      },
+      {
+        new String[] {"dims", "show", "IBM", "--exchange", ""},
+        "Cannot use --exchange ''" + exchange
+      },
+      {new String[] {"dims", "history", ""}, "Cannot use TICKER '': give a ticker or alias"},
+      {
+        concat(export, "--table", "", "--symbols", "IBM"),
+        "Cannot use --table '': give gold.bars, silver.trades or silver.quotes"
+      },
+      {
+        concat(export, "--table", "gold.bars", "--symbols", ",IBM"),
+        "Cannot use --symbols ',IBM': give comma-separated symbols"
+      },
+      {
+        concat(export, "--table", "gold.bars", "--symbols", "IBM", "--exchange", ""),
+        "Cannot use --exchange ''" + exchange
+      },
+    };
+    for (Object[] c : cases) {
+      String[] args = (String[]) c[0];
+      CliRun r = run(args);
+      assertThat(r.code()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.err()).as(String.join(" ", args)).startsWith("ticklake: " + c[1]);
+    }
+  }
+
+  private static String[] concat(String[] first, String... more) {
+    String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+    System.arraycopy(more, 0, all, first.length, more.length);
+    return all;
+  }
 }
