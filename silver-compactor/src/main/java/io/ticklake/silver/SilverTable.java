@@ -150,11 +150,12 @@ public enum SilverTable {
                   + " AND abs(CAST(price AS DECIMAL(38,9)) - ref_price) * 100 > ref_price * "
                   + s.spikePercent().toPlainString(),
               "CAST(price AS VARCHAR)",
+              // the trades the median was taken over: the window, or fewer early in the day
               "'Price deviates more than "
                   + s.spikePercent().toPlainString()
-                  + "% from the median ' || CAST(ref_price AS VARCHAR) || ' of the previous "
-                  + s.spikeWindow()
-                  + " trades'",
+                  + "% from the median ' || CAST(ref_price AS VARCHAR) || ' of the previous ' ||"
+                  + " CAST(ref_count AS VARCHAR) || CASE WHEN ref_count = 1 THEN ' trade' ELSE"
+                  + " ' trades' END",
               "price more than "
                   + s.spikePercent().toPlainString()
                   + "% from the median of the symbol's previous "
