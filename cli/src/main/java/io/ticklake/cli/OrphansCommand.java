@@ -6,6 +6,7 @@ import io.ticklake.catalog.write.OrphanFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
     description = {
       "List data files in the warehouse that no snapshot references: what a job killed between",
       "writing its files and committing them leaves behind. They are invisible to readers.",
-      "Only files older than --older-than minutes are listed (default 60, so the files of a",
+      "Only files older than --older-than are listed (default 60 minutes, so the files of a",
       "job still running are neither listed nor touched; 0 lists all); --delete removes them."
     })
 final class OrphansCommand implements Callable<Integer> {
@@ -41,10 +42,10 @@ final class OrphansCommand implements Callable<Integer> {
   @Option(
       names = "--older-than",
       defaultValue = "60",
-      paramLabel = "MINUTES",
+      paramLabel = "AGE",
       description =
-          "Only files last modified this many minutes ago or earlier, a whole number (default:"
-              + " 60).")
+          "Only files last modified this long ago or earlier: a duration as for 'expire' (7d,"
+              + " 12h, 30m, PT1H) or a whole number of minutes (default: 60; 0 lists all).")
   String olderThan;
 
   @Option(names = "--delete", description = "Delete the files listed.")
@@ -57,31 +58,46 @@ final class OrphansCommand implements Callable<Integer> {
         : names.stream().map(Warehouse::identifier).distinct().toList();
   }
 
-  /** {@code --older-than} as a whole number of minutes; a usage error naming it otherwise. */
-  private long minutes() {
+  /**
+   * {@code --older-than}: a whole number of minutes (0 for all), or a duration with a unit as
+   * {@code expire} takes it; a usage error naming the option otherwise.
+   */
+  private Duration age() {
+    String text = olderThan.strip();
+    if (text.matches("[+-]?\\d+")) {
+      long minutes;
+      try {
+        minutes = Long.parseLong(text);
+      } catch (NumberFormatException tooLong) {
+        minutes = text.startsWith("-") ? -1 : Long.MAX_VALUE;
+      }
+      if (minutes < 0) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "Cannot list files modified in the future: give --older-than 0 or more minutes");
+      }
+      // beyond the epoch nothing is that old: cap it (the product would overflow)
+      return Duration.ofMinutes(Math.min(minutes, Long.MAX_VALUE / 60_000_000_000L));
+    }
     try {
-      return Long.parseLong(olderThan.strip());
-    } catch (NumberFormatException e) {
+      return WriterCommand.duration(text);
+    } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
           "Cannot use --older-than '"
               + olderThan
-              + "': give a whole number of minutes, e.g. 60 or 10080 for a week (0 lists all)");
+              + "': give a duration such as 7d, 12h, 30m or PT1H, or a whole number of minutes"
+              + " (0 lists all)");
     }
   }
 
   @Override
   public Integer call() throws IOException {
     CliContext ctx = root.context();
-    long olderThanMinutes = minutes();
-    if (olderThanMinutes < 0) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(),
-          "Cannot list files modified in the future: give --older-than 0 or more minutes");
-    }
+    Duration age = age();
     long now = System.currentTimeMillis();
-    // minutes beyond the epoch: nothing is that old (the product would overflow into the future)
-    long cutoff = olderThanMinutes > now / 60_000L ? 0 : now - olderThanMinutes * 60_000L;
+    // an age beyond the epoch: nothing is that old
+    long cutoff = age.toMillis() > now ? 0 : now - age.toMillis();
     try (Warehouse warehouse = ctx.openWarehouse()) {
       List<TableIdentifier> ids = tablesOrAll(warehouse, tables);
       List<List<Object>> rows = new ArrayList<>();

@@ -154,14 +154,25 @@ class MaintenanceUsabilityTest {
   @Test
   void orphansOlderThanThatIsNoNumberOfMinutesNamesTheOptionAndWhatItTakes() {
     // picocli said "'7d' is not a long": neither the unit (minutes) nor what to give instead
-    for (String m : new String[] {"abc", "7d", "1.5", "", "99999999999999999999"}) {
+    for (String m : new String[] {"abc", "1.5", "", "7 days", "-2h"}) {
       CliRun r = run("orphans", "--older-than", m);
       assertThat(r.code()).as(m + ": " + r.err()).isEqualTo(ExitCodes.USAGE);
       assertThat(r.err())
           .as(m)
-          .contains("Cannot use --older-than '" + m + "': give a whole number of minutes, e.g. 60")
+          .contains(
+              "Cannot use --older-than '"
+                  + m
+                  + "': give a duration such as 7d, 12h, 30m or PT1H, or a whole number of"
+                  + " minutes")
           .doesNotContain("not a long", "Exception");
     }
+    // a duration with a unit, as 'expire' takes it, or minutes; a number past the epoch lists
+    // nothing rather than failing
+    for (String m : new String[] {"7d", "12h", "PT1H", "90", "0", "99999999999999999999"}) {
+      CliRun r = run("orphans", "--older-than", m);
+      assertThat(r.code()).as(m + ": " + r.err()).isZero();
+    }
+    assertThat(run("orphans", "--older-than", "-5").err()).contains("modified in the future");
   }
 
   @Test
