@@ -11,11 +11,14 @@ import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TimeZone;
 
 /** How commands print rows: an aligned text table, CSV (RFC 4180) or a JSON array of objects. */
 enum ResultFormat {
@@ -42,7 +45,16 @@ enum ResultFormat {
     out.flush();
   }
 
-  /** Reads a whole result set and prints it. */
+  /**
+   * Reads a whole result set and prints it.
+   *
+   * <p>The rows are read with the JVM's default time zone set to UTC: DuckDB's JDBC driver turns a
+   * TIMESTAMPTZ into an {@code OffsetDateTime} (and a TIMESTAMP into a {@code java.sql.Timestamp})
+   * through the default zone, and around a daylight-saving change it picks the wrong offset — in
+   * New York the second 01:30 of a fall-back day came out an hour early. UTC has no such changes,
+   * so every value is the one stored. A TIMESTAMP (no zone) is kept as the {@code LocalDateTime} it
+   * holds.
+   */
   void print(PrintWriter out, ResultSet rs) throws SQLException {
     ResultSetMetaData md = rs.getMetaData();
     List<String> columns = new ArrayList<>();
@@ -50,14 +62,23 @@ enum ResultFormat {
       columns.add(md.getColumnLabel(i));
     }
     List<List<Object>> rows = new ArrayList<>();
-    while (rs.next()) {
-      List<Object> row = new ArrayList<>(columns.size());
-      for (int i = 1; i <= columns.size(); i++) {
-        row.add(rs.getObject(i));
+    TimeZone jvmZone = TimeZone.getDefault();
+    TimeZone.setDefault(TimeZone.getTimeZone(ZoneOffset.UTC));
+    try {
+      while (rs.next()) {
+        List<Object> row = new ArrayList<>(columns.size());
+        for (int i = 1; i <= columns.size(); i++) {
+          Object v = rs.getObject(i);
+          // a java.sql.Timestamp prints in the default zone: take its fields while that is UTC
+          row.add(v instanceof java.sql.Timestamp t ? t.toLocalDateTime() : v);
+        }
+        rows.add(row);
       }
-      rows.add(row);
+      // nested values (a MAP of TIMESTAMPs) print through the default zone too
+      print(out, columns, rows);
+    } finally {
+      TimeZone.setDefault(jvmZone);
     }
-    print(out, columns, rows);
   }
 
   /** The text form of a value. */
@@ -80,6 +101,11 @@ enum ResultFormat {
     }
     if (v instanceof java.time.Instant i) {
       return i.toString();
+    }
+    // a TIMESTAMP without zone: ISO-8601 wall-clock time, fractions as for instants
+    if (v instanceof LocalDateTime t) {
+      String utc = t.toInstant(ZoneOffset.UTC).toString();
+      return utc.substring(0, utc.length() - 1);
     }
     return v.toString();
   }

@@ -317,6 +317,57 @@ class CliTest {
   }
 
   @Test
+  void sqlPrintsTheStoredInstantsWhateverTheJvmTimeZone() throws Exception {
+    assertThat(run("init").code()).isZero();
+    try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(dir.resolve("wh")))) {
+      Table trades = w.catalog().loadTable(TableContracts.BRONZE_TRADES.id());
+      // a 24/7 market trades through the DST changes: 06:30Z is the second 01:30 in New York on
+      // the fall-back day, 07:30Z the first hour after the spring-forward gap
+      Record fallBack = trade(trades, "BTCUSDT", "9682.1", 1);
+      fallBack.setField("ts_event", OffsetDateTime.parse("2013-11-03T06:30:00.000001Z"));
+      Record springForward = trade(trades, "ETHUSDT", "271.5", 2);
+      springForward.setField("ts_event", OffsetDateTime.parse("2013-03-10T07:30:00Z"));
+      append(trades, fallBack, springForward);
+    }
+    java.util.TimeZone jvmZone = java.util.TimeZone.getDefault();
+    java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("America/New_York"));
+    try {
+      CliRun r =
+          run(
+              "sql",
+              "--format",
+              "csv",
+              "-c",
+              "select symbol, ts_event, epoch_us(ts_event) as us, ts_event::timestamp as wall"
+                  + " from bronze.trades order by symbol");
+      assertThat(r.err()).isEmpty();
+      // the same instants as epoch_us, whatever the zone of the JVM that prints them
+      assertThat(r.out())
+          .isEqualTo(
+              "symbol,ts_event,us,wall\r\n"
+                  + "BTCUSDT,2013-11-03T06:30:00.000001Z,1383460200000001,2013-11-03T06:30:00.000001"
+                  + "\r\n"
+                  + "ETHUSDT,2013-03-10T07:30:00Z,1362900600000000,2013-03-10T07:30:00\r\n");
+      // a TIMESTAMP (no zone) is wall-clock time: printed as it is, also in the JVM zone's gap
+      CliRun gap =
+          run(
+              "sql",
+              "--format",
+              "csv",
+              "-c",
+              "select timestamp '2020-03-08 02:30:00' as wall,"
+                  + " '2020-03-08 02:30:00.123456789'::timestamp_ns as ns,"
+                  + " map {'open': timestamp '2013-10-11 09:30:00'} as m");
+      assertThat(gap.out())
+          .isEqualTo(
+              "wall,ns,m\r\n2020-03-08T02:30:00,2020-03-08T02:30:00.123456789,"
+                  + "open=2013-10-11 09:30:00.0\r\n");
+    } finally {
+      java.util.TimeZone.setDefault(jvmZone);
+    }
+  }
+
+  @Test
   void badQueryIsAnInputErrorNamingTheProblem() {
     assertThat(run("init").code()).isZero();
     CliRun r = run("sql", "-c", "select * from silver.nope");
