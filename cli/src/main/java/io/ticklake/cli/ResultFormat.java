@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.ticklake.catalog.TicklakeException;
+import io.ticklake.catalog.TicklakeException.Kind;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -182,6 +184,17 @@ enum ResultFormat {
   }
 
   private static void printJson(PrintWriter out, List<String> columns, List<List<Object>> rows) {
+    // one object per row: a name given twice would keep only its last column's value
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    java.util.Set<String> twice = new java.util.LinkedHashSet<>();
+    columns.stream().filter(c -> !seen.add(c)).forEach(twice::add);
+    if (!twice.isEmpty()) {
+      throw TicklakeException.of(
+          Kind.INPUT,
+          "Cannot print the result as JSON: more than one column is named %s; give them distinct"
+              + " names (AS ...)",
+          String.join(", ", twice));
+    }
     try {
       JsonGenerator g = JSON_MAPPER.getFactory().createGenerator(out);
       g.useDefaultPrettyPrinter();

@@ -368,6 +368,30 @@ class CliTest {
   }
 
   @Test
+  void sqlJsonNeverDropsAColumnWhoseNameComesTwice() throws Exception {
+    assertThat(run("init").code()).isZero();
+    try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(dir.resolve("wh")))) {
+      Table trades = w.catalog().loadTable(TableContracts.BRONZE_TRADES.id());
+      append(trades, trade(trades, "IBM", "181.52", 283));
+      append(trades, trade(trades, "BAC", "14.01", 100));
+    }
+    String query =
+        "select a.symbol, a.price, b.symbol, b.price from bronze.trades a, bronze.trades b"
+            + " where a.symbol = 'IBM' and b.symbol = 'BAC'";
+    // csv and table keep both columns
+    assertThat(run("sql", "--format", "csv", "-c", query).out())
+        .isEqualTo("symbol,price,symbol,price\r\nIBM,181.520000000,BAC,14.010000000\r\n");
+    // a JSON object cannot hold a name twice: an error, not IBM's price silently replaced
+    CliRun json = run("sql", "--format", "json", "-c", query);
+    assertThat(json.out()).doesNotContain("14.01");
+    assertThat(json.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(json.err())
+        .isEqualTo(
+            "ticklake: Cannot print the result as JSON: more than one column is named symbol,"
+                + " price; give them distinct names (AS ...)\n");
+  }
+
+  @Test
   void badQueryIsAnInputErrorNamingTheProblem() {
     assertThat(run("init").code()).isZero();
     CliRun r = run("sql", "-c", "select * from silver.nope");
