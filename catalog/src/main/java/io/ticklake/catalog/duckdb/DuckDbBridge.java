@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
@@ -202,10 +203,7 @@ public final class DuckDbBridge implements AutoCloseable {
    * @return the scans by table, in catalog order (not the tables whose snapshot was expired)
    */
   public Map<TableIdentifier, PinnedScan> registerAll(Catalog catalog, AsOf asOf) {
-    Map<TableIdentifier, Table> tables = new LinkedHashMap<>();
-    for (TableIdentifier id : listTables(catalog)) {
-      tables.put(id, catalog.loadTable(id));
-    }
+    Map<TableIdentifier, Table> tables = loadConsistent(catalog);
     Map<TableIdentifier, SnapshotResolver.Resolution> snapshots =
         SnapshotResolver.resolveEach(tables, asOf);
     Map<TableIdentifier, PinnedScan> scans = new LinkedHashMap<>();
@@ -243,6 +241,52 @@ public final class DuckDbBridge implements AutoCloseable {
           registerView(e.getKey().toString(), e.getValue(), r.snapshot(), PartitionFilter.all()));
     }
     return scans;
+  }
+
+  /** How many times {@link #loadConsistent} loads every table before it gives up. */
+  static final int CONSISTENT_LOAD_ATTEMPTS = 10;
+
+  /**
+   * Every table of the catalog, as they all were at one moment. Tables load one after another, so a
+   * job committing meanwhile (the compactor replaces a partition's quarantine rows, then its Silver
+   * rows; Bronze is committed before Silver is built from it) could leave the tables loaded first
+   * before its commits and the later ones after: a lake that never was, with Silver rows whose
+   * Bronze rows are missing. The tables are loaded again until two rounds find the same metadata
+   * file for every table; then each table was in that state from its first load to its second, so
+   * all of them were between the two rounds.
+   *
+   * @throws TicklakeException of kind CONFLICT when the tables changed between every two rounds
+   */
+  static Map<TableIdentifier, Table> loadConsistent(Catalog catalog) {
+    Map<TableIdentifier, Table> tables = loadAll(catalog);
+    for (int round = 1; round < CONSISTENT_LOAD_ATTEMPTS; round++) {
+      Map<TableIdentifier, Table> again = loadAll(catalog);
+      if (metadataFiles(again).equals(metadataFiles(tables))) {
+        return again;
+      }
+      tables = again;
+    }
+    throw TicklakeException.of(
+        Kind.CONFLICT,
+        "Cannot read a consistent view of the lake: its tables changed between each of %d loads;"
+            + " retry",
+        CONSISTENT_LOAD_ATTEMPTS);
+  }
+
+  private static Map<TableIdentifier, Table> loadAll(Catalog catalog) {
+    Map<TableIdentifier, Table> tables = new LinkedHashMap<>();
+    for (TableIdentifier id : listTables(catalog)) {
+      tables.put(id, catalog.loadTable(id));
+    }
+    return tables;
+  }
+
+  private static Map<TableIdentifier, String> metadataFiles(Map<TableIdentifier, Table> tables) {
+    Map<TableIdentifier, String> files = new LinkedHashMap<>();
+    tables.forEach(
+        (id, t) ->
+            files.put(id, ((HasTableOperations) t).operations().current().metadataFileLocation()));
+    return files;
   }
 
   /** Every table of every (top-level) namespace, sorted by name. */

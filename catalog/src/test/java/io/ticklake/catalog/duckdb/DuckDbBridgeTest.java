@@ -12,6 +12,8 @@ import io.ticklake.catalog.WarehouseConfig;
 import io.ticklake.catalog.snapshot.AsOf;
 import io.ticklake.catalog.snapshot.SnapshotResolver;
 import io.ticklake.catalog.write.PartitionedRecordWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -25,12 +27,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.FileMetadata;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
@@ -305,6 +309,67 @@ class DuckDbBridgeTest {
     assertThat(query("SELECT count(*) FROM bronze.other")).containsExactly("0");
     bridge.registerAll(warehouse.catalog(), AsOf.latest());
     assertThat(query("SELECT count(*) FROM bronze.other")).containsExactly("1");
+  }
+
+  @Test
+  void registerAllNeverMixesTablesFromBeforeAndAfterAConcurrentCommit() throws Exception {
+    // silver.ticks is derived from bronze.ticks, committed after it (as the compactor does)
+    ((SupportsNamespaces) warehouse.catalog()).createNamespace(Namespace.of("silver"));
+    TableIdentifier silverId = TableIdentifier.of("silver", "ticks");
+    Table silver = warehouse.catalog().createTable(silverId, SCHEMA);
+    Record ibm = row("us-equity", LocalDate.of(2013, 10, 7), "IBM", "181.52", 1L);
+    append(ibm);
+    appendTo(silver, ibm);
+    // a bronze commit and its silver commit land while registerAll is loading the tables: after
+    // it has loaded bronze.ticks and before it loads silver.ticks
+    AtomicBoolean committed = new AtomicBoolean();
+    Catalog catalog = warehouse.catalog();
+    Catalog racing =
+        (Catalog)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {Catalog.class, SupportsNamespaces.class},
+                (proxy, method, args) -> {
+                  Object result;
+                  try {
+                    result = method.invoke(catalog, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                  if (method.getName().equals("loadTable")
+                      && ID.equals(args[0])
+                      && committed.compareAndSet(false, true)) {
+                    Record bac = row("us-equity", LocalDate.of(2013, 10, 7), "BAC", "14.01", 2L);
+                    append(bac);
+                    appendTo(silver, bac);
+                  }
+                  return result;
+                });
+
+    for (AsOf asOf : List.of(AsOf.latest(), new AsOf.Timestamp(Instant.now().plusSeconds(3600)))) {
+      committed.set(false);
+      bridge.registerAll(racing, asOf);
+      assertThat(committed).isTrue();
+      // one state the lake was in: never a Silver row whose Bronze row is missing
+      assertThat(query("SELECT symbol FROM silver.ticks ANTI JOIN bronze.ticks USING (symbol)"))
+          .as("%s", asOf)
+          .isEmpty();
+      assertThat(query("SELECT count(*) FROM silver.ticks"))
+          .as("%s", asOf)
+          .isEqualTo(query("SELECT count(*) FROM bronze.ticks"));
+    }
+  }
+
+  private static void appendTo(Table target, Record... rows) {
+    target.refresh();
+    try (PartitionedRecordWriter w = new PartitionedRecordWriter(target)) {
+      for (Record r : rows) {
+        w.write(r);
+      }
+      var append = target.newAppend();
+      w.complete().forEach(append::appendFile);
+      append.commit();
+    }
   }
 
   @Test
