@@ -72,6 +72,9 @@ enum ResultFormat {
         for (int i = 1; i <= columns.size(); i++) {
           Object v = rs.getObject(i);
           // a java.sql.Timestamp prints in the default zone: take its fields while that is UTC
+          if (v instanceof java.sql.Blob b) {
+            v = blobText(b.getBytes(1, (int) b.length()));
+          }
           row.add(v instanceof java.sql.Timestamp t ? t.toLocalDateTime() : v);
         }
         rows.add(row);
@@ -81,6 +84,23 @@ enum ResultFormat {
     } finally {
       TimeZone.setDefault(jvmZone);
     }
+  }
+
+  /**
+   * A BLOB as DuckDB prints it: printable ASCII as it is, every other byte (and {@code \}, {@code
+   * '}, {@code "}) as {@code \xHH}.
+   */
+  static String blobText(byte[] bytes) {
+    StringBuilder sb = new StringBuilder();
+    for (byte b : bytes) {
+      int c = b & 0xff;
+      if (c >= 0x20 && c <= 0x7e && c != '\\' && c != '\'' && c != '"') {
+        sb.append((char) c);
+      } else {
+        sb.append(String.format(java.util.Locale.ROOT, "\\x%02X", c));
+      }
+    }
+    return sb.toString();
   }
 
   /** The text form of a value. */

@@ -392,6 +392,19 @@ class CliTest {
   }
 
   @Test
+  void sqlPrintsBlobsAsDuckDbDoes() {
+    assertThat(run("init").code()).isZero();
+    String query =
+        "select from_hex('5c41ff0022277e7f') as b, from_hex('5c41ff0022277e7f')::varchar as s";
+    CliRun r = run("sql", "--format", "csv", "-c", query);
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out())
+        .isEqualTo("b,s\r\n\\x5CA\\xFF\\x00\\x22\\x27~\\x7F,\\x5CA\\xFF\\x00\\x22\\x27~\\x7F\r\n");
+    assertThat(run("sql", "--format", "json", "-c", query).out())
+        .contains("\"b\" : \"\\\\x5CA\\\\xFF");
+  }
+
+  @Test
   void badQueryIsAnInputErrorNamingTheProblem() {
     assertThat(run("init").code()).isZero();
     CliRun r = run("sql", "-c", "select * from silver.nope");
