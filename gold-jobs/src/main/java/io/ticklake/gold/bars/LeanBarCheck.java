@@ -19,7 +19,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -210,7 +209,9 @@ public final class LeanBarCheck {
     PartitionFilter filter = new PartitionFilter(eq);
     PinnedScan scan = PinnedScan.plan(gold, Optional.ofNullable(snapshot), filter.expression());
     String sql =
-        "SELECT bar_start, open, high, low, close, volume FROM ("
+        // epoch_ms: DuckDB's JDBC driver turns a TIMESTAMPTZ into an OffsetDateTime through the
+        // JVM's zone and can pick the wrong offset around a daylight-saving change
+        "SELECT epoch_ms(bar_start), open, high, low, close, volume FROM ("
             + DuckDbBridge.relationSql(scan, filter)
             + ") WHERE symbol = "
             + Sql.string(symbol)
@@ -220,7 +221,7 @@ public final class LeanBarCheck {
     try (Statement s = bridge.connection().createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       while (rs.next()) {
-        long ms = rs.getObject(1, OffsetDateTime.class).toInstant().toEpochMilli() - midnight;
+        long ms = rs.getLong(1) - midnight;
         out.put(
             ms,
             String.join(

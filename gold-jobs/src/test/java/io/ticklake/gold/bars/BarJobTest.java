@@ -102,6 +102,40 @@ class BarJobTest {
   }
 
   @Test
+  void theVendorCheckDoesNotDependOnTheJvmTimeZone() throws Exception {
+    Table gold = lake.table(TableContracts.GOLD_BARS.id());
+    gold.refresh();
+    java.util.TimeZone jvm = java.util.TimeZone.getDefault();
+    List<DayResult> results = new java.util.ArrayList<>();
+    Path vendor = vendorBars("minute");
+    try (DuckDbBridge b = DuckDbBridge.open(lake.tempDir(), 1, null)) {
+      for (String zone : List.of("UTC", "America/New_York", "Pacific/Kiritimati")) {
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone(zone));
+        try {
+          results.add(
+              LeanBarCheck.compare(
+                  b,
+                  gold,
+                  gold.currentSnapshot(),
+                  EXCHANGE,
+                  "IBM",
+                  DATE,
+                  BarInterval.M1,
+                  vendor,
+                  NEW_YORK));
+        } finally {
+          java.util.TimeZone.setDefault(jvm);
+        }
+      }
+    }
+    assertThat(results.get(0).identical()).isGreaterThan(400);
+    assertThat(results)
+        .extracting(DayResult::identical, DayResult::bars)
+        .containsOnly(
+            org.assertj.core.groups.Tuple.tuple(results.get(0).identical(), results.get(0).bars()));
+  }
+
+  @Test
   void everyKeyHasOneBarAndBarsAddUpToTheirPrints() throws Exception {
     Warehouse w = lake;
     String bars = "gold.bars";
