@@ -91,7 +91,21 @@ final class IngestCommand implements Callable<Integer> {
           spec.commandLine(),
           "Cannot parse " + parallel + " files at once: give --parallel 1 or more");
     }
-    if (mapping != null && !"csv".equalsIgnoreCase(vendor.trim())) {
+    String v = vendor.trim().toLowerCase(Locale.ROOT);
+    if (!VendorReaders.NAMES.contains(v)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "Cannot use --vendor '" + vendor + "': give lean, tardis or csv (with --mapping FILE)");
+    }
+    if (VendorReaders.needsMapping(v) && mapping == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "Cannot use --vendor "
+              + v
+              + " without --mapping FILE: a generic file needs its column mapping (see"
+              + " docs/generic-mapping.md)");
+    }
+    if (mapping != null && !VendorReaders.needsMapping(v)) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
           "Cannot use --mapping with --vendor " + vendor + ": only --vendor csv reads a mapping");

@@ -109,6 +109,9 @@ final class QuarantineCommand implements Callable<Integer> {
     }
     OptionValues.notBlank(spec, "--exchange", exchange, OptionValues.EXCHANGE);
     OptionValues.notBlank(spec, "--table", table, "one of " + String.join(", ", TABLES));
+    OptionValues.notBlank(spec, "--stage", stage, "one of " + String.join(", ", STAGES));
+    OptionValues.notBlank(spec, "--severity", severity, "error or warn");
+    OptionValues.noneBlank(spec, "--rule", rules, "a rule name, e.g. price_positive");
     severity = lower(severity);
     stage = lower(stage);
     table = lower(table);

@@ -584,11 +584,18 @@ class CliTest {
   @Test
   void ingestRejectsUnknownVendorsAndMissingPaths() {
     assertThat(run("init").code()).isZero();
-    CliRun vendor = run("ingest", "--vendor", "bloomberg", dir.toString());
-    assertThat(vendor.code()).isEqualTo(ExitCodes.INPUT);
-    assertThat(vendor.err())
-        .isEqualTo(
-            "ticklake: Cannot ingest with --vendor 'bloomberg': expected lean, tardis or csv\n");
+    // a wrong option value is a usage error (exit 2), as for every other option
+    for (String v : new String[] {"bloomberg", ""}) {
+      CliRun vendor = run("ingest", "--vendor", v, dir.toString());
+      assertThat(vendor.code()).as(v).isEqualTo(ExitCodes.USAGE);
+      assertThat(vendor.err())
+          .as(v)
+          .contains(
+              "Cannot use --vendor '" + v + "': give lean, tardis or csv (with --mapping FILE)");
+    }
+    CliRun noMapping = run("ingest", "--vendor", "csv", dir.toString());
+    assertThat(noMapping.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(noMapping.err()).contains("Cannot use --vendor csv without --mapping FILE");
     CliRun missing = run("ingest", "--vendor", "lean", dir.resolve("nope").toString());
     assertThat(missing.code()).isEqualTo(ExitCodes.INPUT);
     assertThat(missing.err())

@@ -269,6 +269,9 @@ class MaintenanceUsabilityTest {
       {new String[] {"quality", "--symbol", ""}, "Cannot use --symbol '': give a symbol, e.g. IBM"},
       {new String[] {"quarantine", "--exchange", ""}, "Cannot use --exchange ''" + exchange},
       {new String[] {"quarantine", "--table", ""}, "Cannot use --table '': give one of"},
+      {new String[] {"quarantine", "--stage", ""}, "Cannot use --stage '': give one of"},
+      {new String[] {"quarantine", "--severity", " "}, "Cannot use --severity ' ': give error"},
+      {new String[] {"quarantine", "--rule", ""}, "Cannot use --rule '': give a rule name"},
       {new String[] {"rules", "--table", ""}, "Cannot use --table '': give trades or quotes"},
       {
         new String[] {"rules", "set", "--table", "", "--spike-window", "10"},

@@ -21,6 +21,16 @@ public final class VendorReaders {
    * @param mapping the mapping file, required for csv
    * @throws TicklakeException of kind INPUT for an unknown vendor or a missing mapping
    */
+  /** The vendor names {@link #forVendor} knows (lower case); the last three read a mapping. */
+  public static final java.util.List<String> NAMES =
+      java.util.List.of("lean", "tardis", "csv", "jsonl", "generic");
+
+  /** Whether {@code vendor} (one of {@link #NAMES}, any case) reads its columns from a mapping. */
+  public static boolean needsMapping(String vendor) {
+    int i = NAMES.indexOf(vendor == null ? "" : vendor.trim().toLowerCase(Locale.ROOT));
+    return i >= 2;
+  }
+
   public static VendorReader forVendor(String vendor, Path mapping) {
     String v = vendor == null ? "" : vendor.trim().toLowerCase(Locale.ROOT);
     switch (v) {
