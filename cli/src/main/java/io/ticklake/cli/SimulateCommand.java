@@ -167,6 +167,11 @@ final class SimulateCommand implements Callable<Integer> {
         spec.commandLine(), String.format(Locale.ROOT, format, args));
   }
 
+  private static final double BURST_CHANCE = 0.002;
+
+  /** Mean length of a burst: 20 + a uniform 0..199. */
+  private static final double BURST_MEAN_EVENTS = 20 + 199 / 2.0;
+
   /** Emits the stream's lines, deterministic in the options. */
   void generate(Duration span, Consumer<String> lines) {
     SplittableRandom rnd = new SplittableRandom(seed);
@@ -180,7 +185,12 @@ final class SimulateCommand implements Callable<Integer> {
     }
     long startMicros = start.getEpochSecond() * 1_000_000L + start.getNano() / 1000;
     long endMicros = startMicros + span.toNanos() / 1000;
-    double meanGap = 1_000_000.0 / rate;
+    // --rate is the mean over the whole stream, bursts included: a burst starts at a plain event
+    // with probability BURST_CHANCE and holds BURST_MEAN_EVENTS events at a 20th of the gap, so
+    // per start check the stream gives (1 - p) + p * L events in (1 - p) + p * L / 20 gaps
+    double eventsPerCheck = (1 - BURST_CHANCE) + BURST_CHANCE * BURST_MEAN_EVENTS;
+    double gapsPerCheck = (1 - BURST_CHANCE) + BURST_CHANCE * BURST_MEAN_EVENTS / 20;
+    double meanGap = 1_000_000.0 / rate * eventsPerCheck / gapsPerCheck;
     List<String> recent = new ArrayList<>(); // the last 50 lines, for re-deliveries
     long t = startMicros;
     long prevTs = startMicros;
@@ -188,7 +198,7 @@ final class SimulateCommand implements Callable<Integer> {
     long tradeId = 1_000_000;
     int burst = 0;
     while (true) {
-      if (burst == 0 && rnd.nextDouble() < 0.002) {
+      if (burst == 0 && rnd.nextDouble() < BURST_CHANCE) {
         burst = 20 + rnd.nextInt(200); // a burst: many events close together
       }
       double gap = -Math.log(1 - rnd.nextDouble()) * (burst > 0 ? meanGap / 20 : meanGap);
