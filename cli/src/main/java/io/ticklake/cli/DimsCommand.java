@@ -53,14 +53,16 @@ import picocli.CommandLine.Spec;
       DimsCommand.Show.class,
       DimsCommand.History.class
     })
-final class DimsCommand implements Runnable {
+final class DimsCommand implements Callable<Integer> {
   @ParentCommand TicklakeCommand root;
 
   @Spec CommandSpec spec;
 
+  /** No subcommand given: the usage on stderr and exit 2, like {@code ticklake} alone. */
   @Override
-  public void run() {
-    spec.commandLine().usage(root.context().out());
+  public Integer call() {
+    spec.commandLine().usage(root.context().err());
+    return ExitCodes.USAGE;
   }
 
   /** {@code ticklake dims load-symbols}. */

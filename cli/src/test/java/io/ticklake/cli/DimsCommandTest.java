@@ -179,4 +179,12 @@ class DimsCommandTest {
     CliRun help = run("dims", "--help");
     assertThat(help.out()).contains("load-symbols", "show", "history");
   }
+
+  @Test
+  void dimsWithoutASubcommandIsAUsageErrorLikeTicklakeWithoutACommand() {
+    CliRun r = run("dims");
+    assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).contains("Usage: ticklake dims", "load-symbols", "show", "history");
+  }
 }
