@@ -220,9 +220,10 @@ final class IngestCommand implements Callable<Integer> {
     }
     out.printf(
         Locale.ROOT,
-        "%d files: %d ingested, %d partly quarantined, %d skipped, %d failed; %,d rows written,"
+        "%d file%s: %d ingested, %d partly quarantined, %d skipped, %d failed; %,d rows written,"
             + " %,d quarantined in %.1f s (%,.0f rows/s)%n",
         s.files().size(),
+        s.files().size() == 1 ? "" : "s",
         s.count(IngestResult.Outcome.INGESTED),
         s.count(IngestResult.Outcome.PARTLY_QUARANTINED),
         s.count(IngestResult.Outcome.SKIPPED),

@@ -159,7 +159,7 @@ public final class IngestJob {
                         0,
                         null,
                         null,
-                        "skipped: already ingested as file " + e.fileId());
+                        "already ingested as file " + e.fileId());
                   }
                   if (p.type() == null) {
                     return new Failed(reg.entry(), p.path(), p.failure());

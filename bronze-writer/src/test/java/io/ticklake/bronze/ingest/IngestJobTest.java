@@ -126,7 +126,7 @@ class IngestJobTest {
     Long quotes = snapshotId(TableContracts.BRONZE_QUOTES.id());
     IngestSummary again = ingest("lean", data.resolve("lean").toString());
     assertThat(again.count(IngestResult.Outcome.SKIPPED)).isEqualTo(3);
-    assertThat(again.files().get(0).message()).startsWith("skipped: already ingested as file ");
+    assertThat(again.files().get(0).message()).startsWith("already ingested as file ");
     assertThat(snapshotId(TableContracts.BRONZE_TRADES.id())).isEqualTo(trades);
     assertThat(snapshotId(TableContracts.BRONZE_QUOTES.id())).isEqualTo(quotes);
   }
