@@ -135,14 +135,21 @@ final class ExportCommand implements Callable<Integer> {
     OptionValues.notBlank(spec, "--table", table, "gold.bars, silver.trades or silver.quotes");
     OptionValues.noneBlank(spec, "--symbols", symbols, "comma-separated symbols, e.g. IBM,AAPL");
     OptionValues.notBlank(spec, "--exchange", exchange, OptionValues.EXCHANGE);
+    LocalDate first = date("--from", from);
+    LocalDate last = date("--to", to);
+    if (first.isAfter(last)) {
+      // a usage error, as for compact and bars
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Cannot export: --from " + first + " is after --to " + last);
+    }
     ExportRequest request =
         new ExportRequest(
             ExportProfile.parse(profile),
             table.strip(),
             exchange,
             symbols,
-            date("--from", from),
-            date("--to", to),
+            first,
+            last,
             interval,
             out,
             asOf);
@@ -229,12 +236,14 @@ final class ExportCommand implements Callable<Integer> {
     }
   }
 
-  private static LocalDate date(String option, String text) {
+  private LocalDate date(String option, String text) {
     try {
       return LocalDate.parse(text.strip());
     } catch (DateTimeParseException e) {
-      throw TicklakeException.of(
-          Kind.INPUT, "Cannot export: %s '%s' is not a date (yyyy-mm-dd)", option, text);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          String.format(
+              Locale.ROOT, "Cannot export: %s '%s' is not a date (yyyy-mm-dd)", option, text));
     }
   }
 

@@ -158,8 +158,12 @@ class ExportCommandTest {
     assertThat(unknown.err())
         .startsWith("ticklake: Cannot export: unknown symbol NOPE in gold.bars");
     CliRun order = runR(other, "gold.bars", "IBM", "2013-10-12", "2013-10-11");
+    assertThat(order.code()).isEqualTo(ExitCodes.USAGE); // as for compact and bars
     assertThat(order.err())
-        .isEqualTo("ticklake: Cannot export: --from 2013-10-12 is after --to 2013-10-11\n");
+        .startsWith("ticklake: Cannot export: --from 2013-10-12 is after --to 2013-10-11\n");
+    CliRun notADate = runR(other, "gold.bars", "IBM", "2013-10-1x", "2013-10-11");
+    assertThat(notADate.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(notADate.err()).contains("--from '2013-10-1x' is not a date (yyyy-mm-dd)");
     CliRun table = runR(other, "gold.nope", "IBM", "2013-10-11", "2013-10-11");
     assertThat(table.err())
         .isEqualTo(
