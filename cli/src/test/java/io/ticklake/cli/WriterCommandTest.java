@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ticklake simulate} and {@code ticklake writer} in-process. */
@@ -114,6 +115,40 @@ class WriterCommandTest {
     assertThat(again.err()).contains("resume after seq trades=1 quotes=4", "2 skipped");
     assertThat(count("select count(*) from bronze.trades")).isEqualTo(1);
     assertThat(count("select count(*) from bronze.quotes")).isEqualTo(1);
+  }
+
+  @Test
+  @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void eventTimesBeyondTheYears1To9999AreBadLinesNotAFlushThatFailsForever() throws Exception {
+    // such a time has no trading date Bronze can hold: once in the WAL, every flush failed
+    // ("long overflow", or DuckDB on DATE '+10000-01-01'), the writer never exited, not even on
+    // SIGTERM, and a restart with the same id failed replaying it (exit 1)
+    assertThat(run("init").code()).isZero();
+    Path in = dir.resolve("far.jsonl");
+    String trade =
+        "{\"type\":\"trade\",\"exchange\":\"binance-futures\",\"symbol\":\"BTCUSDT\","
+            + "\"ts\":%s,\"price\":\"1\",\"size\":\"1\",\"seq\":%d}";
+    Files.writeString(
+        in,
+        String.join(
+            "\n",
+            String.format(trade, "9223372036854775807", 1),
+            String.format(trade, "\"+10000-01-01T00:00:00Z\"", 2),
+            String.format(trade, "\"-0001-06-01T00:00:00Z\"", 3),
+            String.format(trade, "\"9999-12-31T23:59:59.999999Z\"", 4),
+            String.format(trade, "\"0001-01-01T00:00:00Z\"", 5),
+            ""),
+        StandardCharsets.UTF_8);
+    CliRun r = run("writer", "--writer-id", "far", "--input", in.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).doesNotContain("flush failed").contains("3 bad lines quarantined");
+    assertThat(count("select count(*) from bronze.trades where writer_id = 'far'")).isEqualTo(2);
+    assertThat(
+            count(
+                "select count(*) from ops.quarantine where writer_id = 'far' and rule ="
+                    + " 'parse_error' and field = 'ts' and message like '%outside the years"
+                    + " 1..9999'"))
+        .isEqualTo(3);
   }
 
   @Test

@@ -389,8 +389,8 @@ public final class EventBatcher implements AutoCloseable {
       return null;
     }
     long ts = timestamp(s);
-    if (ts == Long.MIN_VALUE) {
-      return null;
+    if (ts < EventLineParser.MIN_MICROS || ts > EventLineParser.MAX_MICROS) {
+      return null; // unreadable or outside the years 1..9999: the parser reports it
     }
     if (!readSeq(s) || !(kind[VENUE] == ABSENT || kind[VENUE] == NULL || kind[VENUE] == STR)) {
       return null;

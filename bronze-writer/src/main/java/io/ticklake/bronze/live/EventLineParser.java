@@ -291,7 +291,28 @@ public final class EventLineParser {
     return s;
   }
 
+  /** Earliest accepted event time, epoch microseconds: 0001-01-01T00:00:00Z (as Tardis files). */
+  static final long MIN_MICROS = -62_135_596_800_000_000L;
+
+  /** Latest accepted event time, epoch microseconds: 9999-12-31T23:59:59.999999Z. */
+  static final long MAX_MICROS = 253_402_300_799_999_999L;
+
+  /**
+   * Epoch microseconds of a time field, within the years 1..9999: a later (or earlier) time has no
+   * trading date Bronze can be partitioned by, and once in the WAL it would fail every flush.
+   */
   private static long timestamp(Map<String, Object> f, String name) throws EventLineException {
+    long micros = anyTimestamp(f, name);
+    if (micros < MIN_MICROS || micros > MAX_MICROS) {
+      Object v = f.get(name);
+      String value = v instanceof BigDecimal d ? d.toPlainString() : v.toString();
+      throw new EventLineException(
+          name, value, "Cannot read " + name + ": outside the years 1..9999");
+    }
+    return micros;
+  }
+
+  private static long anyTimestamp(Map<String, Object> f, String name) throws EventLineException {
     Object v = f.get(name);
     if (v == null) {
       throw new EventLineException(name, null, "Cannot read " + name + ": missing");

@@ -49,6 +49,35 @@ class EventLineParserTest {
   }
 
   @Test
+  void eventTimesOutsideTheYears1To9999AreRejected() throws Exception {
+    String line =
+        "{\"type\":\"trade\",\"exchange\":\"x\",\"symbol\":\"S\",\"ts\":%s,\"price\":1,"
+            + "\"size\":1}";
+    for (String ts :
+        new String[] {
+          "9223372036854775807",
+          "253402300800000000",
+          "\"+10000-01-01T00:00:00Z\"",
+          "\"-0001-06-01T00:00:00Z\"",
+          "-62135596800000001"
+        }) {
+      assertThatThrownBy(() -> json.parse(String.format(line, ts), 1))
+          .as(ts)
+          .isInstanceOf(EventLineException.class)
+          .hasMessage("Cannot read ts: outside the years 1..9999");
+    }
+    assertThat(
+            ((TradeRow) json.parse(String.format(line, "\"9999-12-31T23:59:59.999999Z\""), 1))
+                .tsEventMicros())
+        .isEqualTo(253_402_300_799_999_999L);
+    assertThat(
+            ((TradeRow) json.parse(String.format(line, "-62135596800000000"), 1)).tsEventMicros())
+        .isEqualTo(-62_135_596_800_000_000L);
+    assertThatThrownBy(() -> csv.parse("trade,x,S,+10000-01-01T00:00:00Z,1,1,1,,,,,,", 1))
+        .hasMessage("Cannot read ts: outside the years 1..9999");
+  }
+
+  @Test
   void badLinesSayWhatIsWrong() {
     assertThatThrownBy(() -> json.parse("{\"type\":\"trade\"", 1))
         .isInstanceOf(EventLineException.class)
