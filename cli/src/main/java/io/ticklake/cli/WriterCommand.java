@@ -165,10 +165,20 @@ final class WriterCommand implements Callable<Integer> {
               seqText(quotesHigh));
       // SIGTERM/SIGINT: flush and commit what was acknowledged, then exit 0. A signal handler
       // rather than a shutdown hook: during shutdown Iceberg's worker pools are already gone.
+      // The main thread may be blocked reading stdin and still holds its batchers, whose Arrow
+      // buffers come from the WALs' allocators: the handler flushes but does not close the WALs
+      // (closing them failed on those buffers, and the writer then never exited).
       onSignal(
           () -> {
-            stop(writer, ctx, stats);
-            System.exit(ExitCodes.OK);
+            int code = ExitCodes.OK;
+            try {
+              stop(writer, ctx, stats, false);
+            } catch (RuntimeException e) {
+              ctx.err().println("ticklake: " + e.getMessage());
+              ctx.err().flush();
+              code = ExitCodes.FAILURE;
+            }
+            System.exit(code);
           });
       // two batchers: the main thread scans lines into one while the appender thread makes the
       // other durable in the WAL (and acknowledges it), so parsing overlaps the fsync
@@ -260,7 +270,7 @@ final class WriterCommand implements Callable<Integer> {
           }
         }
       }
-      stop(writer, ctx, stats);
+      stop(writer, ctx, stats, true);
     }
     return ExitCodes.OK;
   }
@@ -369,15 +379,22 @@ final class WriterCommand implements Callable<Integer> {
     }
   }
 
-  /** Stops reading, flushes and commits what was acknowledged, closes the writer. Idempotent. */
-  private void stop(BronzeWriter writer, CliContext ctx, Stats stats) {
+  /**
+   * Stops reading, flushes and commits what was acknowledged and, with {@code close}, closes the
+   * writer (only once the batchers are closed). Idempotent.
+   */
+  private void stop(BronzeWriter writer, CliContext ctx, Stats stats, boolean close) {
     appendLock.lock();
     try {
       if (stopped) {
         return;
       }
       stopped = true;
-      writer.close();
+      if (close) {
+        writer.close();
+      } else {
+        writer.flush();
+      }
       long[] t = writer.committedRows(WalTable.TRADES);
       long[] q = writer.committedRows(WalTable.QUOTES);
       ctx.err()
