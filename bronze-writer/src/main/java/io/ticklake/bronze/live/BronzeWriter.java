@@ -211,12 +211,16 @@ public final class BronzeWriter implements AutoCloseable {
     return lane;
   }
 
-  /** Commits every recovered record above the watermark in one append. */
+  /**
+   * Commits every recovered record above the watermark in one append, then deletes the WAL's
+   * segments, the active one too: all they hold is committed (on a full WAL disk the active segment
+   * was otherwise kept, and the restarted writer failed its first append again).
+   */
   private void replay(Lane lane) {
     if (lane.appendedSeq > lane.committedSeq) {
       commit(lane, lane.appendedSeq, List.of());
     }
-    lane.wal.deleteSegmentsUpTo(lane.committedSeq);
+    lane.wal.discardCommitted(lane.committedSeq);
   }
 
   /**

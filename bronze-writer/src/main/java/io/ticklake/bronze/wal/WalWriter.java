@@ -518,6 +518,54 @@ public final class WalWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * When every record of the WAL is durable and at or below {@code watermark} (committed), deletes
+   * every segment, the active one included, and starts an empty active segment at the next seq;
+   * otherwise does what {@link #deleteSegmentsUpTo} does. Frees the disk an active segment holds
+   * (up to {@link WalOptions#segmentBytes()}), which {@link #deleteSegmentsUpTo} never deletes: on
+   * a full disk the WAL otherwise stays full, and every append fails, although Bronze holds all of
+   * it. The old active segment is deleted before the new one is created (a crash in between leaves
+   * an empty directory: an open with {@link WalOptions#firstSeq()} above the watermark goes on from
+   * there). Returns the number of segments deleted.
+   */
+  public int discardCommitted(long watermark) {
+    lock.lock();
+    try {
+      int deleted = deleteSegmentsUpTo(watermark);
+      long last = nextSeq - 1;
+      if (last > watermark
+          || durableSeq < last
+          || !pending.isEmpty()
+          || !sealed.isEmpty()
+          || active.lastSeq() < active.baseSeq()) {
+        return deleted; // something is not committed, or the active segment is empty
+      }
+      logged.clear();
+      long base = active.baseSeq();
+      active.close();
+      Files.deleteIfExists(WalSegment.indexPath(dir, base));
+      Files.deleteIfExists(WalSegment.dataPath(dir, base));
+      active =
+          WalSegment.create(
+              dir, table, schemaMessage, nextSeq, options.fsyncPolicy() != FsyncPolicy.OS);
+      if (options.fsyncPolicy() != FsyncPolicy.OS) {
+        WalSegment.syncDirectory(dir);
+      }
+      return deleted + 1;
+    } catch (IOException e) {
+      failure =
+          TicklakeException.of(
+              TicklakeException.Kind.FAILURE,
+              "Cannot start a new segment of WAL %s at seq %d: %s",
+              dir,
+              nextSeq,
+              WalRecovery.describe(e));
+      throw failure;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Number of segments on disk, the active one included. */
   public int segmentCount() {
     lock.lock();

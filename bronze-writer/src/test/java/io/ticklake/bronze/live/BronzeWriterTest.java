@@ -108,6 +108,40 @@ class BronzeWriterTest {
   }
 
   @Test
+  void reopeningAWriterWhoseWalIsAllCommittedFreesItsActiveSegment() throws Exception {
+    // the active segment was never deleted: on a full WAL disk a restarted writer committed the
+    // WAL, kept all of it on disk and failed its first append again ("No space left on device"),
+    // restart after restart, although Bronze held every event
+    BronzeWriterOptions o = options("freed").withWal(WalOptions.defaults());
+    List<TradeRow> rows = new ArrayList<>();
+    for (long s = 1; s <= 50; s++) {
+      rows.add(trade("binance-futures", s));
+    }
+    try (BronzeWriter w = BronzeWriter.open(warehouse, calendars, o)) {
+      w.appendTrades(rows);
+      w.flush();
+    }
+    Path wal = dir.resolve("wh").resolve("wal").resolve("freed").resolve("trades");
+    assertThat(java.nio.file.Files.size(wal.resolve("00000000000000000001.arrows")))
+        .isGreaterThan(1000);
+    try (BronzeWriter w = BronzeWriter.open(warehouse, calendars, o)) {
+      assertThat(wal.resolve("00000000000000000001.arrows")).doesNotExist();
+      assertThat(wal.resolve("00000000000000000001.index")).doesNotExist();
+      assertThat(wal.resolve("00000000000000000051.arrows")).exists();
+      assertThat(w.segmentCount(WalTable.TRADES)).isEqualTo(1);
+      assertThat(w.appendTrades(List.of(trade("binance-futures", 51))).first()).isEqualTo(51);
+      w.flush();
+    }
+    try (BronzeWriter w = BronzeWriter.open(warehouse, calendars, o)) {
+      assertThat(w.watermark(WalTable.TRADES)).isEqualTo(51);
+      assertThat(wal.resolve("00000000000000000052.arrows")).exists();
+    }
+    assertThat(count("select count(*) from bronze.trades where writer_id = 'freed'")).isEqualTo(51);
+    assertThat(count("select count(distinct wal_seq) from bronze.trades where writer_id = 'freed'"))
+        .isEqualTo(51);
+  }
+
+  @Test
   void flushCommitsOneAppendPerTableWithWriterIdAndSeqRange() throws Exception {
     try (BronzeWriter w = BronzeWriter.open(warehouse, calendars, options("w1"))) {
       SeqRange t =
