@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import picocli.CommandLine;
@@ -93,6 +94,15 @@ final class WriterCommand implements Callable<Integer> {
   String flushInterval;
 
   @Option(
+      names = "--status-interval",
+      defaultValue = "60s",
+      paramLabel = "DURATION",
+      description =
+          "Print a status line (lines read, rows committed) on stderr this often while running,"
+              + " e.g. 60s, 5m (default: ${DEFAULT-VALUE}).")
+  String statusInterval;
+
+  @Option(
       names = "--flush-events",
       defaultValue = "1000000",
       paramLabel = "N",
@@ -131,6 +141,7 @@ final class WriterCommand implements Callable<Integer> {
           writerId);
     }
     Duration interval = durationOption(spec, "--flush-interval", flushInterval);
+    Duration status = durationOption(spec, "--status-interval", statusInterval);
     if (flushEvents < 1) {
       throw usage("Cannot use --flush-events %d: give 1 or more", flushEvents);
     }
@@ -180,99 +191,139 @@ final class WriterCommand implements Callable<Integer> {
             }
             System.exit(code);
           });
-      // two batchers: the main thread scans lines into one while the appender thread makes the
-      // other durable in the WAL (and acknowledges it), so parsing overlaps the fsync
-      ExecutorService appender =
-          Executors.newSingleThreadExecutor(
+      // a sign of life for whoever watches the log: what was read and committed so far
+      ScheduledExecutorService statusLine =
+          Executors.newSingleThreadScheduledExecutor(
               r -> {
-                Thread t = new Thread(r, "writer-appender");
+                Thread t = new Thread(r, "writer-status");
                 t.setDaemon(true);
                 return t;
               });
-      InputStream in = file == null ? System.in : file;
-      try (BoundedLineReader reader =
-              new BoundedLineReader(
-                  new InputStreamReader(
-                      in,
-                      StandardCharsets.UTF_8
-                          .newDecoder()
-                          .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
-                          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE)
-                          .replaceWith(EventLineParser.NOT_UTF8)),
-                  MAX_LINE_CHARS,
-                  MAX_RAW_LINE);
-          EventBatcher b0 = new EventBatcher(writer, format, batch, tradesHigh, quotesHigh);
-          EventBatcher b1 = new EventBatcher(writer, format, batch, tradesHigh, quotesHigh)) {
-        try {
-          EventBatcher batcher = b0;
-          Future<Boolean> inFlight = null;
-          long lineNo = 0;
-          int lines = 0;
-          for (String line; !stopped && (line = reader.readLine()) != null; ) {
-            lineNo++;
-            if (lineNo == 1 && line.startsWith("\uFEFF")) {
-              line = line.substring(1); // a UTF-8 byte-order mark, as ingest skips it
-            }
-            lines++;
-            try {
-              if (reader.overlong()) {
-                throw new EventLineException(
-                    null,
-                    null,
-                    "Cannot read the line: longer than "
-                        + MAX_LINE_CHARS
-                        + " characters ("
-                        + reader.length()
-                        + ")");
+      statusLine.scheduleAtFixedRate(
+          () -> printStatus(writer, ctx, stats),
+          status.toMillis(),
+          status.toMillis(),
+          TimeUnit.MILLISECONDS);
+      try {
+        // two batchers: the main thread scans lines into one while the appender thread makes the
+        // other durable in the WAL (and acknowledges it), so parsing overlaps the fsync
+        ExecutorService appender =
+            Executors.newSingleThreadExecutor(
+                r -> {
+                  Thread t = new Thread(r, "writer-appender");
+                  t.setDaemon(true);
+                  return t;
+                });
+        InputStream in = file == null ? System.in : file;
+        try (BoundedLineReader reader =
+                new BoundedLineReader(
+                    new InputStreamReader(
+                        in,
+                        StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE)
+                            .replaceWith(EventLineParser.NOT_UTF8)),
+                    MAX_LINE_CHARS,
+                    MAX_RAW_LINE);
+            EventBatcher b0 = new EventBatcher(writer, format, batch, tradesHigh, quotesHigh);
+            EventBatcher b1 = new EventBatcher(writer, format, batch, tradesHigh, quotesHigh)) {
+          try {
+            EventBatcher batcher = b0;
+            Future<Boolean> inFlight = null;
+            long lineNo = 0;
+            int lines = 0;
+            for (String line; !stopped && (line = reader.readLine()) != null; ) {
+              lineNo++;
+              if (lineNo == 1 && line.startsWith("\uFEFF")) {
+                line = line.substring(1); // a UTF-8 byte-order mark, as ingest skips it
               }
-              switch (batcher.add(line, lineNo)) {
-                case TRADE -> stats.trades++;
-                case QUOTE -> stats.quotes++;
-                case ALREADY_COMMITTED -> stats.skipped++;
-                case SKIPPED -> {
-                  // blank line or CSV header
+              lines++;
+              try {
+                if (reader.overlong()) {
+                  throw new EventLineException(
+                      null,
+                      null,
+                      "Cannot read the line: longer than "
+                          + MAX_LINE_CHARS
+                          + " characters ("
+                          + reader.length()
+                          + ")");
+                }
+                switch (batcher.add(line, lineNo)) {
+                  case TRADE -> stats.trades++;
+                  case QUOTE -> stats.quotes++;
+                  case ALREADY_COMMITTED -> stats.skipped++;
+                  case SKIPPED -> {
+                    // blank line or CSV header
+                  }
+                }
+              } catch (EventLineException e) {
+                if (e.seq() != null && e.seq() <= resumePoint(e.table(), tradesHigh, quotesHigh)) {
+                  // a resent bad line: quarantined when it was first sent, skipped like a good one
+                  stats.skipped++;
+                } else {
+                  stats.bad++;
+                  writer.quarantineLine(
+                      sourceTable(e.table()),
+                      line,
+                      e.field(),
+                      e.value(),
+                      "line " + lineNo + ": " + e.getMessage());
                 }
               }
-            } catch (EventLineException e) {
-              if (e.seq() != null && e.seq() <= resumePoint(e.table(), tradesHigh, quotesHigh)) {
-                // a resent bad line: quarantined when it was first sent, skipped like a good one
-                stats.skipped++;
-              } else {
-                stats.bad++;
-                writer.quarantineLine(
-                    sourceTable(e.table()),
-                    line,
-                    e.field(),
-                    e.value(),
-                    "line " + lineNo + ": " + e.getMessage());
+              if (lines >= batch || !reader.ready()) {
+                // the previous batch is durable and acknowledged before this one is appended, so
+                // appends and acks follow the input order
+                if (inFlight != null && !await(inFlight)) {
+                  inFlight = null;
+                  break;
+                }
+                EventBatcher full = batcher;
+                inFlight = appender.submit(() -> append(full, acks));
+                batcher = batcher == b0 ? b1 : b0;
+                lines = 0;
               }
             }
-            if (lines >= batch || !reader.ready()) {
-              // the previous batch is durable and acknowledged before this one is appended, so
-              // appends and acks follow the input order
-              if (inFlight != null && !await(inFlight)) {
-                inFlight = null;
-                break;
-              }
-              EventBatcher full = batcher;
-              inFlight = appender.submit(() -> append(full, acks));
-              batcher = batcher == b0 ? b1 : b0;
-              lines = 0;
+            if (inFlight == null || await(inFlight)) {
+              append(batcher, acks);
             }
-          }
-          if (inFlight == null || await(inFlight)) {
-            append(batcher, acks);
-          }
-        } finally {
-          appender.shutdown();
-          while (!appender.awaitTermination(1, TimeUnit.SECONDS)) {
-            // the batch being appended still uses its batcher
+          } finally {
+            appender.shutdown();
+            while (!appender.awaitTermination(1, TimeUnit.SECONDS)) {
+              // the batch being appended still uses its batcher
+            }
           }
         }
+        stop(writer, ctx, stats, true);
+      } finally {
+        statusLine.shutdownNow();
       }
-      stop(writer, ctx, stats, true);
     }
     return ExitCodes.OK;
+  }
+
+  /** The periodic status line: lines read so far and rows committed since the writer opened. */
+  private void printStatus(BronzeWriter writer, CliContext ctx, Stats stats) {
+    if (stopped) {
+      return;
+    }
+    long[] t = writer.committedRows(WalTable.TRADES);
+    long[] q = writer.committedRows(WalTable.QUOTES);
+    ctx.err()
+        .printf(
+            Locale.ROOT,
+            "writer %s: running; read %,d trades, %,d quotes, %,d skipped, %,d bad lines;"
+                + " committed %,d trade and %,d quote rows, %,d quarantined%n",
+            writerId,
+            stats.trades,
+            stats.quotes,
+            stats.skipped,
+            stats.bad,
+            t[0],
+            q[0],
+            t[1] + q[1]);
+    ctx.err().flush();
   }
 
   /** A resume point as printed: the seq, or {@code none} before the first event with one. */
@@ -430,11 +481,12 @@ final class WriterCommand implements Callable<Integer> {
     }
   }
 
+  /** Counts of the lines read; written by the reading thread, read by the status line. */
   private static final class Stats {
-    long trades;
-    long quotes;
-    long skipped;
-    long bad;
+    volatile long trades;
+    volatile long quotes;
+    volatile long skipped;
+    volatile long bad;
   }
 
   /**

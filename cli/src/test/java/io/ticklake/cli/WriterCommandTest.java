@@ -38,6 +38,48 @@ class WriterCommandTest {
   }
 
   @Test
+  void aRunningWriterPrintsAStatusLineWhileItsInputStaysOpen() throws Exception {
+    // a feed that stays open: the writer used to print nothing between "ready" and "stopped"
+    assertThat(run("init").code()).isZero();
+    Path fifo = dir.resolve("feed.fifo");
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+    Thread feed =
+        new Thread(
+            () -> {
+              try (var out = Files.newBufferedWriter(fifo, StandardCharsets.UTF_8)) {
+                out.write(
+                    "{\"type\":\"trade\",\"exchange\":\"binance-futures\",\"symbol\":\"BTCUSDT\","
+                        + "\"ts\":1582329602111000,\"price\":1,\"size\":1,\"seq\":1}\n");
+                out.flush();
+                Thread.sleep(1_500);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    feed.start();
+    CliRun r =
+        run(
+            "writer",
+            "--writer-id",
+            "s1",
+            "--input",
+            fifo.toString(),
+            "--status-interval",
+            "300ms",
+            "--flush-interval",
+            "200ms");
+    feed.join();
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err())
+        .contains("writer s1: running; read 1 trades, 0 quotes, 0 skipped, 0 bad lines;")
+        .contains("committed 1 trade and 0 quote rows")
+        .contains("writer s1: stopped");
+    // the status line stops with the writer: the summary is the last line
+    assertThat(r.err().strip().lines().reduce((a, b) -> b)).get().asString().contains("stopped");
+    assertThat(r.err().lines().filter(l -> l.contains("running;")).count()).isBetween(2L, 8L);
+  }
+
+  @Test
   void simulateIsDeterministicAndCleanByDefault() throws Exception {
     CliRun a = run("simulate", "--rate", "500", "--duration", "4s", "--seed", "3");
     CliRun b = run("simulate", "--rate", "500", "--duration", "4s", "--seed", "3");
