@@ -172,6 +172,16 @@ final class SimulateCommand implements Callable<Integer> {
   /** Mean length of a burst: 20 + a uniform 0..199. */
   private static final double BURST_MEAN_EVENTS = 20 + 199 / 2.0;
 
+  /**
+   * The first trade id of the stream of {@code seed} and {@code start}: one of a million blocks of
+   * 10^9 ids (a stream holds far fewer trades), so streams of other seeds or starts do not share
+   * trade ids but for a one-in-a-million coincidence.
+   */
+  static long streamTradeIdBase(long seed, Instant start) {
+    long block = Math.floorMod(seed * 1_000_003L + start.getEpochSecond(), 1_000_000L);
+    return 1_000_000_000L * (block + 1);
+  }
+
   /** Emits the stream's lines, deterministic in the options. */
   void generate(Duration span, Consumer<String> lines) {
     SplittableRandom rnd = new SplittableRandom(seed);
@@ -195,7 +205,10 @@ final class SimulateCommand implements Callable<Integer> {
     long t = startMicros;
     long prevTs = startMicros;
     long seq = 0;
-    long tradeId = 1_000_000;
+    // trade ids of their own per seed and start: two simulated streams in one warehouse (another
+    // seed, the next hour) would otherwise share ids, and Silver would take the second stream's
+    // trades for re-sent ones with other content (conflicting_duplicate)
+    long tradeId = streamTradeIdBase(seed, start);
     int burst = 0;
     while (true) {
       if (burst == 0 && rnd.nextDouble() < BURST_CHANCE) {

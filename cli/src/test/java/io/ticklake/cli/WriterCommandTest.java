@@ -80,6 +80,37 @@ class WriterCommandTest {
   }
 
   @Test
+  void twoSimulatedStreamsShareNoTradeIds() throws Exception {
+    // both used to number their trades from 1,000,000: Silver then quarantined the second
+    // stream's trades as conflicting_duplicate
+    java.util.function.Function<CliRun, java.util.Set<String>> ids =
+        r ->
+            r.out()
+                .lines()
+                .filter(l -> l.contains("\"type\":\"trade\""))
+                .map(l -> l.replaceAll(".*\"id\":\"?(\\d+).*", "$1"))
+                .collect(java.util.stream.Collectors.toSet());
+    java.util.Set<String> seed3 =
+        ids.apply(run("simulate", "--rate", "500", "--duration", "4s", "--seed", "3"));
+    java.util.Set<String> seed4 =
+        ids.apply(run("simulate", "--rate", "500", "--duration", "4s", "--seed", "4"));
+    java.util.Set<String> later =
+        ids.apply(
+            run(
+                "simulate",
+                "--rate",
+                "500",
+                "--duration",
+                "4s",
+                "--seed",
+                "3",
+                "--start",
+                "2020-02-22T01:00:00Z"));
+    assertThat(seed3).hasSizeGreaterThan(100).doesNotContainAnyElementsOf(seed4);
+    assertThat(later).hasSizeGreaterThan(100).doesNotContainAnyElementsOf(seed3);
+  }
+
+  @Test
   void simulateIsDeterministicAndCleanByDefault() throws Exception {
     CliRun a = run("simulate", "--rate", "500", "--duration", "4s", "--seed", "3");
     CliRun b = run("simulate", "--rate", "500", "--duration", "4s", "--seed", "3");
