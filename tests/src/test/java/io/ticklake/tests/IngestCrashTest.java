@@ -39,17 +39,7 @@ class IngestCrashTest {
   void killedIngestRerunsToExactlyTheSourceRows(String point) throws Exception {
     Path warehouse = dir.resolve("wh");
     Path samples = BundledSamples.extractTo(dir.resolve("samples"));
-    try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(warehouse))) {
-      new LakeInitializer(w).commit();
-    }
-    String[] args = {
-      "--warehouse",
-      warehouse.toString(),
-      "ingest",
-      "--vendor",
-      "tardis",
-      samples.resolve("tardis").toString()
-    };
+    String[] args = tardisIngest(warehouse, samples);
 
     ChildJvm crashing = ChildJvm.start(Map.of("TICKLAKE_CRASH_POINT", point), "CRASH-POINT", args);
     assertThat(crashing.killAtMarker(300))
@@ -117,17 +107,7 @@ class IngestCrashTest {
   void rerunAfterTheCrashedCommitExpiredAddsNothing() throws Exception {
     Path warehouse = dir.resolve("wh");
     Path samples = BundledSamples.extractTo(dir.resolve("samples"));
-    try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(warehouse))) {
-      new LakeInitializer(w).commit();
-    }
-    String[] tardis = {
-      "--warehouse",
-      warehouse.toString(),
-      "ingest",
-      "--vendor",
-      "tardis",
-      samples.resolve("tardis").toString()
-    };
+    String[] tardis = tardisIngest(warehouse, samples);
     ChildJvm crashing =
         ChildJvm.start(Map.of("TICKLAKE_CRASH_POINT", "after-commit"), "CRASH-POINT", tardis);
     assertThat(crashing.killAtMarker(300)).as(crashing.stderr()).isTrue();
@@ -191,6 +171,23 @@ class IngestCrashTest {
             .noneMatch(k -> k.startsWith("ticklake.ingest/"));
       }
     }
+  }
+
+  /**
+   * Creates the lake's tables and returns the CLI arguments that ingest the bundled Tardis files.
+   */
+  private static String[] tardisIngest(Path warehouse, Path samples) {
+    try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(warehouse))) {
+      new LakeInitializer(w).commit();
+    }
+    return new String[] {
+      "--warehouse",
+      warehouse.toString(),
+      "ingest",
+      "--vendor",
+      "tardis",
+      samples.resolve("tardis").toString()
+    };
   }
 
   private static long query(DuckDbBridge bridge, String sql) throws Exception {
