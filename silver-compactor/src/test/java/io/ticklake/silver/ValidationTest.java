@@ -52,6 +52,62 @@ class ValidationTest {
     return q;
   }
 
+  /** Compacts (forced) with the given settings; the first result. */
+  private static PartitionResult compact(
+      Warehouse w, SilverTable kind, ValidationSettings settings) {
+    return new SilverCompactor(
+            w,
+            kind,
+            CompactOptions.defaults().withForce(true).withValidation(settings),
+            Clock.systemUTC())
+        .run()
+        .get(0);
+  }
+
+  private static ValidationSettings tolerance(java.time.Duration d) {
+    ValidationSettings v = ValidationSettings.defaults();
+    return new ValidationSettings(
+        v.severities(), v.disabled(), d, v.spikePercent(), v.spikeWindow(), v.spikeMinPoints());
+  }
+
+  private static ValidationSettings spike(String percent, int window, int minPoints) {
+    ValidationSettings v = ValidationSettings.defaults();
+    return new ValidationSettings(
+        v.severities(),
+        v.disabled(),
+        v.sessionTolerance(),
+        new java.math.BigDecimal(percent),
+        window,
+        minPoints);
+  }
+
+  /** A us-equity trade of SPY on {@code date} at {@code ts}, with nanoseconds when given. */
+  private static java.util.Map<String, Object> spy(
+      LocalDate date, long line, Instant ts, Long nanos) {
+    java.util.Map<String, Object> m = new java.util.HashMap<>();
+    m.put("exchange", "us-equity");
+    m.put("trading_date", date);
+    m.put("symbol", "SPY");
+    m.put("ts_event", java.time.OffsetDateTime.ofInstant(ts, java.time.ZoneOffset.UTC));
+    if (nanos != null) {
+      m.put("ts_event_ns", nanos);
+    }
+    m.put("price", new java.math.BigDecimal("500").setScale(9));
+    m.put("size", new java.math.BigDecimal("1").setScale(8));
+    m.put("side", "buy");
+    m.put("file_id", 1L);
+    m.put("file_seq", line);
+    return m;
+  }
+
+  /** The file_seq of the rows quarantined by {@code rule}. */
+  private static List<Long> lines(Warehouse w, String rule) throws Exception {
+    return quarantine(w).stream()
+        .filter(x -> rule.equals(x.getField("rule")))
+        .map(x -> (Long) x.getField("file_seq"))
+        .toList();
+  }
+
   @Test
   void quotesRejectCrossedAndNegativeSizesFlagLockedAndAllowOneSided() throws Exception {
     try (Warehouse w = BronzeFixture.warehouse(dir)) {
@@ -369,6 +425,317 @@ class ValidationTest {
       assertThat(c.commit(plan).get(0).rowsOut()).isEqualTo(2);
       assertThat(c.plan().isEmpty()).isTrue();
       assertThat(read(w.table(TableContracts.SILVER_TRADES.id()))).hasSize(3);
+    }
+  }
+
+  /**
+   * 2024-03-01 in New York (UTC-5): sessions 04:00-20:00 ET = 09:00Z to 01:00Z the next day. The
+   * window is [open - tolerance, close + tolerance): its start is in, its end is out.
+   */
+  @Test
+  void theSessionWindowIncludesItsWidenedOpenAndExcludesItsWidenedClose() throws Exception {
+    LocalDate d = LocalDate.of(2024, 3, 1);
+    Instant open = Instant.parse("2024-03-01T09:00:00Z");
+    Instant close = Instant.parse("2024-03-02T01:00:00Z");
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      BronzeFixture.appendRows(
+          BronzeFixture.bronzeTrades(w),
+          List.of(
+              spy(d, 1, open.minusSeconds(60).minusNanos(1000), null), // out
+              spy(d, 2, open.minusSeconds(60), null), // in
+              spy(d, 3, open.minusNanos(1000), null), // in
+              spy(d, 4, close, null), // in
+              spy(d, 5, close.plusSeconds(60).minusNanos(1000), null), // in
+              spy(d, 6, close.plusSeconds(60), null), // out
+              spy(d, 7, open, null), // in
+              spy(d, 8, close.minusNanos(1000), null))); // in
+      PartitionResult r = compact(w, SilverTable.TRADES);
+      assertThat(lines(w, "session_window")).containsExactly(1L, 6L);
+      assertThat(r.rowsOut()).isEqualTo(6);
+      // without tolerance: exactly the sessions, the open in and the close out
+      r = compact(w, SilverTable.TRADES, tolerance(java.time.Duration.ZERO));
+      assertThat(lines(w, "session_window")).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+      assertThat(r.rowsOut()).isEqualTo(2);
+    }
+  }
+
+  /** 2013-11-29 closes at 13:00 ET; its post-market ends at 17:00 ET = 22:00Z. */
+  @Test
+  void anEarlyCloseDaysWindowEndsAtItsMovedPostMarket() throws Exception {
+    LocalDate d = LocalDate.of(2013, 11, 29);
+    Instant end = Instant.parse("2013-11-29T22:01:00Z");
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      BronzeFixture.appendRows(
+          BronzeFixture.bronzeTrades(w),
+          List.of(
+              spy(d, 1, end.minusNanos(1000), null),
+              spy(d, 2, end, null),
+              spy(d, 3, Instant.parse("2013-11-29T08:59:00Z"), null),
+              spy(d, 4, Instant.parse("2013-11-29T08:58:59.999999Z"), null)));
+      compact(w, SilverTable.TRADES);
+      assertThat(lines(w, "session_window")).containsExactly(2L, 4L);
+    }
+  }
+
+  /**
+   * 2024-03-11, the Monday after the switch to daylight saving time: 04:00 ET is 08:00Z; the Sunday
+   * of the switch has no session at all.
+   */
+  @Test
+  void theWindowFollowsDaylightSavingTime() throws Exception {
+    LocalDate monday = LocalDate.of(2024, 3, 11);
+    LocalDate sunday = LocalDate.of(2024, 3, 10);
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      BronzeFixture.appendRows(
+          BronzeFixture.bronzeTrades(w),
+          List.of(
+              spy(monday, 1, Instant.parse("2024-03-11T07:58:59.999999Z"), null),
+              spy(monday, 2, Instant.parse("2024-03-11T07:59:00Z"), null),
+              spy(monday, 3, Instant.parse("2024-03-12T00:00:59.999999Z"), null),
+              spy(monday, 4, Instant.parse("2024-03-12T00:01:00Z"), null),
+              spy(sunday, 5, Instant.parse("2024-03-10T15:00:00Z"), null)));
+      new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC())
+          .run();
+      assertThat(lines(w, "session_window")).containsExactly(1L, 4L, 5L);
+    }
+  }
+
+  /** A 24/7 UTC exchange: the whole UTC day, from its first to its last microsecond. */
+  @Test
+  void aCryptoDayIsWholeFromItsFirstToItsLastMicrosecond() throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      BronzeFixture.appendTradeFiles(
+          BronzeFixture.bronzeTrades(w),
+          1,
+          List.of(
+              List.of(
+                  new Trade("BTCUSDT", Instant.parse("2024-03-31T00:00:00Z"), "1", "1", "buy"),
+                  new Trade(
+                      "BTCUSDT", Instant.parse("2024-03-31T23:59:59.999999Z"), "1", "1", "buy"))));
+      PartitionResult r = compact(w, SilverTable.TRADES, tolerance(java.time.Duration.ZERO));
+      assertThat(r.quarantined()).isZero();
+      assertThat(r.rowsOut()).isEqualTo(2);
+    }
+  }
+
+  /** Price and size at zero and one step above it, side in and out of its set. */
+  @Test
+  void tradeRowRulesAtTheirBoundsAndARowBreakingSeveral() throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      BronzeFixture.appendTradeFiles(
+          BronzeFixture.bronzeTrades(w),
+          1,
+          List.of(
+              List.of(
+                  new Trade("BTCUSDT", T0, "0.000000001", "0.00000001", "buy"),
+                  new Trade("BTCUSDT", T0.plusMillis(1), "0", "1", "sell"),
+                  new Trade("BTCUSDT", T0.plusMillis(2), "1", "0", "unknown"),
+                  new Trade("BTCUSDT", T0.plusMillis(3), "-1", "-1", "BUY"),
+                  new Trade("BTCUSDT", T0.plusMillis(4), "1", "1", null),
+                  new Trade("BTCUSDT", T0.plusMillis(5), "1", "1", ""))));
+      PartitionResult r = compact(w, SilverTable.TRADES);
+      assertThat(r.rowsIn()).isEqualTo(6);
+      assertThat(r.quarantined()).isEqualTo(4);
+      assertThat(r.rowsOut()).isEqualTo(2);
+      assertThat(r.rowsIn()).isEqualTo(r.rowsOut() + r.duplicates() + r.quarantined());
+      assertThat(quarantine(w))
+          .extracting(x -> x.getField("file_seq") + ":" + x.getField("rule"))
+          .containsExactlyInAnyOrder(
+              "2:price_positive",
+              "3:size_positive",
+              "4:price_positive",
+              "4:size_positive",
+              "4:side_known",
+              "6:side_known");
+    }
+  }
+
+  /** The quote rules at zero, equal and one-sided prices and sizes. */
+  @Test
+  void quoteRulesAtTheirBounds() throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      BronzeFixture.appendQuoteFile(
+          BronzeFixture.bronzeQuotes(w),
+          1,
+          List.of(
+              new Quote("BTCUSDT", T0, "100", "0", "100.000000001", "0"), // zero sizes: kept
+              new Quote("BTCUSDT", T0.plusMillis(1), null, null, "100", "1"), // ask only
+              new Quote("BTCUSDT", T0.plusMillis(2), "100", "1", null, null), // bid only
+              new Quote("BTCUSDT", T0.plusMillis(3), "100.000000001", "1", "100", "1"), // crossed
+              new Quote("BTCUSDT", T0.plusMillis(4), "100", "1", "100", "1"), // locked
+              new Quote("BTCUSDT", T0.plusMillis(5), "100", null, "100", null), // locked
+              new Quote("BTCUSDT", T0.plusMillis(6), "0", "1", "0", "1"), // both prices
+              new Quote("BTCUSDT", T0.plusMillis(7), null, "-0.00000001", null, null),
+              new Quote("BTCUSDT", T0.plusMillis(8), "5", "-1", "1", "-1"))); // 4 rules
+      PartitionResult r = compact(w, SilverTable.QUOTES);
+      assertThat(quarantine(w))
+          .extracting(
+              x -> x.getField("file_seq") + ":" + x.getField("rule") + ":" + x.getField("field"))
+          .containsExactlyInAnyOrder(
+              "4:quote_crossed:bid_price",
+              "5:quote_locked:bid_price",
+              "6:quote_locked:bid_price",
+              "7:price_positive:bid_price",
+              "7:price_positive:ask_price",
+              "8:size_non_negative:bid_size",
+              "9:quote_crossed:bid_price",
+              "9:size_non_negative:bid_size",
+              "9:size_non_negative:ask_size");
+      assertThat(r.quarantined()).isEqualTo(4);
+      assertThat(r.warned()).isEqualTo(2);
+      assertThat(r.rowsOut()).isEqualTo(5);
+    }
+  }
+
+  /** Under strict registration a version holds from valid_from (in) to valid_until (out). */
+  @Test
+  void aSymbolIsKnownFromItsValidFromToJustBeforeItsValidUntil() throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      DimFixture.register(w, "BTCUSDT");
+      io.ticklake.catalog.dim.SymbolVersion a = DimFixture.only(w, "BTCUSDT");
+      io.ticklake.catalog.dim.SymbolVersion b =
+          DimFixture.opened(a, "BTCUSDT-2", T0.plusSeconds(1));
+      DimFixture.save(
+          w,
+          new io.ticklake.catalog.dim.SymbolChanges(
+              List.of(a), List.of(DimFixture.closed(a, T0), b)));
+      Instant us = Instant.ofEpochSecond(0, 1000);
+      BronzeFixture.appendTradeFiles(
+          BronzeFixture.bronzeTrades(w),
+          1,
+          List.of(
+              List.of(
+                  new Trade("BTCUSDT", T0.minus(java.time.Duration.ofNanos(1000)), "1", "1", "buy"),
+                  new Trade("BTCUSDT", T0, "1", "1", "buy"),
+                  new Trade("BTCUSDT", T0.plusSeconds(1).minusNanos(1000), "1", "1", "buy"),
+                  new Trade("BTCUSDT", T0.plusSeconds(1), "1", "1", "buy"))));
+      PartitionResult r =
+          new SilverCompactor(
+                  w,
+                  SilverTable.TRADES,
+                  CompactOptions.defaults().withRegistration(RegistrationPolicy.STRICT),
+                  Clock.systemUTC())
+              .run()
+              .get(0);
+      assertThat(lines(w, "unknown_symbol")).containsExactly(2L, 3L);
+      assertThat(r.rowsOut()).isEqualTo(2);
+      assertThat(DimFixture.silverIds(w))
+          .containsExactly(
+              java.util.Map.entry(T0.minusNanos(1000), a.symbolId()),
+              java.util.Map.entry(T0.plusSeconds(1), b.symbolId()));
+      assertThat(us).isNotNull();
+    }
+  }
+
+  private static List<Trade> prints(String symbol, int from, String... prices) {
+    List<Trade> out = new ArrayList<>();
+    for (int i = 0; i < prices.length; i++) {
+      out.add(new Trade(symbol, T0.plusMillis(from + i), prices[i], "1", "buy"));
+    }
+    return out;
+  }
+
+  /** The spike rule against the median of the previous trades, at its thresholds. */
+  @Test
+  void priceSpikeAtItsThresholds() throws Exception {
+    List<Trade> trades = new ArrayList<>();
+    // 5 prints of 100, then: exactly +10 % and -10 % (not spikes), one step beyond each (spikes)
+    trades.addAll(
+        prints(
+            "BTCUSDT",
+            0,
+            "100",
+            "100",
+            "100",
+            "100",
+            "100",
+            "110",
+            "90",
+            "110.000000001",
+            "89.999999999"));
+    // another symbol far off: its own reference, and too few prints to be judged
+    trades.addAll(prints("ETHUSDT", 100, "1", "1", "1", "1", "1000"));
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      BronzeFixture.appendTradeFiles(BronzeFixture.bronzeTrades(w), 1, List.of(trades));
+      PartitionResult r = compact(w, SilverTable.TRADES);
+      assertThat(lines(w, "price_spike")).containsExactly(8L, 9L);
+      assertThat(r.warned()).isEqualTo(2);
+      assertThat(r.rowsOut()).isEqualTo(14);
+      assertThat(quarantine(w).get(0).getField("message"))
+          .isEqualTo(
+              "Price deviates more than 10% from the median 100.000000000 of the previous 7"
+                  + " trades");
+    }
+  }
+
+  /**
+   * min points: the (n+1)-th print is the first judged; the window: only the last n prints count;
+   * an even count takes the lower middle (quantile_disc); a spike stays in later references.
+   */
+  @Test
+  void priceSpikeWindowMinPointsAndEvenCounts() throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      // window 3, min 2: 100 (not judged), 200 (1 point: not judged), 100 (median of 100, 200 =
+      // 100: ok), 150 (median of 100,200,100 = 100: spike), 200 (median of 200,100,150 = 150:
+      // spike), 1000 (median of 100,150,200 = 150: spike)
+      BronzeFixture.appendTradeFiles(
+          BronzeFixture.bronzeTrades(w),
+          1,
+          List.of(prints("BTCUSDT", 0, "100", "200", "100", "150", "200", "1000")));
+      compact(w, SilverTable.TRADES, spike("10", 3, 2));
+      assertThat(lines(w, "price_spike")).containsExactly(4L, 5L, 6L);
+      // window 4, min 4: the 5th print against the lower middle of 100, 200, 100, 150 = 100
+      compact(w, SilverTable.TRADES, spike("10", 4, 4));
+      assertThat(lines(w, "price_spike")).containsExactly(5L, 6L);
+    }
+  }
+
+  /** A stored threshold change rebuilds the trades partitions, and they follow it. */
+  @Test
+  void aThresholdChangeRebuildsTheTradesAndTheyFollowIt() throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      BronzeFixture.appendTradeFiles(
+          BronzeFixture.bronzeTrades(w),
+          1,
+          List.of(prints("BTCUSDT", 0, "100", "100", "100", "100", "100", "105", "111")));
+      BronzeFixture.appendQuoteFile(
+          BronzeFixture.bronzeQuotes(w),
+          1,
+          List.of(new Quote("BTCUSDT", T0, "100.1", "1", "100.2", "2")));
+      SilverCompactor trades =
+          new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC());
+      trades.run();
+      new SilverCompactor(w, SilverTable.QUOTES, CompactOptions.defaults(), Clock.systemUTC())
+          .run();
+      assertThat(lines(w, "price_spike")).containsExactly(7L);
+      Table t = w.table(TableContracts.SILVER_TRADES.id());
+      t.updateProperties().set(ValidationSettings.SPIKE_PERCENT, "5").commit();
+      t.updateProperties()
+          .set(ValidationSettings.SEVERITY_PREFIX + "price_spike", "error")
+          .commit();
+      SilverCompactor after =
+          new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC());
+      assertThat(after.plan().partitions())
+          .extracting(CompactionPlan.Task::reason)
+          .containsExactly("rules");
+      assertThat(
+              new SilverCompactor(
+                      w, SilverTable.QUOTES, CompactOptions.defaults(), Clock.systemUTC())
+                  .plan()
+                  .isEmpty())
+          .isTrue();
+      PartitionResult r = after.run().get(0);
+      // exactly 5 % is no spike; 111 is, and now an error
+      assertThat(lines(w, "price_spike")).containsExactly(7L);
+      assertThat(r.quarantined()).isEqualTo(1);
+      assertThat(r.warned()).isZero();
+      assertThat(r.rowsOut()).isEqualTo(6);
+      assertThat(
+              new SilverCompactor(
+                      w, SilverTable.TRADES, CompactOptions.defaults(), Clock.systemUTC())
+                  .plan()
+                  .isEmpty())
+          .isTrue();
     }
   }
 }
