@@ -514,22 +514,70 @@ final class PartitionRebuild {
   }
 
   /**
-   * Fills a rule expression's placeholders for one partition: {@code ${window_start}} / {@code
-   * ${window_end}} (the trading date's session window widened by the tolerance, or NULL when the
-   * date has no session) and {@code ${zone}} (the exchange's time zone, as SQL text).
+   * Fills a rule expression's placeholders for one partition: {@code ${before_window}} / {@code
+   * ${after_window}} (whether the event lies before the trading date's session window widened by
+   * the tolerance, or at or after its end; both true when the date has no session) and {@code
+   * ${zone}} (the exchange's time zone, as SQL text).
    */
   private String fill(String sql, ExchangeCalendar calendar, ExchangeDate key) {
     List<SessionInterval> sessions = calendar.sessions(key.tradingDate());
     Duration tol = settings.sessionTolerance();
-    String start =
-        sessions.isEmpty() ? "CAST(NULL AS TIMESTAMPTZ)" : ts(sessions.get(0).open().minus(tol));
-    String end =
-        sessions.isEmpty()
-            ? "CAST(NULL AS TIMESTAMPTZ)"
-            : ts(sessions.get(sessions.size() - 1).close().plus(tol));
-    return sql.replace("${window_start}", start)
-        .replace("${window_end}", end)
+    String before = "true";
+    String after = "true";
+    if (!sessions.isEmpty()) {
+      before = eventBefore(sessions.get(0).open().minus(tol));
+      after = eventAtOrAfter(sessions.get(sessions.size() - 1).close().plus(tol));
+    }
+    return sql.replace("${before_window}", before)
+        .replace("${after_window}", after)
         .replace("${zone}", Sql.string(calendar.zone().getId()));
+  }
+
+  /**
+   * The nanoseconds of the event within its microsecond, as SQL: from the vendor's {@code
+   * ts_event_ns} where it gives them ({@code ts_event} is that time cut to the microsecond), else
+   * 0.
+   */
+  private static final String EVENT_SUB_MICROS = "coalesce((ts_event_ns % 1000 + 1000) % 1000, 0)";
+
+  /**
+   * Whether the event time is before {@code t}, as SQL. An instant on a whole microsecond needs
+   * only {@code ts_event} (the event's time cut to the microsecond); a finer one (a tolerance or a
+   * session time with a fraction of a microsecond) also compares the vendor's nanoseconds.
+   */
+  private static String eventBefore(Instant t) {
+    int sub = t.getNano() % 1000;
+    if (sub == 0) {
+      return "ts_event < " + ts(t);
+    }
+    String micro = ts(t);
+    return "(ts_event < "
+        + micro
+        + " OR ts_event = "
+        + micro
+        + " AND "
+        + EVENT_SUB_MICROS
+        + " < "
+        + sub
+        + ")";
+  }
+
+  /** Whether the event time is at or after {@code t}, as SQL (see {@link #eventBefore}). */
+  private static String eventAtOrAfter(Instant t) {
+    int sub = t.getNano() % 1000;
+    if (sub == 0) {
+      return "ts_event >= " + ts(t);
+    }
+    String micro = ts(t);
+    return "(ts_event > "
+        + micro
+        + " OR ts_event = "
+        + micro
+        + " AND "
+        + EVENT_SUB_MICROS
+        + " >= "
+        + sub
+        + ")";
   }
 
   private String violationsSql(ExchangeCalendar calendar, ExchangeDate key) {

@@ -88,8 +88,9 @@ public enum SilverTable {
 
   /** The built-in rules of this table with the given thresholds. */
   List<ValidationRule> defaultRules(ValidationSettings s) {
-    String window =
-        "(${window_start} IS NULL OR ts_event < ${window_start} OR ts_event >= ${window_end})";
+    // the placeholders compare the event time to the vendor's nanosecond where the window's ends
+    // are finer than a microsecond (a tolerance or a session time with a fraction)
+    String window = "(${before_window} OR ${after_window})";
     ValidationRule session =
         new ValidationRule(
             "session_window",

@@ -9,9 +9,10 @@ import io.ticklake.quarantine.Severity;
  *
  * <p>The expressions may use every Bronze column plus {@code symbol_id}, {@code session}, {@code
  * ref_price} / {@code ref_count} (the rolling price reference of the symbol) and the placeholders
- * {@code ${window_start}} / {@code ${window_end}} (the trading date's session window widened by the
- * tolerance, or NULL when the date has no session) and {@code ${zone}} (the exchange's time zone as
- * SQL text).
+ * {@code ${before_window}} / {@code ${after_window}} (whether the event, to the vendor's
+ * nanosecond, lies before the trading date's session window widened by the tolerance, or at or
+ * after its end; both true when the date has no session) and {@code ${zone}} (the exchange's time
+ * zone as SQL text).
  *
  * @param name rule name stored in quarantine, e.g. {@code price_positive}
  * @param severity error (row to quarantine) or warn (row kept, logged in quarantine)

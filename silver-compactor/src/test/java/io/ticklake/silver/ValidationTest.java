@@ -459,6 +459,58 @@ class ValidationTest {
     }
   }
 
+  /** A tolerance finer than a microsecond is not rounded: the window keeps its exact ends. */
+  @Test
+  void aSubMicrosecondToleranceKeepsTheWindowsExactEnds() throws Exception {
+    LocalDate d = LocalDate.of(2024, 3, 1);
+    Instant open = Instant.parse("2024-03-01T09:00:00Z");
+    Instant close = Instant.parse("2024-03-02T01:00:00Z");
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      BronzeFixture.appendRows(
+          BronzeFixture.bronzeTrades(w),
+          List.of(
+              spy(d, 1, open.minusNanos(2000), null), // 2 µs before the open: out
+              spy(d, 2, open, null), // in
+              spy(d, 3, close, null), // 0 < 1.5 µs after the close: in
+              spy(d, 4, close.plusNanos(1000), null), // 1 µs < 1.5 µs: in
+              spy(d, 5, close.plusNanos(2000), null))); // out
+      compact(w, SilverTable.TRADES, tolerance(java.time.Duration.ofNanos(1500)));
+      assertThat(lines(w, "session_window")).containsExactly(1L, 5L);
+      // 1 ns: an event exactly at the close is inside [open - 1 ns, close + 1 ns)
+      compact(w, SilverTable.TRADES, tolerance(java.time.Duration.ofNanos(1)));
+      assertThat(lines(w, "session_window")).containsExactly(1L, 4L, 5L);
+    }
+  }
+
+  /** With the vendor's nanoseconds, the window is judged on them, not on the microsecond. */
+  @Test
+  void theSessionWindowJudgesTheVendorsNanoseconds() throws Exception {
+    LocalDate d = LocalDate.of(2024, 3, 1);
+    Instant open = Instant.parse("2024-03-01T09:00:00Z");
+    Instant close = Instant.parse("2024-03-02T01:00:00Z");
+    long openNs = open.getEpochSecond() * 1_000_000_000L;
+    long closeNs = close.getEpochSecond() * 1_000_000_000L;
+    Instant beforeOpenUs = open.minusNanos(1000); // the µs holding open - 1 ns
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      BronzeFixture.appendRows(
+          BronzeFixture.bronzeTrades(w),
+          List.of(
+              spy(d, 1, beforeOpenUs, openNs - 1), // out (tolerance 0)
+              spy(d, 2, open, openNs), // in
+              spy(d, 3, beforeOpenUs, openNs - 2), // out with 1 ns, in with 2 ns
+              spy(d, 4, close.minusNanos(1000), closeNs - 1), // in
+              spy(d, 5, close, closeNs), // out with 0, in with 1 ns
+              spy(d, 6, close, closeNs + 1))); // out with 1 ns
+      compact(w, SilverTable.TRADES, tolerance(java.time.Duration.ZERO));
+      assertThat(lines(w, "session_window")).containsExactly(1L, 3L, 5L, 6L);
+      compact(w, SilverTable.TRADES, tolerance(java.time.Duration.ofNanos(1)));
+      assertThat(lines(w, "session_window")).containsExactly(3L, 6L);
+      // 2 ns: open - 2 ns is the window's first instant, close + 1 ns its last
+      compact(w, SilverTable.TRADES, tolerance(java.time.Duration.ofNanos(2)));
+      assertThat(lines(w, "session_window")).isEmpty();
+    }
+  }
+
   /** 2013-11-29 closes at 13:00 ET; its post-market ends at 17:00 ET = 22:00Z. */
   @Test
   void anEarlyCloseDaysWindowEndsAtItsMovedPostMarket() throws Exception {
