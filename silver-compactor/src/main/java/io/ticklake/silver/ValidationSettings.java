@@ -32,6 +32,12 @@ public record ValidationSettings(
     disabled = Set.copyOf(requireNonNull(disabled, "disabled is null"));
     requireNonNull(sessionTolerance, "sessionTolerance is null");
     requireNonNull(spikePercent, "spikePercent is null");
+    // one number, one threshold: trailing zeros are not decimals of the number, but they would be
+    // of the SQL literal (its scale adds to the product's) and of the rules key
+    spikePercent = spikePercent.stripTrailingZeros();
+    if (spikePercent.scale() < 0) {
+      spikePercent = spikePercent.setScale(0);
+    }
     if (sessionTolerance.isNegative()) {
       throw new IllegalArgumentException(
           "Cannot use a negative session tolerance: " + sessionTolerance);
@@ -44,8 +50,7 @@ public record ValidationSettings(
     }
     // the compactor multiplies prices (DECIMAL(38,9)) by the threshold in DuckDB: a larger one or
     // more decimals overflow DECIMAL(38) and every compaction would fail
-    if (spikePercent.compareTo(MAX_SPIKE_PERCENT) > 0
-        || spikePercent.stripTrailingZeros().scale() > 9) {
+    if (spikePercent.compareTo(MAX_SPIKE_PERCENT) > 0 || spikePercent.scale() > 9) {
       throw new IllegalArgumentException(
           "Cannot use a spike threshold of "
               + spikePercent

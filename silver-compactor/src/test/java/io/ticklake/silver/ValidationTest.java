@@ -790,4 +790,31 @@ class ValidationTest {
           .isTrue();
     }
   }
+
+  /**
+   * The spike threshold is checked to have at most 9 decimals because the compactor multiplies
+   * prices by it in DECIMAL(38): trailing zeros are no decimals of the number, but they were of the
+   * SQL literal, so "10.000000000000000000000000000" passed the check and every compaction of the
+   * trades failed with a DECIMAL overflow; and 5.0 and 5, one threshold, had two rules keys.
+   */
+  @Test
+  void aSpikeThresholdWithTrailingZerosIsTheSameThreshold() throws Exception {
+    ValidationSettings zeros = spike("10.000000000000000000000000000", 50, 5);
+    try (Warehouse w = BronzeFixture.warehouse(dir)) {
+      BronzeFixture.appendTradeFiles(
+          BronzeFixture.bronzeTrades(w),
+          1,
+          List.of(prints("BTCUSDT", 0, "100", "100", "100", "100", "100", "100", "111")));
+      PartitionResult r = compact(w, SilverTable.TRADES, zeros);
+      assertThat(r.warned()).isEqualTo(1);
+      assertThat(quarantine(w).get(0).getField("message"))
+          .isEqualTo(
+              "Price deviates more than 10% from the median 100.000000000 of the previous 6"
+                  + " trades");
+    }
+    assertThat(zeros.key(SilverTable.TRADES))
+        .isEqualTo(ValidationSettings.defaults().key(SilverTable.TRADES));
+    assertThat(spike("5.0", 50, 5).key(SilverTable.TRADES))
+        .isEqualTo(spike("5", 50, 5).key(SilverTable.TRADES));
+  }
 }
