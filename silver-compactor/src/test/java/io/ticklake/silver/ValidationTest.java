@@ -817,4 +817,78 @@ class ValidationTest {
     assertThat(spike("5.0", 50, 5).key(SilverTable.TRADES))
         .isEqualTo(spike("5", 50, 5).key(SilverTable.TRADES));
   }
+
+  /**
+   * The spike rule against a plain Java model of its documented definition: per symbol in Silver
+   * order, the reference is the median (quantile_disc: the lower middle) of the previous {@code
+   * window} trades with price > 0 that no other error rule rejects; a trade is flagged from {@code
+   * min} of them on when it deviates more than the threshold. Random prices, zero prices, bad sides
+   * and identical prints, several seeds.
+   */
+  @Test
+  void priceSpikeMatchesAModelOfItsDefinition() throws Exception {
+    for (long seed = 1; seed <= 4; seed++) {
+      java.util.Random rnd = new java.util.Random(seed);
+      List<Trade> trades = new ArrayList<>();
+      String[] symbols = {"BTCUSDT", "ETHUSDT"};
+      for (int i = 0; i < 300; i++) {
+        String sym = symbols[rnd.nextInt(2)];
+        Instant t = T0.plusMillis(rnd.nextInt(200)); // ties of time are common
+        int dev = rnd.nextInt(100) < 20 ? rnd.nextInt(60) - 30 : rnd.nextInt(10) - 5;
+        String price = rnd.nextInt(100) < 5 ? "0" : Integer.toString(100 + dev);
+        String side = rnd.nextInt(100) < 5 ? "weird" : "buy";
+        Trade trade = new Trade(sym, t, price, "1", side);
+        trades.add(trade);
+        if (rnd.nextInt(100) < 5) {
+          trades.add(trade); // an identical print: a second real trade
+        }
+      }
+      int window = 7;
+      int min = 3;
+      java.math.BigDecimal pct = new java.math.BigDecimal("10");
+      // the model: Silver order is symbol, time, then the line (one file)
+      List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < trades.size(); i++) {
+        order.add(i);
+      }
+      order.sort(
+          Comparator.<Integer, String>comparing(i -> trades.get(i).symbol())
+              .thenComparing(i -> trades.get(i).ts())
+              .thenComparing(i -> i));
+      java.util.Set<Long> expected = new java.util.TreeSet<>();
+      java.util.Map<String, List<java.math.BigDecimal>> refs = new java.util.HashMap<>();
+      for (int i : order) {
+        Trade t = trades.get(i);
+        java.math.BigDecimal p = new java.math.BigDecimal(t.price());
+        boolean rejected = p.signum() <= 0 || t.side().equals("weird");
+        List<java.math.BigDecimal> ref = refs.computeIfAbsent(t.symbol(), k -> new ArrayList<>());
+        if (rejected) {
+          continue;
+        }
+        List<java.math.BigDecimal> last =
+            new ArrayList<>(ref.subList(Math.max(0, ref.size() - window), ref.size()));
+        if (last.size() >= min) {
+          java.util.Collections.sort(last);
+          java.math.BigDecimal median = last.get((last.size() - 1) / 2);
+          if (p.subtract(median)
+                  .abs()
+                  .multiply(java.math.BigDecimal.valueOf(100))
+                  .compareTo(median.multiply(pct))
+              > 0) {
+            expected.add((long) i + 1);
+          }
+        }
+        ref.add(p);
+      }
+      assertThat(expected).as("seed " + seed).isNotEmpty();
+      try (Warehouse w = BronzeFixture.warehouse(dir.resolve("s" + seed))) {
+        BronzeFixture.appendTradeFiles(BronzeFixture.bronzeTrades(w), 1, List.of(trades));
+        PartitionResult r = compact(w, SilverTable.TRADES, spike("10", window, min));
+        assertThat(lines(w, "price_spike")).as("seed " + seed).containsExactlyElementsOf(expected);
+        assertThat(r.warned()).isEqualTo(expected.size());
+        assertThat(r.rowsIn()).isEqualTo(r.rowsOut() + r.duplicates() + r.quarantined());
+        assertThat(r.duplicates()).isZero();
+      }
+    }
+  }
 }
