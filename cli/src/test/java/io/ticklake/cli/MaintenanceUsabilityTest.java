@@ -42,6 +42,15 @@ class MaintenanceUsabilityTest {
     CliRun compact = run("compact", "--table", "trades");
     assertThat(compact.code()).as(compact.err()).isZero();
     assertThat(compact.out()).contains("1 in, 0 duplicates, 0 quarantined, 0 flagged, 1 out");
+    // a tolerance beyond a day admits nothing more; far larger ones overflowed every compaction
+    for (String t : new String[] {"25h", "2d", "999999999d"}) {
+      CliRun r = run("rules", "set", "--table", "trades", "--session-tolerance", t);
+      assertThat(r.code()).as(t + ": " + r.err()).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.err()).contains("give at most 1 day").doesNotContain("Exception");
+    }
+    assertThat(run("rules", "set", "--table", "trades", "--session-tolerance", "24h").code())
+        .isZero();
+    assertThat(run("compact", "--table", "trades").code()).isZero();
   }
 
   @Test

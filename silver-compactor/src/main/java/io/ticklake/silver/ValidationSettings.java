@@ -42,6 +42,14 @@ public record ValidationSettings(
       throw new IllegalArgumentException(
           "Cannot use a negative session tolerance: " + sessionTolerance);
     }
+    // a day already admits every event of the trading date; far larger ones overflow the
+    // window's timestamps and every compaction would fail
+    if (sessionTolerance.compareTo(MAX_SESSION_TOLERANCE) > 0) {
+      throw new IllegalArgumentException(
+          "Cannot use a session tolerance of "
+              + sessionTolerance
+              + ": give at most 1 day (PT24H; to turn session_window off, disable it)");
+    }
     if (spikePercent.signum() <= 0) {
       throw new IllegalArgumentException(
           "Cannot use a spike threshold of "
@@ -76,6 +84,9 @@ public record ValidationSettings(
               + ": give 1 to the window");
     }
   }
+
+  /** The largest session tolerance: a day (more admits nothing more). */
+  public static final Duration MAX_SESSION_TOLERANCE = Duration.ofDays(1);
 
   /** The largest spike threshold, in percent: a price 10,000 times its reference. */
   public static final BigDecimal MAX_SPIKE_PERCENT = new BigDecimal("1000000");
