@@ -116,6 +116,54 @@ class CsvLoaderTest {
     assertThat(loaded).isPositive();
   }
 
+  /**
+   * Text columns stay text: the snippets let pandas and readr guess every column's type, so the
+   * vendor's hex sale condition "20002020" (bits 5, 13 and 29) arrived as the number 20002020,
+   * int64 in pandas and double in R, and a field "NA" (a Nasdaq ticker) would have arrived as
+   * missing although the CSV writes NULL as an empty field only.
+   */
+  @Test
+  void rAndPandasKeepTextColumnsAsTheCsvWritesThem() throws Exception {
+    boolean r = installed("Rscript", "-e", "library(readr)");
+    boolean pandas = installed(PYTHON.toString(), "-c", "import pandas");
+    assumeTrue(
+        r || pandas,
+        "neither R with readr nor /usr/bin/python3 with pandas is installed: apt-get install"
+            + " r-cran-readr python3-pandas to run this test");
+    Path samples = BundledSamples.extractTo(dir.resolve("samples"));
+    new Cli(dir.resolve("wh")).silverIbmTradesOfTheSampleDay(samples);
+    Path out = dir.resolve("x").resolve("r");
+    JsonNode receipt =
+        new ObjectMapper()
+            .readTree(ok(Cli.exportIbmDay("r", "silver.trades", out, "--json")).out());
+    List<String> csv = Files.readAllLines(out.resolve("silver_trades.csv"));
+    int column = List.of(csv.get(0).split(",")).indexOf("sale_condition_raw");
+    String first = csv.get(1).split(",")[column];
+    assertThat(first).isEqualTo("20002020");
+    if (r) {
+      String script =
+          receipt.at("/loaders/r").asText()
+              + "\ncat(class(df$sale_condition_raw), df$sale_condition_raw[1],"
+              + " class(df$venue), sep = '\\n')\n";
+      assertThat(tail(run(out, "Rscript", "-e", script), 3))
+          .as("R")
+          .containsExactly("character", first, "character");
+    }
+    if (pandas) {
+      String script =
+          receipt.at("/loaders/pandas").asText()
+              + "\nv = df['sale_condition_raw']\nprint(type(v.iloc[0]).__name__, v.iloc[0],"
+              + " type(df['venue'].iloc[0]).__name__, sep='\\n')\n";
+      assertThat(tail(run(out, PYTHON.toString(), "-c", script), 3))
+          .as("pandas")
+          .containsExactly("str", first, "str");
+    }
+  }
+
+  private static List<String> tail(List<String> lines, int n) {
+    return lines.subList(Math.max(0, lines.size() - n), lines.size());
+  }
+
   private static void assertSame(String what, List<String> lines, Seen expected, String timeType) {
     assertThat(lines).as(what).hasSizeGreaterThanOrEqualTo(7);
     List<String> v = lines.subList(lines.size() - 7, lines.size());

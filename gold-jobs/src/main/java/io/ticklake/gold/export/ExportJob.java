@@ -163,7 +163,8 @@ public final class ExportJob {
         written = write(source, tmp, progress);
       }
       ExportReceipt receipt =
-          receipt(plan, tmp, written, timeColumns(table), bigIntegerColumns(table));
+          receipt(
+              plan, tmp, written, timeColumns(table), bigIntegerColumns(table), textColumns(table));
       receipt.writeTo(tmp);
       for (Path f : ExportFiles.listFiles(tmp)) {
         ExportFiles.fsync(f);
@@ -256,7 +257,8 @@ public final class ExportJob {
       Path dir,
       List<Path> written,
       List<String> timeColumns,
-      List<String> bigIntegerColumns)
+      List<String> bigIntegerColumns,
+      List<String> textColumns)
       throws IOException {
     List<ExportReceipt.FileEntry> files = new ArrayList<>();
     long fileRows = 0;
@@ -291,7 +293,7 @@ public final class ExportJob {
                 plan.rows(),
                 plan.contentDigest())),
         files,
-        ExportLoaders.of(request, files, timeColumns, bigIntegerColumns));
+        ExportLoaders.of(request, files, timeColumns, bigIntegerColumns, textColumns));
   }
 
   /** 64-bit columns whose values pass 2^53 (hash ids, epoch nanoseconds), which a double rounds. */
@@ -300,6 +302,17 @@ public final class ExportJob {
         .filter(f -> f.type().typeId() == org.apache.iceberg.types.Type.TypeID.LONG)
         .map(org.apache.iceberg.types.Types.NestedField::name)
         .filter(n -> n.equals("symbol_id") || n.equals("ts_event_ns"))
+        .toList();
+  }
+
+  /** Text columns (strings and uuids), which CSV loaders must not guess as numbers or missing. */
+  private static List<String> textColumns(Table table) {
+    return table.schema().columns().stream()
+        .filter(
+            f ->
+                f.type().typeId() == org.apache.iceberg.types.Type.TypeID.STRING
+                    || f.type().typeId() == org.apache.iceberg.types.Type.TypeID.UUID)
+        .map(org.apache.iceberg.types.Types.NestedField::name)
         .toList();
   }
 

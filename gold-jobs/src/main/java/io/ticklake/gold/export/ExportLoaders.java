@@ -12,7 +12,8 @@ final class ExportLoaders {
       ExportRequest request,
       List<ExportReceipt.FileEntry> files,
       List<String> timeColumns,
-      List<String> bigIntegerColumns) {
+      List<String> bigIntegerColumns,
+      List<String> textColumns) {
     String dates =
         timeColumns.stream()
             .map(c -> "\"" + c + "\"")
@@ -23,14 +24,23 @@ final class ExportLoaders {
             .map(ExportReceipt.FileEntry::path)
             .findFirst()
             .orElse("");
-    // readr guesses whole numbers as double, which rounds ids and epoch nanoseconds above 2^53
+    // Both tools guess a column's type from its values and read "NA" (pandas also "NULL", "nan",
+    // …) as missing: text columns are declared text and only an empty field is missing, as the
+    // CSV writes NULL. readr also guesses whole numbers as double, which rounds ids and epoch
+    // nanoseconds above 2^53.
+    List<String> readrTypes = new java.util.ArrayList<>();
+    textColumns.forEach(c -> readrTypes.add(c + " = readr::col_character()"));
+    bigIntegerColumns.forEach(c -> readrTypes.add(c + " = vroom::col_big_integer()"));
     String readr =
-        bigIntegerColumns.isEmpty()
-            ? ""
-            : bigIntegerColumns.stream()
-                .map(c -> c + " = vroom::col_big_integer()")
-                .collect(
-                    java.util.stream.Collectors.joining(", ", ", col_types = readr::cols(", ")"));
+        ", na = \"\""
+            + (readrTypes.isEmpty()
+                ? ""
+                : ", col_types = readr::cols(" + String.join(", ", readrTypes) + ")");
+    String pandasText =
+        textColumns.stream()
+                .map(c -> "\"" + c + "\": str")
+                .collect(java.util.stream.Collectors.joining(", ", ", dtype={", "}"))
+            + ", keep_default_na=False, na_values=[\"\"]";
     Map<String, String> m = new LinkedHashMap<>();
     switch (request.profile()) {
       case PANDAS -> {
@@ -52,7 +62,13 @@ final class ExportLoaders {
       case R, POSTGRES -> {
         m.put(
             "pandas",
-            "import pandas as pd\ndf = pd.read_csv(\"" + first + "\", parse_dates=" + dates + ")");
+            "import pandas as pd\ndf = pd.read_csv(\""
+                + first
+                + "\""
+                + pandasText
+                + ", parse_dates="
+                + dates
+                + ")");
         m.put("r", "df <- readr::read_csv(\"" + first + "\"" + readr + ")");
       }
       case EXCEL -> {
@@ -60,7 +76,9 @@ final class ExportLoaders {
             "pandas",
             "import pandas as pd\ndf = pd.read_csv(\""
                 + first
-                + "\", encoding=\"utf-8-sig\", parse_dates="
+                + "\", encoding=\"utf-8-sig\""
+                + pandasText
+                + ", parse_dates="
                 + dates
                 + ")");
         m.put("r", "df <- readr::read_csv(\"" + first + "\"" + readr + ")");

@@ -46,7 +46,8 @@ class ExportLoadersTest {
                 file("symbol=BAC/date=2013-10-11/part-0.parquet"),
                 file("symbol=IBM/date=2013-10-11/part-0.parquet")),
             List.of("bar_start"),
-            List.of("symbol_id"));
+            List.of("symbol_id"),
+            List.of("exchange", "symbol"));
     assertThat(m.get("pandas"))
         .contains("pd.read_parquet(\".\", ignore_prefixes=[\".\", \"_\", \"receipt.json\"])");
     assertThat(m.get("r"))
@@ -68,12 +69,14 @@ class ExportLoadersTest {
               request(p, "silver.trades"),
               List.of(file("silver_trades.csv")),
               List.of("ts_event", "ts_recv", "ingested_at"),
-              List.of("ts_event_ns", "symbol_id"));
+              List.of("ts_event_ns", "symbol_id"),
+              List.of("symbol", "venue"));
       assertThat(m.get("r"))
           .as(p.toString())
           .isEqualTo(
-              "df <- readr::read_csv(\"silver_trades.csv\", col_types = readr::cols("
-                  + "ts_event_ns = vroom::col_big_integer(),"
+              "df <- readr::read_csv(\"silver_trades.csv\", na = \"\", col_types = readr::cols("
+                  + "symbol = readr::col_character(), venue = readr::col_character(),"
+                  + " ts_event_ns = vroom::col_big_integer(),"
                   + " symbol_id = vroom::col_big_integer()))");
     }
   }
@@ -88,7 +91,8 @@ class ExportLoadersTest {
                 file("equity/usa/minute/bac/20131011_trade.zip"),
                 file("equity/usa/minute/ibm/20131011_trade.zip")),
             List.of("bar_start"),
-            List.of("symbol_id"));
+            List.of("symbol_id"),
+            List.of("exchange", "symbol"));
     assertThat(m.get("pandas")).contains("glob.glob(").doesNotContain("bac/20131011");
     assertThat(m.get("r")).contains("list.files(").doesNotContain("bac/20131011");
   }
