@@ -33,6 +33,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -249,6 +250,33 @@ class ExportProfilesTest {
     assertThat(ParquetExport.hiveEscape("BTC/USDT")).isEqualTo("BTC%2FUSDT");
     assertThat(ParquetExport.hiveEscape("..")).isEqualTo("%2E%2E");
     assertThat(ParquetExport.hiveEscape("BRK.B")).isEqualTo("BRK.B");
+  }
+
+  /**
+   * A numeric ticker (Tokyo's 7203, Hong Kong's 0700) lives only in the folder name, and hive
+   * readers guess a partition value's type: DuckDB reads {@code symbol=7203} as BIGINT (Spark and
+   * pyarrow infer an integer too, and turn 0700 into 700), so the symbol no longer joins with the
+   * text symbol of every other table. Open: keep the symbol text by telling readers the partition
+   * types (DuckDB {@code hive_types}, pyarrow {@code partitioning} schema) in the receipt's
+   * snippets and README, or choose another layout — a design choice, not made here.
+   */
+  @Disabled("open design choice: hive readers infer a numeric symbol folder as an integer")
+  @Test
+  void aNumericSymbolStaysTextInTheHiveLayout() throws Exception {
+    ExportFixture.appendBars(
+        warehouse, List.of(bar("7203", DAY, "1m", "09:30", "5", "5", "5", "5", "100")));
+    Path out = tmp.resolve("hive-numeric");
+    new ExportJob(
+            warehouse,
+            ExportFixture.request(
+                ExportProfile.PARQUET_PARTITIONED, "gold.bars", "1m", out, "7203"))
+        .commit();
+    assertThat(
+            rows(
+                "SELECT typeof(symbol), symbol FROM read_parquet('"
+                    + out
+                    + "/**/*.parquet', hive_partitioning = true)"))
+        .containsExactly("VARCHAR|7203");
   }
 
   @Test
