@@ -216,7 +216,7 @@ final class ExportCommand implements Callable<Integer> {
           Locale.ROOT,
           "Receipt %s; check it with: ticklake export verify %s%n",
           plan.out().resolve(ExportReceipt.FILE_NAME),
-          plan.out());
+          DemoCommand.shellWord(plan.out().toString()));
     }
     return ExitCodes.OK;
   }

@@ -106,6 +106,19 @@ class ExportCommandTest {
     assertThat(v.code()).isZero();
   }
 
+  /**
+   * The verify command the export suggests runs when pasted, also for a folder with a space: it
+   * printed {@code ticklake export verify /tmp/x/my bars}, which the shell splits into two
+   * arguments ("export verify takes one folder").
+   */
+  @Test
+  void theSuggestedVerifyCommandQuotesAFolderWithSpaces() throws Exception {
+    Path target = out.resolve("my bars é");
+    CliRun r = run(export(target, "r"));
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("check it with: ticklake export verify '" + target + "'\n");
+  }
+
   @Test
   void jsonPrintsTheReceipt() throws Exception {
     Path target = out.resolve("arrow");
