@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 
@@ -154,6 +155,7 @@ public final class ExportJob {
                 + UUID.randomUUID());
     Table table = warehouse.table(request.table());
     Snapshot snapshot = table.snapshot(plan.snapshotId());
+    Schema schema = ExportSource.schemaAt(table, Optional.of(snapshot));
     try {
       Files.createDirectories(parent);
       Files.createDirectory(tmp);
@@ -164,7 +166,12 @@ public final class ExportJob {
       }
       ExportReceipt receipt =
           receipt(
-              plan, tmp, written, timeColumns(table), bigIntegerColumns(table), textColumns(table));
+              plan,
+              tmp,
+              written,
+              timeColumns(schema),
+              bigIntegerColumns(schema),
+              textColumns(schema));
       receipt.writeTo(tmp);
       for (Path f : ExportFiles.listFiles(tmp)) {
         ExportFiles.fsync(f);
@@ -297,8 +304,8 @@ public final class ExportJob {
   }
 
   /** 64-bit columns whose values pass 2^53 (hash ids, epoch nanoseconds), which a double rounds. */
-  private static List<String> bigIntegerColumns(Table table) {
-    return table.schema().columns().stream()
+  private static List<String> bigIntegerColumns(Schema schema) {
+    return schema.columns().stream()
         .filter(f -> f.type().typeId() == org.apache.iceberg.types.Type.TypeID.LONG)
         .map(org.apache.iceberg.types.Types.NestedField::name)
         .filter(n -> n.equals("symbol_id") || n.equals("ts_event_ns"))
@@ -306,8 +313,8 @@ public final class ExportJob {
   }
 
   /** Text columns (strings and uuids), which CSV loaders must not guess as numbers or missing. */
-  private static List<String> textColumns(Table table) {
-    return table.schema().columns().stream()
+  private static List<String> textColumns(Schema schema) {
+    return schema.columns().stream()
         .filter(
             f ->
                 f.type().typeId() == org.apache.iceberg.types.Type.TypeID.STRING
@@ -316,8 +323,8 @@ public final class ExportJob {
         .toList();
   }
 
-  private static List<String> timeColumns(Table table) {
-    return table.schema().columns().stream()
+  private static List<String> timeColumns(Schema schema) {
+    return schema.columns().stream()
         .filter(f -> f.type().typeId() == org.apache.iceberg.types.Type.TypeID.TIMESTAMP)
         .map(org.apache.iceberg.types.Types.NestedField::name)
         .toList();

@@ -72,7 +72,19 @@ public final class ExportSource implements AutoCloseable {
     this.request = request;
     this.table = table;
     this.snapshot = snapshot;
-    this.schema = table.schema();
+    this.schema = schemaAt(table, snapshot);
+  }
+
+  /**
+   * The schema of {@code table} when {@code snapshot} was committed (the current one when the
+   * snapshot names none): a column added later is not part of what the snapshot selected, so an
+   * export of the snapshot, and its verification, stay the same after the table evolves.
+   */
+  public static Schema schemaAt(Table table, Optional<Snapshot> snapshot) {
+    return snapshot
+        .map(Snapshot::schemaId)
+        .map(id -> table.schemas().get(id))
+        .orElseGet(table::schema);
   }
 
   /**
@@ -85,7 +97,8 @@ public final class ExportSource implements AutoCloseable {
     DuckDbBridge bridge = DuckDbBridge.open(tempDir, 0, null);
     try {
       ExportSource source = new ExportSource(bridge, request, table, snapshot);
-      PinnedScan scan = PinnedScan.plan(table, snapshot, source.pruning());
+      PinnedScan files = PinnedScan.plan(table, snapshot, source.pruning());
+      PinnedScan scan = new PinnedScan(table, snapshot, source.schema, files.dataFiles());
       bridge.execute(
           "CREATE TEMP VIEW "
               + VIEW

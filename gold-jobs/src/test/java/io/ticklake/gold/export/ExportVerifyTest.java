@@ -217,6 +217,35 @@ class ExportVerifyTest {
     assertThat(new ExportVerifier(warehouse).verify(latest).problems()).isEmpty();
   }
 
+  /**
+   * A column added to the table later (the contract appends new optional columns and {@code init}
+   * adds them) does not change what the pinned snapshot selected: the export still verifies, and
+   * exporting that snapshot again writes the same files.
+   */
+  @ParameterizedTest
+  @EnumSource(
+      value = ExportProfile.class,
+      names = {"R", "PANDAS", "LEAN"})
+  void aColumnAddedLaterLeavesAnExportOfTheSnapshotUnchanged(ExportProfile profile)
+      throws Exception {
+    useOwnWarehouse();
+    Path before = tmp.resolve("before");
+    ExportReceipt first =
+        new ExportJob(warehouse, request(profile, before, Long.toString(firstSnapshot))).commit();
+    warehouse
+        .table("gold.bars")
+        .updateSchema()
+        .addColumn("added_later", org.apache.iceberg.types.Types.StringType.get())
+        .commit();
+    assertThat(new ExportVerifier(warehouse).verify(before).problems()).isEmpty();
+    ExportReceipt again =
+        new ExportJob(
+                warehouse, request(profile, tmp.resolve("again"), Long.toString(firstSnapshot)))
+            .commit();
+    assertThat(again.files()).isEqualTo(first.files());
+    assertThat(again.tables()).isEqualTo(first.tables());
+  }
+
   @Test
   void anExpiredSnapshotIsReported() throws Exception {
     useOwnWarehouse();
