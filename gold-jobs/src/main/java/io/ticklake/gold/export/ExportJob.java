@@ -20,7 +20,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
@@ -153,6 +155,16 @@ public final class ExportJob {
                 + ProcessHandle.current().pid()
                 + "-"
                 + UUID.randomUUID());
+    RUNNING.add(tmp);
+    try {
+      return commit(plan, progress, out, parent, tmp);
+    } finally {
+      RUNNING.remove(tmp);
+    }
+  }
+
+  private ExportReceipt commit(
+      ExportPlan plan, ExportProgress progress, Path out, Path parent, Path tmp) {
     Table table = warehouse.table(request.table());
     Snapshot snapshot = table.snapshot(plan.snapshotId());
     Schema schema = ExportSource.schemaAt(table, Optional.of(snapshot));
@@ -197,10 +209,14 @@ public final class ExportJob {
 
   private static final String TMP_MARK = ".export-";
 
+  /** Work folders of the exports running in this process. */
+  private static final Set<Path> RUNNING = ConcurrentHashMap.newKeySet();
+
   /**
    * Deletes the hidden work folders that killed exports to {@code out} left next to it: those named
-   * {@code .<name>.export-<pid>-<uuid>} whose process {@code pid} no longer runs on this machine. A
-   * folder of a running export, or one whose name carries no process id, is left alone.
+   * {@code .<name>.export-<pid>-<uuid>} whose process {@code pid} no longer runs on this machine,
+   * or is this process but not one of its running exports (a container gives every run the same
+   * id). A folder of a running export, or one whose name carries no process id, is left alone.
    *
    * @return the folders removed
    */
@@ -226,7 +242,13 @@ public final class ExportJob {
         } catch (NumberFormatException e) {
           continue;
         }
-        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        // This process's id on a folder it is not writing is a killed run's: in a container every
+        // run gets the same id.
+        boolean running =
+            pid == ProcessHandle.current().pid()
+                ? RUNNING.contains(p.toAbsolutePath().normalize())
+                : ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        if (running) {
           continue;
         }
         LocalTrees.deleteTree(p);

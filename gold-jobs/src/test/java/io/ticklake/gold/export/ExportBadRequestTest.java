@@ -220,6 +220,36 @@ class ExportBadRequestTest {
         "Cannot find snapshot 12345 in table gold.bars");
   }
 
+  /**
+   * In a container every run of the CLI gets the same process id (often 1), so the folder a killed
+   * export left carries the id of the next export itself. That process was taken for the running
+   * owner and the folder was kept, run after run; only an export in progress in this process is one
+   * to keep.
+   */
+  @Test
+  void aFolderLeftUnderThisProcessIdIsRemovedUnlessItsExportIsRunning() throws Exception {
+    Path out = exports.resolve("bars");
+    long pid = ProcessHandle.current().pid();
+    Path left = Files.createDirectories(exports.resolve(".bars.export-" + pid + "-killed"));
+    Files.writeString(left.resolve("gold_bars.csv"), "partial");
+    Path otherName = Files.createDirectories(exports.resolve(".other.export-" + pid + "-x"));
+
+    assertThat(ExportJob.removeInterrupted(out)).containsExactly(left);
+    assertThat(left).doesNotExist();
+    assertThat(otherName).exists();
+
+    new ExportJob(warehouse, request(ExportProfile.R, "gold.bars", List.of("IBM"), DAY, DAY, out))
+        .commit(
+            new ExportJob(
+                    warehouse, request(ExportProfile.R, "gold.bars", List.of("IBM"), DAY, DAY, out))
+                .plan(),
+            (done, total) -> {
+              // while this export writes, its own work folder is kept
+              assertThat(ExportJob.removeInterrupted(out)).isEmpty();
+            });
+    assertThat(out.resolve("receipt.json")).exists();
+  }
+
   @Test
   void aFailureWhileWritingLeavesNothing() throws Exception {
     // Lean refuses a price with 5 decimals half-way through writing: no folder, no temp folder.
