@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -244,6 +245,35 @@ class ExportVerifyTest {
             .commit();
     assertThat(again.files()).isEqualTo(first.files());
     assertThat(again.tables()).isEqualTo(first.tables());
+  }
+
+  /**
+   * Snapshot ids are random 63-bit numbers and the receipt writes them as JSON numbers, which
+   * readers holding numbers as doubles round: Debian 12's jq 1.6 prints {@code .tables[0]
+   * .snapshot_id} 2542784312209215019 as 2542784312209215000 (JavaScript and R's jsonlite alike),
+   * and that id given to {@code --as-of} names no snapshot. Open: a text form of the id next to (or
+   * instead of) the number changes the receipt format — a design choice, not made here.
+   */
+  @Disabled("open design choice: snapshot ids above 2^53 do not survive a double-based JSON reader")
+  @Test
+  void theSnapshotIdSurvivesAJsonReaderThatHoldsNumbersAsDoubles() throws Exception {
+    Path out = tmp.resolve("ids");
+    new ExportJob(warehouse, request(ExportProfile.R, out, null)).commit();
+    JsonNode json = new ObjectMapper().readTree(out.resolve("receipt.json").toFile());
+    List<String> asDoubleReaderSeesThem = new java.util.ArrayList<>();
+    json.at("/tables/0")
+        .fields()
+        .forEachRemaining(
+            f -> {
+              if (f.getKey().startsWith("snapshot_id")) {
+                JsonNode v = f.getValue();
+                asDoubleReaderSeesThem.add(
+                    v.isNumber()
+                        ? new java.math.BigDecimal(v.asDouble()).toPlainString()
+                        : v.asText());
+              }
+            });
+    assertThat(asDoubleReaderSeesThem).contains(Long.toString(firstSnapshot));
   }
 
   @Test
