@@ -109,7 +109,17 @@ public record ExportReceipt(
    * @param contentDigest digest of the selected rows, see {@link ExportSource#contentDigest()}
    */
   public record TableRead(
-      String table, long snapshotId, String committedAt, long rows, String contentDigest) {}
+      String table, long snapshotId, String committedAt, long rows, String contentDigest) {
+    /**
+     * The snapshot id as text, written next to the number: ids are random 63-bit numbers, which
+     * readers holding JSON numbers as doubles (jq 1.6, JavaScript, R's jsonlite) round to an id no
+     * snapshot has.
+     */
+    @com.fasterxml.jackson.annotation.JsonProperty(value = "snapshot_id_text", index = 2)
+    public String snapshotIdText() {
+      return Long.toString(snapshotId);
+    }
+  }
 
   /**
    * One file of the export.
