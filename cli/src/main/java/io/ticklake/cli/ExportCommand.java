@@ -293,8 +293,9 @@ final class ExportCommand implements Callable<Integer> {
         ctx.out()
             .printf(
                 Locale.ROOT,
-                "OK: %d files and %,d rows in %s match the receipt and snapshot %d of %s%n",
+                "OK: %d file%s and %,d rows in %s match the receipt and snapshot %d of %s%n",
                 report.filesChecked(),
+                report.filesChecked() == 1 ? "" : "s",
                 report.rows(),
                 dir,
                 t.snapshotId(),

@@ -98,7 +98,7 @@ class ExportCommandTest {
     assertThat(v.err()).isEmpty();
     assertThat(v.out())
         .isEqualTo(
-            "OK: 1 files and 3 rows in "
+            "OK: 1 file and 3 rows in "
                 + target
                 + " match the receipt and snapshot "
                 + snapshot
@@ -219,7 +219,7 @@ class ExportCommandTest {
 
     CliRun v = CliRun.run(Map.of(), "export", "verify", target.toString());
     assertThat(v.code()).isZero();
-    assertThat(v.out()).startsWith("OK: 1 files and 3 rows in " + target);
+    assertThat(v.out()).startsWith("OK: 1 file and 3 rows in " + target);
     assertThat(v.err())
         .isEqualTo(
             "ticklake: note: verifying against the warehouse the receipt names, "
