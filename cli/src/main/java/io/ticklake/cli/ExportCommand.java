@@ -190,6 +190,15 @@ final class ExportCommand implements Callable<Integer> {
         err.print("\r" + " ".repeat(100) + "\r");
         err.flush();
       }
+      if (!plan.symbolsWithoutRows().isEmpty()) {
+        err.printf(
+            Locale.ROOT,
+            "Note: no rows for %s from %s to %s; the export holds the other symbols%n",
+            String.join(", ", plan.symbolsWithoutRows()),
+            request.from(),
+            request.to());
+        err.flush();
+      }
       if (json) {
         o.print(receipt.toJson());
         return ExitCodes.OK;

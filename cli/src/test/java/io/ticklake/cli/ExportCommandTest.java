@@ -40,7 +40,18 @@ class ExportCommandTest {
                   ExportFixture.bar(
                       "IBM", DAY, "1m", "09:31", "184.85", "184.99", "184.8", "184.9", "300"),
                   ExportFixture.bar(
-                      "BAC", DAY, "1m", "09:30", "14.5", "14.52", "14.49", "14.51", "25000")));
+                      "BAC", DAY, "1m", "09:30", "14.5", "14.52", "14.49", "14.51", "25000"),
+                  // a symbol the table knows, with no bar on DAY
+                  ExportFixture.bar(
+                      "AIG",
+                      DAY.minusDays(1),
+                      "1m",
+                      "09:30",
+                      "48.5",
+                      "48.5",
+                      "48.5",
+                      "48.5",
+                      "100")));
     }
   }
 
@@ -81,6 +92,21 @@ class ExportCommandTest {
                 target.toString()));
     args.addAll(List.of(more));
     return args.toArray(String[]::new);
+  }
+
+  @Test
+  void aRequestedSymbolWithoutRowsInTheRangeIsNamedNotSilentlyLeftOut() throws Exception {
+    Path target = out.resolve("some");
+    CliRun r = runR(target, "gold.bars", "IBM,AIG", "2013-10-11", "2013-10-11");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Exported 2 rows");
+    assertThat(r.err())
+        .contains(
+            "Note: no rows for AIG from 2013-10-11 to 2013-10-11; the export holds the other"
+                + " symbols");
+    // a symbol with rows is not named
+    assertThat(runR(out.resolve("all"), "gold.bars", "IBM,BAC", "2013-10-11", "2013-10-11").err())
+        .doesNotContain("Note: no rows");
   }
 
   @Test

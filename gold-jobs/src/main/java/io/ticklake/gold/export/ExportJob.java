@@ -114,6 +114,9 @@ public final class ExportJob {
             request.exchange() == null ? "" : " on exchange " + request.exchange(),
             source.snapshotId());
       }
+      List<ExportSource.SymbolDay> days = source.symbolDays();
+      java.util.Set<String> withRows = new java.util.HashSet<>();
+      days.forEach(d -> withRows.add(d.symbol()));
       return new ExportPlan(
           request,
           out,
@@ -121,7 +124,8 @@ public final class ExportJob {
           Instant.ofEpochMilli(snapshot.get().timestampMillis()),
           rows,
           source.contentDigest(),
-          source.symbolDays().size());
+          days.size(),
+          request.symbols().stream().filter(s -> !withRows.contains(s)).toList());
     }
   }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What an export will write, decided before anything is written.
@@ -15,6 +16,8 @@ import java.time.Instant;
  * @param rows rows that will be exported
  * @param contentDigest digest of those rows, see {@link ExportSource#contentDigest()}
  * @param symbolDays number of (exchange, symbol, trading date) groups in the rows
+ * @param symbolsWithoutRows requested symbols the table knows but that have no row in the range
+ *     (the export holds the others; the command says so)
  */
 public record ExportPlan(
     ExportRequest request,
@@ -23,8 +26,10 @@ public record ExportPlan(
     Instant committedAt,
     long rows,
     String contentDigest,
-    int symbolDays) {
+    int symbolDays,
+    List<String> symbolsWithoutRows) {
   public ExportPlan {
+    symbolsWithoutRows = List.copyOf(symbolsWithoutRows);
     requireNonNull(request, "request is null");
     requireNonNull(out, "out is null");
     requireNonNull(committedAt, "committedAt is null");
