@@ -71,12 +71,7 @@ final class ExpireCommand implements Callable<Integer> {
           spec.commandLine(),
           "Cannot keep " + retainLast + " snapshots: give --retain-last 1 or more");
     }
-    Instant now = Instant.now();
-    // an age beyond the epoch expires nothing (and would overflow Instant)
-    long cutoff =
-        age.compareTo(Duration.between(Instant.EPOCH, now)) >= 0
-            ? 0
-            : now.minus(age).toEpochMilli();
+    long cutoff = OptionValues.cutoffMillis(age);
     try (Warehouse warehouse = ctx.openWarehouse()) {
       List<TableIdentifier> ids = OrphansCommand.tablesOrAll(warehouse, tables);
       List<List<Object>> rows = new ArrayList<>();

@@ -1,5 +1,7 @@
 package io.ticklake.cli;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine;
@@ -35,6 +37,17 @@ final class OptionValues {
       throw usage(spec, option, String.join(",", values), expected);
     }
     return values;
+  }
+
+  /**
+   * The epoch milliseconds {@code age} before now: the cutoff of an {@code --older-than}. An age
+   * reaching back before the epoch gives 0 (nothing is that old) rather than overflowing.
+   */
+  static long cutoffMillis(Duration age) {
+    Instant now = Instant.now();
+    return age.compareTo(Duration.between(Instant.EPOCH, now)) >= 0
+        ? 0
+        : now.minus(age).toEpochMilli();
   }
 
   private static CommandLine.ParameterException usage(

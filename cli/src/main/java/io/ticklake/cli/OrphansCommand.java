@@ -76,8 +76,8 @@ final class OrphansCommand implements Callable<Integer> {
             spec.commandLine(),
             "Cannot list files modified in the future: give --older-than 0 or more minutes");
       }
-      // beyond the epoch nothing is that old: cap it (the product would overflow)
-      return Duration.ofMinutes(Math.min(minutes, Long.MAX_VALUE / 60_000_000_000L));
+      // Duration holds at most Long.MAX_VALUE seconds
+      return Duration.ofMinutes(Math.min(minutes, Long.MAX_VALUE / 60));
     }
     try {
       return WriterCommand.duration(text);
@@ -94,10 +94,7 @@ final class OrphansCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     CliContext ctx = root.context();
-    Duration age = age();
-    long now = System.currentTimeMillis();
-    // an age beyond the epoch: nothing is that old
-    long cutoff = age.toMillis() > now ? 0 : now - age.toMillis();
+    long cutoff = OptionValues.cutoffMillis(age());
     try (Warehouse warehouse = ctx.openWarehouse()) {
       List<TableIdentifier> ids = tablesOrAll(warehouse, tables);
       List<List<Object>> rows = new ArrayList<>();

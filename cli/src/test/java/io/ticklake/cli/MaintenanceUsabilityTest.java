@@ -177,7 +177,8 @@ class MaintenanceUsabilityTest {
     }
     // a duration with a unit, as 'expire' takes it, or minutes; a number past the epoch lists
     // nothing rather than failing
-    for (String m : new String[] {"7d", "12h", "PT1H", "90", "0", "99999999999999999999"}) {
+    for (String m :
+        new String[] {"7d", "12h", "PT1H", "90", "0", "99999999999999999999", "99999999999999d"}) {
       CliRun r = run("orphans", "--older-than", m);
       assertThat(r.code()).as(m + ": " + r.err()).isZero();
     }
