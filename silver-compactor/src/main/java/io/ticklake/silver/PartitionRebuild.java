@@ -562,22 +562,12 @@ final class PartitionRebuild {
         + ")";
   }
 
-  /** Whether the event time is at or after {@code t}, as SQL (see {@link #eventBefore}). */
+  /**
+   * Whether the event time is at or after {@code t}, as SQL: not before it (the rules key holds the
+   * placeholders, not this text).
+   */
   private static String eventAtOrAfter(Instant t) {
-    int sub = t.getNano() % 1000;
-    if (sub == 0) {
-      return "ts_event >= " + ts(t);
-    }
-    String micro = ts(t);
-    return "(ts_event > "
-        + micro
-        + " OR ts_event = "
-        + micro
-        + " AND "
-        + EVENT_SUB_MICROS
-        + " >= "
-        + sub
-        + ")";
+    return "(NOT " + eventBefore(t) + ")";
   }
 
   private String violationsSql(ExchangeCalendar calendar, ExchangeDate key) {
