@@ -244,22 +244,31 @@ public record ValidationSettings(
 
   /**
    * What a partition's rows depend on in these settings, for {@code table}: SHA-256 (hex) over the
-   * session tolerance, the spike window and every rule that runs, with its severity, condition,
-   * value and message (thresholds are part of the conditions). Recorded with each compaction
-   * ({@code ticklake.rules}); a partition built under another key is rebuilt (plan reason {@code
-   * rules}).
+   * session tolerance and the spike window (their defaults when their rule does not run) and every
+   * rule that runs, with its severity, condition, value and message (thresholds are part of the
+   * conditions). Recorded with each compaction ({@code ticklake.rules}); a partition built under
+   * another key is rebuilt (plan reason {@code rules}).
    */
   public String key(SilverTable table) {
+    List<ValidationRule> running = rules(table);
+    ValidationSettings d = defaults();
+    // a setting that no running rule reads stands at its default, so changing it (say the spike
+    // window while price_spike is disabled) rebuilds nothing; the built-in key is unchanged
     List<String> parts = new ArrayList<>();
     parts.add("rules-v1");
-    parts.add(sessionTolerance.toString());
-    parts.add(Integer.toString(spikeWindow));
-    for (ValidationRule r : rules(table)) {
+    parts.add(
+        (runs(running, "session_window") ? sessionTolerance : d.sessionTolerance()).toString());
+    parts.add(Integer.toString(runs(running, "price_spike") ? spikeWindow : d.spikeWindow()));
+    for (ValidationRule r : running) {
       parts.addAll(
           List.of(
               r.name(), r.severity().label(), r.field(), r.condition(), r.value(), r.message()));
     }
     return io.ticklake.catalog.snapshot.CompactionMarkers.sha256Hex(String.join("\u001f", parts));
+  }
+
+  private static boolean runs(List<ValidationRule> rules, String name) {
+    return rules.stream().anyMatch(r -> r.name().equals(name));
   }
 
   /** The names of a table's built-in rules, sorted. */

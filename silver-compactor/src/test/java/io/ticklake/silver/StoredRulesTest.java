@@ -170,6 +170,45 @@ class StoredRulesTest {
   }
 
   @Test
+  void aSettingOfADisabledRuleDoesNotChangeTheRulesKey() {
+    ValidationSettings d = ValidationSettings.defaults();
+    ValidationSettings noSpike = d.without("price_spike");
+    ValidationSettings noSession = d.without("session_window");
+    // the key names what a partition's rows depend on: a setting no running rule reads is not
+    // part of it, so changing it does not rebuild every partition
+    assertThat(withWindow(noSpike, 20).key(SilverTable.TRADES))
+        .isEqualTo(noSpike.key(SilverTable.TRADES));
+    assertThat(withTolerance(noSession, Duration.ofMinutes(5)).key(SilverTable.TRADES))
+        .isEqualTo(noSession.key(SilverTable.TRADES));
+    assertThat(withTolerance(noSession, Duration.ofMinutes(5)).key(SilverTable.QUOTES))
+        .isEqualTo(noSession.key(SilverTable.QUOTES));
+    // while the rule runs, the same change is a new key
+    assertThat(withWindow(d, 20).key(SilverTable.TRADES)).isNotEqualTo(d.key(SilverTable.TRADES));
+    assertThat(withTolerance(d, Duration.ofMinutes(5)).key(SilverTable.QUOTES))
+        .isNotEqualTo(d.key(SilverTable.QUOTES));
+  }
+
+  private static ValidationSettings withWindow(ValidationSettings s, int window) {
+    return new ValidationSettings(
+        s.severities(),
+        s.disabled(),
+        s.sessionTolerance(),
+        s.spikePercent(),
+        window,
+        s.spikeMinPoints());
+  }
+
+  private static ValidationSettings withTolerance(ValidationSettings s, Duration tolerance) {
+    return new ValidationSettings(
+        s.severities(),
+        s.disabled(),
+        tolerance,
+        s.spikePercent(),
+        s.spikeWindow(),
+        s.spikeMinPoints());
+  }
+
+  @Test
   void propertiesHoldOnlyWhatDiffersFromTheBuiltInSettingsAndReadBackEqual() {
     assertThat(ValidationSettings.defaults().toProperties(SilverTable.TRADES)).isEmpty();
     ValidationSettings s =
