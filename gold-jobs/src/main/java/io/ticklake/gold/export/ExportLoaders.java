@@ -4,9 +4,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Code snippets, for the receipt, that load an export in pandas and in R (run in its folder). */
+/**
+ * Code snippets, for the receipt, that load an export in pandas and in R (run in its folder), and
+ * for the hive layout also in DuckDB.
+ */
 final class ExportLoaders {
   private ExportLoaders() {}
+
+  /**
+   * DuckDB SQL reading a {@code parquet-partitioned} export, run in its folder; the symbol stays
+   * text (without {@code hive_types} DuckDB reads {@code symbol=7203} as BIGINT).
+   */
+  static final String HIVE_DUCKDB =
+      "SELECT * FROM read_parquet('symbol=*/date=*/*.parquet', hive_partitioning = true,"
+          + " hive_types = {'symbol': 'VARCHAR', 'date': 'DATE'})";
 
   static Map<String, String> of(
       ExportRequest request,
@@ -48,16 +59,25 @@ final class ExportLoaders {
         m.put("r", "df <- arrow::read_parquet(\"" + first + "\")");
       }
       case PARQUET_PARTITIONED -> {
-        // Arrow's discovery reads every file it finds but those starting with '.' or '_': the
-        // receipt beside the hive folders is not Parquet
+        // The symbol is only in the folder names, and hive readers guess a partition's type from
+        // its values: left to guess, DuckDB, pyarrow and R's arrow read symbol=7203 as an integer
+        // (pyarrow and R also 0700 as 700), which no longer joins with the text symbol elsewhere.
+        // Every snippet declares the partition types. Arrow's discovery also reads every file but
+        // those starting with '.' or '_': the receipt beside the hive folders is not Parquet.
         m.put(
             "pandas",
-            "import pandas as pd\ndf = pd.read_parquet(\".\", ignore_prefixes=[\".\", \"_\","
-                + " \"receipt.json\"])  # hive folders symbol=/date=");
+            "import pandas as pd\nimport pyarrow as pa\nimport pyarrow.dataset as ds\n"
+                + "hive = ds.partitioning(pa.schema([(\"symbol\", pa.string()), (\"date\","
+                + " pa.date32())]), flavor=\"hive\")  # symbol=/date= folders; symbols stay text\n"
+                + "df = pd.read_parquet(\".\", partitioning=hive, ignore_prefixes=[\".\", \"_\","
+                + " \"receipt.json\"])");
         m.put(
             "r",
-            "df <- dplyr::collect(arrow::open_dataset(\".\", factory_options ="
-                + " list(selector_ignore_prefixes = c(\".\", \"_\", \"receipt.json\"))))");
+            "df <- dplyr::collect(arrow::open_dataset(\".\", partitioning ="
+                + " arrow::hive_partition(symbol = arrow::utf8(), date = arrow::date32()),"
+                + " factory_options = list(selector_ignore_prefixes = c(\".\", \"_\","
+                + " \"receipt.json\"))))");
+        m.put("duckdb", HIVE_DUCKDB);
       }
       case R, POSTGRES -> {
         m.put(

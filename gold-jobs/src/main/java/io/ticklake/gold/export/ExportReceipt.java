@@ -33,7 +33,8 @@ import java.util.Map;
  * @param tables the pinned snapshot, row count and content digest per table read
  * @param files every file written, with path relative to the folder, rows (null for scripts), size
  *     and SHA-256
- * @param loaders code that loads the export, by tool ({@code pandas}, {@code r})
+ * @param loaders code that loads the export, by tool ({@code pandas}, {@code r}; {@code duckdb} for
+ *     {@code parquet-partitioned}, {@code psql} for {@code postgres})
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record ExportReceipt(

@@ -27,7 +27,9 @@ final class ParquetExport {
   /**
    * One Parquet file per symbol and trading date at {@code
    * symbol=<s>/date=<yyyy-mm-dd>/part-0.parquet}. The symbol lives in the folder name only (as hive
-   * readers expect); times stay microseconds, which Spark, Trino and DuckDB all read.
+   * readers expect: pyarrow refuses a partition key that is also a file column); the receipt's
+   * loaders declare it text, since readers would guess {@code symbol=7203} to be an integer. Times
+   * stay microseconds, which Spark, Trino and DuckDB all read.
    */
   static List<Path> partitioned(ExportSource source, Path dir, ExportProgress progress)
       throws java.io.IOException {

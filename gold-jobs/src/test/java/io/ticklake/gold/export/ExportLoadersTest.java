@@ -49,11 +49,13 @@ class ExportLoadersTest {
             List.of("symbol_id"),
             List.of("exchange", "symbol"));
     assertThat(m.get("pandas"))
-        .contains("pd.read_parquet(\".\", ignore_prefixes=[\".\", \"_\", \"receipt.json\"])");
+        .contains(
+            "pd.read_parquet(\".\", partitioning=hive, ignore_prefixes=[\".\", \"_\","
+                + " \"receipt.json\"])");
     assertThat(m.get("r"))
         .contains(
-            "arrow::open_dataset(\".\", factory_options = list(selector_ignore_prefixes ="
-                + " c(\".\", \"_\", \"receipt.json\")))");
+            "factory_options = list(selector_ignore_prefixes = c(\".\", \"_\","
+                + " \"receipt.json\")))");
   }
 
   /**
