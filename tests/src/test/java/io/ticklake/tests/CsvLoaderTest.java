@@ -160,6 +160,58 @@ class CsvLoaderTest {
     }
   }
 
+  /**
+   * Prices and sizes stay exact in pandas: left to guess, pandas read the CSV's decimals as
+   * float64, so a price 184.76 became the binary fraction
+   * 184.759999999999990905052982270717620849609375 and a sum of prices drifted from DuckDB's exact
+   * sum. The snippet reads them as {@code decimal.Decimal}, as pyarrow does for the Parquet
+   * profiles.
+   */
+  @Test
+  void pandasKeepsPricesAndSizesExact() throws Exception {
+    assumeTrue(
+        installed(PYTHON.toString(), "-c", "import pandas"),
+        "/usr/bin/python3 with pandas is not installed: apt-get install python3-pandas to run"
+            + " this test");
+    Path samples = BundledSamples.extractTo(dir.resolve("samples"));
+    new Cli(dir.resolve("wh")).silverIbmTradesOfTheSampleDay(samples);
+    String[] duck =
+        ok(
+                "sql",
+                "--format",
+                "csv",
+                "-c",
+                "select sum(price), sum(size) from silver.trades where symbol = 'IBM'")
+            .out()
+            .lines()
+            .skip(1)
+            .findFirst()
+            .orElseThrow()
+            .split(",");
+    for (String profile : List.of("r", "excel")) {
+      Path out = dir.resolve("x").resolve(profile);
+      JsonNode receipt =
+          new ObjectMapper()
+              .readTree(ok(Cli.exportIbmDay(profile, "silver.trades", out, "--json")).out());
+      List<String> csv = Files.readAllLines(out.resolve("silver_trades.csv"));
+      int column = List.of(csv.get(0).replace("\uFEFF", "").split(",")).indexOf("price");
+      String first = csv.get(1).split(",")[column];
+      String script =
+          receipt.at("/loaders/pandas").asText()
+              + "\np = df['price']\nprint(type(p.iloc[0]).__name__,"
+              + " type(df['size'].iloc[0]).__name__, repr(p.iloc[0]), p.sum(), df['size'].sum(),"
+              + " sep='\\n')\n";
+      assertThat(tail(run(out, PYTHON.toString(), "-c", script), 5))
+          .as(profile + " in pandas")
+          .satisfiesExactly(
+              t -> assertThat(t).isEqualTo("Decimal"),
+              t -> assertThat(t).isEqualTo("Decimal"),
+              t -> assertThat(t).isEqualTo("Decimal('" + first + "')"),
+              t -> assertThat(new BigDecimal(t)).isEqualByComparingTo(duck[0]),
+              t -> assertThat(new BigDecimal(t)).isEqualByComparingTo(duck[1]));
+    }
+  }
+
   private static List<String> tail(List<String> lines, int n) {
     return lines.subList(Math.max(0, lines.size() - n), lines.size());
   }

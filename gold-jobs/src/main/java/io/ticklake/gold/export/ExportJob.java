@@ -187,7 +187,8 @@ public final class ExportJob {
               written,
               timeColumns(schema),
               bigIntegerColumns(schema),
-              textColumns(schema));
+              textColumns(schema),
+              decimalColumns(schema));
       receipt.writeTo(tmp);
       for (Path f : ExportFiles.listFiles(tmp)) {
         ExportFiles.fsync(f);
@@ -291,7 +292,8 @@ public final class ExportJob {
       List<Path> written,
       List<String> timeColumns,
       List<String> bigIntegerColumns,
-      List<String> textColumns)
+      List<String> textColumns,
+      List<String> decimalColumns)
       throws IOException {
     List<ExportReceipt.FileEntry> files = new ArrayList<>();
     long fileRows = 0;
@@ -326,7 +328,8 @@ public final class ExportJob {
                 plan.rows(),
                 plan.contentDigest())),
         files,
-        ExportLoaders.of(request, files, timeColumns, bigIntegerColumns, textColumns));
+        ExportLoaders.of(
+            request, files, timeColumns, bigIntegerColumns, textColumns, decimalColumns));
   }
 
   /** 64-bit columns whose values pass 2^53 (hash ids, epoch nanoseconds), which a double rounds. */
@@ -345,6 +348,14 @@ public final class ExportJob {
             f ->
                 f.type().typeId() == org.apache.iceberg.types.Type.TypeID.STRING
                     || f.type().typeId() == org.apache.iceberg.types.Type.TypeID.UUID)
+        .map(org.apache.iceberg.types.Types.NestedField::name)
+        .toList();
+  }
+
+  /** Decimal columns (prices, sizes), which pandas would read as binary floating point. */
+  private static List<String> decimalColumns(Schema schema) {
+    return schema.columns().stream()
+        .filter(f -> f.type().typeId() == org.apache.iceberg.types.Type.TypeID.DECIMAL)
         .map(org.apache.iceberg.types.Types.NestedField::name)
         .toList();
   }

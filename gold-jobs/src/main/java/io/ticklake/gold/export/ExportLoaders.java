@@ -24,7 +24,8 @@ final class ExportLoaders {
       List<ExportReceipt.FileEntry> files,
       List<String> timeColumns,
       List<String> bigIntegerColumns,
-      List<String> textColumns) {
+      List<String> textColumns,
+      List<String> decimalColumns) {
     String dates =
         timeColumns.stream()
             .map(c -> "\"" + c + "\"")
@@ -51,7 +52,20 @@ final class ExportLoaders {
         textColumns.stream()
                 .map(c -> "\"" + c + "\": str")
                 .collect(java.util.stream.Collectors.joining(", ", ", dtype={", "}"))
-            + ", keep_default_na=False, na_values=[\"\"]";
+            + ", keep_default_na=False, na_values=[\"\"]"
+            + (decimalColumns.isEmpty()
+                ? ""
+                : decimalColumns.stream()
+                    .map(c -> "\"" + c + "\": dec")
+                    .collect(java.util.stream.Collectors.joining(", ", ", converters={", "}")));
+    // Left to guess, pandas reads prices and sizes as float64 (binary fractions): they are read as
+    // decimal.Decimal, exact, as pyarrow gives them from the Parquet profiles. An empty field is
+    // NULL; Decimal('') would raise.
+    String pandasImports =
+        decimalColumns.isEmpty()
+            ? "import pandas as pd\n"
+            : "import decimal\nimport pandas as pd\n"
+                + "dec = lambda v: decimal.Decimal(v) if v else None  # exact decimals\n";
     Map<String, String> m = new LinkedHashMap<>();
     switch (request.profile()) {
       case PANDAS -> {
@@ -82,7 +96,8 @@ final class ExportLoaders {
       case R, POSTGRES -> {
         m.put(
             "pandas",
-            "import pandas as pd\ndf = pd.read_csv(\""
+            pandasImports
+                + "df = pd.read_csv(\""
                 + first
                 + "\""
                 + pandasText
@@ -94,7 +109,8 @@ final class ExportLoaders {
       case EXCEL -> {
         m.put(
             "pandas",
-            "import pandas as pd\ndf = pd.read_csv(\""
+            pandasImports
+                + "df = pd.read_csv(\""
                 + first
                 + "\", encoding=\"utf-8-sig\""
                 + pandasText

@@ -47,7 +47,8 @@ class ExportLoadersTest {
                 file("symbol=IBM/date=2013-10-11/part-0.parquet")),
             List.of("bar_start"),
             List.of("symbol_id"),
-            List.of("exchange", "symbol"));
+            List.of("exchange", "symbol"),
+            List.of("open", "close"));
     assertThat(m.get("pandas"))
         .contains(
             "pd.read_parquet(\".\", partitioning=hive, ignore_prefixes=[\".\", \"_\","
@@ -72,7 +73,8 @@ class ExportLoadersTest {
               List.of(file("silver_trades.csv")),
               List.of("ts_event", "ts_recv", "ingested_at"),
               List.of("ts_event_ns", "symbol_id"),
-              List.of("symbol", "venue"));
+              List.of("symbol", "venue"),
+              List.of("price", "size"));
       assertThat(m.get("r"))
           .as(p.toString())
           .isEqualTo(
@@ -80,6 +82,30 @@ class ExportLoadersTest {
                   + "symbol = readr::col_character(), venue = readr::col_character(),"
                   + " ts_event_ns = vroom::col_big_integer(),"
                   + " symbol_id = vroom::col_big_integer()))");
+    }
+  }
+
+  /**
+   * pandas guessed the CSV's prices and sizes as float64: 184.76 came back as a binary fraction.
+   * The snippet reads every decimal column as {@code decimal.Decimal}, an empty field as missing.
+   */
+  @Test
+  void theCsvLoaderInPandasReadsDecimalsExactly() {
+    for (ExportProfile p : List.of(ExportProfile.R, ExportProfile.EXCEL, ExportProfile.POSTGRES)) {
+      Map<String, String> m =
+          ExportLoaders.of(
+              request(p, "silver.trades"),
+              List.of(file("silver_trades.csv")),
+              List.of("ts_event"),
+              List.of("symbol_id"),
+              List.of("symbol"),
+              List.of("price", "size"));
+      assertThat(m.get("pandas"))
+          .as(p.toString())
+          .startsWith(
+              "import decimal\nimport pandas as pd\n"
+                  + "dec = lambda v: decimal.Decimal(v) if v else None  # exact decimals\n")
+          .contains(", converters={\"price\": dec, \"size\": dec}, parse_dates=[\"ts_event\"])");
     }
   }
 
@@ -94,7 +120,8 @@ class ExportLoadersTest {
                 file("equity/usa/minute/ibm/20131011_trade.zip")),
             List.of("bar_start"),
             List.of("symbol_id"),
-            List.of("exchange", "symbol"));
+            List.of("exchange", "symbol"),
+            List.of("open", "close"));
     assertThat(m.get("pandas")).contains("glob.glob(").doesNotContain("bac/20131011");
     assertThat(m.get("r")).contains("list.files(").doesNotContain("bac/20131011");
   }
