@@ -264,7 +264,8 @@ final class ExportCommand implements Callable<Integer> {
         "Check an export folder against its receipt.json: the sha256 and size of every file,",
         "the rows in every data file (read back), no missing or extra files, and that the",
         "pinned snapshot still exists and still selects the same rows (count and content",
-        "digest). Exits 6 and names each differing file when anything differs.",
+        "digest). Exits 6 and names each differing file when anything differs. Hidden and",
+        "OS files not in the receipt (.DS_Store, ._name, Thumbs.db) are named in a note.",
         "Without --warehouse or TICKLAKE_WAREHOUSE it uses the warehouse the receipt names."
       })
   static final class Verify implements Callable<Integer> {

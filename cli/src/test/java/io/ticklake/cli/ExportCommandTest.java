@@ -158,6 +158,19 @@ class ExportCommandTest {
     assertThat(r.out()).isEqualTo(Files.readString(target.resolve("receipt.json")));
   }
 
+  /** An export copied to a Mac gets Finder's .DS_Store: verify passes and names it in a note. */
+  @Test
+  void verifyPassesWithFindersDsStoreAndNotesIt() throws Exception {
+    Path target = out.resolve("copied");
+    assertThat(run(export(target, "r")).code()).isZero();
+    Files.writeString(target.resolve(".DS_Store"), "Bud1");
+    CliRun v = run("export", "verify", target.toString());
+    assertThat(v.code()).as(v.err()).isZero();
+    assertThat(v.out())
+        .startsWith("OK: 1 file and 3 rows in " + target)
+        .endsWith("note: 1 hidden or OS file not in the receipt was left out: .DS_Store\n");
+  }
+
   @Test
   void verifyOfATamperedExportExitsSixNamingTheFile() throws Exception {
     Path target = out.resolve("csv");

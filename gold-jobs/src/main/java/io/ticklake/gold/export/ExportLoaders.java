@@ -13,10 +13,12 @@ final class ExportLoaders {
 
   /**
    * DuckDB SQL reading a {@code parquet-partitioned} export, run in its folder; the symbol stays
-   * text (without {@code hive_types} DuckDB reads {@code symbol=7203} as BIGINT).
+   * text (without {@code hive_types} DuckDB reads {@code symbol=7203} as BIGINT). It reads {@code
+   * part-*.parquet} only: {@code *.parquet} also matches a Mac's AppleDouble {@code
+   * ._part-0.parquet}, which is not Parquet.
    */
   static final String HIVE_DUCKDB =
-      "SELECT * FROM read_parquet('symbol=*/date=*/*.parquet', hive_partitioning = true,"
+      "SELECT * FROM read_parquet('symbol=*/date=*/part-*.parquet', hive_partitioning = true,"
           + " hive_types = {'symbol': 'VARCHAR', 'date': 'DATE'})";
 
   static Map<String, String> of(

@@ -20,7 +20,8 @@ import org.apache.iceberg.Table;
 /**
  * Checks an export folder against its receipt: every file's SHA-256 and size, the rows in every
  * data file (read back), no missing or extra files, and that the pinned snapshot still exists and
- * still selects the same number of rows with the same content digest.
+ * still selects the same number of rows with the same content digest. Hidden and OS files that are
+ * not in the receipt (.DS_Store, ._name, Thumbs.db) are named in a note, not counted as extra.
  *
  * <p>Not thread-safe.
  */
@@ -124,12 +125,30 @@ public final class ExportVerifier {
         }
       }
       try {
+        List<String> osFiles = new ArrayList<>();
         for (Path f : ExportFiles.listFiles(dir)) {
           String rel = ExportFiles.relative(dir, f);
-          if (!listed.contains(f.toAbsolutePath().normalize())
-              && !rel.equals(ExportReceipt.FILE_NAME)) {
+          if (listed.contains(f.toAbsolutePath().normalize())
+              || rel.equals(ExportReceipt.FILE_NAME)) {
+            continue;
+          }
+          if (isHiddenOrOsFile(rel)) {
+            osFiles.add(rel);
+          } else {
             problems.add("Cannot verify " + rel + ": the file is not in the receipt");
           }
+        }
+        if (!osFiles.isEmpty()) {
+          notes.add(
+              String.format(
+                  Locale.ROOT,
+                  "%d hidden or OS file%s not in the receipt %s left out: %s",
+                  osFiles.size(),
+                  osFiles.size() == 1 ? "" : "s",
+                  osFiles.size() == 1 ? "was" : "were",
+                  osFiles.size() <= 10
+                      ? String.join(", ", osFiles)
+                      : String.join(", ", osFiles.subList(0, 10)) + ", …"));
         }
       } catch (IOException e) {
         problems.add("Cannot list " + dir + ": " + e.getMessage());
@@ -149,6 +168,25 @@ public final class ExportVerifier {
               expected));
     }
     return new Report(dir, receipt, checked, rows, problems, notes);
+  }
+
+  /** File names Windows Explorer leaves in folders it shows. */
+  private static final Set<String> OS_FILE_NAMES =
+      Set.of("thumbs.db", "ehthumbs.db", "desktop.ini");
+
+  /**
+   * True for a file no export writes but an OS leaves in a copied folder: any path with a segment
+   * starting with '.' (Finder's .DS_Store, AppleDouble ._name files, .Spotlight-V100/, .Trashes/)
+   * or Windows' Thumbs.db and desktop.ini. Arrow's dataset discovery skips such names too.
+   */
+  static boolean isHiddenOrOsFile(String relative) {
+    String[] segments = relative.split("/");
+    for (String segment : segments) {
+      if (segment.startsWith(".")) {
+        return true;
+      }
+    }
+    return OS_FILE_NAMES.contains(segments[segments.length - 1].toLowerCase(Locale.ROOT));
   }
 
   private void checkSnapshot(

@@ -171,6 +171,53 @@ class ExportVerifyTest {
                             + " it escapes the folder"));
   }
 
+  /**
+   * Finder writes .DS_Store into every folder it opens, and AppleDouble {@code ._name} files on
+   * volumes without extended attributes; Windows Explorer writes Thumbs.db. {@code export verify}
+   * refused a copied export for them ("the file is not in the receipt"): hidden and OS files not in
+   * the receipt are now left out and named in a note, while any other extra file still fails. The
+   * DuckDB loader of the hive layout reads only {@code part-*.parquet}, since its glob would also
+   * match an AppleDouble {@code ._part-0.parquet} and fail on it.
+   */
+  @Test
+  void hiddenOsFilesAreNotedNotRefused() throws Exception {
+    Path out = tmp.resolve("mac");
+    ExportReceipt receipt =
+        new ExportJob(warehouse, request(ExportProfile.PARQUET_PARTITIONED, out, null)).commit();
+    Path day = out.resolve("symbol=IBM/date=2013-10-11");
+    Files.writeString(out.resolve(".DS_Store"), "Bud1");
+    Files.writeString(day.resolve(".DS_Store"), "Bud1");
+    Files.writeString(day.resolve("._part-0.parquet"), "AppleDouble");
+    Files.writeString(out.resolve("Thumbs.db"), "thumbs");
+    Files.createDirectories(out.resolve(".Spotlight-V100/Store-V2"));
+    Files.writeString(out.resolve(".Spotlight-V100/Store-V2/psid.db"), "x");
+
+    ExportVerifier.Report report = new ExportVerifier(warehouse).verify(out);
+    assertThat(report.problems()).isEmpty();
+    assertThat(report.notes())
+        .containsExactly(
+            "5 hidden or OS files not in the receipt were left out: .DS_Store,"
+                + " .Spotlight-V100/Store-V2/psid.db, Thumbs.db, symbol=IBM/date=2013-10-11/.DS_Store,"
+                + " symbol=IBM/date=2013-10-11/._part-0.parquet");
+
+    try (io.ticklake.catalog.duckdb.DuckDbBridge duck =
+            io.ticklake.catalog.duckdb.DuckDbBridge.open(null, 1, null);
+        java.sql.Statement st = duck.connection().createStatement()) {
+      st.execute("SET file_search_path = " + io.ticklake.catalog.duckdb.Sql.string(out.toString()));
+      try (java.sql.ResultSet rs =
+          st.executeQuery("SELECT count(*) FROM (" + receipt.loaders().get("duckdb") + ")")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(4);
+      }
+    }
+
+    Files.writeString(day.resolve("part-1.parquet"), "not hidden");
+    assertThat(new ExportVerifier(warehouse).verify(out).problems())
+        .containsExactly(
+            "Cannot verify symbol=IBM/date=2013-10-11/part-1.parquet: the file is not in the"
+                + " receipt");
+  }
+
   @Test
   void changedSnapshotContentIsReported() throws Exception {
     useOwnWarehouse();
