@@ -80,7 +80,10 @@ final class ExportCommand implements Callable<Integer> {
       names = "--symbols",
       paramLabel = "A,B",
       split = ",",
-      description = "Symbols to export, comma-separated. Required.")
+      description = {
+        "Symbols to export, comma-separated. Required. A symbol the table holds only in",
+        "another case is matched ignoring case (ibm exports IBM, with a note)."
+      })
   List<String> symbols;
 
   @Option(
@@ -188,6 +191,17 @@ final class ExportCommand implements Callable<Integer> {
       ExportReceipt receipt = job.commit(plan, progress);
       if (terminal) {
         err.print("\r" + " ".repeat(100) + "\r");
+        err.flush();
+      }
+      plan.symbolsRespelled()
+          .forEach(
+              (given, stored) ->
+                  err.printf(
+                      Locale.ROOT,
+                      "Note: symbol %s is exported as %s, the table's spelling%n",
+                      given,
+                      stored));
+      if (!plan.symbolsRespelled().isEmpty()) {
         err.flush();
       }
       if (!plan.symbolsWithoutRows().isEmpty()) {

@@ -109,6 +109,17 @@ class ExportCommandTest {
         .doesNotContain("Note: no rows");
   }
 
+  /** Tickers are upper case: --symbols ibm exports IBM and says so, instead of "unknown symbol". */
+  @Test
+  void aLowerCaseSymbolExportsTheTablesSpelling() throws Exception {
+    Path target = out.resolve("lower");
+    CliRun r = runR(target, "gold.bars", "ibm", "2013-10-11", "2013-10-11");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Exported 2 rows");
+    assertThat(r.err()).contains("Note: symbol ibm is exported as IBM, the table's spelling");
+    assertThat(run("export", "verify", target.toString()).code()).isZero();
+  }
+
   @Test
   void exportThenVerify() throws Exception {
     Path target = out.resolve("bars");

@@ -57,6 +57,10 @@ public final class ExportJob {
    * @throws TicklakeException of kind INPUT with a "Cannot export …" sentence on a bad request
    */
   public ExportPlan plan() {
+    return plan(request, java.util.Map.of());
+  }
+
+  private ExportPlan plan(ExportRequest request, java.util.Map<String, String> respelled) {
     Path out = checkOutFolder(request.out());
     if (request.profile() == ExportProfile.LEAN) {
       for (String symbol : request.symbols()) {
@@ -88,6 +92,28 @@ public final class ExportJob {
       List<String> unknown = absent.stream().filter(s -> !elsewhere.contains(s)).toList();
       if (!unknown.isEmpty()) {
         List<String> known = source.knownSymbols(null);
+        // tickers are upper case, but --symbols ibm is a natural thing to type
+        java.util.Map<String, String> again = respell(request, unknown, known, source.snapshotId());
+        unknown = unknown.stream().filter(u -> !again.containsKey(u)).toList();
+        if (unknown.isEmpty()) {
+          java.util.Map<String, String> all = new java.util.LinkedHashMap<>(respelled);
+          all.putAll(again);
+          List<String> symbols =
+              request.symbols().stream().map(s -> again.getOrDefault(s, s)).toList();
+          // the request's constructor drops a symbol given in two cases
+          return plan(
+              new ExportRequest(
+                  request.profile(),
+                  request.table(),
+                  request.exchange(),
+                  symbols,
+                  request.from(),
+                  request.to(),
+                  request.interval(),
+                  request.out(),
+                  request.asOf()),
+              all);
+        }
         throw TicklakeException.of(
             Kind.INPUT,
             "Cannot export: unknown symbol%s %s in %s%s at snapshot %d (it has %s)",
@@ -125,8 +151,40 @@ public final class ExportJob {
           rows,
           source.contentDigest(),
           days.size(),
-          request.symbols().stream().filter(s -> !withRows.contains(s)).toList());
+          request.symbols().stream().filter(s -> !withRows.contains(s)).toList(),
+          respelled);
     }
+  }
+
+  /**
+   * The table's spelling of each symbol in {@code unknown} that it holds in another case only, by
+   * symbol as given; symbols with no such spelling are left out.
+   *
+   * @throws TicklakeException of kind INPUT when a symbol matches two spellings ignoring case
+   */
+  private static java.util.Map<String, String> respell(
+      ExportRequest request, List<String> unknown, List<String> known, long snapshotId) {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (String symbol : unknown) {
+      String key = symbol.toUpperCase(java.util.Locale.ROOT);
+      List<String> matches =
+          known.stream().filter(k -> k.toUpperCase(java.util.Locale.ROOT).equals(key)).toList();
+      if (matches.size() > 1) {
+        throw TicklakeException.of(
+            Kind.INPUT,
+            "Cannot export: symbol %s is not in %s%s as given, and ignoring case it matches %s at"
+                + " snapshot %d (give one of them)",
+            symbol,
+            request.table(),
+            request.exchange() == null ? "" : " for exchange " + request.exchange(),
+            String.join(", ", matches),
+            snapshotId);
+      }
+      if (matches.size() == 1) {
+        out.put(symbol, matches.get(0));
+      }
+    }
+    return out;
   }
 
   /** Plans and writes the export; returns its receipt. */
@@ -169,6 +227,8 @@ public final class ExportJob {
 
   private ExportReceipt commit(
       ExportPlan plan, ExportProgress progress, Path out, Path parent, Path tmp) {
+    // the plan's request: its symbols are spelled as the table spells them
+    ExportRequest request = plan.request();
     Table table = warehouse.table(request.table());
     Snapshot snapshot = table.snapshot(plan.snapshotId());
     Schema schema = ExportSource.schemaAt(table, Optional.of(snapshot));
@@ -178,10 +238,11 @@ public final class ExportJob {
       List<Path> written;
       try (ExportSource source =
           ExportSource.open(warehouse.tempDir(), request, table, Optional.of(snapshot))) {
-        written = write(source, tmp, progress);
+        written = write(request, source, tmp, progress);
       }
       ExportReceipt receipt =
           receipt(
+              request,
               plan,
               tmp,
               written,
@@ -266,7 +327,8 @@ public final class ExportJob {
     return removed;
   }
 
-  private List<Path> write(ExportSource source, Path dir, ExportProgress progress)
+  private static List<Path> write(
+      ExportRequest request, ExportSource source, Path dir, ExportProgress progress)
       throws IOException {
     String base = request.table().replace('.', '_');
     List<Path> files =
@@ -287,6 +349,7 @@ public final class ExportJob {
   }
 
   private ExportReceipt receipt(
+      ExportRequest request,
       ExportPlan plan,
       Path dir,
       List<Path> written,

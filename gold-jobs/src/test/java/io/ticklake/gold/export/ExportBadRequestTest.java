@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,6 +87,87 @@ class ExportBadRequestTest {
         "Cannot export: unknown symbol XYZ in gold.bars at snapshot "
             + snapshot
             + " (it has AIG, BAC, IBM)");
+  }
+
+  /**
+   * Tickers are stored as the vendor spells them (upper case), and {@code dims show} takes a ticker
+   * in any case, but {@code export --symbols ibm} was refused as an unknown symbol. A symbol the
+   * table does not hold as given is matched ignoring case; the plan names the respelling, and the
+   * receipt records the table's spelling so that verify reads the same rows.
+   */
+  @Test
+  void aSymbolInAnotherCaseIsReadAsTheTableSpellsIt() throws Exception {
+    ExportJob job =
+        new ExportJob(
+            warehouse,
+            request(
+                ExportProfile.R,
+                "gold.bars",
+                List.of("ibm", "Bac"),
+                DAY,
+                DAY,
+                exports.resolve("a")));
+    ExportPlan plan = job.plan();
+    assertThat(plan.symbolsRespelled())
+        .containsExactly(Map.entry("ibm", "IBM"), Map.entry("Bac", "BAC"));
+    assertThat(plan.request().symbols()).containsExactly("IBM", "BAC");
+    assertThat(plan.rows()).isEqualTo(4);
+    ExportReceipt receipt = job.commit(plan);
+    assertThat(receipt.request().symbols()).containsExactly("IBM", "BAC");
+    assertThat(receipt.tables().get(0).rows()).isEqualTo(4);
+    assertThat(new ExportVerifier(warehouse).verify(exports.resolve("a")).problems()).isEmpty();
+    // "ibm" given with "IBM": one symbol
+    assertThat(
+            new ExportJob(
+                    warehouse,
+                    request(
+                        ExportProfile.R,
+                        "gold.bars",
+                        List.of("IBM", "ibm"),
+                        DAY,
+                        DAY,
+                        exports.resolve("b")))
+                .plan()
+                .request()
+                .symbols())
+        .containsExactly("IBM");
+  }
+
+  /** A table holding two spellings that differ only in case: the request must name one. */
+  @Test
+  void aSymbolMatchingTwoSpellingsIgnoringCaseIsRefused() throws Exception {
+    try (Warehouse own = ExportFixture.warehouse(tmp.resolve("own"))) {
+      long snap =
+          ExportFixture.appendBars(
+              own,
+              List.of(
+                  ExportFixture.bar("ABC", DAY, "1m", "09:30", "1", "1", "1", "1", "1"),
+                  ExportFixture.bar("Abc", DAY, "1m", "09:30", "2", "2", "2", "2", "2")));
+      ExportRequest abc =
+          request(ExportProfile.R, "gold.bars", List.of("abc"), DAY, DAY, exports.resolve("a"));
+      assertThatThrownBy(() -> new ExportJob(own, abc).commit())
+          .isInstanceOf(TicklakeException.class)
+          .hasMessage(
+              "Cannot export: symbol abc is not in gold.bars as given, and ignoring case it"
+                  + " matches ABC, Abc at snapshot "
+                  + snap
+                  + " (give one of them)");
+      assertNothingWritten();
+      // an exact spelling is taken as given
+      assertThat(
+              new ExportJob(
+                      own,
+                      request(
+                          ExportProfile.R,
+                          "gold.bars",
+                          List.of("Abc"),
+                          DAY,
+                          DAY,
+                          exports.resolve("b")))
+                  .plan()
+                  .rows())
+          .isEqualTo(1);
+    }
   }
 
   @Test
