@@ -39,8 +39,9 @@ import org.apache.iceberg.types.Types.NestedField;
  *
  * <p>DuckDB's Iceberg extension cannot be installed offline, so ticklake resolves the snapshot
  * itself, lists the live data files and hands DuckDB the file list with a schema that maps Parquet
- * field ids to the table's current column names and types. Hence an added column reads as NULL in
- * older files and a renamed column is found by field id, not by name.
+ * field ids to column names and types (the table's current ones, or a snapshot's own when reading
+ * back in time). Hence an added column reads as NULL in older files and a renamed column is found
+ * by field id, not by name.
  *
  * <p>Not thread-safe: one bridge, one connection, one thread at a time.
  */
@@ -195,7 +196,10 @@ public final class DuckDbBridge implements AutoCloseable {
 
   /**
    * Registers every table of the catalog as {@code namespace.table} views, all pinned to one
-   * consistent as-of (see {@link SnapshotResolver#resolveEach}).
+   * consistent as-of (see {@link SnapshotResolver#resolveEach}). A view has the table's current
+   * columns when it reads the latest snapshot (or a branch), and the snapshot's own columns when it
+   * reads back in time, as Iceberg's time travel does: an as-of before a column was added or
+   * renamed shows the columns of then.
    *
    * <p>A table whose snapshot of that time was expired gets a view that fails, with the reason,
    * when a query reads it; the other tables stay readable.
@@ -236,9 +240,13 @@ public final class DuckDbBridge implements AutoCloseable {
                 + " IS NOT NULL");
         continue;
       }
-      scans.put(
-          e.getKey(),
-          registerView(e.getKey().toString(), e.getValue(), r.snapshot(), PartitionFilter.all()));
+      PinnedScan scan = PinnedScan.plan(e.getValue(), r.snapshot(), r.schema());
+      execute(
+          "CREATE OR REPLACE VIEW "
+              + qualified(e.getKey().toString())
+              + " AS "
+              + relationSql(scan, PartitionFilter.all()));
+      scans.put(e.getKey(), scan);
     }
     return scans;
   }

@@ -29,7 +29,8 @@ import org.apache.iceberg.io.CloseableIterable;
  *
  * @param table the table
  * @param snapshot the pinned snapshot, or empty when the table had no snapshot then
- * @param schema the schema rows are read with (the table's current schema)
+ * @param schema the schema rows are read with (the table's current schema, or a snapshot's own when
+ *     reading back in time)
  * @param dataFiles the data files, in a deterministic order (by path)
  */
 public record PinnedScan(
@@ -49,8 +50,27 @@ public record PinnedScan(
    * @throws TicklakeException of kind UNSUPPORTED when the snapshot has delete files
    */
   public static PinnedScan plan(Table table, Optional<Snapshot> snapshot, Expression filter) {
+    return plan(table, snapshot, table.schema(), filter);
+  }
+
+  /**
+   * Plans every file of {@code table} at {@code snapshot}, to be read with {@code schema} (e.g. the
+   * snapshot's own, {@link io.ticklake.catalog.snapshot.SnapshotResolver#schemaAt}).
+   */
+  public static PinnedScan plan(Table table, Optional<Snapshot> snapshot, Schema schema) {
+    return plan(table, snapshot, schema, Expressions.alwaysTrue());
+  }
+
+  /**
+   * Plans the files of {@code table} at {@code snapshot} that may hold rows matching {@code
+   * filter}, to be read with {@code schema}.
+   *
+   * @throws TicklakeException of kind UNSUPPORTED when the snapshot has delete files
+   */
+  public static PinnedScan plan(
+      Table table, Optional<Snapshot> snapshot, Schema schema, Expression filter) {
     requireNonNull(filter, "filter is null");
-    Schema schema = table.schema();
+    requireNonNull(schema, "schema is null");
     if (snapshot.isEmpty()) {
       return new PinnedScan(table, snapshot, schema, List.of());
     }

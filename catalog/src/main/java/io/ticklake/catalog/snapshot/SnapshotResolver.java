@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.iceberg.HistoryEntry;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
@@ -126,14 +127,32 @@ public final class SnapshotResolver {
   }
 
   /**
+   * The schema of {@code table} when {@code snapshot} was committed (the current one when the
+   * snapshot names none, or none is given): a column added later is not part of what the snapshot
+   * held, and a column renamed later still has its old name. Iceberg's time travel reads with it
+   * ({@code SnapshotUtil.schemaFor}), and so do an export of a snapshot and its verification, which
+   * then stay the same after the table evolves.
+   */
+  public static Schema schemaAt(Table table, Optional<Snapshot> snapshot) {
+    return snapshot
+        .map(Snapshot::schemaId)
+        .map(id -> table.schemas().get(id))
+        .orElseGet(table::schema);
+  }
+
+  /**
    * A table's snapshot at an as-of, or why the table cannot be read then.
    *
    * @param snapshot the snapshot, or empty when the table had none then (it reads as empty)
+   * @param schema the schema to read it with: the table's current one for the latest snapshot or a
+   *     branch (and for an unreadable table), else the snapshot's own ({@link #schemaAt})
    * @param unreadable the error, when the table's snapshot of that time was expired
    */
-  public record Resolution(Optional<Snapshot> snapshot, Optional<String> unreadable) {
+  public record Resolution(
+      Optional<Snapshot> snapshot, Schema schema, Optional<String> unreadable) {
     public Resolution {
       requireNonNull(snapshot, "snapshot is null");
+      requireNonNull(schema, "schema is null");
       requireNonNull(unreadable, "unreadable is null");
     }
   }
@@ -154,14 +173,20 @@ public final class SnapshotResolver {
       Map<TableIdentifier, Table> tables, AsOf asOf) {
     Map<TableIdentifier, Resolution> result = new LinkedHashMap<>();
     if (asOf instanceof AsOf.Latest || asOf instanceof AsOf.Timestamp) {
-      tables.forEach((id, t) -> result.put(id, attempt(() -> resolve(t, asOf))));
+      tables.forEach((id, t) -> result.put(id, attempt(t, () -> resolve(t, asOf), asOf)));
       return result;
     }
     Instant pointInTime = null;
     for (Map.Entry<TableIdentifier, Table> e : tables.entrySet()) {
-      Optional<Snapshot> own = ownSnapshot(e.getValue(), asOf);
+      Table table = e.getValue();
+      Optional<Snapshot> own = ownSnapshot(table, asOf);
       if (own.isPresent()) {
-        result.put(e.getKey(), new Resolution(own, Optional.empty()));
+        result.put(
+            e.getKey(),
+            new Resolution(
+                own,
+                isBranch(table, asOf) ? table.schema() : schemaAt(table, own),
+                Optional.empty()));
         if (pointInTime == null) {
           pointInTime = Instant.ofEpochMilli(own.get().timestampMillis());
         }
@@ -183,21 +208,45 @@ public final class SnapshotResolver {
     Instant at = pointInTime;
     for (Map.Entry<TableIdentifier, Table> e : tables.entrySet()) {
       Resolution r = result.get(e.getKey());
-      ordered.put(e.getKey(), r != null ? r : attempt(() -> snapshotAt(e.getValue(), at)));
+      ordered.put(
+          e.getKey(),
+          r != null
+              ? r
+              : attempt(e.getValue(), () -> snapshotAt(e.getValue(), at), new AsOf.Timestamp(at)));
     }
     return ordered;
   }
 
-  /** The snapshot {@code resolution} finds, or the error of a table read at an expired time. */
-  private static Resolution attempt(java.util.function.Supplier<Optional<Snapshot>> resolution) {
+  /**
+   * The snapshot {@code resolution} finds in {@code table} for {@code asOf} and the schema to read
+   * it with (the current one for the latest snapshot, the snapshot's own when travelling back in
+   * time), or the error of a table read at an expired time.
+   */
+  private static Resolution attempt(
+      Table table, java.util.function.Supplier<Optional<Snapshot>> resolution, AsOf asOf) {
     try {
-      return new Resolution(resolution.get(), Optional.empty());
+      Optional<Snapshot> snapshot = resolution.get();
+      return new Resolution(
+          snapshot,
+          asOf instanceof AsOf.Latest ? table.schema() : schemaAt(table, snapshot),
+          Optional.empty());
     } catch (TicklakeException e) {
       if (e.kind() != Kind.INPUT) {
         throw e;
       }
-      return new Resolution(Optional.empty(), Optional.of(e.getMessage()));
+      return new Resolution(Optional.empty(), table.schema(), Optional.of(e.getMessage()));
     }
+  }
+
+  /**
+   * Whether {@code asOf} names a branch of {@code table} (read, as Iceberg does, with its schema).
+   */
+  private static boolean isBranch(Table table, AsOf asOf) {
+    if (!(asOf instanceof AsOf.Ref ref)) {
+      return false;
+    }
+    SnapshotRef snapshotRef = table.refs().get(ref.name());
+    return snapshotRef != null && snapshotRef.isBranch();
   }
 
   private static Optional<Snapshot> ownSnapshot(Table table, AsOf asOf) {

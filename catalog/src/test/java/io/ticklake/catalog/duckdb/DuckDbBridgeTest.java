@@ -235,6 +235,57 @@ class DuckDbBridgeTest {
   }
 
   @Test
+  void asOfBeforeASchemaChangeReadsWithTheSnapshotsSchema() throws Exception {
+    long first = append(row("us-equity", LocalDate.of(2013, 10, 7), "IBM", "181.52", 100L));
+    long firstMillis = table.snapshot(first).timestampMillis();
+    Thread.sleep(5);
+    table.updateSchema().renameColumn("size", "quantity").commit();
+    table.updateSchema().addColumn("venue", Types.StringType.get()).commit();
+    table.refresh();
+    Record r = GenericRecord.create(table.schema());
+    r.setField("exchange", "us-equity");
+    r.setField("trading_date", LocalDate.of(2013, 10, 8));
+    r.setField("symbol", "BAC");
+    r.setField("ts_event", OffsetDateTime.of(2013, 10, 8, 14, 30, 0, 0, ZoneOffset.UTC));
+    r.setField("price", new BigDecimal("14.010000000"));
+    r.setField("quantity", 2L);
+    r.setField("venue", "P");
+    append(r);
+    List<String> before =
+        List.of(
+            "exchange|VARCHAR",
+            "trading_date|DATE",
+            "symbol|VARCHAR",
+            "ts_event|TIMESTAMP WITH TIME ZONE",
+            "price|DECIMAL(18,9)",
+            "size|BIGINT");
+    String describe = "SELECT column_name, column_type FROM (DESCRIBE bronze.ticks)";
+
+    // as of the first snapshot: its own columns (Iceberg's time travel), not today's
+    bridge.registerAll(warehouse.catalog(), new AsOf.SnapshotId(first));
+    assertThat(query(describe)).containsExactlyElementsOf(before);
+    assertThat(query("SELECT * FROM bronze.ticks"))
+        .containsExactly("us-equity|2013-10-07|IBM|2013-10-07T14:30Z|181.520000000|100");
+    bridge.registerAll(
+        warehouse.catalog(), new AsOf.Timestamp(Instant.ofEpochMilli(firstMillis).plusMillis(1)));
+    assertThat(query(describe)).containsExactlyElementsOf(before);
+    assertThat(query("SELECT symbol, size FROM bronze.ticks")).containsExactly("IBM|100");
+    table.manageSnapshots().createTag("before-rename", first).commit();
+    bridge.registerAll(warehouse.catalog(), AsOf.parse("before-rename"));
+    assertThat(query(describe)).containsExactlyElementsOf(before);
+    // a branch is read with the table's schema, as in Iceberg (its head moves on with the table)
+    table.manageSnapshots().createBranch("audit", first).commit();
+    bridge.registerAll(warehouse.catalog(), AsOf.parse("audit"));
+    assertThat(query("SELECT symbol, quantity, venue FROM bronze.ticks"))
+        .containsExactly("IBM|100|null");
+
+    // the latest read has the current columns, old files read by field id
+    bridge.registerAll(warehouse.catalog(), AsOf.latest());
+    assertThat(query("SELECT symbol, quantity, venue FROM bronze.ticks ORDER BY symbol"))
+        .containsExactly("BAC|2|P", "IBM|100|null");
+  }
+
+  @Test
   void emptyTableGivesTypedEmptyView() throws Exception {
     view(AsOf.latest());
     assertThat(query("SELECT count(*) FROM bronze.ticks")).containsExactly("0");

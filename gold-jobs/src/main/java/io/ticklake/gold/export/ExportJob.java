@@ -231,7 +231,7 @@ public final class ExportJob {
     ExportRequest request = plan.request();
     Table table = warehouse.table(request.table());
     Snapshot snapshot = table.snapshot(plan.snapshotId());
-    Schema schema = ExportSource.schemaAt(table, Optional.of(snapshot));
+    Schema schema = SnapshotResolver.schemaAt(table, Optional.of(snapshot));
     try {
       Files.createDirectories(parent);
       Files.createDirectory(tmp);

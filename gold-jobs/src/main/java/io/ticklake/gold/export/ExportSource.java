@@ -9,6 +9,7 @@ import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PartitionFilter;
 import io.ticklake.catalog.duckdb.PinnedScan;
 import io.ticklake.catalog.duckdb.Sql;
+import io.ticklake.catalog.snapshot.SnapshotResolver;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -72,19 +73,9 @@ public final class ExportSource implements AutoCloseable {
     this.request = request;
     this.table = table;
     this.snapshot = snapshot;
-    this.schema = schemaAt(table, snapshot);
-  }
-
-  /**
-   * The schema of {@code table} when {@code snapshot} was committed (the current one when the
-   * snapshot names none): a column added later is not part of what the snapshot selected, so an
-   * export of the snapshot, and its verification, stay the same after the table evolves.
-   */
-  public static Schema schemaAt(Table table, Optional<Snapshot> snapshot) {
-    return snapshot
-        .map(Snapshot::schemaId)
-        .map(id -> table.schemas().get(id))
-        .orElseGet(table::schema);
+    // a column added later is not part of what the snapshot selected: an export of the snapshot,
+    // and its verification, stay the same after the table evolves
+    this.schema = SnapshotResolver.schemaAt(table, snapshot);
   }
 
   /**
