@@ -2,8 +2,10 @@ package io.ticklake.catalog.duckdb;
 
 import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
+import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.snapshot.AsOf;
 import io.ticklake.catalog.snapshot.SnapshotResolver;
+import io.ticklake.catalog.snapshot.UnfinishedCompactions;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -22,6 +24,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import org.apache.iceberg.DataFile;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
@@ -207,6 +210,25 @@ public final class DuckDbBridge implements AutoCloseable {
    * @return the scans by table, in catalog order (not the tables whose snapshot was expired)
    */
   public Map<TableIdentifier, PinnedScan> registerAll(Catalog catalog, AsOf asOf) {
+    return registerAll(catalog, asOf, note -> {});
+  }
+
+  /**
+   * As {@link #registerAll(Catalog, AsOf)}, handing {@code notes} what the user should know about
+   * the view of the lake (one sentence each).
+   *
+   * <p>{@code ops.quarantine} shows each partition's rows of a Silver table as the compaction that
+   * the Silver table holds (at its own snapshot) left them. The compactor commits a partition's
+   * quarantine rows and then its Silver rows, so a read between the two — a run still going, one
+   * that died there, or an as-of time in that window — would otherwise find the new run's
+   * quarantine rows next to the old run's Silver rows: rows rejected by both runs twice, rows
+   * rejected only by the old run nowhere. Such a partition's quarantine rows are read from the
+   * quarantine snapshot of the rebuild Silver holds (none before its first compaction), with a
+   * note. A quarantine snapshot the as-of names itself (its id or a tag) is read as it is, with a
+   * note naming the partitions that do not match.
+   */
+  public Map<TableIdentifier, PinnedScan> registerAll(
+      Catalog catalog, AsOf asOf, java.util.function.Consumer<String> notes) {
     Map<TableIdentifier, Table> tables = loadConsistent(catalog);
     Map<TableIdentifier, SnapshotResolver.Resolution> snapshots =
         SnapshotResolver.resolveEach(tables, asOf);
@@ -241,6 +263,9 @@ public final class DuckDbBridge implements AutoCloseable {
         continue;
       }
       PinnedScan scan = PinnedScan.plan(e.getValue(), r.snapshot(), r.schema());
+      if (e.getKey().equals(TableContracts.QUARANTINE.id()) && r.snapshot().isPresent()) {
+        scan = withFinishedCompactions(scan, tables, snapshots, asOf, notes);
+      }
       execute(
           "CREATE OR REPLACE VIEW "
               + qualified(e.getKey().toString())
@@ -249,6 +274,128 @@ public final class DuckDbBridge implements AutoCloseable {
       scans.put(e.getKey(), scan);
     }
     return scans;
+  }
+
+  /**
+   * {@code quarantine}'s scan with the rows of every partition whose compaction the Silver table
+   * does not hold replaced by those of the compaction it holds (see {@link #registerAll(Catalog,
+   * AsOf, java.util.function.Consumer)}).
+   */
+  private static PinnedScan withFinishedCompactions(
+      PinnedScan quarantine,
+      Map<TableIdentifier, Table> tables,
+      Map<TableIdentifier, SnapshotResolver.Resolution> snapshots,
+      AsOf asOf,
+      java.util.function.Consumer<String> notes) {
+    Map<String, UnfinishedCompactions.TableAt> silver = new LinkedHashMap<>();
+    tables.forEach(
+        (id, t) -> {
+          SnapshotResolver.Resolution r = snapshots.get(id);
+          if (!id.equals(TableContracts.QUARANTINE.id()) && r.unreadable().isEmpty()) {
+            silver.put(id.toString(), new UnfinishedCompactions.TableAt(t, r.snapshot()));
+          }
+        });
+    Table table = quarantine.table();
+    Snapshot at = quarantine.snapshot().orElseThrow();
+    List<UnfinishedCompactions.Unfinished> unfinished =
+        UnfinishedCompactions.find(table, at, silver);
+    if (unfinished.isEmpty()) {
+      return quarantine;
+    }
+    String name = TableContracts.QUARANTINE.name();
+    if (SnapshotResolver.pinsOwnSnapshot(table, asOf)) {
+      UnfinishedCompactions.bySilverTable(unfinished)
+          .forEach(
+              (silverTable, list) ->
+                  notes.accept(
+                      String.format(
+                          java.util.Locale.ROOT,
+                          "%s is read at snapshot %d as asked: its rows of %s %s are from %s whose"
+                              + " Silver rows %s did not have then",
+                          name,
+                          at.snapshotId(),
+                          silverTable,
+                          partitions(list),
+                          list.size() == 1 ? "a compaction" : "compactions",
+                          silverTable)));
+      return quarantine;
+    }
+    Map<String, DataFile> files = new java.util.TreeMap<>();
+    quarantine.dataFiles().forEach(f -> files.put(f.location(), f));
+    List<UnfinishedCompactions.Unfinished> replaced = new ArrayList<>();
+    for (UnfinishedCompactions.Unfinished u : unfinished) {
+      if (!u.found()) {
+        notes.accept(
+            String.format(
+                java.util.Locale.ROOT,
+                "%s shows the rows of %s partition %s from a compaction whose Silver rows %s does"
+                    + " not have (quarantine snapshot %d): the snapshots of the compaction it has"
+                    + " were expired",
+                name,
+                u.silverTable(),
+                u.partition(),
+                u.silverTable(),
+                u.unfinished().snapshotId()));
+        continue;
+      }
+      PinnedScan.plan(table, Optional.of(at), quarantine.schema(), u.quarantineRows())
+          .dataFiles()
+          .forEach(f -> files.remove(f.location()));
+      PinnedScan.plan(table, u.finished(), quarantine.schema(), u.quarantineRows())
+          .dataFiles()
+          .forEach(f -> files.put(f.location(), f));
+      replaced.add(u);
+    }
+    // of the latest state a rerun of compact finishes them; back in time they may have finished
+    boolean latest = asOf instanceof AsOf.Latest;
+    UnfinishedCompactions.bySilverTable(replaced)
+        .forEach(
+            (silverTable, list) ->
+                notes.accept(
+                    list.size() == 1
+                        ? String.format(
+                            java.util.Locale.ROOT,
+                            "%s shows %s partition %s as its last finished compaction left it: a"
+                                + " later compaction %s its quarantine rows (snapshot %d) but not"
+                                + " its Silver rows (%s)",
+                            name,
+                            silverTable,
+                            list.get(0).partition(),
+                            latest ? "committed" : "had committed",
+                            list.get(0).unfinished().snapshotId(),
+                            latest
+                                ? "a run still going, or one that died: ticklake compact finishes"
+                                    + " it"
+                                : "a run going then, or one that died")
+                        : String.format(
+                            java.util.Locale.ROOT,
+                            "%s shows %d partitions of %s (%s) as their last finished compactions"
+                                + " left them: later compactions %s their quarantine rows but not"
+                                + " their Silver rows (%s)",
+                            name,
+                            list.size(),
+                            silverTable,
+                            partitionList(list),
+                            latest ? "committed" : "had committed",
+                            latest
+                                ? "runs still going, or that died: ticklake compact finishes them"
+                                : "runs going then, or that died")));
+    return new PinnedScan(
+        table, quarantine.snapshot(), quarantine.schema(), new ArrayList<>(files.values()));
+  }
+
+  /** "partition P" or "partitions P1, P2, P3 and 7 more". */
+  private static String partitions(List<UnfinishedCompactions.Unfinished> list) {
+    return (list.size() == 1 ? "partition " : "partitions ") + partitionList(list);
+  }
+
+  private static String partitionList(List<UnfinishedCompactions.Unfinished> list) {
+    int shown = Math.min(list.size(), 3);
+    String text =
+        list.subList(0, shown).stream()
+            .map(u -> u.partition().toString())
+            .collect(Collectors.joining(", "));
+    return list.size() > shown ? text + " and " + (list.size() - shown) + " more" : text;
   }
 
   /** How many times {@link #loadConsistent} loads every table before it gives up. */

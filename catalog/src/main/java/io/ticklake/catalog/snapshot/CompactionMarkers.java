@@ -104,12 +104,20 @@ public final class CompactionMarkers {
    * table} (the Silver table itself or the quarantine).
    */
   public static Map<ExchangeDate, Snapshot> lastCompactions(Table table, String silverTable) {
+    return lastCompactions(table, silverTable, table.currentSnapshot());
+  }
+
+  /**
+   * The newest compaction commit of {@code silverTable} per partition in the history of {@code
+   * table} up to and including {@code at} (none when {@code at} is null).
+   */
+  public static Map<ExchangeDate, Snapshot> lastCompactions(
+      Table table, String silverTable, Snapshot at) {
     Map<ExchangeDate, Snapshot> out = new TreeMap<>();
-    Snapshot current = table.currentSnapshot();
-    if (current == null) {
+    if (at == null) {
       return out;
     }
-    for (Snapshot s : SnapshotUtil.ancestorsOf(current.snapshotId(), table::snapshot)) {
+    for (Snapshot s : SnapshotUtil.ancestorsOf(at.snapshotId(), table::snapshot)) {
       Map<String, String> summary = s.summary();
       if (summary == null
           || !COMPACT.equals(summary.get(OPERATION))
@@ -176,10 +184,18 @@ public final class CompactionMarkers {
    * snapshot has expired, so every commit that shaped the current state is still there to read.
    */
   public static boolean historyComplete(Table table) {
-    Snapshot s = table.currentSnapshot();
+    return historyComplete(table, table.currentSnapshot());
+  }
+
+  /**
+   * Whether the history of {@code table} up to {@code at} reaches back to its first snapshot (true
+   * when {@code at} is null: an empty table has all of its no history).
+   */
+  public static boolean historyComplete(Table table, Snapshot at) {
+    Snapshot s = at;
     while (s != null && s.parentId() != null) {
       s = table.snapshot(s.parentId());
     }
-    return s != null || table.currentSnapshot() == null;
+    return s != null || at == null;
   }
 }

@@ -239,6 +239,21 @@ public final class SnapshotResolver {
   }
 
   /**
+   * Whether {@code asOf} names a snapshot of {@code table} itself: one of its snapshot ids, or one
+   * of its tags (a branch, {@code main} included, moves on with the table).
+   */
+  public static boolean pinsOwnSnapshot(Table table, AsOf asOf) {
+    if (asOf instanceof AsOf.SnapshotId id) {
+      return table.snapshot(id.snapshotId()) != null;
+    }
+    if (asOf instanceof AsOf.Ref ref) {
+      SnapshotRef snapshotRef = table.refs().get(ref.name());
+      return snapshotRef != null && snapshotRef.isTag();
+    }
+    return false;
+  }
+
+  /**
    * Whether {@code asOf} names a branch of {@code table} (read, as Iceberg does, with its schema).
    */
   private static boolean isBranch(Table table, AsOf asOf) {
