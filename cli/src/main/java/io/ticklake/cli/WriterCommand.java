@@ -204,6 +204,7 @@ final class WriterCommand implements Callable<Integer> {
           status.toMillis(),
           status.toMillis(),
           TimeUnit.MILLISECONDS);
+      boolean stoppedCleanly = false;
       try {
         // two batchers: the main thread scans lines into one while the appender thread makes the
         // other durable in the WAL (and acknowledges it), so parsing overlaps the fsync
@@ -296,8 +297,14 @@ final class WriterCommand implements Callable<Integer> {
           }
         }
         stop(writer, ctx, stats, true);
+        stoppedCleanly = true;
       } finally {
         statusLine.shutdownNow();
+        if (!stoppedCleanly) {
+          // the WAL failed (full, read-only) or reading did: exit at once, with no flush that
+          // could not finish on a full disk; the WAL keeps what was acknowledged for a restart
+          writer.abandon();
+        }
       }
     }
     return ExitCodes.OK;

@@ -85,6 +85,7 @@ public final class BronzeWriter implements AutoCloseable {
   private boolean flushRequested;
   private boolean closing;
   private boolean closed;
+  private boolean abandoned;
   private long flushes;
   private final long[] commitNanos = new long[COMMIT_TIMES];
   private final long[] icebergNanos = new long[COMMIT_TIMES];
@@ -511,6 +512,58 @@ public final class BronzeWriter implements AutoCloseable {
     files.close();
   }
 
+  /**
+   * Stops the flusher without flushing and closes the WALs, for a writer that cannot go on (its WAL
+   * failed, the process is stopping): whatever they hold above the Bronze watermark is committed by
+   * the next {@link #open} of the same writer id. Waits for a flush in progress to end (it is not
+   * retried). Never throws: an error closing a WAL is left to the next open's recovery. Idempotent;
+   * a no-op after {@link #close}.
+   */
+  public void abandon() {
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      abandoned = true;
+      closing = true;
+      changed.signalAll();
+      drained.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    boolean interrupted = false;
+    while (flusher.isAlive()) {
+      try {
+        flusher.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      changed.signalAll();
+      drained.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    for (Runnable r :
+        new Runnable[] {() -> trades.wal.close(), () -> quotes.wal.close(), files::close}) {
+      try {
+        r.run();
+      } catch (RuntimeException e) {
+        // the next open recovers the WAL
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private void flushLoop() {
     long intervalNanos = options.flushInterval().toNanos();
     long next = System.nanoTime() + intervalNanos;
@@ -532,6 +585,9 @@ public final class BronzeWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
           }
+        }
+        if (abandoned) {
+          return;
         }
         if (closing
             && trades.uncommitted() == 0
@@ -582,11 +638,21 @@ public final class BronzeWriter implements AutoCloseable {
         } finally {
           lock.unlock();
         }
+        lock.lock();
         try {
-          Thread.sleep(backoff);
+          // a backoff that abandon() cuts short
+          long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff);
+          for (long left = end - System.nanoTime(); !abandoned && left > 0; ) {
+            left = changed.awaitNanos(left);
+          }
+          if (abandoned) {
+            return;
+          }
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
           return;
+        } finally {
+          lock.unlock();
         }
         backoff = Math.min(RETRY_MAX_MILLIS, backoff * 2);
         if (closing && backoff >= RETRY_MAX_MILLIS) {

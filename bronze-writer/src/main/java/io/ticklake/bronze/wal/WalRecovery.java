@@ -95,6 +95,10 @@ public final class WalRecovery {
     if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
       return fse.getReason() + " (" + fse.getFile() + ")";
     }
+    if (e instanceof java.nio.file.AccessDeniedException ade) {
+      // the JDK gives no reason for EACCES, only the file
+      return "Permission denied (" + ade.getFile() + ")";
+    }
     return m == null ? e.getClass().getSimpleName() : m;
   }
 

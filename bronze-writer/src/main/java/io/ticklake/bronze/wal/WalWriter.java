@@ -218,8 +218,9 @@ public final class WalWriter implements AutoCloseable {
       return new WalWriter(dir, table, options, lockChannel, fileLock, recovered);
     } catch (IOException e) {
       closeQuietly(lockChannel);
-      throw TicklakeException.of(
-          TicklakeException.Kind.FAILURE,
+      throw WalStorageErrors.error(
+          dir,
+          e,
           "Cannot open WAL %s: %s (the WAL is kept as it is)",
           dir,
           WalRecovery.describe(e));
@@ -354,8 +355,9 @@ public final class WalWriter implements AutoCloseable {
         }
       } catch (IOException e) {
         rollBack(seg, dataBefore, indexBefore, lastBefore, policy != FsyncPolicy.BATCH, e);
-        throw TicklakeException.of(
-            TicklakeException.Kind.FAILURE,
+        throw WalStorageErrors.error(
+            dir,
+            e,
             "Cannot append %d events to WAL %s: %s; nothing after seq %d was acknowledged and the"
                 + " WAL is kept",
             n,
@@ -507,8 +509,9 @@ public final class WalWriter implements AutoCloseable {
       }
       return deleted;
     } catch (IOException e) {
-      throw TicklakeException.of(
-          TicklakeException.Kind.FAILURE,
+      throw WalStorageErrors.error(
+          dir,
+          e,
           "Cannot delete WAL segments up to seq %d in %s: %s",
           watermark,
           dir,
@@ -554,8 +557,9 @@ public final class WalWriter implements AutoCloseable {
       return deleted + 1;
     } catch (IOException e) {
       failure =
-          TicklakeException.of(
-              TicklakeException.Kind.FAILURE,
+          WalStorageErrors.error(
+              dir,
+              e,
               "Cannot start a new segment of WAL %s at seq %d: %s",
               dir,
               nextSeq,
@@ -636,8 +640,9 @@ public final class WalWriter implements AutoCloseable {
           WalSegment.create(
               dir, table, schemaMessage, nextSeq, options.fsyncPolicy() != FsyncPolicy.OS);
     } catch (IOException e) {
-      throw TicklakeException.of(
-          TicklakeException.Kind.FAILURE,
+      throw WalStorageErrors.error(
+          dir,
+          e,
           "Cannot roll WAL %s to a new segment at seq %d: %s; nothing after seq %d was acknowledged"
               + " and the WAL is kept",
           dir,
@@ -721,8 +726,9 @@ public final class WalWriter implements AutoCloseable {
       try {
         if (error != null) {
           failure =
-              TicklakeException.of(
-                  TicklakeException.Kind.FAILURE,
+              WalStorageErrors.error(
+                  dir,
+                  error,
                   "Cannot commit WAL %s group of seqs %d..%d: %s; nothing after seq %d was"
                       + " acknowledged, the WAL is kept and must be reopened to recover",
                   dir,
@@ -757,8 +763,9 @@ public final class WalWriter implements AutoCloseable {
     } catch (IOException e) {
       cause.addSuppressed(e);
       failure =
-          TicklakeException.of(
-              TicklakeException.Kind.FAILURE,
+          WalStorageErrors.error(
+              dir,
+              e,
               "Cannot append to WAL %s: a failed write could not be undone (%s); nothing after seq"
                   + " %d was acknowledged, the WAL is kept and must be reopened to recover",
               dir,

@@ -66,7 +66,10 @@ class WalDiskFullTest {
       assertThat(error.getMessage())
           .startsWith("Cannot ")
           .contains("No space left on device")
-          .contains("the WAL is kept");
+          .contains("the WAL is kept")
+          .contains("free space on the file system of " + dir);
+      // the operator's to fix: a configuration error (exit 3), not an internal one
+      assertThat(error.kind()).isEqualTo(TicklakeException.Kind.CONFIGURATION);
       Files.delete(filler);
       if (policy != FsyncPolicy.BATCH) {
         // the writer undid the failed append and resumes once space is back
@@ -100,7 +103,10 @@ class WalDiskFullTest {
           .isInstanceOf(TicklakeException.class)
           .hasMessageStartingWith("Cannot open WAL " + dir)
           .hasMessageContaining("Read-only file system")
-          .hasMessageContaining("the WAL is kept");
+          .hasMessageContaining("the WAL is kept")
+          .hasMessageContaining("remount it read-write")
+          .extracting(e -> ((TicklakeException) e).kind())
+          .isEqualTo(TicklakeException.Kind.CONFIGURATION);
     } finally {
       assertThat(run("mount", "-o", "remount,rw", mount.toString())).isTrue();
     }

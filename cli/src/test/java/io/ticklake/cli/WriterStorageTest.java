@@ -1,0 +1,226 @@
+package io.ticklake.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.abort;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.WarehouseConfig;
+import io.ticklake.catalog.duckdb.DuckDbBridge;
+import io.ticklake.catalog.snapshot.AsOf;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ticklake writer} when its WAL cannot be written: a read-only directory or file system, a
+ * full disk, a file where a directory should be. Each is the operator's to fix, so exit 3
+ * (configuration) with a sentence naming the path and what to do, never exit 1 (internal error).
+ * The file-system cases use a real tmpfs mounted on {@code <warehouse>/wal} and are skipped where
+ * mounting is not allowed.
+ */
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class WriterStorageTest {
+  @TempDir Path dir;
+
+  private Path mounted;
+
+  private Path warehouse() {
+    return dir.resolve("wh");
+  }
+
+  private Path wal() {
+    return warehouse().resolve("wal");
+  }
+
+  private CliRun run(String... args) {
+    return CliRun.in(warehouse(), args);
+  }
+
+  @AfterEach
+  void unmount() throws Exception {
+    if (mounted != null && !sh("umount", mounted.toString())) {
+      sh("umount", "-l", mounted.toString()); // busy: a file of the WAL left open
+      throw new AssertionError("the WAL's tmpfs was busy: the writer left a file open");
+    }
+  }
+
+  private static boolean sh(List<String> cmd) throws Exception {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static boolean sh(String cmd, String... args) throws Exception {
+    List<String> all = new java.util.ArrayList<>();
+    all.add(cmd);
+    all.addAll(List.of(args));
+    return sh(all);
+  }
+
+  /** Mounts a tmpfs of {@code size} on {@code <warehouse>/wal}; skips the test if not allowed. */
+  private void mountWal(String options) throws Exception {
+    Files.createDirectories(wal());
+    assumeTrue(
+        sh("mount", "-t", "tmpfs", "-o", options, "tmpfs", wal().toString()),
+        "cannot mount a tmpfs here (not root, or no mount namespace): skipped");
+    mounted = wal();
+  }
+
+  private long count(String sql) throws Exception {
+    try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(warehouse()));
+        DuckDbBridge bridge = DuckDbBridge.open(w.tempDir(), 1, null)) {
+      bridge.registerAll(w.catalog(), AsOf.latest());
+      try (Statement s = bridge.connection().createStatement();
+          ResultSet rs = s.executeQuery(sql)) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private Path feed(int rate, String duration) throws IOException {
+    CliRun sim = run("simulate", "--rate", Integer.toString(rate), "--duration", duration);
+    assertThat(sim.code()).as(sim.err()).isZero();
+    return Files.writeString(dir.resolve("feed.jsonl"), sim.out(), StandardCharsets.UTF_8);
+  }
+
+  /** The error line of a run: the one starting with {@code ticklake:}. */
+  private static String errorLine(CliRun r) {
+    return r.err().lines().filter(l -> l.startsWith("ticklake: ")).findFirst().orElse(r.err());
+  }
+
+  @Test
+  void aFullWalDiskIsExit3NamingTheWalAndNoAcknowledgedEventIsLost() throws Exception {
+    assertThat(run("init").code()).isZero();
+    Path in = feed(20_000, "10s");
+    mountWal("size=1m");
+    // leave the WAL a few hundred KB: the writer starts, then its disk fills while it runs
+    Files.write(wal().resolve("filler"), new byte[600 << 10]);
+    Path acks = dir.resolve("acks.log");
+    CliRun r =
+        run(
+            "writer",
+            "--writer-id",
+            "full",
+            "--input",
+            in.toString(),
+            "--ack-log",
+            acks.toString(),
+            "--batch",
+            "500",
+            "--flush-interval",
+            "1h");
+    assertThat(r.err()).contains("writer full: ready");
+    String walDir = wal().resolve("full").toString();
+    assertThat(errorLine(r))
+        .as(r.err())
+        .startsWith("ticklake: Cannot append ")
+        .contains(walDir)
+        .contains("No space left on device")
+        .contains("free space on the file system of " + walDir)
+        .contains("restart the writer with the same writer id");
+    assertThat(r.err()).doesNotContain("internal error");
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.CONFIGURATION);
+
+    // space is back: the restarted writer commits every acknowledged event, exactly once
+    Files.delete(wal().resolve("filler"));
+    long acked = Long.parseLong(lastAck(acks));
+    assertThat(acked).isPositive();
+    Path none = Files.writeString(dir.resolve("none.jsonl"), "", StandardCharsets.UTF_8);
+    CliRun again = run("writer", "--writer-id", "full", "--input", none.toString());
+    assertThat(again.code()).as(again.err()).isZero();
+    String rows =
+        "(select vendor_seq from bronze.trades where writer_id = 'full' union all"
+            + " select vendor_seq from bronze.quotes where writer_id = 'full')";
+    assertThat(count("select count(*) from " + rows + " where vendor_seq <= " + acked))
+        .isEqualTo(acked);
+    assertThat(count("select count(*) - count(distinct vendor_seq) from " + rows)).isZero();
+  }
+
+  private static String lastAck(Path acks) throws IOException {
+    List<String> lines = Files.readAllLines(acks);
+    return lines.get(lines.size() - 1).substring("ack ".length());
+  }
+
+  @Test
+  void aReadOnlyWalFileSystemIsExit3NamingTheWal() throws Exception {
+    assertThat(run("init").code()).isZero();
+    Path in = feed(100, "2s");
+    mountWal("size=1m");
+    CliRun first = run("writer", "--writer-id", "ro", "--input", in.toString());
+    assertThat(first.code()).as(first.err()).isZero();
+    assertThat(sh("mount", "-o", "remount,ro", wal().toString())).isTrue();
+    try {
+      CliRun r = run("writer", "--writer-id", "ro", "--input", in.toString());
+      String walDir = wal().resolve("ro").resolve("trades").toString();
+      assertThat(errorLine(r))
+          .as(r.err())
+          .startsWith("ticklake: Cannot open WAL " + walDir)
+          .contains("Read-only file system")
+          .contains("make " + walDir + " writable")
+          .contains("restart the writer with the same writer id");
+      assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.CONFIGURATION);
+    } finally {
+      assertThat(sh("mount", "-o", "remount,rw", wal().toString())).isTrue();
+    }
+  }
+
+  @Test
+  void aReadOnlyWalDirectoryIsExit3NamingIt() throws Exception {
+    assertThat(run("init").code()).isZero();
+    Path in = feed(100, "2s");
+    Files.createDirectories(wal());
+    Files.setPosixFilePermissions(wal(), PosixFilePermissions.fromString("r-xr-xr-x"));
+    try {
+      try {
+        Files.delete(Files.createFile(wal().resolve("probe")));
+        abort(
+            "chmod 555 does not stop this user writing (root, or CAP_DAC_OVERRIDE): skipped; the"
+                + " read-only file system case covers it");
+      } catch (java.nio.file.AccessDeniedException expected) {
+        // the directory is read-only for this user, as for an operator
+      }
+      CliRun r = run("writer", "--writer-id", "rd", "--input", in.toString());
+      assertThat(errorLine(r))
+          .as(r.err())
+          .startsWith("ticklake: Cannot open WAL ")
+          .contains(wal().resolve("rd").toString())
+          .contains("Permission denied")
+          .contains("make " + wal() + " writable for this user")
+          .contains("restart the writer with the same writer id");
+      assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.CONFIGURATION);
+    } finally {
+      Files.setPosixFilePermissions(wal(), PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+  }
+
+  @Test
+  void aFileWhereTheWalDirectoryShouldBeIsExit3NamingIt() throws Exception {
+    assertThat(run("init").code()).isZero();
+    Path in = feed(100, "2s");
+    Files.createDirectories(wal());
+    Path inTheWay = Files.writeString(wal().resolve("fw"), "not a directory");
+    CliRun r = run("writer", "--writer-id", "fw", "--input", in.toString());
+    assertThat(errorLine(r))
+        .as(r.err())
+        .startsWith("ticklake: Cannot open WAL " + inTheWay.resolve("trades"))
+        .contains("Not a directory")
+        .contains("move " + inTheWay + " out of the way")
+        .contains("restart the writer with the same writer id");
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.CONFIGURATION);
+  }
+}
