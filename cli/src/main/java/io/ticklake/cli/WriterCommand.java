@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,7 +52,9 @@ import picocli.CommandLine.Spec;
       "feed may resend from its last ack (a duplicate re-sent within one run is written again;",
       "Silver dedups it). Bad lines go to ops.quarantine (stage writer, rule parse_error, source",
       "table from their type, bronze.trades when unreadable). End of input or SIGTERM: flush,",
-      "commit, exit 0."
+      "commit, exit 0. A second SIGTERM or SIGINT while that flush runs (or one while the end of",
+      "the input is being flushed) exits at once with 1: the WAL keeps what was not committed and",
+      "a restart with the same --writer-id commits it."
     })
 final class WriterCommand implements Callable<Integer> {
   /** The longest input line read whole (as ingest's 1 MiB); longer lines are bad lines. */
@@ -130,6 +133,9 @@ final class WriterCommand implements Callable<Integer> {
 
   private final ReentrantLock appendLock = new ReentrantLock();
   private volatile boolean stopped;
+  // a stop (flush and commit) has begun, on a signal or at the end of the input
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private volatile boolean stopDone;
   private long lastAcked = -1; // guarded by appendLock
 
   @Override
@@ -179,8 +185,24 @@ final class WriterCommand implements Callable<Integer> {
       // The main thread may be blocked reading stdin and still holds its batchers, whose Arrow
       // buffers come from the WALs' allocators: the handler flushes but does not close the WALs
       // (closing them failed on those buffers, and the writer then never exited).
+      // A signal while a stop is already under way (a second signal; or the first while the end of
+      // the input is flushed) exits at once: a failing flush retries forever, and the WAL holds
+      // every acknowledged event, so leaving without the flush loses nothing.
       onSignal(
           () -> {
+            if (stopping.getAndSet(true)) {
+              if (!stopDone) {
+                exitNow(writer, ctx);
+              }
+              return;
+            }
+            ctx.err()
+                .printf(
+                    Locale.ROOT,
+                    "writer %s: stopping: committing what was acknowledged (a second SIGTERM or"
+                        + " SIGINT exits at once and leaves it in the WAL)%n",
+                    writerId);
+            ctx.err().flush();
             int code = ExitCodes.OK;
             try {
               stop(writer, ctx, stats, false);
@@ -302,7 +324,9 @@ final class WriterCommand implements Callable<Integer> {
         statusLine.shutdownNow();
         if (!stoppedCleanly) {
           // the WAL failed (full, read-only) or reading did: exit at once, with no flush that
-          // could not finish on a full disk; the WAL keeps what was acknowledged for a restart
+          // could not finish on a full disk; the WAL keeps what was acknowledged for a restart.
+          // A signal from now on exits at once rather than flush a writer being abandoned.
+          stopping.set(true);
           writer.abandon();
         }
       }
@@ -442,6 +466,7 @@ final class WriterCommand implements Callable<Integer> {
    * writer (only once the batchers are closed). Idempotent.
    */
   private void stop(BronzeWriter writer, CliContext ctx, Stats stats, boolean close) {
+    stopping.set(true);
     appendLock.lock();
     try {
       if (stopped) {
@@ -472,9 +497,32 @@ final class WriterCommand implements Callable<Integer> {
               writer.watermark(WalTable.TRADES),
               writer.watermark(WalTable.QUOTES));
       ctx.err().flush();
+      stopDone = true;
     } finally {
       appendLock.unlock();
     }
+  }
+
+  /**
+   * Exits at once, without the flush, with {@link ExitCodes#FAILURE}: for a signal received while
+   * the writer is stopping. Safe: every acknowledged event is durable in the WAL, and the next
+   * start with the same writer id commits what Bronze does not hold yet. {@code halt}, not {@code
+   * exit}: shutdown hooks (Iceberg's worker pools wait for their tasks) could wait on the very
+   * flush this leaves.
+   */
+  private void exitNow(BronzeWriter writer, CliContext ctx) {
+    ctx.err()
+        .printf(
+            Locale.ROOT,
+            "writer %s: exiting now without the flush; the WAL keeps every acknowledged event not"
+                + " yet committed (above WAL seq trades=%d quotes=%d): restart with the same"
+                + " --writer-id %s to commit them%n",
+            writerId,
+            writer.watermark(WalTable.TRADES),
+            writer.watermark(WalTable.QUOTES),
+            writerId);
+    ctx.err().flush();
+    Runtime.getRuntime().halt(ExitCodes.FAILURE);
   }
 
   /** sun.misc.Signal (jdk.unsupported): javac warns, but the JDK has no public equivalent. */

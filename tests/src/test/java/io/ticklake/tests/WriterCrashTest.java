@@ -136,6 +136,98 @@ class WriterCrashTest {
     }
   }
 
+  @Test
+  void aSecondSigtermWhileTheFlushKeepsFailingExitsAtOnceAndARestartCommitsTheWal()
+      throws Exception {
+    // the stopping flush retried forever and a second SIGTERM did nothing: the operator had to
+    // SIGKILL the writer, with no word on whether that was safe
+    Path warehouse = init();
+    Path acks = dir.resolve("acks.log");
+    List<String> stream = stream(1_500);
+    Writer w = Writer.start(warehouse, acks, Map.of(), "writer ", "60s");
+    w.feedKeepOpen(stream);
+    awaitAck(acks, stream.size());
+    Path inTheWay = breakBronze(warehouse);
+    w.process.toHandle().destroy(); // SIGTERM: the flush starts and fails, again and again
+    awaitErr(w, "flush failed, retrying");
+    w.process.toHandle().destroy(); // the second SIGTERM
+    assertExitsAtOnceKeepingTheWal(w);
+    restartAndCheck(warehouse, acks, stream, inTheWay);
+  }
+
+  @Test
+  void aSigtermWhileTheEndOfInputFlushKeepsFailingExitsAtOnce() throws Exception {
+    // at the end of the input the writer flushes on its own; a SIGTERM then waited for that flush
+    Path warehouse = init();
+    Path acks = dir.resolve("acks.log");
+    List<String> stream = stream(1_500);
+    Path inTheWay = breakBronze(warehouse);
+    Writer w = Writer.start(warehouse, acks, Map.of(), "writer ", "60s");
+    w.feed(stream, 0, 0); // then stdin is closed: end of input
+    awaitErr(w, "flush failed, retrying");
+    assertThat(lastAck(acks)).isEqualTo(stream.size());
+    w.process.toHandle().destroy();
+    assertExitsAtOnceKeepingTheWal(w);
+    restartAndCheck(warehouse, acks, stream, inTheWay);
+  }
+
+  /** A file where bronze.trades keeps its data files: every flush fails until it is removed. */
+  private static Path breakBronze(Path warehouse) throws IOException {
+    return Files.writeString(
+        warehouse.resolve("bronze").resolve("trades").resolve("data"), "in the way");
+  }
+
+  private static void awaitAck(Path acks, long seq) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (lastAck(acks) < seq && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(lastAck(acks)).isEqualTo(seq);
+  }
+
+  private static void awaitErr(Writer w, String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!w.err().contains(text) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(w.err()).contains(text);
+  }
+
+  private static void assertExitsAtOnceKeepingTheWal(Writer w) throws Exception {
+    boolean exited = w.process.waitFor(10, TimeUnit.SECONDS);
+    if (!exited) {
+      w.kill(); // not left running after the test
+    }
+    assertThat(exited).as(w.err()).isTrue();
+    assertThat(w.process.exitValue()).as(w.err()).isEqualTo(1);
+    w.drained.get(10, TimeUnit.SECONDS);
+    assertThat(w.err())
+        .contains(
+            "writer crash: exiting now without the flush; the WAL keeps every acknowledged event"
+                + " not yet committed (above WAL seq trades=0 quotes=0): restart with the same"
+                + " --writer-id crash to commit them")
+        .doesNotContain("writer crash: stopped");
+  }
+
+  /** Bronze repaired, the restarted writer commits the WAL: every event exactly once. */
+  private static void restartAndCheck(Path warehouse, Path acks, List<String> stream, Path inTheWay)
+      throws Exception {
+    Files.delete(inTheWay);
+    Writer again = Writer.start(warehouse, acks, Map.of(), null, "150ms");
+    again.feed(stream, stream.size(), 0).get(60, TimeUnit.SECONDS);
+    assertThat(again.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(again.process.exitValue()).as(again.err()).isZero();
+    try (Warehouse wh = Warehouse.open(WarehouseConfig.embedded(warehouse));
+        DuckDbBridge bridge = DuckDbBridge.open(wh.tempDir(), 1, null)) {
+      bridge.registerAll(wh.catalog(), AsOf.latest());
+      String all =
+          "(select vendor_seq from bronze.trades union all select vendor_seq from bronze.quotes)";
+      assertThat(query(bridge, "select count(*) from " + all)).isEqualTo(stream.size());
+      assertThat(query(bridge, "select count(distinct vendor_seq) from " + all))
+          .isEqualTo(stream.size());
+    }
+  }
+
   private Path init() {
     Path warehouse = dir.resolve("wh");
     try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(warehouse))) {
