@@ -173,6 +173,10 @@ final class WriterCommand implements Callable<Integer> {
           BronzeWriter.open(warehouse, ExchangeTable.load(warehouse.catalog()), options);
       long tradesHigh = writer.vendorHighWater(WalTable.TRADES);
       long quotesHigh = writer.vendorHighWater(WalTable.QUOTES);
+      // bad lines are skipped at or below the resume point and at or below the highest seq of a
+      // bad line already quarantined: they are never acknowledged, so a feed resends them
+      long tradesBadHigh = Math.max(tradesHigh, writer.badLineHighWater(WalTable.TRADES));
+      long quotesBadHigh = Math.max(quotesHigh, writer.badLineHighWater(WalTable.QUOTES));
       ctx.err()
           .printf(
               Locale.ROOT,
@@ -282,7 +286,8 @@ final class WriterCommand implements Callable<Integer> {
                   }
                 }
               } catch (EventLineException e) {
-                if (e.seq() != null && e.seq() <= resumePoint(e.table(), tradesHigh, quotesHigh)) {
+                if (e.seq() != null
+                    && e.seq() <= resumePoint(e.table(), tradesBadHigh, quotesBadHigh)) {
                   // a resent bad line: quarantined when it was first sent, skipped like a good one
                   stats.skipped++;
                 } else {
@@ -292,7 +297,9 @@ final class WriterCommand implements Callable<Integer> {
                       line,
                       e.field(),
                       e.value(),
-                      "line " + lineNo + ": " + e.getMessage());
+                      "line " + lineNo + ": " + e.getMessage(),
+                      e.table(),
+                      e.seq());
                 }
               }
               if (lines >= batch || !reader.ready()) {

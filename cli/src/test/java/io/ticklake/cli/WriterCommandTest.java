@@ -185,7 +185,10 @@ class WriterCommandTest {
     // resending the same input commits nothing twice
     CliRun again = run("writer", "--writer-id", "t1", "--input", in.toString());
     assertThat(again.code()).isZero();
-    assertThat(again.err()).contains("resume after seq trades=1 quotes=4", "2 skipped");
+    // seq 1, 4 and the bad seq 3 (quarantined the first time) skipped; the line without a seq is
+    // quarantined again
+    assertThat(again.err())
+        .contains("resume after seq trades=1 quotes=4", "3 skipped", "1 bad lines quarantined");
     assertThat(count("select count(*) from bronze.trades")).isEqualTo(1);
     assertThat(count("select count(*) from bronze.quotes")).isEqualTo(1);
   }
@@ -371,6 +374,62 @@ class WriterCommandTest {
     assertThat(quarantined("bronze.trades") + quarantined("bronze.quotes")).isEqualTo(8);
     assertThat(count("select count(*) from bronze.trades")).isEqualTo(2);
     assertThat(count("select count(*) from bronze.quotes")).isEqualTo(2);
+  }
+
+  @Test
+  void resentBadLinesAboveTheResumePointAreNotQuarantinedASecondTime() throws Exception {
+    // bad lines are never acknowledged (they are not in the WAL) and do not move the resume point,
+    // so a feed resending from its last ack sent them again after a restart and each got a second
+    // quarantine row: the same writer id and line twice in `ticklake quarantine` and its counts
+    assertThat(run("init").code()).isZero();
+    Path in = dir.resolve("in.jsonl");
+    Path acks = dir.resolve("acks.log");
+    List<String> first =
+        List.of(
+            String.format(TRADE, 1),
+            String.format(QUOTE, 2),
+            String.format(QUOTE, 3).replace("1582329602111000", "true"), // bad quote above quotes=2
+            String.format(TRADE, 4),
+            String.format(TRADE, 5).replace("9682.00", "x"), // bad trade above trades=4
+            "{\"type\":\"level2\",\"seq\":6}"); // bad, no table, above both
+    Files.write(in, first, StandardCharsets.UTF_8);
+    CliRun r =
+        run("writer", "--writer-id", "b1", "--input", in.toString(), "--ack-log", acks.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("3 bad lines quarantined");
+    assertThat(Files.readAllLines(acks)).last().isEqualTo("ack 4");
+    String rows = "select count(*) from ops.quarantine where writer_id = 'b1'";
+    assertThat(count(rows)).isEqualTo(3);
+
+    // the feed resends after its last ack (seq 5 and 6), then a new good and a new bad line
+    List<String> resend =
+        List.of(
+            first.get(4),
+            first.get(5),
+            String.format(QUOTE, 7),
+            String.format(TRADE, 8).replace("9682.00", "y"));
+    Files.write(in, resend, StandardCharsets.UTF_8);
+    CliRun again = run("writer", "--writer-id", "b1", "--input", in.toString());
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.err())
+        .contains("resume after seq trades=4 quotes=2")
+        .contains("1 quotes appended, 2 skipped (already committed), 1 bad lines quarantined");
+    assertThat(count(rows)).isEqualTo(4);
+    assertThat(
+            count(
+                "select count(*) from (select raw_line from ops.quarantine where writer_id = 'b1'"
+                    + " group by raw_line having count(*) > 1)"))
+        .isZero();
+
+    // and the whole input once more, after a restart: nothing new anywhere
+    List<String> all = new java.util.ArrayList<>(first);
+    all.addAll(resend.subList(2, 4));
+    Files.write(in, all, StandardCharsets.UTF_8);
+    CliRun third = run("writer", "--writer-id", "b1", "--input", in.toString());
+    assertThat(third.code()).as(third.err()).isZero();
+    assertThat(third.err()).contains("8 skipped (already committed), 0 bad lines quarantined");
+    assertThat(count(rows)).isEqualTo(4);
+    assertThat(count("select count(*) from bronze.quotes where writer_id = 'b1'")).isEqualTo(2);
   }
 
   @Test

@@ -136,6 +136,16 @@ public final class BronzeHistory {
         + "/wal-last-seq";
   }
 
+  /**
+   * The quarantine table property that keeps the highest feed seq of a bad input line writer {@code
+   * writerId} has quarantined for WAL table {@code walTable} (a line whose type could not be read
+   * counts for both): {@code ticklake.writer/<id>/<wal>/bad-line-seq}. A resent bad line at or
+   * below it is skipped, not quarantined again.
+   */
+  public static String badLineSeqProperty(String writerId, String walTable) {
+    return "ticklake.writer/" + writerId + "/" + walTable + "/bad-line-seq";
+  }
+
   /** The table property that keeps a writer's vendor high-water mark (Bronze only). */
   public static String vendorHighProperty(String writerId) {
     return "ticklake.writer/" + writerId + "/vendor-high-seq";

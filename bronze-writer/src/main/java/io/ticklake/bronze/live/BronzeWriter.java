@@ -21,7 +21,9 @@ import io.ticklake.quarantine.Severity;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -32,6 +34,7 @@ import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.Transaction;
+import org.apache.iceberg.UpdateProperties;
 
 /**
  * The live writer: appends events to a write-ahead log per table ({@code
@@ -81,7 +84,7 @@ public final class BronzeWriter implements AutoCloseable {
   private final Condition drained = lock.newCondition();
 
   // guarded by lock
-  private final List<QuarantineRecord> badLines = new ArrayList<>();
+  private final List<BadLine> badLines = new ArrayList<>();
   private boolean flushRequested;
   private boolean closing;
   private boolean closed;
@@ -105,6 +108,8 @@ public final class BronzeWriter implements AutoCloseable {
     long committedSeq;
     long quarantineSeq;
     long vendorHigh;
+    // the highest feed seq of a bad line of this table (or of no readable table) quarantined
+    long badLineHigh;
     long appendedSeq;
     long rowsCommitted;
     long rowsQuarantined;
@@ -197,6 +202,8 @@ public final class BronzeWriter implements AutoCloseable {
         BronzeHistory.writerMark(quarantineTable, id, kind.dirName())
             .map(BronzeHistory.WriterMark::walLastSeq)
             .orElse(0L);
+    String badHigh =
+        quarantineTable.properties().get(BronzeHistory.badLineSeqProperty(id, kind.dirName()));
     // an empty (lost or deleted) WAL continues after the watermark, never reusing a committed seq
     WalWriter wal =
         WalWriter.open(
@@ -207,6 +214,7 @@ public final class BronzeWriter implements AutoCloseable {
     lane.committedSeq = watermark;
     lane.quarantineSeq = quarantineSeq;
     lane.vendorHigh = vendorHigh;
+    lane.badLineHigh = badHigh == null ? NO_SEQ : Long.parseLong(badHigh);
     lane.appendedSeq = Math.max(watermark, wal.lastSeq());
     lane.takenSeq = watermark;
     return lane;
@@ -307,13 +315,33 @@ public final class BronzeWriter implements AutoCloseable {
     }
   }
 
+  /** A bad input line waiting for the next flush: its quarantine row and its feed seq, if read. */
+  private record BadLine(QuarantineRecord record, WalTable table, Long seq) {}
+
   /**
    * Records an input line that could not be parsed as a quarantine row (stage {@code writer}, rule
    * {@code parse_error}), committed with the next flush. Not logged in the WAL: a crash before that
-   * flush loses it.
+   * flush loses it. Its seq is unknown: it does not move {@link #badLineHighWater}.
    */
   public void quarantineLine(
       String sourceTable, String rawLine, String field, String value, String message) {
+    quarantineLine(sourceTable, rawLine, field, value, message, null, null);
+  }
+
+  /**
+   * Records a bad input line like {@link #quarantineLine(String, String, String, String, String)};
+   * when its feed {@code seq} could be read, the commit of its quarantine row also raises {@link
+   * #badLineHighWater} of {@code table} to it (of both tables when {@code table} is null: the
+   * line's type could not be read), in the same transaction.
+   */
+  public void quarantineLine(
+      String sourceTable,
+      String rawLine,
+      String field,
+      String value,
+      String message,
+      WalTable table,
+      Long seq) {
     requireNonNull(sourceTable, "sourceTable is null");
     requireNonNull(message, "message is null");
     QuarantineRecord r =
@@ -341,7 +369,7 @@ public final class BronzeWriter implements AutoCloseable {
     lock.lock();
     try {
       checkOpen();
-      badLines.add(r);
+      badLines.add(new BadLine(r, table, seq));
     } finally {
       lock.unlock();
     }
@@ -413,6 +441,21 @@ public final class BronzeWriter implements AutoCloseable {
     lock.lock();
     try {
       return lane(kind).vendorHigh;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The highest feed seq of a bad line this writer has quarantined for this table, a line whose
+   * type could not be read counting for both tables; {@link #NO_SEQ} if none. Kept in the
+   * quarantine table's properties ({@link BronzeHistory#badLineSeqProperty}) by the transaction
+   * that commits the line's row, so it never goes back.
+   */
+  public long badLineHighWater(WalTable kind) {
+    lock.lock();
+    try {
+      return lane(kind).badLineHigh;
     } finally {
       lock.unlock();
     }
@@ -571,7 +614,7 @@ public final class BronzeWriter implements AutoCloseable {
     while (true) {
       long t;
       long q;
-      List<QuarantineRecord> bad;
+      List<BadLine> bad;
       lock.lock();
       try {
         while (!closing
@@ -678,7 +721,7 @@ public final class BronzeWriter implements AutoCloseable {
    * the table's history: a failed commit may in fact have succeeded), so a retry skips what is
    * already committed.
    */
-  private void commit(Lane lane, long upTo, List<QuarantineRecord> bad) {
+  private void commit(Lane lane, long upTo, List<BadLine> bad) {
     Optional<BronzeHistory.WriterMark> last =
         BronzeHistory.writerMark(lane.table, options.writerId(), null);
     long watermark = last.map(BronzeHistory.WriterMark::walLastSeq).orElse(0L);
@@ -725,9 +768,11 @@ public final class BronzeWriter implements AutoCloseable {
       for (QuarantineRecord q : unknown) {
         quarantine.write(q);
       }
-      for (QuarantineRecord q : bad) {
-        quarantine.write(q);
+      for (BadLine b : bad) {
+        quarantine.write(b.record());
       }
+      long tradesBad = badLineHigh(bad, WalTable.TRADES);
+      long quotesBad = badLineHigh(bad, WalTable.QUOTES);
       List<DataFile> qFiles = quarantine.complete();
       CrashPoint.FLUSH_AFTER_WRITE.reach();
       long filesDone = System.nanoTime();
@@ -747,14 +792,41 @@ public final class BronzeWriter implements AutoCloseable {
           qa.set(BronzeHistory.WAL_LAST_SEQ, Long.toString(upTo));
         }
         qa.commit();
+        Map<String, String> props = new LinkedHashMap<>();
         if (events) {
-          qt.updateProperties()
-              .set(
-                  BronzeHistory.watermarkProperty(options.writerId(), lane.kind.dirName()),
-                  Long.toString(upTo))
-              .commit();
+          props.put(
+              BronzeHistory.watermarkProperty(options.writerId(), lane.kind.dirName()),
+              Long.toString(upTo));
+        }
+        // with the rows, so that a resent bad line is known as quarantined (never goes back)
+        lock.lock();
+        try {
+          if (tradesBad > trades.badLineHigh) {
+            props.put(
+                BronzeHistory.badLineSeqProperty(options.writerId(), WalTable.TRADES.dirName()),
+                Long.toString(tradesBad));
+          }
+          if (quotesBad > quotes.badLineHigh) {
+            props.put(
+                BronzeHistory.badLineSeqProperty(options.writerId(), WalTable.QUOTES.dirName()),
+                Long.toString(quotesBad));
+          }
+        } finally {
+          lock.unlock();
+        }
+        if (!props.isEmpty()) {
+          UpdateProperties update = qt.updateProperties();
+          props.forEach(update::set);
+          update.commit();
         }
         qt.commitTransaction();
+        lock.lock();
+        try {
+          trades.badLineHigh = Math.max(trades.badLineHigh, tradesBad);
+          quotes.badLineHigh = Math.max(quotes.badLineHigh, quotesBad);
+        } finally {
+          lock.unlock();
+        }
       }
       if (events) {
         // committed even when every event was quarantined: the watermark must advance
@@ -808,6 +880,17 @@ public final class BronzeWriter implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** The highest seq of the bad lines counting for {@code table}, {@link #NO_SEQ} if none. */
+  private static long badLineHigh(List<BadLine> bad, WalTable table) {
+    long high = NO_SEQ;
+    for (BadLine b : bad) {
+      if (b.seq() != null && (b.table() == null || b.table() == table)) {
+        high = Math.max(high, b.seq());
+      }
+    }
+    return high;
   }
 
   private QuarantineRecord unknownExchange(
