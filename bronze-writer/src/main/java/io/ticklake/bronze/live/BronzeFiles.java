@@ -10,7 +10,9 @@ import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PinnedScan;
 import io.ticklake.catalog.duckdb.Sql;
+import io.ticklake.catalog.write.ArrayRow;
 import io.ticklake.catalog.write.LocalTrees;
+import io.ticklake.quarantine.RowJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,7 +77,13 @@ final class BronzeFiles implements AutoCloseable {
 
   /** Receives an event whose exchange has no calendar. */
   interface UnknownExchange {
-    void accept(long seq, String exchange, String symbol, Instant tsEvent);
+    /**
+     * One such event.
+     *
+     * @param rowJson the whole event as the Bronze row it would have been ({@link RowJson}), so its
+     *     values outlive the WAL segments deleted after the commit
+     */
+    void accept(long seq, String exchange, String symbol, Instant tsEvent, String rowJson);
   }
 
   /**
@@ -127,6 +135,7 @@ final class BronzeFiles implements AutoCloseable {
             upTo,
             quarantinedUpTo,
             unknown,
+            (in, i) -> rowJson(table, in, i, ingestedAtMicros),
             calendars);
     try {
       scan.scanAll();
@@ -189,7 +198,8 @@ final class BronzeFiles implements AutoCloseable {
             after,
             upTo,
             Long.MAX_VALUE,
-            (seq, exchange, symbol, ts) -> {},
+            (seq, exchange, symbol, ts, row) -> {},
+            null,
             calendars);
     try (ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
       Data.exportArrayStream(allocator, batches, stream);
@@ -212,6 +222,52 @@ final class BronzeFiles implements AutoCloseable {
     if (batches.failure != null) {
       throw batches.failure;
     }
+  }
+
+  /**
+   * Row {@code i} of a WAL batch as the Bronze row it would have been (lineage as the flush sets
+   * it, no trading date), rendered by {@link RowJson}.
+   */
+  private String rowJson(Table table, VectorSchemaRoot in, int i, long ingestedAtMicros) {
+    org.apache.iceberg.Schema schema = table.schema();
+    ArrayRow row = new ArrayRow(schema);
+    int pos = 0;
+    for (NestedField f : schema.columns()) {
+      Object v =
+          switch (f.name()) {
+            case TRADING_DATE, "file_id", "file_seq" -> null;
+            case "ts_recv" -> walValue(in.getVector(WalTable.RECEIVED_AT), i);
+            case "vendor" -> BronzeWriter.VENDOR;
+            case "writer_id" -> writerId;
+            case "ingested_at" -> ingestedAtMicros;
+            default -> walValue(in.getVector(f.name()), i);
+          };
+      row.set(pos++, v);
+    }
+    return RowJson.of(schema, row);
+  }
+
+  /** A WAL value in Iceberg's internal representation (scaled int64 become decimals). */
+  private static Object walValue(FieldVector v, int i) {
+    if (v == null || v.isNull(i)) {
+      return null;
+    }
+    if (v instanceof BigIntVector b) {
+      String scale = v.getField().getMetadata().get(WalTable.SCALE_KEY);
+      return scale == null
+          ? (Object) b.get(i)
+          : java.math.BigDecimal.valueOf(b.get(i), Integer.parseInt(scale));
+    }
+    if (v instanceof TimeStampMicroTZVector t) {
+      return t.get(i);
+    }
+    if (v instanceof VarCharVector s) {
+      return new String(s.get(i), StandardCharsets.UTF_8);
+    }
+    if (v instanceof org.apache.arrow.vector.BitVector b) {
+      return b.get(i) == 1;
+    }
+    return v.getObject(i);
   }
 
   static TicklakeException cannotWrite(long after, long upTo, String detail, Throwable cause) {
@@ -324,6 +380,7 @@ final class BronzeFiles implements AutoCloseable {
     private final long upTo;
     private final long quarantinedUpTo;
     private final UnknownExchange unknown;
+    private final java.util.function.BiFunction<VectorSchemaRoot, Integer, String> rows;
     private final ExchangeCalendars calendars;
     private final Schema schema;
     private final boolean[] scaled;
@@ -351,6 +408,7 @@ final class BronzeFiles implements AutoCloseable {
         long upTo,
         long quarantinedUpTo,
         UnknownExchange unknown,
+        java.util.function.BiFunction<VectorSchemaRoot, Integer, String> rows,
         ExchangeCalendars calendars) {
       super(allocator);
       this.cursor = cursor;
@@ -358,6 +416,7 @@ final class BronzeFiles implements AutoCloseable {
       this.upTo = upTo;
       this.quarantinedUpTo = quarantinedUpTo;
       this.unknown = unknown;
+      this.rows = rows;
       this.calendars = calendars;
       List<Field> walFields = kind.schema().getFields();
       List<Field> fields = new ArrayList<>();
@@ -519,7 +578,8 @@ final class BronzeFiles implements AutoCloseable {
             seq,
             exchange,
             symbol.isNull(i) ? null : new String(symbol.get(i), StandardCharsets.UTF_8),
-            instant(ts.get(i)));
+            instant(ts.get(i)),
+            rows == null ? null : rows.apply(in, i));
       }
     }
 

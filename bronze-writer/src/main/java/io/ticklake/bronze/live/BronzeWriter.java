@@ -751,7 +751,6 @@ public final class BronzeWriter implements AutoCloseable {
     boolean bronzeCommitTried = false;
     long after = watermark;
     try {
-      List<QuarantineRecord> unknown = new ArrayList<>();
       if (events) {
         written =
             files.write(
@@ -762,11 +761,10 @@ public final class BronzeWriter implements AutoCloseable {
                 upTo,
                 qSeq,
                 ingestedAt,
-                (seq, exchange, symbol, ts) ->
-                    unknown.add(unknownExchange(lane, seq, exchange, symbol, ts, now)));
-      }
-      for (QuarantineRecord q : unknown) {
-        quarantine.write(q);
+                // written as they come: with their rows they would add up for a feed whose
+                // every event names an unknown exchange
+                (seq, exchange, symbol, ts, row) ->
+                    quarantine.write(unknownExchange(lane, seq, exchange, symbol, ts, row, now)));
       }
       for (BadLine b : bad) {
         quarantine.write(b.record());
@@ -894,7 +892,13 @@ public final class BronzeWriter implements AutoCloseable {
   }
 
   private QuarantineRecord unknownExchange(
-      Lane lane, long seq, String exchange, String symbol, Instant ts, Instant now) {
+      Lane lane,
+      long seq,
+      String exchange,
+      String symbol,
+      Instant ts,
+      String rowJson,
+      Instant now) {
     return new QuarantineRecord(
         lane.tableName,
         STAGE,
@@ -915,7 +919,7 @@ public final class BronzeWriter implements AutoCloseable {
         options.writerId(),
         seq,
         null,
-        null,
+        rowJson,
         null,
         now);
   }

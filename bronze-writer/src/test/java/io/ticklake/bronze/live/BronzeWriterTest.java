@@ -223,6 +223,80 @@ class BronzeWriterTest {
   }
 
   @Test
+  void anEventOfAnUnknownExchangeKeepsItsValuesInQuarantine() throws Exception {
+    // invariant 6: every rejected row is findable in quarantine with its rule, values and lineage.
+    // The WAL segments go after the commit, so quarantine is the only place its price and size
+    // are kept; they were dropped (only exchange, symbol and time were recorded).
+    String tradeRow;
+    String quoteRow;
+    try (BronzeWriter w = BronzeWriter.open(warehouse, calendars, options("w1"))) {
+      w.appendTrades(List.of(trade("nowhere", 7)));
+      QuoteRow q =
+          new QuoteRow(
+              "ETHUSDT",
+              "binance-futurez",
+              T0 + 9_000,
+              T0 * 1000 + 9_000_123L,
+              null,
+              new BigDecimal("250.000000001"),
+              new BigDecimal("0.50000000"),
+              null,
+              null,
+              "X",
+              17L,
+              "0011",
+              Boolean.TRUE,
+              33L,
+              1);
+      w.appendQuotes(List.of(q));
+      w.flush();
+    }
+    try (DuckDbBridge bridge = DuckDbBridge.open(warehouse.tempDir(), 1, null)) {
+      bridge.registerAll(warehouse.catalog(), AsOf.latest());
+      try (Statement s = bridge.connection().createStatement();
+          ResultSet rs =
+              s.executeQuery(
+                  "select source_table, row_json from ops.quarantine where rule ="
+                      + " 'unknown_exchange' order by source_table")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("bronze.quotes");
+        quoteRow = rs.getString(2);
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("bronze.trades");
+        tradeRow = rs.getString(2);
+        assertThat(rs.next()).isFalse();
+      }
+    }
+    assertThat(tradeRow)
+        .isNotNull()
+        .contains(
+            "\"exchange\":\"nowhere\"",
+            "\"symbol\":\"BTCUSDT\"",
+            "\"ts_event\":\"2020-02-22 00:00:00.007+00\"",
+            "\"price\":9682.100000000",
+            "\"size\":0.13200000",
+            "\"side\":\"buy\"",
+            "\"vendor_trade_id\":\"7\"",
+            "\"vendor_seq\":7",
+            "\"vendor\":\"live\"",
+            "\"writer_id\":\"w1\"",
+            "\"wal_seq\":1");
+    assertThat(quoteRow)
+        .isNotNull()
+        .contains(
+            "\"exchange\":\"binance-futurez\"",
+            "\"ts_event_ns\":1582329600009000123",
+            "\"bid_price\":250.000000001",
+            "\"bid_size\":0.50000000",
+            "\"ask_price\":null",
+            "\"venue\":\"X\"",
+            "\"quote_condition\":17",
+            "\"quote_condition_raw\":\"0011\"",
+            "\"suspicious\":true",
+            "\"vendor_seq\":33");
+  }
+
+  @Test
   void watermarksSurviveTheExpiryOfTheWritersSnapshots() throws Exception {
     try (BronzeWriter w = BronzeWriter.open(warehouse, calendars, options("w1"))) {
       w.appendTrades(List.of(trade("binance-futures", 1), trade("nowhere", 2)));
