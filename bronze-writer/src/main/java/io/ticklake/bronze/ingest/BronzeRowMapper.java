@@ -68,7 +68,10 @@ public final class BronzeRowMapper {
     body = names.stream().mapToInt(n -> ArrayRow.position(schema, n)).toArray();
   }
 
-  /** Fills every column but the lineage of a trade; returns the (reused) row. */
+  /**
+   * Fills every column but the lineage of a trade (no trading date when {@code date} is null: a row
+   * to quarantine); returns the (reused) row.
+   */
   public ArrayRow trade(
       TradeRow t, String exchangeId, LocalDate date, String vendorName, long ingestedAtMicros) {
     event(
@@ -92,7 +95,10 @@ public final class BronzeRowMapper {
     return row;
   }
 
-  /** Fills every column but the lineage of a quote; returns the (reused) row. */
+  /**
+   * Fills every column but the lineage of a quote (no trading date when {@code date} is null);
+   * returns the (reused) row.
+   */
   public ArrayRow quote(
       QuoteRow q, String exchangeId, LocalDate date, String vendorName, long ingestedAtMicros) {
     event(
@@ -151,7 +157,7 @@ public final class BronzeRowMapper {
       String vendorName,
       long ingestedAtMicros) {
     row.set(exchange, exchangeId);
-    row.set(tradingDate, (int) date.toEpochDay());
+    row.set(tradingDate, date == null ? null : (int) date.toEpochDay());
     row.set(symbol, sym);
     row.set(tsEvent, tsMicros);
     row.set(tsEventNs, tsNanos);

@@ -24,6 +24,7 @@ import io.ticklake.manifests.ManifestEntry;
 import io.ticklake.manifests.ManifestStatus;
 import io.ticklake.quarantine.QuarantineRecord;
 import io.ticklake.quarantine.QuarantineWriter;
+import io.ticklake.quarantine.RowJson;
 import io.ticklake.quarantine.Severity;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -522,6 +523,7 @@ public final class IngestJob {
     final InternalRowWriter bronze;
     final QuarantineWriter quarantine;
     final BronzeRowMapper mapper;
+    final org.apache.iceberg.Schema bronzeSchema;
     final String sourceTable;
     final long fileId;
 
@@ -550,6 +552,7 @@ public final class IngestJob {
       this.bronze = writeBronze ? new InternalRowWriter(target) : null;
       this.quarantine = writeQuarantine ? new QuarantineWriter(quarantineTable) : null;
       this.mapper = new BronzeRowMapper(target.schema(), type == DataType.TRADES);
+      this.bronzeSchema = target.schema();
       this.sourceTable = targetName;
       this.fileId = fileId;
       this.fileKey = fileKey;
@@ -587,19 +590,15 @@ public final class IngestJob {
     /** The exchange {@link #place} chose for the last event. */
     private String placedExchange;
 
-    /** The trading date of an event, or null after quarantining it for an unknown exchange. */
-    private LocalDate place(String exchange, long tsMicros, long line) {
+    /**
+     * The trading date of an event, or null when its exchange ({@link #placedExchange}) has no
+     * calendar.
+     */
+    private LocalDate place(String exchange, long tsMicros) {
       String ex = exchange != null ? exchange : defaultExchange;
+      placedExchange = ex;
       ExchangeCalendar cal = ex == null ? null : calendar(ex);
       if (cal == null) {
-        reject(
-            line,
-            "unknown_exchange",
-            "exchange",
-            ex,
-            ex == null
-                ? "Cannot place the row: the file has no exchange and none was given (--exchange)"
-                : "Cannot place the row: exchange '" + ex + "' is not in ref.exchange");
         return null;
       }
       Instant ts =
@@ -612,28 +611,52 @@ public final class IngestJob {
       if (maxDate == null || date.isAfter(maxDate)) {
         maxDate = date;
       }
-      placedExchange = ex;
       return date;
     }
 
     @Override
     public void trade(TradeRow t) {
       tick();
-      LocalDate date = place(t.exchange(), t.tsEventMicros(), t.line());
+      LocalDate date = place(t.exchange(), t.tsEventMicros());
+      mapper.trade(t, placedExchange, date, reader.vendor(), ingestedAtMicros);
+      ArrayRow row = mapper.fileLineage(fileId, t.line());
       if (date != null) {
-        mapper.trade(t, placedExchange, date, reader.vendor(), ingestedAtMicros);
-        write(mapper.fileLineage(fileId, t.line()));
+        write(row);
+      } else {
+        unplaced(t.line(), t.tsEventMicros(), row);
       }
     }
 
     @Override
     public void quote(QuoteRow q) {
       tick();
-      LocalDate date = place(q.exchange(), q.tsEventMicros(), q.line());
+      LocalDate date = place(q.exchange(), q.tsEventMicros());
+      mapper.quote(q, placedExchange, date, reader.vendor(), ingestedAtMicros);
+      ArrayRow row = mapper.fileLineage(fileId, q.line());
       if (date != null) {
-        mapper.quote(q, placedExchange, date, reader.vendor(), ingestedAtMicros);
-        write(mapper.fileLineage(fileId, q.line()));
+        write(row);
+      } else {
+        unplaced(q.line(), q.tsEventMicros(), row);
       }
+    }
+
+    /**
+     * Quarantines a row whose exchange has no calendar, with its values: the Bronze row it would
+     * have been (without trading date) as {@code row_json}, and its event time.
+     */
+    private void unplaced(long line, long tsMicros, ArrayRow row) {
+      String ex = placedExchange;
+      reject(
+          line,
+          "unknown_exchange",
+          "exchange",
+          ex,
+          ex == null
+              ? "Cannot place the row: the file has no exchange and none was given (--exchange)"
+              : "Cannot place the row: exchange '" + ex + "' is not in ref.exchange",
+          Instant.ofEpochSecond(
+              Math.floorDiv(tsMicros, 1_000_000L), Math.floorMod(tsMicros, 1_000_000L) * 1000L),
+          quarantine == null ? null : RowJson.of(bronzeSchema, row));
     }
 
     private void write(ArrayRow row) {
@@ -672,7 +695,14 @@ public final class IngestJob {
      * exchange is the one it named (so {@code quarantine --exchange} finds an unknown exchange's
      * rows too), else none.
      */
-    private void reject(long line, String rule, String field, String value, String message) {
+    private void reject(
+        long line,
+        String rule,
+        String field,
+        String value,
+        String message,
+        Instant tsEvent,
+        String rowJson) {
       quarantined++;
       if (quarantine != null) {
         quarantine.write(
@@ -687,14 +717,14 @@ public final class IngestJob {
                 "exchange".equals(field) ? value : null,
                 fileKey == null ? null : fileKey.tradingDate(),
                 fileKey == null ? null : fileKey.symbol(),
-                null,
+                tsEvent,
                 reader.vendor(),
                 fileId,
                 line,
                 null,
                 null,
                 null,
-                null,
+                rowJson,
                 null,
                 now));
       }

@@ -258,6 +258,58 @@ class IngestJobTest {
   }
 
   @Test
+  void aRowOfAnUnknownExchangeKeepsItsValuesAndTimeInQuarantine() throws Exception {
+    // invariant 6: every rejected row is findable in quarantine with its rule, values and lineage.
+    // A row whose exchange ref.exchange does not know kept only its line number: no price, size or
+    // event time, although the reader had parsed them all.
+    Path bac = data.resolve("lean/equity/usa/tick/bac");
+    Path copy = dir.resolve("copy/lean/equity/usa/tick/bac");
+    Files.createDirectories(copy);
+    Files.copy(bac.resolve("20131010_trade.zip"), copy.resolve("20131010_trade.zip"));
+    IngestResult placed = ingest("lean", copy.toString()).files().get(0);
+    IngestResult unknown =
+        new IngestJob(
+                warehouse,
+                VendorReaders.forVendor("lean", null),
+                ExchangeTable.load(warehouse.catalog()),
+                "nyse",
+                2,
+                null,
+                Clock.systemUTC())
+            .run(InputFiles.expand(List.of(bac.toString())))
+            .files()
+            .get(0);
+    assertThat(unknown.rowsQuarantined()).isEqualTo(placed.rowsWritten()).isPositive();
+    // the quarantined rows hold what Bronze holds for the same lines: price, size, time, lineage
+    String bronze =
+        "select file_seq, price, size, ts_event, sale_condition_raw from bronze.trades where"
+            + " file_id = "
+            + placed.fileId();
+    String quarantined =
+        "select file_seq, CAST(row_json->>'price' AS DECIMAL(18,9)),"
+            + " CAST(row_json->>'size' AS DECIMAL(18,8)), ts_event,"
+            + " row_json->>'sale_condition_raw' from ops.quarantine where rule = 'unknown_exchange'"
+            + " and file_id = "
+            + unknown.fileId()
+            + " and CAST(row_json->>'ts_event' AS TIMESTAMPTZ) = ts_event"
+            + " and row_json->>'exchange' = 'nyse' and row_json->>'vendor' = 'lean'";
+    assertThat(
+            count(
+                "select count(*) from ("
+                    + bronze
+                    + " except all "
+                    + quarantined
+                    + ") union all select count(*) from ("
+                    + quarantined
+                    + " except all "
+                    + bronze
+                    + ") order by 1 desc limit 1"))
+        .isZero();
+    assertThat(count("select count(*) from (" + quarantined + ")"))
+        .isEqualTo(unknown.rowsQuarantined());
+  }
+
+  @Test
   void unreadableFileFailsAndNothingOfItIsAppended() throws Exception {
     Path bad = dir.resolve("bad/lean/equity/usa/tick/ibm/20131008_trade.zip");
     Files.createDirectories(bad.getParent());
