@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.OverwriteFiles;
 import org.apache.iceberg.Snapshot;
@@ -23,6 +24,9 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 
 /**
@@ -30,8 +34,9 @@ import org.apache.iceberg.io.CloseableIterable;
  *
  * <p>Seeding keeps user-defined rows (any source that is not a bundled one) and brings the bundled
  * rows up to date; when nothing differs it commits nothing. The whole (small) table is replaced in
- * one atomic overwrite validated against the snapshot it read, so a concurrent writer makes the
- * seed fail rather than lose that writer's rows.
+ * one atomic overwrite validated against the snapshot it read (for an empty table: against every
+ * data file ever added), so a concurrent writer never loses its rows nor, when both seed an empty
+ * table, doubles them; the seed then reads again and retries.
  */
 public final class ExchangeTable {
   /** Source prefix of rows that come from the bundled Lean market-hours database. */
@@ -92,6 +97,32 @@ public final class ExchangeTable {
    */
   public static SeedResult seed(Table table, List<ExchangeDefinition> definitions) {
     requireNonNull(table, "table is null");
+    requireNonNull(definitions, "definitions is null");
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return seedOnce(table, definitions);
+      } catch (ValidationException | CommitFailedException e) {
+        if (attempt == MAX_ATTEMPTS) {
+          throw new TicklakeException(
+              Kind.CONFLICT,
+              "Cannot seed ref.exchange: it kept changing while being seeded ("
+                  + e.getMessage()
+                  + "); run 'ticklake init' again",
+              e);
+        }
+        try {
+          Thread.sleep(ThreadLocalRandom.current().nextLong(10, 50L * attempt));
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new TicklakeException(Kind.FAILURE, "Cannot seed ref.exchange: interrupted", ie);
+        }
+      }
+    }
+  }
+
+  private static final int MAX_ATTEMPTS = 10;
+
+  private static SeedResult seedOnce(Table table, List<ExchangeDefinition> definitions) {
     table.refresh();
     Snapshot base = table.currentSnapshot();
     Map<String, Record> existing = new TreeMap<>();
@@ -135,11 +166,22 @@ public final class ExchangeTable {
       for (DataFile f : liveFiles(table)) {
         overwrite.deleteFile(f);
       }
-      overwrite.validateFromSnapshot(base.snapshotId()).validateNoConflictingData();
+      overwrite.validateFromSnapshot(base.snapshotId());
     }
+    // without a starting snapshot Iceberg checks every data file the table ever added: two seeds
+    // of an empty table both committed their rows before this
+    overwrite
+        .conflictDetectionFilter(Expressions.alwaysTrue())
+        .validateNoConflictingData()
+        .validateNoConflictingDeletes();
     files.forEach(overwrite::addFile);
     overwrite.set("ticklake.operation", "seed-exchanges");
-    overwrite.commit();
+    try {
+      overwrite.commit();
+    } catch (ValidationException | CommitFailedException e) {
+      files.forEach(f -> table.io().deleteFile(f.location()));
+      throw e;
+    }
     table.refresh();
     return new SeedResult(added, updated, unchanged, table.currentSnapshot().snapshotId());
   }

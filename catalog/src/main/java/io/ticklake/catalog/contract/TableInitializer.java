@@ -200,6 +200,12 @@ public final class TableInitializer {
         namespaces.createNamespace(ns, Map.of());
       } catch (AlreadyExistsException e) {
         // another process created it in the meantime: that is the state we want
+      } catch (RuntimeException e) {
+        // the JDBC catalog checks, then inserts: a concurrent init that inserted first fails the
+        // insert with a constraint violation (UncheckedSQLException), not AlreadyExistsException
+        if (!namespaces.namespaceExists(ns)) {
+          throw e;
+        }
       }
     }
     for (TablePlan tablePlan : plan.tables()) {
