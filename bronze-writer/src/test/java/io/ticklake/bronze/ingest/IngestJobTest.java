@@ -365,6 +365,48 @@ class IngestJobTest {
   }
 
   @Test
+  void rerunAfterACrashBetweenTheBronzeAndTheQuarantineCommitAddsTheRejectedLinesOnce()
+      throws Exception {
+    // invariants 5 and 6: the Bronze append and the quarantine append are two commits; a crash
+    // between them must leave the rejected lines to the rerun, once, and the rows alone
+    ingest("tardis", mixedTrades("earlier", 1).toString());
+    Path file = mixedTrades("between", 21);
+    IngestResult r = ingest("tardis", file.toString()).files().get(0);
+    assertThat(r.rowsQuarantined()).isEqualTo(2);
+    Table trades = warehouse.catalog().loadTable(TableContracts.BRONZE_TRADES.id());
+    Table quarantine = warehouse.catalog().loadTable(TableContracts.QUARANTINE.id());
+    long tradesSnapshot = trades.currentSnapshot().snapshotId();
+    // the state the crash leaves: the Bronze append and its mark, no quarantine commit, the
+    // manifest still "ingesting"
+    quarantine.manageSnapshots().rollbackTo(quarantine.currentSnapshot().parentId()).commit();
+    trades
+        .updateProperties()
+        .set(BronzeHistory.ingestFileProperty(r.fileId()), Long.toString(tradesSnapshot))
+        .commit();
+    IngestManifest manifest =
+        new IngestManifest(warehouse.catalog().loadTable(TableContracts.INGEST_MANIFEST.id()));
+    manifest.record(manifest.current().get(r.fileId()).restarted(Instant.now()));
+    String rejected =
+        "select count(*) from ops.quarantine where file_id = "
+            + r.fileId()
+            + " and file_seq in (4, 6) and rule = 'parse_error'";
+    assertThat(count(rejected)).isZero();
+
+    IngestResult rerun = ingest("tardis", file.toString()).files().get(0);
+    assertThat(rerun.fileId()).isEqualTo(r.fileId());
+    assertThat(count("select count(*) from bronze.trades")).isEqualTo(16);
+    assertThat(snapshotId(TableContracts.BRONZE_TRADES.id())).isEqualTo(tradesSnapshot);
+    assertThat(count(rejected)).isEqualTo(2);
+    assertThat(count("select count(*) from ops.quarantine")).isEqualTo(4);
+    assertThat(manifest.current().get(r.fileId()).status()).isEqualTo(ManifestStatus.INGESTED);
+    assertNoCommitMarks();
+    // and a further run changes nothing
+    ingest("tardis", file.toString());
+    assertThat(count("select count(*) from ops.quarantine")).isEqualTo(4);
+    assertThat(count("select count(*) from bronze.trades")).isEqualTo(16);
+  }
+
+  @Test
   void rerunAfterTheInterruptedCommitExpiredDoesNotDuplicate() throws Exception {
     Path first = mixedTrades("first", 1);
     IngestResult r = ingest("tardis", first.toString()).files().get(0);

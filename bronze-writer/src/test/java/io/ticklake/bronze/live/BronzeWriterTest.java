@@ -297,6 +297,39 @@ class BronzeWriterTest {
   }
 
   @Test
+  void aCrashBetweenTheQuarantineAndTheBronzeCommitReplaysOnlyTheBronzeEvents() throws Exception {
+    // invariant 5 for the writer's two commits: the quarantine append goes first; when the Bronze
+    // append after it is lost, the replay commits the placed events and quarantines nothing twice
+    BronzeWriterOptions o = options("w1").withWal(WalOptions.defaults());
+    try (BronzeWriter w = BronzeWriter.open(warehouse, calendars, o)) {
+      w.appendTrades(List.of(trade("binance-futures", 1)));
+      w.flush();
+      w.appendTrades(List.of(trade("binance-futures", 2), trade("nowhere", 3)));
+      w.flush();
+    }
+    // the state the crash leaves: the second Bronze append and its watermark never happened
+    Table trades = warehouse.table(TableContracts.BRONZE_TRADES.id());
+    trades.manageSnapshots().rollbackTo(trades.currentSnapshot().parentId()).commit();
+    trades
+        .updateProperties()
+        .set(BronzeHistory.watermarkProperty("w1", null), "1")
+        .set(BronzeHistory.vendorHighProperty("w1"), "1")
+        .commit();
+    assertThat(count("select count(*) from bronze.trades")).isEqualTo(1);
+    try (BronzeWriter w = BronzeWriter.open(warehouse, calendars, o)) {
+      assertThat(w.watermark(WalTable.TRADES)).isEqualTo(3);
+    }
+    assertThat(count("select count(*) from bronze.trades")).isEqualTo(2);
+    assertThat(count("select count(distinct wal_seq) from bronze.trades")).isEqualTo(2);
+    assertThat(
+            count(
+                "select count(*) from ops.quarantine where rule = 'unknown_exchange' and wal_seq ="
+                    + " 3"))
+        .isEqualTo(1);
+    assertThat(count("select count(*) from ops.quarantine")).isEqualTo(1);
+  }
+
+  @Test
   void watermarksSurviveTheExpiryOfTheWritersSnapshots() throws Exception {
     try (BronzeWriter w = BronzeWriter.open(warehouse, calendars, options("w1"))) {
       w.appendTrades(List.of(trade("binance-futures", 1), trade("nowhere", 2)));
