@@ -150,6 +150,37 @@ class WriterCommandTest {
   }
 
   @Test
+  void nanosecondEventTimesReachBronzeAndSilverWithTheirNanoseconds() throws Exception {
+    assertThat(run("init").code()).isZero();
+    Path in = dir.resolve("ns.jsonl");
+    Files.writeString(
+        in,
+        "{\"type\":\"trade\",\"exchange\":\"binance-futures\",\"symbol\":\"BTCUSDT\","
+            + "\"ts\":\"2020-02-22T00:00:02.111222333Z\",\"price\":\"9682.00\","
+            + "\"size\":\"0.132\",\"id\":\"1\",\"seq\":1}\n"
+            + "{\"type\":\"trade\",\"exchange\":\"binance-futures\",\"symbol\":\"BTCUSDT\","
+            + "\"ts\":\"2020-02-22T00:00:02.111222001Z\",\"price\":\"9682.50\","
+            + "\"size\":\"0.132\",\"id\":\"2\",\"seq\":2}\n",
+        StandardCharsets.UTF_8);
+    CliRun r = run("writer", "--writer-id", "ns", "--input", in.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(count("select count(*) from ops.quarantine")).isZero();
+    assertThat(
+            count(
+                "select count(*) from bronze.trades where ts_event_ns = 1582329602111222333 and"
+                    + " epoch_us(ts_event) = 1582329602111222"))
+        .isEqualTo(1);
+    assertThat(run("compact").code()).isZero();
+    // one microsecond, two events: Silver orders them by their nanoseconds
+    assertThat(
+            count(
+                "select count(*) from (select vendor_trade_id, row_number() over () n from"
+                    + " silver.trades) where (n = 1 and vendor_trade_id = '2') or (n = 2 and"
+                    + " vendor_trade_id = '1')"))
+        .isEqualTo(2);
+  }
+
+  @Test
   void writerCommitsGoodLinesAndQuarantinesBadOnes() throws Exception {
     assertThat(run("init").code()).isZero();
     Path in = dir.resolve("in.jsonl");

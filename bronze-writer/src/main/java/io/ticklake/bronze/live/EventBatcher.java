@@ -640,7 +640,7 @@ public final class EventBatcher implements AutoCloseable {
       }
       nanos *= POW10[9 - fd];
       if (nanos % 1000 != 0) {
-        return Long.MIN_VALUE; // finer than microseconds: the parser reports it
+        return Long.MIN_VALUE; // finer than microseconds: the parser keeps the nanoseconds
       }
       micros = nanos / 1000;
     }

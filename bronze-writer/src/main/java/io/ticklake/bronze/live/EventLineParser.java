@@ -27,7 +27,8 @@ import java.util.Map;
  * "symbol":"BTCUSDT","ts":"2020-02-22T00:00:02.111Z","price":"9682.00","size":"0.132",
  * "side":"buy","id":"42377944","seq":17}}; a quote has {@code bid_price}, {@code bid_size}, {@code
  * ask_price}, {@code ask_size} (a side may be absent or null: one-sided quote). {@code ts} is an
- * ISO-8601 instant or epoch microseconds; decimals are strings or JSON numbers, read exactly (never
+ * ISO-8601 instant (a fraction finer than microseconds is kept as epoch nanoseconds in {@code
+ * ts_event_ns}) or epoch microseconds; decimals are strings or JSON numbers, read exactly (never
  * through a double); {@code side}, {@code id}, {@code venue} and {@code seq} are optional.
  *
  * <p>CSV: {@code type,exchange,symbol,ts,seq,price,size,side,id,bid_price,bid_size,ask_price,
@@ -158,6 +159,7 @@ public final class EventLineParser {
     String exchange = text(fields, "exchange", true);
     String symbol = text(fields, "symbol", true);
     long ts = timestamp(fields, "ts");
+    Long tsNanos = nanos(fields, "ts");
     Long seq = integer(fields, "seq");
     String venue = text(fields, "venue", false);
     try {
@@ -177,7 +179,7 @@ public final class EventLineParser {
               symbol,
               exchange,
               ts,
-              null,
+              tsNanos,
               null,
               decimal(fields, "price", 9, true),
               decimal(fields, "size", 8, true),
@@ -194,7 +196,7 @@ public final class EventLineParser {
               symbol,
               exchange,
               ts,
-              null,
+              tsNanos,
               null,
               decimal(fields, "bid_price", 9, false),
               decimal(fields, "bid_size", 8, false),
@@ -326,10 +328,7 @@ public final class EventLineParser {
       }
       try {
         Instant i = Instant.parse(s);
-        if (i.getNano() % 1000 != 0) {
-          throw new EventLineException(
-              name, s, "Cannot read " + name + ": finer than microseconds");
-        }
+        // a finer time keeps its nanoseconds in ts_event_ns (nanos): the µs are its floor
         return Math.addExact(
             Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
       } catch (DateTimeParseException | ArithmeticException e) {
@@ -338,6 +337,31 @@ public final class EventLineParser {
       }
     }
     throw new EventLineException(name, v.toString(), "Cannot read " + name + ": wrong type");
+  }
+
+  /**
+   * Epoch nanoseconds of an ISO-8601 time field finer than microseconds (for {@code ts_event_ns}),
+   * else null; called after {@link #timestamp} accepted the field.
+   */
+  private static Long nanos(Map<String, Object> f, String name) throws EventLineException {
+    if (!(f.get(name) instanceof String s) || s.indexOf('T') < 0) {
+      return null;
+    }
+    Instant i = Instant.parse(s);
+    if (i.getNano() % 1000 == 0) {
+      return null;
+    }
+    try {
+      return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
+    } catch (ArithmeticException e) {
+      throw new EventLineException(
+          name,
+          s,
+          "Cannot read "
+              + name
+              + ": a time finer than microseconds is kept as epoch nanoseconds, which reach only"
+              + " the years 1677..2262");
+    }
   }
 
   private static long micros(String name, BigDecimal d) throws EventLineException {

@@ -49,6 +49,40 @@ class EventLineParserTest {
   }
 
   @Test
+  void aTimeFinerThanMicrosecondsKeepsItsNanoseconds() throws Exception {
+    // the brief's time rule: event times are µs, a source's finer precision is kept losslessly in
+    // ts_event_ns; a nanosecond ISO time was a bad line, so a feed stamped in ns lost every event
+    TradeRow t =
+        (TradeRow)
+            json.parse(
+                "{\"type\":\"trade\",\"exchange\":\"binance-futures\",\"symbol\":\"BTCUSDT\","
+                    + "\"ts\":\"2020-02-22T00:00:02.111222333Z\",\"price\":1,\"size\":1}",
+                1);
+    assertThat(t.tsEventMicros()).isEqualTo(1_582_329_602_111_222L);
+    assertThat(t.tsEventNanos()).isEqualTo(1_582_329_602_111_222_333L);
+    QuoteRow q = (QuoteRow) csv.parse("quote,x,S,2020-02-22T00:00:02.0000001Z,4,,,,,1.0,3,,", 2);
+    assertThat(q.tsEventMicros()).isEqualTo(1_582_329_602_000_000L);
+    assertThat(q.tsEventNanos()).isEqualTo(1_582_329_602_000_000_100L);
+    // whole microseconds keep no nanosecond column, as before
+    TradeRow micro =
+        (TradeRow)
+            json.parse(
+                "{\"type\":\"trade\",\"exchange\":\"x\",\"symbol\":\"S\","
+                    + "\"ts\":\"2020-02-22T00:00:02.111222Z\",\"price\":1,\"size\":1}",
+                1);
+    assertThat(micro.tsEventNanos()).isNull();
+    // before 1677 or after 2262 epoch nanoseconds do not fit a long: refused, never rounded
+    assertThatThrownBy(
+            () ->
+                json.parse(
+                    "{\"type\":\"trade\",\"exchange\":\"x\",\"symbol\":\"S\","
+                        + "\"ts\":\"2300-01-01T00:00:00.000000001Z\",\"price\":1,\"size\":1}",
+                    1))
+        .isInstanceOf(EventLineException.class)
+        .hasMessageContaining("Cannot read ts");
+  }
+
+  @Test
   void eventTimesOutsideTheYears1To9999AreRejected() throws Exception {
     String line =
         "{\"type\":\"trade\",\"exchange\":\"x\",\"symbol\":\"S\",\"ts\":%s,\"price\":1,"
