@@ -7,6 +7,7 @@ import io.ticklake.bronze.live.EventLineException;
 import io.ticklake.bronze.live.EventLineParser;
 import io.ticklake.bronze.wal.FsyncPolicy;
 import io.ticklake.bronze.wal.WalOptions;
+import io.ticklake.bronze.wal.WalStorageErrors;
 import io.ticklake.bronze.wal.WalTable;
 import io.ticklake.bronze.wal.WalWriter;
 import io.ticklake.catalog.Warehouse;
@@ -406,6 +407,12 @@ final class WriterCommand implements Callable<Integer> {
     }
   }
 
+  private static String ioReason(IOException e) {
+    return e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+        ? f.getReason()
+        : String.valueOf(e.getMessage());
+  }
+
   /** Checks --ack-log before anything is opened: not a directory, in an existing directory. */
   private void checkAckLog() {
     if (ackLog == null) {
@@ -459,8 +466,15 @@ final class WriterCommand implements Callable<Integer> {
       long lastSeq = batcher.lastSeq();
       if (lastSeq > lastAcked) {
         lastAcked = lastSeq;
-        acks.write(("ack " + lastSeq + "\n").getBytes(StandardCharsets.UTF_8));
-        acks.flush();
+        try {
+          acks.write(("ack " + lastSeq + "\n").getBytes(StandardCharsets.UTF_8));
+          acks.flush();
+        } catch (IOException e) {
+          // the events are durable in the WAL: a full or read-only disk is the operator's to fix
+          Path dir = ackLog.toAbsolutePath().getParent();
+          throw WalStorageErrors.error(
+              dir, e, "Cannot write --ack-log %s: %s", ackLog, ioReason(e));
+        }
       }
       return true;
     } finally {

@@ -223,4 +223,34 @@ class WriterStorageTest {
         .contains("restart the writer with the same writer id");
     assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.CONFIGURATION);
   }
+
+  @Test
+  void anAckLogOnAFullDiskIsExit3NamingItAndTheRestartCommitsEveryEvent() throws Exception {
+    assumeDevFull();
+    assertThat(run("init").code()).isZero();
+    Path in = feed(200, "2s");
+    // /dev/full takes the open and fails every write with ENOSPC, as a full disk does
+    CliRun r =
+        run("writer", "--writer-id", "af", "--input", in.toString(), "--ack-log", "/dev/full");
+    assertThat(errorLine(r))
+        .as(r.err())
+        .startsWith("ticklake: Cannot write --ack-log /dev/full")
+        .contains("No space left on device")
+        .contains("restart the writer with the same writer id");
+    assertThat(r.err()).doesNotContain("internal error");
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.CONFIGURATION);
+    // what was appended before the failed ack is in the WAL: a restart commits it, and the feed
+    // resent in full adds each event once
+    CliRun again = run("writer", "--writer-id", "af", "--input", in.toString());
+    assertThat(again.code()).as(again.err()).isZero();
+    long lines = Files.readAllLines(in).size();
+    assertThat(
+            count("select count(*) from bronze.trades")
+                + count("select count(*) from bronze.quotes"))
+        .isEqualTo(lines);
+  }
+
+  private static void assumeDevFull() {
+    assumeTrue(Files.isWritable(Path.of("/dev/full")), "no /dev/full here: skipped");
+  }
 }

@@ -12,16 +12,16 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Errors of a WAL directory's storage. A full disk, a read-only file system or directory, or a file
- * where a WAL directory should be is the operator's to fix, not a bug: such an error is a {@link
- * Kind#CONFIGURATION} error (exit 3) whose message ends with what to do. Any other I/O error stays
- * a {@link Kind#FAILURE}.
+ * Errors of a WAL directory's storage (and of the live writer's ack log). A full disk, a read-only
+ * file system or directory, or a file where a WAL directory should be is the operator's to fix, not
+ * a bug: such an error is a {@link Kind#CONFIGURATION} error (exit 3) whose message ends with what
+ * to do. Any other I/O error stays a {@link Kind#FAILURE}.
  *
  * <p>The JDK reports the errno only as its text ({@code strerror}), so full and read-only are told
  * by that text as the C library words it in English; a file system that reports them in another
  * language gives a {@link Kind#FAILURE} with the same message, only without the advice.
  */
-final class WalStorageErrors {
+public final class WalStorageErrors {
   private WalStorageErrors() {}
 
   private static final String RESTART =
@@ -31,7 +31,7 @@ final class WalStorageErrors {
    * The error for {@code e} on WAL directory {@code dir}: {@code format} formatted with {@code
    * args} and, for a storage problem, {@code "; "} and what to do.
    */
-  static TicklakeException error(Path dir, IOException e, String format, Object... args) {
+  public static TicklakeException error(Path dir, IOException e, String format, Object... args) {
     String message = String.format(Locale.ROOT, format, args);
     String advice = advice(dir, e);
     return advice == null
