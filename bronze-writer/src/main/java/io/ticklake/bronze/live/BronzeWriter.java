@@ -749,6 +749,8 @@ public final class BronzeWriter implements AutoCloseable {
     QuarantineWriter quarantine = new QuarantineWriter(quarantineTable);
     BronzeFiles.Written written = null;
     boolean bronzeCommitTried = false;
+    // once its commit is tried, the quarantine's files may be in the table: never deleted then
+    boolean quarantineCommitTried = false;
     long after = watermark;
     try {
       if (events) {
@@ -817,6 +819,7 @@ public final class BronzeWriter implements AutoCloseable {
           props.forEach(update::set);
           update.commit();
         }
+        quarantineCommitTried = true;
         qt.commitTransaction();
         lock.lock();
         try {
@@ -872,7 +875,9 @@ public final class BronzeWriter implements AutoCloseable {
         lock.unlock();
       }
     } catch (RuntimeException e) {
-      quarantine.abort();
+      if (!quarantineCommitTried) {
+        quarantine.abort();
+      }
       if (written != null && !bronzeCommitTried) {
         LocalTrees.deleteTreeQuietly(written.staging());
       }
