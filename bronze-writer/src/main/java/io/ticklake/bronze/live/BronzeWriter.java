@@ -719,7 +719,8 @@ public final class BronzeWriter implements AutoCloseable {
    * Bronze append, both marked with the writer id and sequence range; then deletes the WAL segments
    * it covers. The events are read back from the WAL above the committed watermark (re-read from
    * the table's history: a failed commit may in fact have succeeded), so a retry skips what is
-   * already committed.
+   * already committed. The bad lines are removed from {@code bad} once their quarantine commit is
+   * done, so that the caller retries only what is not committed.
    */
   private void commit(Lane lane, long upTo, List<BadLine> bad) {
     Optional<BronzeHistory.WriterMark> last =
@@ -825,8 +826,15 @@ public final class BronzeWriter implements AutoCloseable {
         try {
           trades.badLineHigh = Math.max(trades.badLineHigh, tradesBad);
           quotes.badLineHigh = Math.max(quotes.badLineHigh, quotesBad);
+          // quarantined: a retry of this flush (its Bronze commit failed) must not add them again
+          if (events) {
+            lane.quarantineSeq = Math.max(lane.quarantineSeq, upTo);
+          }
         } finally {
           lock.unlock();
+        }
+        if (!bad.isEmpty()) {
+          bad.clear();
         }
       }
       if (events) {

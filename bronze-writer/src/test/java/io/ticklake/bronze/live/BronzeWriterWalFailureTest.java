@@ -13,6 +13,7 @@ import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.WarehouseConfig;
 import io.ticklake.catalog.calendar.ExchangeCalendars;
 import io.ticklake.catalog.calendar.ExchangeTable;
+import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.snapshot.AsOf;
 import java.io.IOException;
@@ -24,6 +25,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +42,7 @@ class BronzeWriterWalFailureTest {
   Warehouse warehouse;
   ExchangeCalendars calendars;
   Path pinned;
+  Path readOnly;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -52,6 +56,9 @@ class BronzeWriterWalFailureTest {
     warehouse.close();
     if (pinned != null) {
       run("umount", pinned.toString());
+    }
+    if (readOnly != null) {
+      run("umount", readOnly.toString());
     }
   }
 
@@ -116,5 +123,60 @@ class BronzeWriterWalFailureTest {
     }
     assertThat(count("select count(*) from bronze.trades")).isEqualTo(180);
     assertThat(count("select count(*) from ops.quarantine")).isEqualTo(20);
+  }
+
+  @Test
+  void aFlushRetriedAfterItsQuarantineCommitQuarantinesNothingTwice() throws Exception {
+    // the quarantine commit goes first; when the Bronze commit after it failed, the retry wrote the
+    // flush's bad lines and unknown-exchange events to quarantine again, once per attempt
+    BronzeWriterOptions o =
+        BronzeWriterOptions.of("w1")
+            .withWal(WalOptions.defaults().withFsyncPolicy(FsyncPolicy.OS))
+            .withFlush(Duration.ofMinutes(10), 1_000_000);
+    Path metadata = dir.resolve("wh/bronze/trades/metadata");
+    Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
+    long quarantineCommits = quarantineCommits(quarantine);
+    try (BronzeWriter w = BronzeWriter.open(warehouse, calendars, o)) {
+      w.appendTrades(
+          List.of(trade("binance-futures", 1), trade("nowhere", 2), trade("binance-futures", 3)));
+      w.quarantineLine(
+          "bronze.trades", "{\"type\":\"trade\",\"seq\":4", null, null, "line 4: bad", null, 4L);
+      // Bronze's metadata read-only: its commit fails, after the quarantine commit
+      assumeTrue(
+          run("mount", "--bind", metadata.toString(), metadata.toString()),
+          "cannot bind-mount here (not root, or no mount namespace): skipped");
+      readOnly = metadata;
+      assertThat(run("mount", "-o", "remount,bind,ro", metadata.toString())).isTrue();
+      Thread flush = new Thread(w::flush);
+      flush.start();
+      // the quarantine commit, then at least one failed Bronze commit and its retry
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (quarantineCommits(quarantine) == quarantineCommits && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(quarantineCommits(quarantine)).isGreaterThan(quarantineCommits);
+      Thread.sleep(1_000);
+      assertThat(run("umount", metadata.toString())).isTrue();
+      readOnly = null;
+      flush.join(TimeUnit.SECONDS.toMillis(60));
+      assertThat(flush.isAlive()).isFalse();
+      assertThat(w.watermark(WalTable.TRADES)).isEqualTo(3);
+    }
+    assertThat(count("select count(*) from bronze.trades")).isEqualTo(2);
+    assertThat(count("select count(*) from ops.quarantine where rule = 'unknown_exchange'"))
+        .isEqualTo(1);
+    assertThat(count("select count(*) from ops.quarantine where rule = 'parse_error'"))
+        .isEqualTo(1);
+  }
+
+  private static long quarantineCommits(Table quarantine) {
+    quarantine.refresh();
+    long n = 0;
+    for (Snapshot s : quarantine.snapshots()) {
+      if ("writer-quarantine".equals(s.summary().get("ticklake.operation"))) {
+        n++;
+      }
+    }
+    return n;
   }
 }
