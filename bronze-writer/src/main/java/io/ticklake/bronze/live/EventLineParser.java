@@ -344,8 +344,8 @@ public final class EventLineParser {
    * else null; called after {@link #timestamp} accepted the field.
    */
   private static Long nanos(Map<String, Object> f, String name) throws EventLineException {
-    if (!(f.get(name) instanceof String s) || s.indexOf('T') < 0) {
-      return null;
+    if (!(f.get(name) instanceof String s) || fractionDigits(s) <= 6) {
+      return null; // whole microseconds or coarser: ts_event holds it all, no second parse
     }
     Instant i = Instant.parse(s);
     if (i.getNano() % 1000 == 0) {
@@ -362,6 +362,20 @@ public final class EventLineParser {
               + ": a time finer than microseconds is kept as epoch nanoseconds, which reach only"
               + " the years 1677..2262");
     }
+  }
+
+  /** Digits of the seconds' fraction in an ISO-8601 time ({@code 0} without one or a 'T'). */
+  private static int fractionDigits(String iso) {
+    int t = iso.indexOf('T');
+    int dot = t < 0 ? -1 : iso.indexOf('.', t);
+    if (dot < 0) {
+      return 0;
+    }
+    int end = dot + 1;
+    while (end < iso.length() && Character.isDigit(iso.charAt(end))) {
+      end++;
+    }
+    return end - dot - 1;
   }
 
   private static long micros(String name, BigDecimal d) throws EventLineException {
