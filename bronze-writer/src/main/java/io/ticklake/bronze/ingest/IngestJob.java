@@ -623,7 +623,7 @@ public final class IngestJob {
       if (date != null) {
         write(row);
       } else {
-        unplaced(t.line(), t.tsEventMicros(), row);
+        unplaced(t.line(), t.symbol(), t.tsEventMicros(), row);
       }
     }
 
@@ -636,18 +636,19 @@ public final class IngestJob {
       if (date != null) {
         write(row);
       } else {
-        unplaced(q.line(), q.tsEventMicros(), row);
+        unplaced(q.line(), q.symbol(), q.tsEventMicros(), row);
       }
     }
 
     /**
      * Quarantines a row whose exchange has no calendar, with its values: the Bronze row it would
-     * have been (without trading date) as {@code row_json}, and its event time.
+     * have been (without trading date) as {@code row_json}, its symbol and its event time.
      */
-    private void unplaced(long line, long tsMicros, ArrayRow row) {
+    private void unplaced(long line, String symbol, long tsMicros, ArrayRow row) {
       String ex = placedExchange;
       reject(
           line,
+          symbol,
           "unknown_exchange",
           "exchange",
           ex,
@@ -697,6 +698,7 @@ public final class IngestJob {
      */
     private void reject(
         long line,
+        String symbol,
         String rule,
         String field,
         String value,
@@ -716,7 +718,8 @@ public final class IngestJob {
                 value,
                 "exchange".equals(field) ? value : null,
                 fileKey == null ? null : fileKey.tradingDate(),
-                fileKey == null ? null : fileKey.symbol(),
+                // the row's own symbol (Tardis, CSV), else the one its path gives (Lean)
+                symbol != null ? symbol : fileKey == null ? null : fileKey.symbol(),
                 tsEvent,
                 reader.vendor(),
                 fileId,

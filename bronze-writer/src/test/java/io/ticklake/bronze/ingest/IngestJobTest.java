@@ -310,6 +310,31 @@ class IngestJobTest {
   }
 
   @Test
+  void aTardisRowOfAnUnknownExchangeNamesItsSymbolInQuarantine() throws Exception {
+    // Tardis lines carry their own symbol: its quarantine row named the exchange but left the
+    // symbol NULL, where the live writer's row of the same event names both
+    List<String> lines =
+        Files.readAllLines(data.resolve("tardis/tardis_trades.csv"), StandardCharsets.UTF_8)
+            .subList(0, 4);
+    List<String> edited = new ArrayList<>(lines);
+    edited.set(2, lines.get(2).replace("binance-futures,BTCUSDT,", "deribit,BTC-PERPETUAL,"));
+    Path file = dir.resolve("mixed/tardis_trades.csv");
+    Files.createDirectories(file.getParent());
+    Files.write(file, edited, StandardCharsets.UTF_8);
+
+    IngestResult r = ingest("tardis", file.toString()).files().get(0);
+
+    assertThat(r.rowsWritten()).isEqualTo(2);
+    assertThat(r.rowsQuarantined()).isEqualTo(1);
+    assertThat(
+            count(
+                "select count(*) from ops.quarantine where rule = 'unknown_exchange'"
+                    + " and exchange = 'deribit' and symbol = 'BTC-PERPETUAL' and file_seq = 3"
+                    + " and trading_date is null"))
+        .isEqualTo(1);
+  }
+
+  @Test
   void unreadableFileFailsAndNothingOfItIsAppended() throws Exception {
     Path bad = dir.resolve("bad/lean/equity/usa/tick/ibm/20131008_trade.zip");
     Files.createDirectories(bad.getParent());
