@@ -407,7 +407,8 @@ public final class EventBatcher implements AutoCloseable {
         return null;
       }
       String side = side(s);
-      if (side == INVALID || !(kind[ID] == ABSENT || kind[ID] == NULL || kind[ID] == STR)) {
+      if (side == INVALID
+          || !(kind[ID] == ABSENT || kind[ID] == NULL || kind[ID] == STR || digitsOnly(s, ID))) {
         return null;
       }
       if (seq != null && seq <= tradesResume) {
@@ -710,8 +711,26 @@ public final class EventBatcher implements AutoCloseable {
     return false;
   }
 
+  /**
+   * Whether the key holds a JSON number of digits alone (no sign, fraction or exponent): a numbered
+   * trade id, whose text is its id as the parser reads it. Others go to the parser.
+   */
+  private boolean digitsOnly(String s, int key) {
+    if (kind[key] != NUM || start[key] == end[key]) {
+      return false;
+    }
+    for (int i = start[key]; i < end[key]; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Sets a string key's text (a number's digits for the trade id, see digitsOnly), else null. */
   private void setString(VarCharVector v, int row, String s, int key) {
-    if (kind[key] != STR) {
+    if (kind[key] != STR && !(key == ID && kind[key] == NUM)) {
       v.setNull(row);
       return;
     }

@@ -29,7 +29,8 @@ import java.util.Map;
  * ask_price}, {@code ask_size} (a side may be absent or null: one-sided quote). {@code ts} is an
  * ISO-8601 instant (a fraction finer than microseconds is kept as epoch nanoseconds in {@code
  * ts_event_ns}) or epoch microseconds; decimals are strings or JSON numbers, read exactly (never
- * through a double); {@code side}, {@code id}, {@code venue} and {@code seq} are optional.
+ * through a double); {@code side}, {@code id} (a string, or a JSON integer kept as its digits),
+ * {@code venue} and {@code seq} are optional.
  *
  * <p>CSV: {@code type,exchange,symbol,ts,seq,price,size,side,id,bid_price,bid_size,ask_price,
  * ask_size} without quoting; empty fields are absent; a header line starting with {@code type,} is
@@ -185,7 +186,7 @@ public final class EventLineParser {
               decimal(fields, "size", 8, true),
               venue,
               side,
-              text(fields, "id", false),
+              tradeId(fields),
               null,
               null,
               null,
@@ -235,6 +236,9 @@ public final class EventLineParser {
       }
       if (v.isTextual()) {
         out.put(e.getKey(), v.textValue());
+      } else if (v.isIntegralNumber() && "id".equals(e.getKey())) {
+        // a numbered trade id (Binance, Coinbase, Tardis) is the id its digits spell
+        out.put(e.getKey(), v.bigIntegerValue().toString());
       } else if (v.isNumber()) {
         out.put(e.getKey(), v.decimalValue());
       } else {
@@ -259,6 +263,16 @@ public final class EventLineParser {
       }
     }
     return out;
+  }
+
+  /** The optional trade id: a string, or a JSON integer read as its digits by {@link #json}. */
+  private static String tradeId(Map<String, Object> f) throws EventLineException {
+    Object v = f.get("id");
+    if (v != null && !(v instanceof String)) {
+      throw new EventLineException(
+          "id", v.toString(), "Cannot read id: not a string or a whole number");
+    }
+    return text(f, "id", false);
   }
 
   private static String text(Map<String, Object> f, String name, boolean required)

@@ -32,6 +32,30 @@ class EventLineParserTest {
   }
 
   @Test
+  void aTradeIdGivenAsAJsonIntegerIsReadAsItsDigits() throws Exception {
+    // exchanges (Binance's "t", Coinbase's "trade_id") and Tardis number their trades: the id as
+    // a JSON number is the same id as its text, so both forms dedup against a Tardis file's rows
+    String line =
+        "{\"type\":\"trade\",\"exchange\":\"binance-futures\",\"symbol\":\"BTCUSDT\","
+            + "\"ts\":1582329602111000,\"price\":\"9682\",\"size\":\"0.132\",\"side\":\"buy\","
+            + "\"id\":%s}";
+    assertThat(((TradeRow) json.parse(String.format(line, "42377944"), 1)).vendorTradeId())
+        .isEqualTo("42377944");
+    assertThat(
+            ((TradeRow) json.parse(String.format(line, "123456789012345678901234"), 1))
+                .vendorTradeId())
+        .isEqualTo("123456789012345678901234");
+    assertThat(((TradeRow) json.parse(String.format(line, "-7"), 1)).vendorTradeId())
+        .isEqualTo("-7");
+    // a fraction or an exponent is no id: its text could be spelled several ways
+    for (String notAnId : new String[] {"1.5", "1e3", "17.0", "true"}) {
+      assertThatThrownBy(() -> json.parse(String.format(line, notAnId), 1))
+          .isInstanceOf(EventLineException.class)
+          .hasMessage("Cannot read id: not a string or a whole number");
+    }
+  }
+
+  @Test
   void parsesAOneSidedQuoteWithEpochMicros() throws Exception {
     QuoteRow q =
         (QuoteRow)
