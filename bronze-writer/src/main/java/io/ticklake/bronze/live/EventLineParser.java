@@ -19,6 +19,7 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Parses the live writer's input lines into {@link TradeRow}s and {@link QuoteRow}s.
@@ -338,6 +339,11 @@ public final class EventLineParser {
     }
     if (v instanceof String s) {
       if (!s.isEmpty() && (Character.isDigit(s.charAt(0)) && s.indexOf('T') < 0)) {
+        if (!NUMBER.matcher(s).matches()) {
+          // "2020-02-22 00:00:02.111": not a number, but not meant as one either
+          throw new EventLineException(
+              name, s, "Cannot read " + name + ": not an ISO-8601 instant or epoch microseconds");
+        }
         return micros(name, parseDecimal(name, s));
       }
       try {
@@ -440,8 +446,12 @@ public final class EventLineParser {
     }
   }
 
+  /** A decimal number as text: sign, digits, optional fraction and exponent. */
+  private static final Pattern NUMBER =
+      Pattern.compile("[+-]?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+
   private static BigDecimal parseDecimal(String name, String s) throws EventLineException {
-    if (s instanceof String && !(s.matches("[+-]?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?"))) {
+    if (!NUMBER.matcher(s).matches()) {
       throw new EventLineException(name, s, "Cannot read " + name + ": not a number");
     }
     return new BigDecimal(s);

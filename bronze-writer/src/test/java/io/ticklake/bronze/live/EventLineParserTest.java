@@ -175,6 +175,24 @@ class EventLineParserTest {
         .hasMessage("Cannot parse the line: 2 fields, expected 13");
   }
 
+  @Test
+  void aTimeThatIsNeitherIsoNorEpochMicrosSaysWhatTsMayBe() {
+    // "2020-02-22 00:00:02.111" (a space for the T, as SQL prints times) was "not a number": it
+    // starts with a digit, so it was read as epoch microseconds and the message named only those
+    String line =
+        "{\"type\":\"trade\",\"exchange\":\"x\",\"symbol\":\"S\",\"ts\":\"%s\","
+            + "\"price\":1,\"size\":1}";
+    for (String ts :
+        new String[] {"2020-02-22 00:00:02.111", "2020-02-22", "20200222 000002", "1582329602x"}) {
+      assertThatThrownBy(() -> json.parse(String.format(line, ts), 1))
+          .isInstanceOf(EventLineException.class)
+          .hasMessage("Cannot read ts: not an ISO-8601 instant or epoch microseconds");
+      assertThatThrownBy(() -> csv.parse("trade,x,S," + ts + ",1,1,1,,,,,,", 1))
+          .isInstanceOf(EventLineException.class)
+          .hasMessage("Cannot read ts: not an ISO-8601 instant or epoch microseconds");
+    }
+  }
+
   /** The table and seq of a bad line, as its error carries them: "table/seq". */
   private static String identity(EventLineParser parser, String line) {
     try {
