@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -138,6 +139,14 @@ final class WriterCommand implements Callable<Integer> {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private volatile boolean stopDone;
   private long lastAcked = -1; // guarded by appendLock
+  private boolean warnedEarly; // guarded by appendLock
+  private java.io.PrintWriter warnings = new java.io.PrintWriter(System.err, true);
+
+  /**
+   * Event times before this (1980-01-01) are kept but warned about once: no electronic tick feed
+   * reaches back that far, while epoch milliseconds or seconds read as microseconds land there.
+   */
+  static final long EARLY_MICROS = 315_532_800_000_000L;
 
   @Override
   public Integer call() throws Exception {
@@ -158,6 +167,7 @@ final class WriterCommand implements Callable<Integer> {
     checkInput();
     checkAckLog();
     CliContext ctx = root.context();
+    warnings = ctx.err();
     BronzeWriterOptions options =
         BronzeWriterOptions.of(writerId)
             .withWal(WalOptions.defaults().withFsyncPolicy(fsync))
@@ -463,6 +473,17 @@ final class WriterCommand implements Callable<Integer> {
         return false;
       }
       batcher.appendPending();
+      if (!warnedEarly && batcher.earliestEventMicros() < EARLY_MICROS) {
+        warnedEarly = true;
+        warnings.printf(
+            Locale.ROOT,
+            "writer %s: warning: an event time before 1980, %s, read from ts as epoch"
+                + " microseconds: if the feed sends epoch milliseconds or seconds, convert them to"
+                + " microseconds or ISO-8601 (the events are kept as given)%n",
+            writerId,
+            java.time.Instant.EPOCH.plus(batcher.earliestEventMicros(), ChronoUnit.MICROS));
+        warnings.flush();
+      }
       long lastSeq = batcher.lastSeq();
       if (lastSeq > lastAcked) {
         lastAcked = lastSeq;

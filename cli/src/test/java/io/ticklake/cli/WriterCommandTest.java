@@ -622,6 +622,44 @@ class WriterCommandTest {
   }
 
   @Test
+  void eventTimesThatLookLikeMillisecondsAreKeptWithOneWarning() throws Exception {
+    assertThat(run("init").code()).isZero();
+    Path in = dir.resolve("ms.jsonl");
+    // epoch milliseconds where microseconds are meant: 2020-02-22 becomes 1970-01-19
+    StringBuilder feed = new StringBuilder();
+    for (int i = 0; i < 3; i++) {
+      feed.append(
+              "{\"type\":\"trade\",\"exchange\":\"binance-futures\",\"symbol\":\"BTCUSDT\","
+                  + "\"ts\":158232960211"
+                  + i
+                  + ",\"price\":\"9682.00\",\"size\":\"1\",\"id\":\"t"
+                  + i
+                  + "\"}")
+          .append('\n');
+    }
+    Files.writeString(in, feed, StandardCharsets.UTF_8);
+    CliRun r = run("writer", "--writer-id", "ms", "--input", in.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    // kept as given (the feed's format says microseconds), but the operator is told once
+    assertThat(count("select count(*) from bronze.trades where writer_id = 'ms'")).isEqualTo(3);
+    assertThat(r.err().lines().filter(l -> l.contains("warning")).toList())
+        .singleElement()
+        .asString()
+        .contains("1970-01-19T07:32:09.602110Z")
+        .contains("epoch microseconds")
+        .contains("milliseconds");
+    // a feed of today's times gets no warning
+    CliRun ok = run("writer", "--writer-id", "ok", "--input", writeFeed(binanceTrade(1, "x")));
+    assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(ok.err()).doesNotContain("warning");
+  }
+
+  private String writeFeed(String lines) throws java.io.IOException {
+    return Files.writeString(dir.resolve("feed-" + System.nanoTime() + ".jsonl"), lines + "\n")
+        .toString();
+  }
+
+  @Test
   void expiringBronzeDoesNotMakeARestartedWriterCommitItsWalAgain() throws Exception {
     assertThat(run("init").code()).isZero();
     Path in = dir.resolve("in.jsonl");

@@ -108,6 +108,7 @@ public final class EventBatcher implements AutoCloseable {
 
   private byte[] scratch = new byte[256];
   private long lastSeq = -1;
+  private long earliest = Long.MAX_VALUE;
   private Long seq;
   private int lastDateKey = -1;
   private long lastDays;
@@ -236,6 +237,7 @@ public final class EventBatcher implements AutoCloseable {
         return Outcome.ALREADY_COMMITTED;
       }
       WalRows.setTrade(trades.root, trades.rows++, t);
+      earliest = Math.min(earliest, t.tsEventMicros());
       return Outcome.TRADE;
     }
     if (event instanceof QuoteRow q) {
@@ -243,9 +245,15 @@ public final class EventBatcher implements AutoCloseable {
         return Outcome.ALREADY_COMMITTED;
       }
       WalRows.setQuote(quotes.root, quotes.rows++, q);
+      earliest = Math.min(earliest, q.tsEventMicros());
       return Outcome.QUOTE;
     }
     return Outcome.SKIPPED;
+  }
+
+  /** The earliest event time (epoch µs) of the events added so far; Long.MAX_VALUE if none. */
+  public long earliestEventMicros() {
+    return earliest;
   }
 
   /** The {@code seq} of the last event read that had one (added or dropped), -1 if none. */
@@ -454,6 +462,7 @@ public final class EventBatcher implements AutoCloseable {
     setString(b.symbol, i, s, SYMBOL);
     setString(b.exchange, i, s, EXCHANGE);
     b.tsEvent.setSafe(i, ts);
+    earliest = Math.min(earliest, ts);
     setString(b.venue, i, s, VENUE);
     b.nullRest(i);
     b.rows++;
