@@ -16,7 +16,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WriterStorageTest {
   @TempDir Path dir;
 
-  private Path mounted;
+  private Tmpfs mounted;
 
   private Path warehouse() {
     return dir.resolve("wh");
@@ -49,35 +48,14 @@ class WriterStorageTest {
 
   @AfterEach
   void unmount() throws Exception {
-    if (mounted != null && !sh("umount", mounted.toString())) {
-      sh("umount", "-l", mounted.toString()); // busy: a file of the WAL left open
-      throw new AssertionError("the WAL's tmpfs was busy: the writer left a file open");
+    if (mounted != null) {
+      mounted.close();
     }
-  }
-
-  private static boolean sh(List<String> cmd) throws Exception {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static boolean sh(String cmd, String... args) throws Exception {
-    List<String> all = new java.util.ArrayList<>();
-    all.add(cmd);
-    all.addAll(List.of(args));
-    return sh(all);
   }
 
   /** Mounts a tmpfs of {@code size} on {@code <warehouse>/wal}; skips the test if not allowed. */
   private void mountWal(String options) throws Exception {
-    Files.createDirectories(wal());
-    assumeTrue(
-        sh("mount", "-t", "tmpfs", "-o", options, "tmpfs", wal().toString()),
-        "cannot mount a tmpfs here (not root, or no mount namespace): skipped");
-    mounted = wal();
+    mounted = Tmpfs.mount(wal(), options);
   }
 
   private long count(String sql) throws Exception {
@@ -163,7 +141,7 @@ class WriterStorageTest {
     mountWal("size=1m");
     CliRun first = run("writer", "--writer-id", "ro", "--input", in.toString());
     assertThat(first.code()).as(first.err()).isZero();
-    assertThat(sh("mount", "-o", "remount,ro", wal().toString())).isTrue();
+    mounted.readOnly(true);
     try {
       CliRun r = run("writer", "--writer-id", "ro", "--input", in.toString());
       String walDir = wal().resolve("ro").resolve("trades").toString();
@@ -175,7 +153,7 @@ class WriterStorageTest {
           .contains("restart the writer with the same writer id");
       assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.CONFIGURATION);
     } finally {
-      assertThat(sh("mount", "-o", "remount,rw", wal().toString())).isTrue();
+      mounted.readOnly(false);
     }
   }
 
