@@ -85,10 +85,11 @@ public final class Warehouse implements AutoCloseable {
       throw new TicklakeException(
           Kind.CONFIGURATION,
           String.format(
-              java.util.Locale.ROOT,
-              "Cannot open catalog %s: %s",
-              config.displayUri(),
-              rootMessage(e)),
+                  java.util.Locale.ROOT,
+                  "Cannot open catalog %s: %s",
+                  config.displayUri(),
+                  rootMessage(e))
+              + storageAdvice(config.warehouse(), e),
           e);
     }
     config.sqliteFile().ifPresent(f -> checkTablesLiveHere(config));
@@ -170,7 +171,8 @@ public final class Warehouse implements AutoCloseable {
   /** The Hadoop configuration ticklake uses for local files: no .crc side files. */
   public static Configuration hadoopConfiguration() {
     Configuration conf = new Configuration(false);
-    conf.set("fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
+    // Hadoop's RawLocalFileSystem, except that a failed write (a full disk) is an IOException
+    conf.set("fs.file.impl", io.ticklake.catalog.write.WarehouseFileSystem.class.getName());
     conf.setBoolean("fs.file.impl.disable.cache", true);
     return conf;
   }
@@ -195,12 +197,17 @@ public final class Warehouse implements AutoCloseable {
     return config.warehouse();
   }
 
+  /** The scratch directory of the warehouse in {@code warehouse} (see {@link #tempDir()}). */
+  public static Path tempDirOf(Path warehouse) {
+    return warehouse.resolve(".tmp");
+  }
+
   /**
    * A scratch directory inside the warehouse for engine spill files, created on demand. Keeping it
    * on the warehouse's disk means spills get the same space as the data.
    */
   public Path tempDir() {
-    Path dir = config.warehouse().resolve(".tmp");
+    Path dir = tempDirOf(config.warehouse());
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
@@ -275,8 +282,15 @@ public final class Warehouse implements AutoCloseable {
     try {
       Files.createDirectories(dir);
     } catch (FileSystemException e) {
-      throw TicklakeException.of(
-          Kind.CONFIGURATION, "Cannot create warehouse directory %s: %s", dir, describe(e));
+      throw new TicklakeException(
+          Kind.CONFIGURATION,
+          String.format(
+                  java.util.Locale.ROOT,
+                  "Cannot create warehouse directory %s: %s",
+                  dir,
+                  describe(e))
+              + storageAdvice(dir, e),
+          e);
     } catch (IOException e) {
       throw TicklakeException.of(
           Kind.CONFIGURATION, "Cannot create warehouse directory %s: %s", dir, e.getMessage());
@@ -287,12 +301,50 @@ public final class Warehouse implements AutoCloseable {
       Files.writeString(probe, "probe");
       Files.deleteIfExists(probe);
     } catch (IOException e) {
-      throw TicklakeException.of(
+      throw new TicklakeException(
           Kind.CONFIGURATION,
-          "Cannot write to warehouse directory %s: %s",
-          dir,
-          e instanceof FileSystemException fse ? describe(fse) : e.getMessage());
+          String.format(
+                  java.util.Locale.ROOT,
+                  "Cannot write to warehouse directory %s: %s",
+                  dir,
+                  e instanceof FileSystemException fse ? describe(fse) : e.getMessage())
+              + storageAdvice(dir, e),
+          e);
     }
+  }
+
+  /** Below this many free bytes, an SQLite I/O error is taken for a full disk. */
+  private static final long LOW_SPACE = 1 << 20;
+
+  /**
+   * {@code "; "} and what to do when {@code e} is a storage problem of the warehouse {@code dir}
+   * (see {@link StorageErrors}), else nothing. SQLite reports a full disk while it maps its shared
+   * memory file as a plain I/O error ({@code SQLITE_IOERR_SHMSIZE}): such an error on a file system
+   * with less than {@link #LOW_SPACE} bytes free is said to be one.
+   */
+  private static String storageAdvice(Path dir, Throwable e) {
+    String then = "then run the command again";
+    String advice = StorageErrors.advice(dir, e, then);
+    if (advice != null) {
+      return "; " + advice;
+    }
+    String message = rootMessage(e);
+    if (message.contains("SQLITE_IOERR") || message.contains("disk I/O error")) {
+      try {
+        long free = Files.getFileStore(dir).getUsableSpace();
+        if (free < LOW_SPACE) {
+          return String.format(
+              java.util.Locale.ROOT,
+              "; its file system has only %d KiB free: free space on the file system of %s, %s",
+              free >> 10,
+              dir,
+              then);
+        }
+      } catch (IOException | RuntimeException ignored) {
+        // no figure to give: the error stands as it is
+      }
+    }
+    return "";
   }
 
   private static void checkSqliteFile(Path file) {

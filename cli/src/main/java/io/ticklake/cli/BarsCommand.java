@@ -38,7 +38,17 @@ import picocli.CommandLine.Spec;
       "Only partitions whose Silver content changed since their bars were built are rebuilt,",
       "each replaced atomically and pinned to a Silver snapshot; a run with nothing new says so."
     })
-final class BarsCommand implements Callable<Integer> {
+final class BarsCommand implements Callable<Integer>, StorageWriting {
+  @Override
+  public String doing() {
+    return "build bars";
+  }
+
+  @Override
+  public String rerun() {
+    return "then run the same bars again: it builds only the partitions this run did not commit";
+  }
+
   @ParentCommand TicklakeCommand root;
 
   @Spec CommandSpec spec;

@@ -49,7 +49,18 @@ import picocli.CommandLine.Spec;
       "--date and --from/--to exclude each other; either end of a range may be left open.",
       "Exit 5: another compactor kept winning a partition; rerun."
     })
-final class CompactCommand implements Callable<Integer> {
+final class CompactCommand implements Callable<Integer>, StorageWriting {
+  @Override
+  public String doing() {
+    return "compact";
+  }
+
+  @Override
+  public String rerun() {
+    return "then run the same compact again: it rebuilds only the partitions this run did not"
+        + " commit (each partition is replaced whole or not at all)";
+  }
+
   @ParentCommand TicklakeCommand root;
 
   @Spec CommandSpec spec;

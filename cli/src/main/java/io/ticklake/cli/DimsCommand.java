@@ -79,7 +79,17 @@ final class DimsCommand implements Callable<Integer> {
         "Loading the same data again changes nothing; a changed attribute closes the",
         "current version and opens a new one at --effective-date."
       })
-  static final class LoadSymbols implements Callable<Integer> {
+  static final class LoadSymbols implements Callable<Integer>, StorageWriting {
+    @Override
+    public String doing() {
+      return "load symbols";
+    }
+
+    @Override
+    public String rerun() {
+      return "then run the same load-symbols again: a version is committed whole or not at all";
+    }
+
     @ParentCommand DimsCommand dims;
 
     @Option(

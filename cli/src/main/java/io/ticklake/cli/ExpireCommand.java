@@ -36,7 +36,17 @@ import picocli.CommandLine.Spec;
       "since are rebuilt once). An export pinned to an expired snapshot can no longer be",
       "re-read by 'export verify'. --dry-run lists what would go and changes nothing."
     })
-final class ExpireCommand implements Callable<Integer> {
+final class ExpireCommand implements Callable<Integer>, StorageWriting {
+  @Override
+  public String doing() {
+    return "expire snapshots";
+  }
+
+  @Override
+  public String rerun() {
+    return "then run the same expire again";
+  }
+
   @ParentCommand TicklakeCommand root;
 
   @Spec CommandSpec spec;

@@ -59,7 +59,22 @@ import picocli.CommandLine.Spec;
       "a failed export leaves nothing under DIR."
     },
     subcommands = {ExportCommand.Verify.class})
-final class ExportCommand implements Callable<Integer> {
+final class ExportCommand implements Callable<Integer>, StorageWriting {
+  @Override
+  public String doing() {
+    return "export to " + out;
+  }
+
+  @Override
+  public String rerun() {
+    return "then run the same export again (a failed export leaves nothing under " + out + ")";
+  }
+
+  @Override
+  public Path writesTo() {
+    return out;
+  }
+
   @ParentCommand TicklakeCommand root;
 
   @Spec CommandSpec spec;

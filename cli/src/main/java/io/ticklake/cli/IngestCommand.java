@@ -45,7 +45,18 @@ import picocli.CommandLine.Spec;
       "file, line and field; a file that cannot be read at all is marked failed and nothing of",
       "it is appended. Exit code 0 when every file was ingested or skipped, 6 when a file failed."
     })
-final class IngestCommand implements Callable<Integer> {
+final class IngestCommand implements Callable<Integer>, StorageWriting {
+  @Override
+  public String doing() {
+    return "ingest";
+  }
+
+  @Override
+  public String rerun() {
+    return "then run the same ingest again: it commits only what this run did not (files it"
+        + " recorded as ingested are skipped)";
+  }
+
   @ParentCommand TicklakeCommand root;
 
   @Spec CommandSpec spec;

@@ -19,7 +19,17 @@ import picocli.CommandLine.ParentCommand;
       "columns are evolved in place; a table that conflicts with its contract is an",
       "error, except Silver tables with --recreate-silver (compaction refills them)."
     })
-final class InitCommand implements Callable<Integer> {
+final class InitCommand implements Callable<Integer>, StorageWriting {
+  @Override
+  public String doing() {
+    return "initialise the warehouse";
+  }
+
+  @Override
+  public String rerun() {
+    return "then run the same init again: it creates only what is missing";
+  }
+
   @ParentCommand TicklakeCommand root;
 
   @Option(names = "--dry-run", description = "Show what would change, change nothing.")

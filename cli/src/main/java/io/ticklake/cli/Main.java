@@ -64,6 +64,8 @@ public final class Main {
         });
     cli.setExecutionExceptionHandler(
         (ex, cmd, parseResult) -> {
+          // a full or read-only disk is the operator's to fix, whichever library met it
+          ex = StorageFailure.of(ex, cmd, context).<Exception>map(e -> e).orElse(ex);
           if (ex instanceof TicklakeException te) {
             cmd.getErr().println("ticklake: " + te.getMessage());
             if (context.debug()) {

@@ -31,7 +31,17 @@ import picocli.CommandLine.Spec;
       "Only files older than --older-than are listed (default 60 minutes, so the files of a",
       "job still running are neither listed nor touched; 0 lists all); --delete removes them."
     })
-final class OrphansCommand implements Callable<Integer> {
+final class OrphansCommand implements Callable<Integer>, StorageWriting {
+  @Override
+  public String doing() {
+    return "clean up orphaned files";
+  }
+
+  @Override
+  public String rerun() {
+    return "then run the same orphans again";
+  }
+
   @ParentCommand TicklakeCommand root;
 
   @Spec CommandSpec spec;

@@ -40,7 +40,17 @@ import picocli.CommandLine.Spec;
       "Then print the selected rows or, with --html, write one self-contained",
       "HTML report with charts."
     })
-final class QualityCommand implements Callable<Integer> {
+final class QualityCommand implements Callable<Integer>, StorageWriting {
+  @Override
+  public String doing() {
+    return "check quality";
+  }
+
+  @Override
+  public String rerun() {
+    return "then run the same quality again: it checks only the days this run did not commit";
+  }
+
   static final List<String> COLUMNS =
       List.of(
           "exchange",

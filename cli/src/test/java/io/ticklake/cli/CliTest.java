@@ -297,7 +297,10 @@ class CliTest {
         .isEqualTo(
             "ticklake: Cannot create warehouse directory "
                 + file.resolve("wh")
-                + ": not a directory\n");
+                + ": not a directory; move "
+                + file
+                + " out of the way (ticklake needs a directory there), then run the command"
+                + " again\n");
     assertThat(r.out()).isEmpty();
   }
 

@@ -72,6 +72,16 @@ final class Tmpfs implements AutoCloseable {
     }
   }
 
+  /**
+   * Unmounts it even while a file on it is still open (lazily: the file system goes when it
+   * closes).
+   */
+  void detach() throws Exception {
+    if (!sh("umount", dir.toString())) {
+      sh("umount", "-l", dir.toString());
+    }
+  }
+
   /** Runs a command; whether it exited 0 within 20 s. */
   static boolean sh(String... cmd) throws Exception {
     try {
