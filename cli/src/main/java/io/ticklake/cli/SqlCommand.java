@@ -79,8 +79,9 @@ final class SqlCommand implements Callable<Integer> {
     AsOf when = AsOf.parse(asOf);
     try (Warehouse warehouse = ctx.openWarehouse();
         DuckDbBridge bridge = DuckDbBridge.open(warehouse.tempDir(), threads, memoryLimit)) {
-      bridge.registerAll(
-          warehouse.catalog(), when, note -> ctx.err().println("ticklake: note: " + note));
+      // only the tables the query reads are planned (all of them when that cannot be told)
+      bridge.registerFor(
+          query, warehouse.catalog(), when, note -> ctx.err().println("ticklake: note: " + note));
       try (Statement s = bridge.connection().createStatement()) {
         if (s.execute(query)) {
           try (ResultSet rs = s.getResultSet()) {

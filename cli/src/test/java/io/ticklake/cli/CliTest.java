@@ -17,9 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -405,6 +408,42 @@ class CliTest {
         .isEqualTo("b,s\r\n\\x5CA\\xFF\\x00\\x22\\x27~\\x7F,\\x5CA\\xFF\\x00\\x22\\x27~\\x7F\r\n");
     assertThat(run("sql", "--format", "json", "-c", query).out())
         .contains("\"b\" : \"\\\\x5CA\\\\xFF");
+  }
+
+  @Test
+  void sqlReadsOnlyTheTablesTheQueryNames() {
+    assertThat(run("init").code()).isZero();
+    // a table another Iceberg engine added, with a column type the DuckDB bridge cannot read:
+    // it must not make every query fail, only those that read it (or that DuckDB's parse cannot
+    // tell apart from one that might, such as SHOW TABLES)
+    try (Warehouse w = Warehouse.open(WarehouseConfig.embedded(dir.resolve("wh")))) {
+      w.catalog()
+          .createTable(
+              TableIdentifier.of("ops", "foreign_lists"),
+              new Schema(
+                  Types.NestedField.required(
+                      1, "tags", Types.ListType.ofRequired(2, Types.StringType.get()))));
+    }
+    for (String query :
+        List.of(
+            "select 1 as n",
+            "select count(*) > 0 as n from ref.exchange",
+            "with x as (select 1 as n from silver.trades) select count(*) + 1 as n from x",
+            "select (select 1 from bronze.quotes limit 1) is null as n")) {
+      CliRun r = run("sql", "--format", "csv", "-c", query);
+      assertThat(r.err()).as(query).isEmpty();
+      assertThat(r.code()).as(query).isZero();
+      assertThat(r.out()).as(query).isIn("n\r\n1\r\n", "n\r\ntrue\r\n");
+    }
+    for (String query : List.of("select * from ops.foreign_lists", "show tables")) {
+      CliRun r = run("sql", "-c", query);
+      assertThat(r.code()).as(query).isEqualTo(ExitCodes.UNSUPPORTED);
+      assertThat(r.err())
+          .as(query)
+          .isEqualTo(
+              "ticklake: Cannot read column tags: type list<string> is not supported by the"
+                  + " DuckDB bridge yet\n");
+    }
   }
 
   @Test

@@ -68,6 +68,10 @@ class SqlDuringCompactionTest {
                 + unfinished
                 + ") but not its Silver rows (a run still going, or one that died: ticklake"
                 + " compact finishes it)\n");
+    // the note is about ops.quarantine: a query that does not read it gets none
+    CliRun silverOnly = run("sql", "--format", "csv", "-c", "select count(*) from silver.trades");
+    assertThat(silverOnly.out()).isEqualTo("count_star()\r\n98\r\n");
+    assertThat(silverOnly.err()).isEmpty();
 
     assertThat(run("compact", "--table", "trades").code()).isZero();
     CliRun finished = run("sql", "--format", "csv", "-c", "select count(*) from silver.trades");

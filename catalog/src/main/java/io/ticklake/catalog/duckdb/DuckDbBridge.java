@@ -1,5 +1,7 @@
 package io.ticklake.catalog.duckdb;
 
+import static java.util.Objects.requireNonNull;
+
 import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.contract.TableContracts;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.apache.iceberg.DataFile;
@@ -229,11 +232,40 @@ public final class DuckDbBridge implements AutoCloseable {
    */
   public Map<TableIdentifier, PinnedScan> registerAll(
       Catalog catalog, AsOf asOf, java.util.function.Consumer<String> notes) {
+    return register(catalog, asOf, notes, null);
+  }
+
+  /**
+   * As {@link #registerAll(Catalog, AsOf, java.util.function.Consumer)}, but only the tables that
+   * {@code query} reads get a view when DuckDB's parse of it tells them for certain (see {@link
+   * QueryTables}); otherwise every table does. Planning a table lists every live data file from its
+   * manifests, which on a long-lived lake is most of a short query's time: {@code select 1} or a
+   * query of one Silver day then plans no Bronze file. The as-of is resolved over every table as
+   * before (a snapshot id or tag is looked up in all of them), so the tables that are registered
+   * are pinned exactly as {@code registerAll} pins them, and the query's result is the same.
+   *
+   * @return the scans of the tables registered (not those whose snapshot was expired)
+   */
+  public Map<TableIdentifier, PinnedScan> registerFor(
+      String query, Catalog catalog, AsOf asOf, java.util.function.Consumer<String> notes) {
+    requireNonNull(query, "query is null");
+    return register(catalog, asOf, notes, query);
+  }
+
+  private Map<TableIdentifier, PinnedScan> register(
+      Catalog catalog, AsOf asOf, java.util.function.Consumer<String> notes, String query) {
     Map<TableIdentifier, Table> tables = loadConsistent(catalog);
     Map<TableIdentifier, SnapshotResolver.Resolution> snapshots =
         SnapshotResolver.resolveEach(tables, asOf);
+    Set<TableIdentifier> read =
+        query == null
+            ? tables.keySet()
+            : QueryTables.read(connection, query, tables.keySet()).orElse(tables.keySet());
     Map<TableIdentifier, PinnedScan> scans = new LinkedHashMap<>();
     for (Map.Entry<TableIdentifier, Table> e : tables.entrySet()) {
+      if (!read.contains(e.getKey())) {
+        continue;
+      }
       String schemaName = e.getKey().namespace().toString();
       execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(schemaName));
       SnapshotResolver.Resolution r = snapshots.get(e.getKey());

@@ -363,6 +363,34 @@ class DuckDbBridgeTest {
   }
 
   @Test
+  void registerForPlansOnlyTheTablesTheQueryReadsPinnedAsRegisterAllPinsThem() throws Exception {
+    TableIdentifier other = TableIdentifier.of("bronze", "other");
+    Table otherTable = warehouse.catalog().createTable(other, SCHEMA);
+    long first = append(row("us-equity", LocalDate.of(2013, 10, 7), "IBM", "1", 1L));
+    Thread.sleep(5);
+    appendTo(otherTable, row("us-equity", LocalDate.of(2013, 10, 7), "AIG", "1", 1L));
+    append(row("us-equity", LocalDate.of(2013, 10, 8), "BAC", "1", 1L));
+
+    assertThat(bridge.registerFor("select 1", warehouse.catalog(), AsOf.latest(), n -> {}))
+        .isEmpty();
+    String query = "select count(*) from bronze.other";
+    assertThat(bridge.registerFor(query, warehouse.catalog(), AsOf.latest(), n -> {}))
+        .containsOnlyKeys(other);
+    assertThat(query(query)).containsExactly("1");
+    // a snapshot id of a table the query does not read still pins the ones it reads
+    assertThat(bridge.registerFor(query, warehouse.catalog(), new AsOf.SnapshotId(first), n -> {}))
+        .containsOnlyKeys(other);
+    assertThat(query(query)).containsExactly("0");
+    String both = "select count(*) from bronze.ticks join bronze.other using (exchange)";
+    assertThat(bridge.registerFor(both, warehouse.catalog(), AsOf.latest(), n -> {}))
+        .containsOnlyKeys(ID, other);
+    assertThat(query(both)).containsExactly("2");
+    // what DuckDB's parse cannot tell registers every table, as registerAll does
+    assertThat(bridge.registerFor("show tables", warehouse.catalog(), AsOf.latest(), n -> {}))
+        .containsOnlyKeys(ID, other);
+  }
+
+  @Test
   void registerAllNeverMixesTablesFromBeforeAndAfterAConcurrentCommit() throws Exception {
     // silver.ticks is derived from bronze.ticks, committed after it (as the compactor does)
     ((SupportsNamespaces) warehouse.catalog()).createNamespace(Namespace.of("silver"));
