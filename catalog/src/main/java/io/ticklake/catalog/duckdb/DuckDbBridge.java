@@ -440,15 +440,19 @@ public final class DuckDbBridge implements AutoCloseable {
    * before its commits and the later ones after: a lake that never was, with Silver rows whose
    * Bronze rows are missing. The tables are loaded again until two rounds find the same metadata
    * file for every table; then each table was in that state from its first load to its second, so
-   * all of them were between the two rounds.
+   * all of them were between the two rounds. A later round refreshes the tables it already has,
+   * which asks the catalog for the metadata file's name and reads the file only when it changed:
+   * the metadata of a long-lived table (every snapshot's summary) is parsed once, not per round.
    *
    * @throws TicklakeException of kind CONFLICT when the tables changed between every two rounds
    */
   static Map<TableIdentifier, Table> loadConsistent(Catalog catalog) {
-    Map<TableIdentifier, Table> tables = loadAll(catalog);
+    Map<TableIdentifier, Table> tables = loadAll(catalog, Map.of());
     for (int round = 1; round < CONSISTENT_LOAD_ATTEMPTS; round++) {
-      Map<TableIdentifier, Table> again = loadAll(catalog);
-      if (metadataFiles(again).equals(metadataFiles(tables))) {
+      // taken before the refresh: the tables of this round are the same objects, refreshed
+      Map<TableIdentifier, String> before = metadataFiles(tables);
+      Map<TableIdentifier, Table> again = loadAll(catalog, tables);
+      if (metadataFiles(again).equals(before)) {
         return again;
       }
       tables = again;
@@ -460,10 +464,18 @@ public final class DuckDbBridge implements AutoCloseable {
         CONSISTENT_LOAD_ATTEMPTS);
   }
 
-  private static Map<TableIdentifier, Table> loadAll(Catalog catalog) {
+  /** Every table of the catalog: those in {@code known} refreshed, the others loaded. */
+  private static Map<TableIdentifier, Table> loadAll(
+      Catalog catalog, Map<TableIdentifier, Table> known) {
     Map<TableIdentifier, Table> tables = new LinkedHashMap<>();
     for (TableIdentifier id : listTables(catalog)) {
-      tables.put(id, catalog.loadTable(id));
+      Table table = known.get(id);
+      if (table == null) {
+        table = catalog.loadTable(id);
+      } else {
+        table.refresh();
+      }
+      tables.put(id, table);
     }
     return tables;
   }

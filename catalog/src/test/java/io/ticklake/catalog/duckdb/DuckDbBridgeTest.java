@@ -439,6 +439,39 @@ class DuckDbBridgeTest {
     }
   }
 
+  @Test
+  void registerAllReadsEachTablesMetadataOnceWhenNothingCommits() throws Exception {
+    TableIdentifier other = TableIdentifier.of("bronze", "other");
+    appendTo(
+        warehouse.catalog().createTable(other, SCHEMA),
+        row("us-equity", LocalDate.of(2013, 10, 7), "AIG", "1", 1L));
+    append(row("us-equity", LocalDate.of(2013, 10, 7), "IBM", "1", 1L));
+    // the second round that proves the tables did not change only asks the catalog for each
+    // table's metadata file: a table's metadata (every snapshot of a long-lived lake) is read
+    // and parsed once, not once per round
+    List<Object> loads = new ArrayList<>();
+    Catalog catalog = warehouse.catalog();
+    Catalog counting =
+        (Catalog)
+            Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {Catalog.class, SupportsNamespaces.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("loadTable")) {
+                    loads.add(args[0]);
+                  }
+                  try {
+                    return method.invoke(catalog, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    bridge.registerAll(counting, AsOf.latest());
+    assertThat(loads).containsExactly(other, ID);
+    assertThat(query("SELECT count(*) FROM bronze.ticks")).containsExactly("1");
+    assertThat(query("SELECT count(*) FROM bronze.other")).containsExactly("1");
+  }
+
   private static void appendTo(Table target, Record... rows) {
     target.refresh();
     try (PartitionedRecordWriter w = new PartitionedRecordWriter(target)) {
