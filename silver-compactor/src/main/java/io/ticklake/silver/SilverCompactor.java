@@ -664,6 +664,13 @@ public final class SilverCompactor {
     private final PartitionRebuild rebuild;
     private final Lookups lookups;
     private final List<CompactionLog.Entry> logged = new ArrayList<>();
+
+    /**
+     * The Silver snapshots this session committed, with the partition each replaced: a later
+     * partition's commit need not validate against them (see {@link #validationBase}).
+     */
+    private final Map<Long, ExchangeDate> ownCommits = new HashMap<>();
+
     private long lastLogAppend = System.nanoTime();
 
     /**
@@ -721,7 +728,8 @@ public final class SilverCompactor {
                 plan.silverSnapshotId(),
                 task.key(),
                 calendar,
-                logged));
+                logged,
+                ownCommits));
         if (System.nanoTime() - lastLogAppend >= logAppendEveryNanos) {
           appendLog(); // a long run killed later keeps the rows of what it committed so far
         }
@@ -776,7 +784,8 @@ public final class SilverCompactor {
       long silverBaseId,
       ExchangeDate key,
       ExchangeCalendar calendar,
-      List<CompactionLog.Entry> log) {
+      List<CompactionLog.Entry> log,
+      Map<Long, ExchangeDate> ownCommits) {
     long started = System.nanoTime();
     Table silver = warehouse.table(kind.silver().id());
     Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
@@ -853,13 +862,16 @@ public final class SilverCompactor {
         silver,
         key.expression(),
         dataFile.map(List::of).orElse(List.of()),
-        silverBaseId,
+        validationBase(silver, silverBaseId, key, ownCommits),
         summary,
         "compact " + kind.silver().name() + " partition " + key,
         () -> deleteQuietly(local));
     silver.refresh();
     DuckDbBridge.trace("-- commit Silver " + key, commitStart);
     Snapshot committed = ownCommit(silver, summary);
+    if (matches(committed, summary)) {
+      ownCommits.put(committed.snapshotId(), key);
+    }
     log.add(
         new CompactionLog.Entry(
             kind.silver().name(),
@@ -891,14 +903,60 @@ public final class SilverCompactor {
     for (Snapshot s :
         org.apache.iceberg.util.SnapshotUtil.ancestorsOf(
             silver.currentSnapshot().snapshotId(), silver::snapshot)) {
-      Map<String, String> m = s.summary();
-      if (summary.get(SilverSummary.PARTITION).equals(m.get(SilverSummary.PARTITION))
-          && summary.get(SilverSummary.REBUILD_KEY).equals(m.get(SilverSummary.REBUILD_KEY))
-          && summary.get(SilverSummary.DIGEST).equals(m.get(SilverSummary.DIGEST))) {
+      if (matches(s, summary)) {
         return s;
       }
     }
     return silver.currentSnapshot();
+  }
+
+  /** Whether {@code s} is the commit of the rebuild with {@code summary}. */
+  private static boolean matches(Snapshot s, Map<String, String> summary) {
+    Map<String, String> m = s.summary();
+    return summary.get(SilverSummary.PARTITION).equals(m.get(SilverSummary.PARTITION))
+        && summary.get(SilverSummary.REBUILD_KEY).equals(m.get(SilverSummary.REBUILD_KEY))
+        && summary.get(SilverSummary.DIGEST).equals(m.get(SilverSummary.DIGEST));
+  }
+
+  /**
+   * The snapshot a partition's Silver commit validates from: the plan's Silver snapshot, moved past
+   * the commits right after it that this session made for other partitions. Such a commit only
+   * replaced its own partition, so Iceberg's check of it (reading the manifests it wrote) cannot
+   * find a conflict; skipping them keeps the check, and so each partition's cost, from growing with
+   * the partitions the run committed before it (a run of 100 partitions read 99 commits' manifests
+   * for its last). The first commit of another writer in between, and every commit after it, is
+   * still checked.
+   *
+   * @param silverBaseId the plan's Silver snapshot, or -1 when Silver was empty
+   * @return the snapshot to validate from, or -1 (all of the table's history)
+   */
+  static long validationBase(
+      Table silver, long silverBaseId, ExchangeDate key, Map<Long, ExchangeDate> ownCommits) {
+    Snapshot current = silver.currentSnapshot();
+    if (current == null || current.snapshotId() == silverBaseId || ownCommits.isEmpty()) {
+      return silverBaseId;
+    }
+    List<Long> since = new ArrayList<>(); // newest first
+    boolean reachedBase = false;
+    for (Snapshot s : SnapshotUtil.ancestorsOf(current.snapshotId(), silver::snapshot)) {
+      if (s.snapshotId() == silverBaseId) {
+        reachedBase = true;
+        break;
+      }
+      since.add(s.snapshotId());
+    }
+    if (!reachedBase && silverBaseId >= 0) {
+      return silverBaseId; // not an ancestor (a rollback?): leave it to Iceberg's validation
+    }
+    long base = silverBaseId;
+    for (int i = since.size() - 1; i >= 0; i--) {
+      ExchangeDate replaced = ownCommits.get(since.get(i));
+      if (replaced == null || replaced.equals(key)) {
+        break;
+      }
+      base = since.get(i);
+    }
+    return base;
   }
 
   private List<DataFile> replaceQuarantine(
