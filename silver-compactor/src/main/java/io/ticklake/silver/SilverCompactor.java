@@ -663,6 +663,17 @@ public final class SilverCompactor {
     private final DuckDbBridge bridge;
     private final PartitionRebuild rebuild;
     private final Lookups lookups;
+
+    /**
+     * Bronze, Silver and quarantine, loaded once and refreshed per partition: a refresh reads a
+     * table's metadata file only when another process committed (a load reads it every time, and it
+     * grows with the table's snapshots).
+     */
+    private final Table bronze;
+
+    private final Table silver;
+    private final Table quarantine;
+
     private final List<CompactionLog.Entry> logged = new ArrayList<>();
 
     /**
@@ -680,6 +691,9 @@ public final class SilverCompactor {
     Session() {
       checkSilverShape();
       TableInitializer.adoptSortOrder(warehouse.table(kind.silver().id()), kind.silver());
+      bronze = warehouse.table(kind.bronze().id());
+      silver = warehouse.table(kind.silver().id());
+      quarantine = warehouse.table(TableContracts.QUARANTINE.id());
       calendars = ExchangeTable.load(warehouse.catalog());
       DimSymbolTable dim = DimSymbolTable.open(warehouse);
       registry = new SymbolRegistry(dim, options.registration(), clock);
@@ -691,7 +705,7 @@ public final class SilverCompactor {
     }
 
     List<PartitionResult> commit(CompactionPlan plan) {
-      Table bronze = warehouse.table(kind.bronze().id());
+      bronze.refresh();
       Snapshot pinned = bronze.snapshot(plan.bronzeSnapshotId());
       if (pinned == null) {
         // expired since the plan (a routine `expire` while the run goes): like a lost race, a
@@ -724,6 +738,8 @@ public final class SilverCompactor {
                 registry,
                 lookups,
                 bronze,
+                silver,
+                quarantine,
                 pinned,
                 plan.silverSnapshotId(),
                 task.key(),
@@ -780,6 +796,8 @@ public final class SilverCompactor {
       SymbolRegistry registry,
       Lookups lookups,
       Table bronze,
+      Table silver,
+      Table quarantine,
       Snapshot pinned,
       long silverBaseId,
       ExchangeDate key,
@@ -787,8 +805,8 @@ public final class SilverCompactor {
       List<CompactionLog.Entry> log,
       Map<Long, ExchangeDate> ownCommits) {
     long started = System.nanoTime();
-    Table silver = warehouse.table(kind.silver().id());
-    Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
+    silver.refresh();
+    quarantine.refresh();
     Snapshot quarantineBase = quarantine.currentSnapshot();
     checkNotReplacedSince(silver, silverBaseId, key);
 

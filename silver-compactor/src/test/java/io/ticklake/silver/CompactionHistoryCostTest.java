@@ -112,11 +112,13 @@ class CompactionHistoryCostTest {
       assertThat(reads).hasSize(DAYS);
       // from the second partition (the first opens the session) to the last, a partition reads
       // more only because the metadata files of Silver and quarantine grew with each commit, and
-      // it reads each at most three times (load, and the refresh after each commit)
+      // it reads each once, in the refresh after its commit (1.02 times that growth when measured;
+      // reloading both tables per partition made it 2.02 times, validating from the plan's
+      // snapshot 10 times)
       long readGrowth = reads.get(DAYS - 1) - reads.get(1);
       long metadataGrowth = metadata.get(DAYS - 1) - metadata.get(1);
       assertThat(metadataGrowth).isPositive();
-      assertThat(readGrowth).isLessThanOrEqualTo(3 * metadataGrowth);
+      assertThat(readGrowth).isLessThan(metadataGrowth * 3 / 2);
     }
   }
 
