@@ -601,9 +601,7 @@ public final class IngestJob {
       if (cal == null) {
         return null;
       }
-      Instant ts =
-          Instant.ofEpochSecond(
-              Math.floorDiv(tsMicros, 1_000_000L), Math.floorMod(tsMicros, 1_000_000L) * 1000L);
+      Instant ts = instant(tsMicros);
       LocalDate date = cal.tradingDate(ts);
       if (minDate == null || date.isBefore(minDate)) {
         minDate = date;
@@ -655,9 +653,12 @@ public final class IngestJob {
           ex == null
               ? "Cannot place the row: the file has no exchange and none was given (--exchange)"
               : "Cannot place the row: exchange '" + ex + "' is not in ref.exchange",
-          Instant.ofEpochSecond(
-              Math.floorDiv(tsMicros, 1_000_000L), Math.floorMod(tsMicros, 1_000_000L) * 1000L),
+          instant(tsMicros),
           quarantine == null ? null : RowJson.of(bronzeSchema, row));
+    }
+
+    private static Instant instant(long micros) {
+      return Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS);
     }
 
     private void write(ArrayRow row) {
