@@ -132,4 +132,55 @@ class UnfinishedCompactionReadTest {
       assertThat(bridge.queryLong(QUARANTINED)).isEqualTo(1); // day 1's, finished
     }
   }
+
+  @Test
+  void aQueryOfOnePartitionPlansOnlyItsQuarantineFilesOfTheFinishedCompaction() throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir);
+        DuckDbBridge bridge = DuckDbBridge.open(w.tempDir(), 1, null)) {
+      Table bronze = BronzeFixture.bronzeTrades(w);
+      Instant nextDay = T0.plusSeconds(86_400);
+      BronzeFixture.appendTradeFiles(
+          bronze,
+          1,
+          List.of(
+              List.of(good(0), bad(1)),
+              List.of(
+                  new Trade("BTCUSDT", nextDay, "100", "1", "buy"),
+                  new Trade("BTCUSDT", nextDay.plusMillis(1), "100", "1", "weird"))));
+      compactor(w).run();
+      // day 1 is compacted again and its Silver commit is lost: its quarantine rows (2 now) are
+      // newer than its Silver rows
+      BronzeFixture.appendTradeFiles(bronze, 3, List.of(List.of(good(2), bad(3))));
+      compactor(w).run();
+      Table silver = w.table(TableContracts.SILVER_TRADES.id());
+      silver.manageSnapshots().rollbackTo(silver.currentSnapshot().parentId()).commit();
+
+      String day1 = QUARANTINED + " AND trading_date = DATE '2024-03-01'";
+      String day2 =
+          QUARANTINED
+              + " AND exchange = 'binance-futures' AND trading_date = DATE"
+              + " '2024-03-02'";
+      for (String sql : List.of(day1, day2, QUARANTINED)) {
+        bridge.registerAll(w.catalog(), AsOf.latest(), note -> {});
+        long expected = bridge.queryLong(sql);
+        var scans = bridge.registerFor(sql, w.catalog(), AsOf.latest(), note -> {});
+        assertThat(bridge.queryLong(sql))
+            .as(sql)
+            .isEqualTo(expected)
+            .isEqualTo(sql.equals(QUARANTINED) ? 2 : 1);
+        List<String> partitions =
+            scans.get(TableContracts.QUARANTINE.id()).dataFiles().stream()
+                .map(f -> f.partition().get(2, Integer.class).toString())
+                .distinct()
+                .toList();
+        // 19783 is 2024-03-01, 19784 the day after
+        assertThat(partitions)
+            .as(sql)
+            .containsExactlyInAnyOrderElementsOf(
+                sql.equals(day1)
+                    ? List.of("19783")
+                    : sql.equals(day2) ? List.of("19784") : List.of("19783", "19784"));
+      }
+    }
+  }
 }

@@ -36,6 +36,8 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.types.Types.NestedField;
@@ -244,6 +246,12 @@ public final class DuckDbBridge implements AutoCloseable {
    * before (a snapshot id or tag is looked up in all of them), so the tables that are registered
    * are pinned exactly as {@code registerAll} pins them, and the query's result is the same.
    *
+   * <p>A table's view then lists only the files that may hold rows its references can use by the
+   * query's WHERE clauses ({@link QueryTables#analyze}, {@link RowPredicate#toIceberg}): a query of
+   * one day and exchange makes DuckDB open one partition's files, not every file's footer. DuckDB
+   * still applies the whole WHERE, and the analysis only keeps what it is sure of, so the result is
+   * the same as over every file.
+   *
    * @return the scans of the tables registered (not those whose snapshot was expired)
    */
   public Map<TableIdentifier, PinnedScan> registerFor(
@@ -257,13 +265,15 @@ public final class DuckDbBridge implements AutoCloseable {
     Map<TableIdentifier, Table> tables = loadConsistent(catalog);
     Map<TableIdentifier, SnapshotResolver.Resolution> snapshots =
         SnapshotResolver.resolveEach(tables, asOf);
-    Set<TableIdentifier> read =
+    Map<TableIdentifier, RowPredicate> read =
         query == null
-            ? tables.keySet()
-            : QueryTables.read(connection, query, tables.keySet()).orElse(tables.keySet());
+            ? everyRow(tables.keySet())
+            : QueryTables.analyze(connection, query, tables.keySet())
+                .orElseGet(() -> everyRow(tables.keySet()));
     Map<TableIdentifier, PinnedScan> scans = new LinkedHashMap<>();
     for (Map.Entry<TableIdentifier, Table> e : tables.entrySet()) {
-      if (!read.contains(e.getKey())) {
+      RowPredicate rows = read.get(e.getKey());
+      if (rows == null) {
         continue;
       }
       String schemaName = e.getKey().namespace().toString();
@@ -294,9 +304,9 @@ public final class DuckDbBridge implements AutoCloseable {
                 + " IS NOT NULL");
         continue;
       }
-      PinnedScan scan = PinnedScan.plan(e.getValue(), r.snapshot(), r.schema());
+      PinnedScan scan = planFor(rows, e.getValue(), r.snapshot(), r.schema());
       if (e.getKey().equals(TableContracts.QUARANTINE.id()) && r.snapshot().isPresent()) {
-        scan = withFinishedCompactions(scan, tables, snapshots, asOf, notes);
+        scan = withFinishedCompactions(scan, rows, tables, snapshots, asOf, notes);
       }
       execute(
           "CREATE OR REPLACE VIEW "
@@ -308,6 +318,51 @@ public final class DuckDbBridge implements AutoCloseable {
     return scans;
   }
 
+  /** The files of {@code table} at {@code snapshot} that may hold rows meeting {@code rows}. */
+  private static PinnedScan planFor(
+      RowPredicate rows, Table table, Optional<Snapshot> snapshot, Schema schema) {
+    return planOrAll(
+        table, snapshot, schema, filesFor(rows, table, schema, snapshot), Expressions.alwaysTrue());
+  }
+
+  /**
+   * The scan planned with {@code filter}, or with {@code fallback} (a filter that prunes less) when
+   * Iceberg cannot bind {@code filter} to a spec of the table: pruning is an optimisation, a view
+   * with more files reads the same rows.
+   */
+  private static PinnedScan planOrAll(
+      Table table,
+      Optional<Snapshot> snapshot,
+      Schema schema,
+      Expression filter,
+      Expression fallback) {
+    try {
+      return PinnedScan.plan(table, snapshot, schema, filter);
+    } catch (org.apache.iceberg.exceptions.ValidationException e) {
+      return PinnedScan.plan(table, snapshot, schema, fallback);
+    }
+  }
+
+  private static Map<TableIdentifier, RowPredicate> everyRow(Set<TableIdentifier> ids) {
+    Map<TableIdentifier, RowPredicate> all = new LinkedHashMap<>();
+    ids.forEach(id -> all.put(id, RowPredicate.ALL));
+    return all;
+  }
+
+  /**
+   * The Iceberg filter of the files of {@code table} at {@code snapshot} that may hold rows meeting
+   * {@code rows}, read with {@code viewSchema}; bound to the schema Iceberg plans that snapshot
+   * with, which can name a column otherwise than the view does.
+   */
+  private static Expression filesFor(
+      RowPredicate rows, Table table, Schema viewSchema, Optional<Snapshot> snapshot) {
+    if (rows instanceof RowPredicate.All || snapshot.isEmpty()) {
+      return Expressions.alwaysTrue();
+    }
+    Schema scanSchema = table.newScan().useSnapshot(snapshot.get().snapshotId()).schema();
+    return rows.toIceberg(table, viewSchema, scanSchema);
+  }
+
   /**
    * {@code quarantine}'s scan with the rows of every partition whose compaction the Silver table
    * does not hold replaced by those of the compaction it holds (see {@link #registerAll(Catalog,
@@ -315,6 +370,7 @@ public final class DuckDbBridge implements AutoCloseable {
    */
   private static PinnedScan withFinishedCompactions(
       PinnedScan quarantine,
+      RowPredicate rows,
       Map<TableIdentifier, Table> tables,
       Map<TableIdentifier, SnapshotResolver.Resolution> snapshots,
       AsOf asOf,
@@ -373,7 +429,11 @@ public final class DuckDbBridge implements AutoCloseable {
       PinnedScan.plan(table, Optional.of(at), quarantine.schema(), u.quarantineRows())
           .dataFiles()
           .forEach(f -> files.remove(f.location()));
-      PinnedScan.plan(table, u.finished(), quarantine.schema(), u.quarantineRows())
+      // the partition's files of the finished compaction that the query's WHERE can match
+      Expression finished =
+          Expressions.and(
+              u.quarantineRows(), filesFor(rows, table, quarantine.schema(), u.finished()));
+      planOrAll(table, u.finished(), quarantine.schema(), finished, u.quarantineRows())
           .dataFiles()
           .forEach(f -> files.put(f.location(), f));
       replaced.add(u);
