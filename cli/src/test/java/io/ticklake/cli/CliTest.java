@@ -435,6 +435,15 @@ class CliTest {
       assertThat(r.code()).as(query).isZero();
       assertThat(r.out()).as(query).isIn("n\r\n1\r\n", "n\r\ntrue\r\n");
     }
+    for (String query :
+        List.of(
+            "explain select count(*) from ref.exchange",
+            "explain analyze select count(*) from ref.exchange")) {
+      CliRun r = run("sql", "--format", "csv", "-c", query);
+      assertThat(r.err()).as(query).isEmpty();
+      assertThat(r.code()).as(query).isZero();
+      assertThat(r.out()).as(query).contains("READ_PARQUET");
+    }
     for (String query : List.of("select * from ops.foreign_lists", "show tables")) {
       CliRun r = run("sql", "-c", query);
       assertThat(r.code()).as(query).isEqualTo(ExitCodes.UNSUPPORTED);

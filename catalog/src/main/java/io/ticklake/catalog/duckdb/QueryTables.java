@@ -30,13 +30,14 @@ import org.apache.iceberg.catalog.TableIdentifier;
  * The lake tables a query reads, from DuckDB's own parse of it ({@code json_serialize_sql}), so
  * that {@code ticklake sql} need not plan the data files of tables the query never names.
  *
- * <p>The answer is only given when it is certain: every statement is a SELECT and every table it
- * names is either a lake table written {@code namespace.table} or a CTE of the query. Anything else
- * — another statement kind (CREATE, SET, EXPLAIN, PIVOT…), a table function ({@code read_parquet},
- * {@code duckdb_views()}, {@code query_table}), {@code SHOW}/{@code DESCRIBE}/{@code SUMMARIZE},
- * DuckDB's catalog views ({@code information_schema.tables}), an unknown table (whose error names
- * the tables that exist) or an {@code AT} clause — is "cannot tell", and the caller registers every
- * table as before, so a query's result never depends on this analysis.
+ * <p>The answer is only given when it is certain: every statement is a SELECT (the first may be an
+ * {@code EXPLAIN [ANALYZE]} of one) and every table it names is either a lake table written {@code
+ * namespace.table} or a CTE of the query. Anything else — another statement kind (CREATE, SET,
+ * EXPLAIN of anything else, PIVOT…), a table function ({@code read_parquet}, {@code
+ * duckdb_views()}, {@code query_table}), {@code SHOW}/{@code DESCRIBE}/{@code SUMMARIZE}, DuckDB's
+ * catalog views ({@code information_schema.tables}), an unknown table (whose error names the tables
+ * that exist) or an {@code AT} clause — is "cannot tell", and the caller registers every table as
+ * before, so a query's result never depends on this analysis.
  */
 public final class QueryTables {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -83,7 +84,7 @@ public final class QueryTables {
    * BETWEEN}, combined with AND and OR, where a constant is a string or {@code DATE 'yyyy-mm-dd'}
    * ({@code CAST} of such a string to DATE); anything else (NOT, {@code <>}, NULL, functions,
    * COLLATE, subqueries, columns of other tables) counts as any row, so the result only ever
-   * widens.
+   * widens. {@code EXPLAIN [ANALYZE] <select>} is analysed as its SELECT.
    */
   public static Optional<Map<TableIdentifier, RowPredicate>> analyze(
       Connection connection, String sql, Collection<TableIdentifier> lake) {
@@ -92,7 +93,16 @@ public final class QueryTables {
     requireNonNull(lake, "lake is null");
     Optional<JsonNode> parsed = parse(connection, sql);
     if (parsed.isEmpty()) {
-      return Optional.empty();
+      // json_serialize_sql parses SELECT statements only: EXPLAIN [ANALYZE] <select> reads what
+      // its SELECT reads
+      Optional<String> explained = explained(sql);
+      if (explained.isEmpty()) {
+        return Optional.empty();
+      }
+      parsed = parse(connection, explained.get());
+      if (parsed.isEmpty()) {
+        return Optional.empty();
+      }
     }
     JsonNode tree = parsed.get();
     Set<String> ctes = new HashSet<>();
@@ -121,6 +131,43 @@ public final class QueryTables {
       return Optional.empty();
     }
     return Optional.of(tree);
+  }
+
+  /**
+   * The statements after a leading {@code EXPLAIN} or {@code EXPLAIN ANALYZE} (keywords separated
+   * by white space only), or empty when {@code sql} does not start so. {@code json_serialize_sql}
+   * parses SELECT statements only; what follows the keywords is parsed on its own, and answers only
+   * when it is SELECT statements too.
+   */
+  static Optional<String> explained(String sql) {
+    int i = keyword(sql, skipSpace(sql, 0), "explain");
+    if (i < 0) {
+      return Optional.empty();
+    }
+    i = skipSpace(sql, i);
+    int analyze = keyword(sql, i, "analyze");
+    if (analyze >= 0) {
+      i = skipSpace(sql, analyze);
+    }
+    return Optional.of(sql.substring(i));
+  }
+
+  private static int skipSpace(String sql, int i) {
+    while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  /** The index after {@code word} at {@code i} when white space follows it, else -1. */
+  private static int keyword(String sql, int i, String word) {
+    int end = i + word.length();
+    if (end < sql.length()
+        && sql.regionMatches(true, i, word, 0, word.length())
+        && Character.isWhitespace(sql.charAt(end))) {
+      return end;
+    }
+    return -1;
   }
 
   private static void collectCtes(JsonNode node, Set<String> ctes) {

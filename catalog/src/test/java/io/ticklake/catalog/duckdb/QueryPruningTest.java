@@ -300,6 +300,13 @@ class QueryPruningTest {
     assertThat(scans).containsOnlyKeys(TICKS);
     assertThat(partitions(scans, TICKS)).containsExactly("XNYS/2013-10-07");
     assertThat(query(sql)).containsExactly("2|273.000000000");
+    // EXPLAIN [ANALYZE] plans what its SELECT does
+    for (String explain : List.of("explain " + sql, "explain analyze " + sql)) {
+      scans = bridge.registerFor(explain, warehouse.catalog(), AsOf.latest(), n -> {});
+      assertThat(scans).as(explain).containsOnlyKeys(TICKS);
+      assertThat(partitions(scans, TICKS)).as(explain).containsExactly("XNYS/2013-10-07");
+      assertThat(String.join("\n", query(explain))).as(explain).contains("READ_PARQUET");
+    }
   }
 
   @Test

@@ -54,6 +54,20 @@ class QueryTablesTest {
   }
 
   @Test
+  void explainOfSelectsReadsTheTablesOfItsSelects() {
+    assertThat(read("explain select * from silver.trades")).contains(Set.of(SILVER_TRADES));
+    assertThat(read("  EXPLAIN\n\tANALYZE select count(*) from ops.quarantine"))
+        .contains(Set.of(QUARANTINE));
+    assertThat(read("explain select 1")).contains(Set.of());
+    // what follows the keywords is DuckDB's to parse, comments included
+    assertThat(read("explain /* plan */ select * from silver.trades"))
+        .contains(Set.of(SILVER_TRADES));
+    assertThat(read("explain analyze select 1; select * from bronze.trades"))
+        .contains(Set.of(BRONZE_TRADES));
+    assertThat(read("explain analyze select * from silver.nope")).isEmpty();
+  }
+
+  @Test
   void cannotTellForAnythingButSelectsOfKnownTables() {
     for (String sql :
         List.of(
@@ -70,7 +84,11 @@ class QueryTablesTest {
             "select * from trades",
             "select * from memory.silver.trades",
             "select * from silver.trades at (version => 3)",
-            "explain select * from silver.trades",
+            "explain create table t as select * from silver.trades",
+            "explain analyze",
+            "select 1; explain select * from silver.trades",
+            "explain (format json) select * from silver.trades",
+            "explainselect * from silver.trades",
             "create table t as select * from silver.trades",
             "set threads = 1; select 1",
             "pivot silver.trades on symbol using count(*)",
