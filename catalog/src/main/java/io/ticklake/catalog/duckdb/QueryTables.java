@@ -257,7 +257,7 @@ public final class QueryTables {
    */
   private static final Set<String> PRUNABLE_JOIN_TYPES = Set.of("INNER", "LEFT", "RIGHT", "FULL");
 
-  private static final DateTimeFormatter ISO_DATE =
+  static final DateTimeFormatter ISO_DATE =
       DateTimeFormatter.ofPattern("uuuu-MM-dd", Locale.ROOT)
           .withResolverStyle(ResolverStyle.STRICT);
 

@@ -3,10 +3,12 @@ package io.ticklake.catalog.duckdb;
 import static java.util.Objects.requireNonNull;
 
 import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.apache.iceberg.PartitionField;
 import org.apache.iceberg.PartitionSpec;
@@ -122,13 +124,14 @@ public sealed interface RowPredicate {
    *
    * <p>Only comparisons that Iceberg can decide from partition values are kept: the column must be
    * the source of a partition field of some spec of the table, a STRING compared with strings
-   * (equality and IN only: range order is left to DuckDB) or a DATE compared with dates. The column
-   * is found in {@code viewSchema} by name as DuckDB finds it (case-insensitively), then by field
-   * id in the table's current schema; Iceberg binds the filter by that name to the schemas of the
-   * table's partition specs (an older spec may keep an older schema), so it is used only when it
-   * names the same field, of the same type, in each of them, in the current schema and in {@code
-   * scanSchema}. A renamed column, or a new column reusing an old name, is thus never confused with
-   * another (it is just not pruned on). Any other comparison counts as any row.
+   * (equality and IN only: range order is left to DuckDB) or a DATE compared with dates (or with
+   * string literals in plain ISO form, which DuckDB casts to DATE). The column is found in {@code
+   * viewSchema} by name as DuckDB finds it (case-insensitively), then by field id in the table's
+   * current schema; Iceberg binds the filter by that name to the schemas of the table's partition
+   * specs (an older spec may keep an older schema), so it is used only when it names the same
+   * field, of the same type, in each of them, in the current schema and in {@code scanSchema}. A
+   * renamed column, or a new column reusing an old name, is thus never confused with another (it is
+   * just not pruned on). Any other comparison counts as any row.
    */
   default Expression toIceberg(Table table, Schema viewSchema, Schema scanSchema) {
     requireNonNull(table, "table is null");
@@ -222,10 +225,8 @@ public sealed interface RowPredicate {
       for (Object v : c.values()) {
         if (type == Type.TypeID.STRING && v instanceof String s) {
           literals.add(s);
-        } else if (type == Type.TypeID.DATE
-            && v instanceof LocalDate d
-            && d.toEpochDay() == (int) d.toEpochDay()) {
-          literals.add((int) d.toEpochDay());
+        } else if (type == Type.TypeID.DATE && epochDay(v).isPresent()) {
+          literals.add(epochDay(v).getAsInt());
         } else {
           return Optional.empty(); // DuckDB would cast one side; not guessed here
         }
@@ -244,6 +245,25 @@ public sealed interface RowPredicate {
             case GE -> Expressions.greaterThanOrEqual(name, v);
             case IN -> Expressions.in(name, literals);
           });
+    }
+
+    /**
+     * The day of a date constant: a {@code LocalDate}, or a bare string literal in plain ISO form,
+     * which DuckDB casts to the DATE column it is compared with ({@code trading_date =
+     * '2013-10-07'} is {@code trading_date = DATE '2013-10-07'}); any other text is left to DuckDB.
+     */
+    private static OptionalInt epochDay(Object v) {
+      LocalDate d = v instanceof LocalDate date ? date : null;
+      if (v instanceof String text) {
+        try {
+          d = LocalDate.parse(text, QueryTables.ISO_DATE);
+        } catch (DateTimeParseException e) {
+          return OptionalInt.empty();
+        }
+      }
+      return d != null && d.toEpochDay() == (int) d.toEpochDay()
+          ? OptionalInt.of((int) d.toEpochDay())
+          : OptionalInt.empty();
     }
   }
 }
