@@ -22,7 +22,14 @@ final class Cli {
    * Commands run against the warehouse at {@code warehouse} (as if TICKLAKE_WAREHOUSE were set).
    */
   Cli(Path warehouse) {
-    this.env = Map.of(WarehouseConfig.ENV_WAREHOUSE, warehouse.toString());
+    this(warehouse, Map.of());
+  }
+
+  /** Commands run against the warehouse at {@code warehouse}, with more environment variables. */
+  Cli(Path warehouse, Map<String, String> moreEnv) {
+    Map<String, String> all = new java.util.HashMap<>(moreEnv);
+    all.put(WarehouseConfig.ENV_WAREHOUSE, warehouse.toString());
+    this.env = Map.copyOf(all);
   }
 
   /**

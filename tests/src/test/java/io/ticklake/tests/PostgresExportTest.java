@@ -10,8 +10,6 @@ import io.ticklake.gold.export.ExportProfile;
 import io.ticklake.gold.export.ExportReceipt;
 import io.ticklake.gold.export.ExportRequest;
 import io.ticklake.gold.export.ExportSource;
-import java.io.File;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types.NestedField;
@@ -45,10 +42,7 @@ class PostgresExportTest {
 
   @BeforeAll
   static void requirePostgres() {
-    assumeTrue(
-        postgresInstalled(),
-        "PostgreSQL binaries (initdb, pg_ctl) not found on PATH or in /usr/lib/postgresql/*/bin:"
-            + " install Debian's postgresql package (apt-get install postgresql) to run this test");
+    assumeTrue(PostgresServer.installed(), PostgresServer.NOT_INSTALLED);
     warehouse = ExportFixture.warehouse(dir.resolve("wh"));
     List<ExportFixture.Bar> bars = new ArrayList<>();
     for (int i = 0; i < 390; i++) {
@@ -72,19 +66,6 @@ class PostgresExportTest {
               new BigDecimal(i % 7 + 1).scaleByPowerOfTen(2)));
     }
     ExportFixture.appendTrades(warehouse, DAY, trades);
-  }
-
-  static boolean postgresInstalled() {
-    for (String p : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(p, "initdb")) && Files.isExecutable(Path.of(p, "pg_ctl"))) {
-        return true;
-      }
-    }
-    try (Stream<Path> s = Files.list(Path.of("/usr/lib/postgresql"))) {
-      return s.anyMatch(v -> Files.isExecutable(v.resolve("bin/initdb")));
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   @Test
