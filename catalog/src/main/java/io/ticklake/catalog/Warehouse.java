@@ -74,26 +74,74 @@ public final class Warehouse implements AutoCloseable {
       props.put("jdbc.busy_timeout", "30000");
       props.put("jdbc.journal_mode", "wal");
     }
-    JdbcCatalog catalog = new JdbcCatalog();
-    catalog.setConf(conf);
-    try {
-      catalog.initialize(CATALOG_NAME, props);
-      // Touch the catalog tables so that a corrupt or foreign database fails here, not later.
-      catalog.listNamespaces();
-    } catch (RuntimeException e) {
-      closeQuietly(catalog);
-      throw new TicklakeException(
-          Kind.CONFIGURATION,
-          String.format(
-                  java.util.Locale.ROOT,
-                  "Cannot open catalog %s: %s",
-                  config.displayUri(),
-                  rootMessage(e))
-              + storageAdvice(config.warehouse(), e),
-          e);
+    JdbcCatalog catalog;
+    for (int attempt = 1; ; attempt++) {
+      catalog = new JdbcCatalog();
+      catalog.setConf(conf);
+      try {
+        catalog.initialize(CATALOG_NAME, props);
+        // Touch the catalog tables so that a corrupt or foreign database fails here, not later.
+        catalog.listNamespaces();
+        break;
+      } catch (RuntimeException e) {
+        closeQuietly(catalog);
+        if (attempt < CATALOG_SETUP_ATTEMPTS && createdConcurrently(e)) {
+          // Iceberg creates (and upgrades) its catalog tables by "check, then CREATE / ALTER":
+          // two processes opening a fresh catalog database at once both try, and one fails on
+          // what the other made. Opening again finds them made.
+          sleepQuietly(20L * attempt);
+          continue;
+        }
+        throw openFailure(config, e);
+      }
     }
     config.sqliteFile().ifPresent(f -> checkTablesLiveHere(config));
     return new Warehouse(config, catalog, conf);
+  }
+
+  /** How often opening a catalog is tried when another process was creating its tables. */
+  private static final int CATALOG_SETUP_ATTEMPTS = 5;
+
+  private static TicklakeException openFailure(WarehouseConfig config, RuntimeException e) {
+    return new TicklakeException(
+        Kind.CONFIGURATION,
+        String.format(
+                java.util.Locale.ROOT,
+                "Cannot open catalog %s: %s",
+                config.displayUri(),
+                rootMessage(e))
+            + storageAdvice(config.warehouse(), e),
+        e);
+  }
+
+  /**
+   * Whether opening failed because another process created Iceberg's catalog tables or columns
+   * between this one's check and its CREATE / ALTER: PostgreSQL's duplicate_table (42P07),
+   * duplicate_column (42701), duplicate_object (42710) or a unique violation of its system catalog
+   * (23505, two CREATE TABLEs at once); SQLite's "already exists" / "duplicate column name".
+   */
+  static boolean createdConcurrently(Throwable e) {
+    java.util.Set<String> states = java.util.Set.of("42P07", "42701", "42710", "23505");
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.sql.SQLException sql
+          && sql.getSQLState() != null
+          && states.contains(sql.getSQLState())) {
+        return true;
+      }
+      String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      if (m.contains("already exists") || m.contains("duplicate column name")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ticklake.bronze.sample.BundledSamples;
+import io.ticklake.catalog.LakeInitializer;
 import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.WarehouseConfig;
@@ -238,6 +239,34 @@ class PostgresCatalogTest {
   }
 
   // ---------------------------------------------------------------- concurrency
+
+  /** Two inits of a fresh catalog at once, each opening it (Iceberg creates its own tables). */
+  @Test
+  void twoInitsOfAFreshCatalogBothSucceedAndSeedEachExchangeOnce() throws Exception {
+    for (int round = 0; round < 3; round++) {
+      Map<String, String> env = freshCatalog();
+      Path wh = dir.resolve("init-race-" + round);
+      List<Object> outcomes =
+          race(
+              2,
+              i -> {
+                try (Warehouse w = Warehouse.open(config(wh, env))) {
+                  return new LakeInitializer(w).commit();
+                }
+              },
+              true);
+      assertThat(outcomes).as("round %d", round).allMatch(o -> o instanceof LakeInitializer.Result);
+      try (Warehouse w = Warehouse.open(config(wh, env))) {
+        List<String> ids = new ArrayList<>();
+        try (CloseableIterable<Record> rows =
+            IcebergGenerics.read(w.table(TableContracts.EXCHANGE.id())).build()) {
+          rows.forEach(r -> ids.add((String) r.getField("exchange_id")));
+        }
+        assertThat(ids).as("round %d", round).isNotEmpty().doesNotHaveDuplicates();
+        assertThat(new LakeInitializer(w).commit().isNoop()).isTrue();
+      }
+    }
+  }
 
   @Test
   void twoCompactorsOfOnePartitionHaveOneWinnerAndTheLoserRetriesCleanly() throws Exception {
