@@ -58,6 +58,11 @@ public final class Warehouse implements AutoCloseable {
    */
   public static Warehouse open(WarehouseConfig config) {
     requireNonNull(config, "config is null");
+    if (!config.isSqlite()) {
+      // a catalog server outside the warehouse: a wrong --warehouse is refused before it is
+      // created (an SQLite catalog is inside it, checked below once the file is known good)
+      checkTablesLiveHere(config);
+    }
     prepareDirectory(config.warehouse());
     config.sqliteFile().ifPresent(Warehouse::checkSqliteFile);
 
@@ -95,7 +100,9 @@ public final class Warehouse implements AutoCloseable {
         throw openFailure(config, e);
       }
     }
-    config.sqliteFile().ifPresent(f -> checkTablesLiveHere(config));
+    if (config.isSqlite()) {
+      config.sqliteFile().ifPresent(f -> checkTablesLiveHere(config));
+    }
     return new Warehouse(config, catalog, conf);
   }
 
@@ -145,36 +152,21 @@ public final class Warehouse implements AutoCloseable {
   }
 
   /**
-   * Refuses an embedded catalog whose tables live outside its warehouse directory: Iceberg records
-   * absolute locations, so a warehouse copied with {@code cp -r} (a backup before an upgrade) still
-   * points at the original's files — an {@code expire} or {@code init --recreate-silver} in the
-   * copy deleted the original's — and a moved one points at files that are gone. One of ticklake's
-   * own tables is enough: each is created under it (tables of other tools may live anywhere).
+   * Refuses a catalog whose tables live outside the warehouse directory: Iceberg records absolute
+   * locations, so a warehouse copied with {@code cp -r} (a backup before an upgrade) still points
+   * at the original's files — an {@code expire} or {@code init --recreate-silver} in the copy
+   * deleted the original's — and a moved one points at files that are gone. A catalog server
+   * (PostgreSQL) serves the one warehouse directory its tables were created in: another {@code
+   * --warehouse} with the same catalog would read and write the first one's tables while keeping
+   * its WAL, scratch and orphan scan in the other folder. One of ticklake's own tables is enough:
+   * each is created under the warehouse (tables of other tools may live anywhere).
    */
   private static void checkTablesLiveHere(WarehouseConfig config) {
-    // only ticklake's own tables: a table the user keeps in the same catalog (Spark's CREATE
-    // TABLE … LOCATION '/elsewhere') may live anywhere
-    java.util.Set<String> own =
-        TableContracts.all().stream()
-            .map(TableContract::name)
-            .collect(Collectors.toCollection(java.util.TreeSet::new));
-    String location = null;
-    try (java.sql.Connection c = java.sql.DriverManager.getConnection(config.catalogUri());
-        java.sql.Statement st = c.createStatement();
-        java.sql.ResultSet rs =
-            st.executeQuery(
-                "SELECT table_namespace, table_name, metadata_location FROM iceberg_tables WHERE"
-                    + " catalog_name = '"
-                    + CATALOG_NAME
-                    + "' AND metadata_location IS NOT NULL ORDER BY table_namespace,"
-                    + " table_name")) {
-      while (location == null && rs.next()) {
-        if (own.contains(rs.getString(1) + "." + rs.getString(2))) {
-          location = rs.getString(3);
-        }
-      }
+    String location;
+    try {
+      location = ownTableLocation(config).orElse(null);
     } catch (java.sql.SQLException e) {
-      return; // no table yet (the catalog creates its tables on first use)
+      return; // no table yet (the catalog creates its tables on first use), or unreachable
     }
     if (location == null) {
       return;
@@ -196,6 +188,18 @@ public final class Warehouse implements AutoCloseable {
     for (int up = 0; up < 4 && original.getParent() != null; up++) {
       original = original.getParent();
     }
+    if (Files.exists(table) && !config.isSqlite()) {
+      // one catalog database serves one warehouse directory
+      throw TicklakeException.of(
+          Kind.CONFIGURATION,
+          "Cannot open warehouse %s: catalog %s holds the tables of the warehouse at %s (Iceberg"
+              + " records absolute paths, and a catalog database serves one warehouse); give"
+              + " --warehouse %s, or another catalog database for another warehouse",
+          root,
+          config.displayUri(),
+          original,
+          original);
+    }
     if (Files.exists(table)) {
       throw TicklakeException.of(
           Kind.CONFIGURATION,
@@ -214,6 +218,41 @@ public final class Warehouse implements AutoCloseable {
         root,
         original,
         original);
+  }
+
+  /**
+   * The metadata location of the first of ticklake's own tables (by name) that the catalog database
+   * names, read with plain JDBC (Iceberg's catalog would create its tables on open).
+   *
+   * @throws java.sql.SQLException when the database cannot be reached or has no catalog tables
+   */
+  private static java.util.Optional<String> ownTableLocation(WarehouseConfig config)
+      throws java.sql.SQLException {
+    // only ticklake's own tables: a table the user keeps in the same catalog (Spark's CREATE
+    // TABLE … LOCATION '/elsewhere') may live anywhere
+    java.util.Set<String> own =
+        TableContracts.all().stream()
+            .map(TableContract::name)
+            .collect(Collectors.toCollection(java.util.TreeSet::new));
+    java.util.Properties props = new java.util.Properties();
+    config.catalogUser().ifPresent(u -> props.setProperty("user", u));
+    config.catalogPassword().ifPresent(p -> props.setProperty("password", p));
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(config.catalogUri(), props);
+        java.sql.PreparedStatement st =
+            c.prepareStatement(
+                "SELECT table_namespace, table_name, metadata_location FROM iceberg_tables WHERE"
+                    + " catalog_name = ? AND metadata_location IS NOT NULL ORDER BY"
+                    + " table_namespace, table_name")) {
+      st.setString(1, CATALOG_NAME);
+      try (java.sql.ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          if (own.contains(rs.getString(1) + "." + rs.getString(2))) {
+            return java.util.Optional.of(rs.getString(3));
+          }
+        }
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /** The Hadoop configuration ticklake uses for local files: no .crc side files. */

@@ -238,6 +238,31 @@ class PostgresCatalogTest {
     return b.toString();
   }
 
+  // ---------------------------------------------------------------- which warehouse
+
+  @Test
+  void anotherWarehouseDirectoryOnTheSameCatalogIsRefused() throws Exception {
+    Map<String, String> env = freshCatalog();
+    Path first = dir.resolve("first-warehouse");
+    new Cli(first, env).ok("init");
+    Path other = dir.resolve("other-warehouse");
+    for (String[] command : List.of(new String[] {"tables"}, new String[] {"init"})) {
+      Cli.Result r = new Cli(other, env).run(command);
+      assertThat(r.code()).as(r.err()).isEqualTo(3);
+      assertThat(r.err())
+          .contains("Cannot open warehouse " + other)
+          .contains("holds the tables of the warehouse at " + first)
+          .contains("--warehouse " + first);
+    }
+    assertThat(other).doesNotExist();
+    // a warehouse moved away from where its catalog's tables live
+    Path moved = dir.resolve("moved-warehouse");
+    Files.move(first, moved);
+    Cli.Result r = new Cli(moved, env).run("tables");
+    assertThat(r.code()).as(r.err()).isEqualTo(3);
+    assertThat(r.err()).contains("no longer exist").contains("Move it back to " + first);
+  }
+
   // ---------------------------------------------------------------- concurrency
 
   /** Two inits of a fresh catalog at once, each opening it (Iceberg creates its own tables). */
