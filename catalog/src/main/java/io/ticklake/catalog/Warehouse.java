@@ -221,6 +221,24 @@ public final class Warehouse implements AutoCloseable {
   }
 
   /**
+   * Whether the warehouse of {@code config} exists: for an SQLite catalog, its file; for a catalog
+   * server, one of ticklake's tables in the catalog database. Reads only (creates no file, no
+   * catalog table); when the server cannot be asked, true, so that opening reports why.
+   */
+  public static boolean exists(WarehouseConfig config) {
+    requireNonNull(config, "config is null");
+    if (config.isSqlite()) {
+      return config.sqliteFile().map(Files::exists).orElse(true);
+    }
+    try {
+      return ownTableLocation(config).isPresent();
+    } catch (java.sql.SQLException e) {
+      // 42P01: PostgreSQL's undefined_table, a database Iceberg's catalog tables are not in yet
+      return !"42P01".equals(e.getSQLState());
+    }
+  }
+
+  /**
    * The metadata location of the first of ticklake's own tables (by name) that the catalog database
    * names, read with plain JDBC (Iceberg's catalog would create its tables on open).
    *

@@ -89,27 +89,31 @@ final class CliContext {
 
   /** Opens the warehouse of {@code config}, which must exist (see {@link #openWarehouse()}). */
   Warehouse openExisting(WarehouseConfig config) {
-    missingCatalog(config)
-        .ifPresent(
-            f -> {
-              throw TicklakeException.of(
-                  Kind.INPUT,
-                  "Cannot open warehouse %s: it has no catalog (%s); create it with 'ticklake"
-                      + " init' or try 'ticklake demo'",
-                  config.warehouse(),
-                  f.getFileName());
-            });
+    if (!Warehouse.exists(config)) {
+      if (!config.isSqlite()) {
+        throw TicklakeException.of(
+            Kind.INPUT,
+            "Cannot open warehouse %s: catalog %s holds none of ticklake's tables; create it with"
+                + " 'ticklake init'",
+            config.warehouse(),
+            config.displayUri());
+      }
+      throw TicklakeException.of(
+          Kind.INPUT,
+          "Cannot open warehouse %s: it has no catalog (%s); create it with 'ticklake"
+              + " init' or try 'ticklake demo'",
+          config.warehouse(),
+          config.sqliteFile().map(java.nio.file.Path::getFileName).orElse(null));
+    }
     return Warehouse.open(config);
   }
 
-  /** Whether the configured warehouse's SQLite catalog is missing (false for other catalogs). */
+  /**
+   * Whether the configured warehouse does not exist yet: its SQLite catalog file is missing, or its
+   * catalog database (PostgreSQL) holds none of ticklake's tables.
+   */
   boolean warehouseMissing() {
-    return missingCatalog(config()).isPresent();
-  }
-
-  /** The SQLite catalog file of {@code config} when it does not exist. */
-  private static java.util.Optional<java.nio.file.Path> missingCatalog(WarehouseConfig config) {
-    return config.sqliteFile().filter(f -> !java.nio.file.Files.exists(f));
+    return !Warehouse.exists(config());
   }
 
   /** Opens the configured warehouse, creating its folder and catalog when they do not exist. */

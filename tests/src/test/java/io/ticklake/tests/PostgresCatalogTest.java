@@ -241,6 +241,28 @@ class PostgresCatalogTest {
   // ---------------------------------------------------------------- which warehouse
 
   @Test
+  void aCommandOtherThanInitRefusesACatalogWithoutTicklakesTables() throws Exception {
+    Map<String, String> env = freshCatalog();
+    Path typo = dir.resolve("no-such-warehouse");
+    assertThat(new Cli(typo, env).ok("init", "--dry-run").out())
+        .contains("The warehouse does not exist yet: init would create it");
+    Cli.Result r = new Cli(typo, env).run("tables");
+    assertThat(r.code()).as(r.err()).isEqualTo(6);
+    assertThat(r.err())
+        .contains("Cannot open warehouse " + typo)
+        .contains("create it with 'ticklake init'");
+    assertThat(typo).doesNotExist();
+    // an existing folder does not make a warehouse either: the catalog has no tables
+    Files.createDirectories(typo);
+    r = new Cli(typo, env).run("sql", "-c", "select 1");
+    assertThat(r.code()).as(r.err()).isEqualTo(6);
+    assertThat(r.err()).contains("create it with 'ticklake init'");
+    // init makes it
+    new Cli(typo, env).ok("init");
+    new Cli(typo, env).ok("tables");
+  }
+
+  @Test
   void anotherWarehouseDirectoryOnTheSameCatalogIsRefused() throws Exception {
     Map<String, String> env = freshCatalog();
     Path first = dir.resolve("first-warehouse");
