@@ -79,11 +79,21 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     CliContext ctx = root.context();
     PrintWriter out = ctx.out();
-    WarehouseConfig config =
-        ctx.warehouseGiven()
-            ? ctx.config()
-            : WarehouseConfig.resolve(DEFAULT_DIR, null, java.util.Map.of());
+    WarehouseConfig config = ctx.config(DEFAULT_DIR, null);
     Path dir = config.warehouse();
+    Path embedded = dir.resolve(WarehouseConfig.SQLITE_CATALOG_FILE);
+    if (!config.sqliteFile().map(embedded::equals).orElse(false)) {
+      // the demo deletes and rebuilds its folder: a catalog elsewhere (a PostgreSQL database)
+      // would go on naming the deleted tables, and the next demo would fail on them
+      throw TicklakeException.of(
+          Kind.CONFIGURATION,
+          "Cannot build the demo with catalog %s: the demo replaces its warehouse folder whole,"
+              + " with the SQLite catalog inside it (%s), and a catalog elsewhere would go on"
+              + " naming the deleted tables; run it without --catalog-uri and"
+              + " TICKLAKE_CATALOG_URI, and run init, ingest, compact … on that catalog instead",
+          config.displayUri(),
+          embedded);
+    }
     prepare(dir, keep);
     out.println("== ticklake demo: warehouse " + dir);
     Path report = dir.resolve("quality.html");

@@ -285,6 +285,17 @@ class PostgresCatalogTest {
     assertThat(r.err()).contains("no longer exist").contains("Move it back to " + first);
   }
 
+  @Test
+  void theDemoRefusesAPostgresCatalog() throws Exception {
+    Map<String, String> env = freshCatalog();
+    Path demo = dir.resolve("pg-demo");
+    Cli.Result r = new Cli(demo, env).run("demo");
+    assertThat(r.code()).as(r.err()).isEqualTo(3);
+    assertThat(r.err())
+        .contains("Cannot build the demo with catalog " + env.get(WarehouseConfig.ENV_CATALOG_URI));
+    assertThat(demo).doesNotExist();
+  }
+
   // ---------------------------------------------------------------- concurrency
 
   /** Two inits of a fresh catalog at once, each opening it (Iceberg creates its own tables). */
