@@ -71,12 +71,15 @@ final class CliContext {
    * one.
    */
   WarehouseConfig config(String warehouse, String catalogUri) {
-    boolean catalogGiven =
-        catalogUriOption != null || env.get(WarehouseConfig.ENV_CATALOG_URI) != null;
     return WarehouseConfig.resolve(
         warehouseGiven() ? warehouseOption : warehouse,
-        catalogGiven ? catalogUriOption : catalogUri,
+        catalogGiven() ? catalogUriOption : catalogUri,
         env);
+  }
+
+  /** Whether an option or the environment names the catalog. */
+  boolean catalogGiven() {
+    return catalogUriOption != null || env.get(WarehouseConfig.ENV_CATALOG_URI) != null;
   }
 
   /**

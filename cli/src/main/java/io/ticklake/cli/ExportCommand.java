@@ -396,6 +396,17 @@ final class ExportCommand implements Callable<Integer>, StorageWriting {
       }
       String catalog =
           receipt.catalog() == null || receipt.catalog().contains("***") ? null : receipt.catalog();
+      if (catalog == null && receipt.catalog() != null && !ctx.catalogGiven()) {
+        // the receipt keeps no password: without one the embedded SQLite catalog of the
+        // recorded folder would be opened, which is not the catalog the export read
+        throw TicklakeException.of(
+            Kind.CONFIGURATION,
+            "Cannot verify %s: its receipt names catalog %s, whose password it does not keep;"
+                + " give it with --catalog-uri (or TICKLAKE_CATALOG_URI, with the password in"
+                + " TICKLAKE_CATALOG_PASSWORD)",
+            dir,
+            receipt.catalog());
+      }
       WarehouseConfig config = ctx.config(recorded.toString(), catalog);
       ctx.err()
           .printf(

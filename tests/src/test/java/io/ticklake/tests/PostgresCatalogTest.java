@@ -296,6 +296,48 @@ class PostgresCatalogTest {
     assertThat(demo).doesNotExist();
   }
 
+  @Test
+  void exportVerifyAsksForTheCatalogWhenTheReceiptMaskedItsPassword() throws Exception {
+    Map<String, String> env = freshCatalog();
+    String url =
+        env.get(WarehouseConfig.ENV_CATALOG_URI) + "?user=" + USER + "&password=" + PASSWORD;
+    Path wh = dir.resolve("password-in-url");
+    Cli cli = new Cli(wh, Map.of(WarehouseConfig.ENV_CATALOG_URI, url));
+    cli.silverIbmTradesOfTheSampleDay(samples);
+    Path export = dir.resolve("password-in-url-export");
+    cli.ok(Cli.exportIbmDay("r", "silver.trades", export));
+    assertThat(Files.readString(export.resolve("receipt.json")))
+        .contains("password=***")
+        .doesNotContain(PASSWORD);
+    // neither the warehouse nor the catalog given: the receipt's are used, but not its password
+    Cli.Result r = runWithout(export);
+    assertThat(r.code()).as(r.err()).isEqualTo(3);
+    assertThat(r.err())
+        .contains("Cannot verify " + export)
+        .contains("password=***")
+        .contains("--catalog-uri");
+    assertThat(wh.resolve("catalog.db")).doesNotExist();
+    // given again, it verifies
+    Cli.Result ok = runWithout(export, "--catalog-uri", url);
+    assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(ok.out()).startsWith("OK: ");
+  }
+
+  /** {@code ticklake export verify DIR MORE…} with an empty environment. */
+  private static Cli.Result runWithout(Path export, String... more) {
+    java.io.StringWriter o = new java.io.StringWriter();
+    java.io.StringWriter e = new java.io.StringWriter();
+    List<String> args = new ArrayList<>(List.of("export", "verify", export.toString()));
+    args.addAll(List.of(more));
+    int code =
+        io.ticklake.cli.Main.run(
+            args.toArray(String[]::new),
+            new java.io.PrintWriter(o, true),
+            new java.io.PrintWriter(e, true),
+            Map.of());
+    return new Cli.Result(code, o.toString(), e.toString());
+  }
+
   // ---------------------------------------------------------------- concurrency
 
   /** Two inits of a fresh catalog at once, each opening it (Iceberg creates its own tables). */
