@@ -16,6 +16,7 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.util.SnapshotUtil;
 
 /**
  * Resolves an {@link AsOf} to a concrete snapshot of a table, or to "empty" when the table had no
@@ -129,14 +130,15 @@ public final class SnapshotResolver {
   /**
    * The schema of {@code table} when {@code snapshot} was committed (the current one when the
    * snapshot names none, or none is given): a column added later is not part of what the snapshot
-   * held, and a column renamed later still has its old name. Iceberg's time travel reads with it
-   * ({@code SnapshotUtil.schemaFor}), and so do an export of a snapshot and its verification, which
-   * then stay the same after the table evolves.
+   * held, and a column renamed later still has its old name. It is Iceberg's own {@link
+   * SnapshotUtil#schemaFor(Table, long)}, which its time travel reads with; so do an export of a
+   * snapshot and its verification, which then stay the same after the table evolves. An empty
+   * {@code snapshot} (a table without snapshots has no snapshot id to ask about) gives the current
+   * schema.
    */
   public static Schema schemaAt(Table table, Optional<Snapshot> snapshot) {
     return snapshot
-        .map(Snapshot::schemaId)
-        .map(id -> table.schemas().get(id))
+        .map(s -> SnapshotUtil.schemaFor(table, s.snapshotId()))
         .orElseGet(table::schema);
   }
 
