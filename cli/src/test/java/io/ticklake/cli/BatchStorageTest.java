@@ -6,6 +6,8 @@ import io.ticklake.bronze.sample.BundledSamples;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -143,6 +145,37 @@ class BatchStorageTest {
                     + " bronze.quotes union all select file_id, file_seq from bronze.trades) group by"
                     + " all having count(*) > 1)"))
         .isZero();
+  }
+
+  /**
+   * An ingest that fails on a full disk deletes the data files it wrote and did not commit,
+   * wherever it failed: writing Parquet (one file failing while another is complete), writing a
+   * commit's manifest list or metadata file after its data files are on disk, or the catalog
+   * update, also after an earlier table's commit succeeded. The free space left grows by 16 KB per
+   * run, from less than the sample's data files need up to the first run that succeeds.
+   */
+  @Test
+  void ingestThatFailsOnAFullDiskLeavesNoOrphanedDataFiles() throws Exception {
+    mounted = Tmpfs.mount(base.resolve("m"), "size=16m");
+    List<String> failures = new ArrayList<>();
+    for (long leftKb = 608; ; leftKb += 16) {
+      assertThat(leftKb).as("no ingest succeeded: %s", failures).isLessThan(4_096);
+      copy(initialised, warehouse());
+      Path filler = mounted.fill("filler", leftKb << 10);
+      CliRun r = run("ingest", "--vendor", "lean", samples.resolve("lean").toString());
+      Files.delete(filler);
+      if (r.code() == 0) {
+        break;
+      }
+      failures.add(storageFailure(r, "ingest"));
+      assertThat(ok("orphans", "--older-than", "0").out())
+          .as("%d KB left: %s", leftKb, errorLine(r))
+          .contains("0 orphaned files");
+      delete(warehouse());
+    }
+    // both kinds were met: a data file that did not fit, and a commit after its files were written
+    assertThat(failures).anyMatch(f -> f.contains(".parquet: No space left on device"));
+    assertThat(failures).anyMatch(f -> f.contains("/metadata/"));
   }
 
   @Test

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
+import io.ticklake.catalog.write.CommitOutcome;
 import io.ticklake.catalog.write.PartitionedRecordWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,10 +19,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.OverwriteFiles;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.IcebergGenerics;
@@ -195,33 +198,54 @@ public final class IngestManifest {
     record(List.of(entry));
   }
 
+  /**
+   * Writes the rows into a data file and commits it; when that fails, deletes the file unless the
+   * commit may have landed ({@link CommitOutcome}).
+   */
   private void commit(List<ManifestEntry> entries, Snapshot base, boolean validate) {
     List<DataFile> files;
     try (PartitionedRecordWriter writer = new PartitionedRecordWriter(table)) {
-      GenericRecord template = GenericRecord.create(table.schema());
-      for (ManifestEntry e : entries) {
-        writer.write(toRecord(template.copy(), e));
+      try {
+        GenericRecord template = GenericRecord.create(table.schema());
+        for (ManifestEntry e : entries) {
+          writer.write(toRecord(template.copy(), e));
+        }
+        files = writer.complete();
+      } catch (RuntimeException e) {
+        writer.abort();
+        throw e;
       }
-      files = writer.complete();
     }
-    if (!validate) {
-      var append = table.newAppend();
+    SnapshotUpdate<?> update;
+    if (validate) {
+      OverwriteFiles op = table.newOverwrite();
+      files.forEach(op::addFile);
+      if (base != null) {
+        op.validateFromSnapshot(base.snapshotId());
+      }
+      op.validateNoConflictingData();
+      op.set("ticklake.operation", "manifest-register");
+      update = op;
+    } else {
+      AppendFiles append = table.newAppend();
       files.forEach(append::appendFile);
       append.set("ticklake.operation", "manifest-status");
-      append.commit();
-      return;
+      update = append;
     }
-    OverwriteFiles op = table.newOverwrite();
-    files.forEach(op::addFile);
-    if (base != null) {
-      op.validateFromSnapshot(base.snapshotId());
-    }
-    op.validateNoConflictingData();
-    op.set("ticklake.operation", "manifest-register");
+    commit(update, files);
+  }
+
+  /** Commits {@code update}, which adds {@code files}; deletes them if it definitely failed. */
+  private void commit(SnapshotUpdate<?> update, List<DataFile> files) {
+    Snapshot before = table.currentSnapshot();
     try {
-      op.commit();
-    } catch (RuntimeException e) {
-      files.forEach(f -> table.io().deleteFile(f.location()));
+      update.commit();
+    } catch (RuntimeException | Error e) {
+      List<String> locations = files.stream().map(DataFile::location).toList();
+      if (CommitOutcome.ofCommit(e, table, before == null ? -1 : before.snapshotId(), locations)
+          == CommitOutcome.FAILED) {
+        locations.forEach(table.io()::deleteFile);
+      }
       throw e;
     }
   }
@@ -252,10 +276,15 @@ public final class IngestManifest {
     try (PartitionedRecordWriter writer = new PartitionedRecordWriter(table);
         CloseableIterable<Record> rows =
             IcebergGenerics.read(table).useSnapshot(base.snapshotId()).build()) {
-      for (Record r : rows) {
-        writer.write(r);
+      try {
+        for (Record r : rows) {
+          writer.write(r);
+        }
+        files = writer.complete();
+      } catch (RuntimeException e) {
+        writer.abort();
+        throw e;
       }
-      files = writer.complete();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -265,10 +294,9 @@ public final class IngestManifest {
     op.validateFromSnapshot(base.snapshotId()).validateNoConflictingData();
     op.set("ticklake.operation", "manifest-compact");
     try {
-      op.commit();
+      commit(op, files);
       return true;
     } catch (CommitFailedException | ValidationException e) {
-      files.forEach(f -> table.io().deleteFile(f.location()));
       return false; // someone recorded a status meanwhile; try again next run
     }
   }

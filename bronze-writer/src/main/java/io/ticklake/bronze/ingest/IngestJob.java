@@ -17,6 +17,7 @@ import io.ticklake.catalog.calendar.ExchangeCalendar;
 import io.ticklake.catalog.calendar.ExchangeCalendars;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.write.ArrayRow;
+import io.ticklake.catalog.write.CommitOutcome;
 import io.ticklake.catalog.write.InternalRowWriter;
 import io.ticklake.manifests.FileIdentity;
 import io.ticklake.manifests.IngestManifest;
@@ -33,6 +34,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -56,7 +58,9 @@ import org.apache.iceberg.UpdateProperties;
  * Before (2) the job asks the Bronze and quarantine histories whether the file id is already
  * committed, so a crash between (3) and (4) never duplicates rows: the rerun commits only what is
  * missing. A crash before (3) leaves data files no snapshot references (listed by {@code
- * OrphanFiles}); the rerun writes new ones.
+ * OrphanFiles}); the rerun writes new ones. A run that fails (a full disk, a lost commit) deletes
+ * the data files it wrote and did not commit, except those of a commit that may have landed ({@link
+ * CommitOutcome#UNKNOWN}): they are kept, and the error says so.
  *
  * <p>Files are parsed in parallel; commits are serialized. Not thread-safe itself.
  */
@@ -108,8 +112,12 @@ public final class IngestJob {
 
   private record Planned(Path path, FileIdentity identity, DataType type, String failure) {}
 
+  /** Set when the run failed: the files still being parsed stop (and delete what they wrote). */
+  private volatile boolean cancelled;
+
   /** Ingests the files (already expanded from folders and globs). */
   public IngestSummary run(List<Path> files) {
+    cancelled = false;
     long start = System.nanoTime();
     Instant now = clock.instant();
     List<Planned> planned = new ArrayList<>();
@@ -142,6 +150,8 @@ public final class IngestJob {
 
     ExecutorService pool = Executors.newFixedThreadPool(parallelism);
     List<Future<Object>> futures = new ArrayList<>();
+    Uncommitted uncommitted = new Uncommitted();
+    int consumed = 0;
     try {
       for (int i = 0; i < planned.size(); i++) {
         Planned p = planned.get(i);
@@ -183,6 +193,11 @@ public final class IngestJob {
       long groupRows = 0;
       for (int i = 0; i < futures.size(); i++) {
         Object o = futures.get(i).get();
+        consumed = i + 1;
+        if (o instanceof Parsed parsed) {
+          uncommitted.add(parsed.bronzeFiles());
+          uncommitted.add(parsed.quarantineFiles());
+        }
         if (o instanceof IngestResult r) {
           results[i] = r;
           progress.fileDone(r);
@@ -192,30 +207,116 @@ public final class IngestJob {
         groupIndex.add(i);
         groupRows += o instanceof Parsed parsed ? parsed.sink().written : 0;
         if (group.size() >= GROUP_FILES || groupRows >= GROUP_ROWS) {
-          commitGroup(manifest, settlement, trades, quotes, quarantine, group, groupIndex, results);
+          commitGroup(
+              manifest,
+              settlement,
+              trades,
+              quotes,
+              quarantine,
+              group,
+              groupIndex,
+              results,
+              uncommitted);
           group.clear();
           groupIndex.clear();
           groupRows = 0;
         }
       }
       if (!group.isEmpty()) {
-        commitGroup(manifest, settlement, trades, quotes, quarantine, group, groupIndex, results);
+        commitGroup(
+            manifest,
+            settlement,
+            trades,
+            quotes,
+            quarantine,
+            group,
+            groupIndex,
+            results,
+            uncommitted);
       }
       settlement.finish();
       manifest.compactIfNeeded(64);
       return new IngestSummary(List.of(results), (System.nanoTime() - start) / 1e9);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      discard(pool, futures, consumed, uncommitted, trades);
       throw new TicklakeException(Kind.FAILURE, "Cannot finish ingest: interrupted", e);
     } catch (ExecutionException e) {
+      discard(pool, futures, consumed, uncommitted, trades);
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException re) {
         throw re;
       }
       throw new TicklakeException(
           Kind.FAILURE, "Cannot finish ingest: " + cause.getMessage(), cause);
+    } catch (RuntimeException e) {
+      discard(pool, futures, consumed, uncommitted, trades);
+      throw e;
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /**
+   * After a failure: stops the files still being parsed and deletes every data file this run wrote
+   * and did not commit — of the files parsed but not yet taken for a commit, and of the commits
+   * that definitely did not happen — but none of a commit that may have landed.
+   */
+  private void discard(
+      ExecutorService pool,
+      List<Future<Object>> futures,
+      int consumed,
+      Uncommitted uncommitted,
+      Table io) {
+    cancelled = true;
+    pool.shutdownNow();
+    try {
+      // a parse that does not stop within this leaves what it wrote to 'ticklake orphans'
+      pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (int i = consumed; i < futures.size(); i++) {
+      Future<Object> f = futures.get(i);
+      if (f.isDone() && !f.isCancelled()) {
+        try {
+          if (f.get() instanceof Parsed p) {
+            uncommitted.add(p.bronzeFiles());
+            uncommitted.add(p.quarantineFiles());
+          }
+        } catch (ExecutionException | InterruptedException | RuntimeException e) {
+          // a parse that failed deleted its own files
+        }
+      }
+    }
+    uncommitted.deleteAll(io);
+  }
+
+  /**
+   * The data files this run wrote and has not committed (deleted when the run fails), and those of
+   * a commit whose outcome is unknown (kept). Used by the committing thread only.
+   */
+  private static final class Uncommitted {
+    private final java.util.Set<String> files = new java.util.LinkedHashSet<>();
+
+    void add(List<DataFile> written) {
+      written.forEach(f -> files.add(f.location()));
+    }
+
+    /** Committed, or perhaps committed: no longer this run's to delete. */
+    void settled(List<DataFile> written) {
+      written.forEach(f -> files.remove(f.location()));
+    }
+
+    void deleteAll(Table io) {
+      for (String location : files) {
+        try {
+          io.io().deleteFile(location);
+        } catch (RuntimeException e) {
+          // its disk went read-only: 'ticklake orphans --delete' reclaims it later
+        }
+      }
+      files.clear();
     }
   }
 
@@ -280,9 +381,15 @@ public final class IngestJob {
       sink.abort();
       throw e;
     }
-    List<DataFile> bronzeFiles = sink.bronze == null ? List.of() : sink.bronze.complete();
-    List<DataFile> quarantineFiles =
-        sink.quarantine == null ? List.of() : sink.quarantine.complete();
+    List<DataFile> bronzeFiles;
+    List<DataFile> quarantineFiles;
+    try {
+      bronzeFiles = sink.bronze == null ? List.of() : sink.bronze.complete();
+      quarantineFiles = sink.quarantine == null ? List.of() : sink.quarantine.complete();
+    } catch (RuntimeException e) {
+      sink.abort(); // a file that could not be closed (a full disk) goes with the others
+      throw e;
+    }
     CrashPoint.AFTER_WRITE.reach();
     return new Parsed(
         reg,
@@ -308,7 +415,8 @@ public final class IngestJob {
       Table quarantine,
       List<Object> group,
       List<Integer> index,
-      IngestResult[] results) {
+      IngestResult[] results,
+      Uncommitted uncommitted) {
     Map<String, Long> snapshots = new java.util.HashMap<>();
     for (Table target : List.of(trades, quotes)) {
       List<Parsed> toCommit = new ArrayList<>();
@@ -328,7 +436,13 @@ public final class IngestJob {
       }
       long snapshotId =
           commit(
-              target, settlement, toCommit, p -> p.bronzeFiles(), p -> p.sink().written, "ingest");
+              target,
+              settlement,
+              toCommit,
+              p -> p.bronzeFiles(),
+              p -> p.sink().written,
+              "ingest",
+              uncommitted);
       snapshots.put(toCommit.get(0).targetName(), snapshotId);
     }
     List<Parsed> withQuarantine = new ArrayList<>();
@@ -344,7 +458,8 @@ public final class IngestJob {
           withQuarantine,
           p -> p.quarantineFiles(),
           p -> p.sink().quarantined,
-          "ingest-quarantine");
+          "ingest-quarantine",
+          uncommitted);
     }
     CrashPoint.AFTER_COMMIT.reach();
 
@@ -421,6 +536,10 @@ public final class IngestJob {
    * One append of the files' data files to {@code table}, in one transaction with the properties
    * that mark each file committed until the manifest records it (and without those of files settled
    * since); returns the append's snapshot id.
+   *
+   * <p>When it fails, its data files stay in {@code uncommitted} (deleted with the run's other
+   * uncommitted files) if the commit definitely did not happen; if it may have landed ({@link
+   * CommitOutcome#UNKNOWN}) they are taken out of it, kept, and the error says so.
    */
   private static long commit(
       Table table,
@@ -428,14 +547,17 @@ public final class IngestJob {
       List<Parsed> files,
       java.util.function.Function<Parsed, List<DataFile>> dataFiles,
       java.util.function.ToLongFunction<Parsed> rows,
-      String operation) {
+      String operation,
+      Uncommitted uncommitted) {
+    List<DataFile> written = files.stream().flatMap(p -> dataFiles.apply(p).stream()).toList();
     Transaction tx = table.newTransaction();
     AppendFiles append = tx.newAppend();
-    files.forEach(p -> dataFiles.apply(p).forEach(append::appendFile));
+    written.forEach(append::appendFile);
     append.set(BronzeHistory.FILE_IDS, join(files, p -> Long.toString(p.sink().fileId)));
     append.set(
         BronzeHistory.FILE_ROWS, join(files, p -> p.sink().fileId + ":" + rows.applyAsLong(p)));
     append.set("ticklake.operation", operation);
+    // staged in the transaction: a failure up to commitTransaction() never reached the catalog
     append.commit();
     long snapshotId = tx.table().currentSnapshot().snapshotId();
     UpdateProperties marks = tx.updateProperties();
@@ -445,9 +567,38 @@ public final class IngestJob {
                 BronzeHistory.ingestFileProperty(p.sink().fileId), Long.toString(snapshotId)));
     List<Long> removed = settlement.removeFrom(table, marks);
     marks.commit();
-    tx.commitTransaction();
+    try {
+      tx.commitTransaction();
+    } catch (RuntimeException | Error e) {
+      if (CommitOutcome.ofCommit(e, table, snapshotId) == CommitOutcome.UNKNOWN) {
+        uncommitted.settled(written);
+        throw new TicklakeException(
+            Kind.FAILURE,
+            String.format(
+                Locale.ROOT,
+                "Cannot tell whether the commit of %d data files to %s (snapshot %d) happened: %s;"
+                    + " its data files are kept, as they may be live: run the same ingest again,"
+                    + " which commits only the files %s lacks, and if the commit did not happen"
+                    + " 'ticklake orphans --delete' reclaims them",
+                written.size(),
+                shortName(table),
+                snapshotId,
+                e.getMessage(),
+                shortName(table)),
+            e);
+      }
+      throw e;
+    }
+    uncommitted.settled(written);
     settlement.removed(table, removed);
     return snapshotId;
+  }
+
+  /** {@code bronze.trades} for the catalog's {@code ticklake.bronze.trades}. */
+  private static String shortName(Table table) {
+    String name = table.name();
+    int first = name.indexOf('.');
+    return first >= 0 && name.indexOf('.', first + 1) >= 0 ? name.substring(first + 1) : name;
   }
 
   /**
@@ -581,6 +732,9 @@ public final class IngestJob {
     }
 
     private void tick() {
+      if (cancelled) {
+        throw new java.util.concurrent.CancellationException("Cannot parse further: ingest failed");
+      }
       if (++pendingProgress == 65_536) {
         progress.rows(pendingProgress);
         pendingProgress = 0;

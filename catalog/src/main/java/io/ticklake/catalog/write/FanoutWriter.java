@@ -40,6 +40,10 @@ class FanoutWriter<T> implements AutoCloseable {
   private final BiFunction<Schema, MessageType, ParquetValueWriter<?>> valueWriter;
   private final Map<PartitionKey, DataWriter<T>> writers = new LinkedHashMap<>();
   private final List<DataFile> completed = new ArrayList<>();
+
+  /** Every file opened, completed or not: what {@link #abort()} deletes. */
+  private final List<String> opened = new ArrayList<>();
+
   private DataWriter<T> last;
   private PartitionKey lastKey;
   private boolean closed;
@@ -92,11 +96,24 @@ class FanoutWriter<T> implements AutoCloseable {
     return List.copyOf(completed);
   }
 
+  /**
+   * Closes and deletes every file opened, also those whose write or close failed (a full disk): a
+   * failure to close one is not thrown, as the file goes anyway.
+   */
   void abort() {
-    closeWriters();
-    for (DataFile f : completed) {
-      table.io().deleteFile(f.location());
+    try {
+      closeWriters();
+    } catch (RuntimeException e) {
+      // the file it could not close is in opened and is deleted below
     }
+    for (String location : opened) {
+      try {
+        table.io().deleteFile(location);
+      } catch (RuntimeException e) {
+        // already gone, or its disk went read-only: 'ticklake orphans' lists it
+      }
+    }
+    opened.clear();
     completed.clear();
   }
 
@@ -108,6 +125,7 @@ class FanoutWriter<T> implements AutoCloseable {
   private DataWriter<T> open(StructLike partition) {
     EncryptedOutputFile out =
         spec.isUnpartitioned() ? files.newOutputFile() : files.newOutputFile(spec, partition);
+    opened.add(out.encryptingOutputFile().location());
     try {
       return Parquet.writeData(out)
           .forTable(table)
@@ -127,6 +145,7 @@ class FanoutWriter<T> implements AutoCloseable {
     }
     closed = true;
     IOException first = null;
+    RuntimeException firstUnchecked = null;
     for (DataWriter<T> w : writers.values()) {
       try {
         w.close();
@@ -135,9 +154,18 @@ class FanoutWriter<T> implements AutoCloseable {
         if (first == null) {
           first = e;
         }
+      } catch (RuntimeException e) {
+        // Parquet reports a failed flush (a full disk) unchecked: close the other files all the
+        // same
+        if (firstUnchecked == null) {
+          firstUnchecked = e;
+        }
       }
     }
     writers.clear();
+    if (firstUnchecked != null) {
+      throw firstUnchecked;
+    }
     if (first != null) {
       throw new UncheckedIOException("Cannot close data file of " + table.name(), first);
     }
