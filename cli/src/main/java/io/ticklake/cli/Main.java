@@ -62,29 +62,37 @@ public final class Main {
               .println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
           return ExitCodes.USAGE;
         });
-    cli.setExecutionExceptionHandler(
-        (ex, cmd, parseResult) -> {
-          // a full or read-only disk is the operator's to fix, whichever library met it
-          ex = StorageFailure.of(ex, cmd, context).<Exception>map(e -> e).orElse(ex);
-          if (ex instanceof TicklakeException te) {
-            cmd.getErr().println("ticklake: " + te.getMessage());
-            if (context.debug()) {
-              te.printStackTrace(cmd.getErr());
-            }
-            return te.kind().exitCode();
-          }
-          cmd.getErr()
-              .println(
-                  "ticklake: internal error: "
-                      + ex.getClass().getSimpleName()
-                      + (ex.getMessage() == null ? "" : ": " + ex.getMessage().strip()));
-          if (context.debug()) {
-            ex.printStackTrace(cmd.getErr());
-          } else {
-            cmd.getErr().println("(set TICKLAKE_DEBUG=1 for the stack trace)");
-          }
-          return ExitCodes.FAILURE;
-        });
+    cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> report(ex, cmd, context));
     return cli;
+  }
+
+  /**
+   * Prints the one-sentence error of a command that failed with {@code ex} on its standard error
+   * and returns the exit code: a full or read-only disk is exit 3 whichever library met it, a
+   * {@link TicklakeException} its kind's code, anything else an internal error (1).
+   */
+  static int report(Exception ex, CommandLine cmd, CliContext context) {
+    // a full or read-only disk is the operator's to fix, whichever library met it
+    ex = StorageFailure.of(ex, cmd, context).<Exception>map(e -> e).orElse(ex);
+    if (ex instanceof TicklakeException te) {
+      cmd.getErr().println("ticklake: " + te.getMessage());
+      if (context.debug()) {
+        te.printStackTrace(cmd.getErr());
+      }
+      cmd.getErr().flush();
+      return te.kind().exitCode();
+    }
+    cmd.getErr()
+        .println(
+            "ticklake: internal error: "
+                + ex.getClass().getSimpleName()
+                + (ex.getMessage() == null ? "" : ": " + ex.getMessage().strip()));
+    if (context.debug()) {
+      ex.printStackTrace(cmd.getErr());
+    } else {
+      cmd.getErr().println("(set TICKLAKE_DEBUG=1 for the stack trace)");
+    }
+    cmd.getErr().flush();
+    return ExitCodes.FAILURE;
   }
 }

@@ -56,7 +56,8 @@ import picocli.CommandLine.Spec;
       "table from their type, bronze.trades when unreadable). End of input or SIGTERM: flush,",
       "commit, exit 0. A second SIGTERM or SIGINT while that flush runs (or one while the end of",
       "the input is being flushed) exits at once with 1: the WAL keeps what was not committed and",
-      "a restart with the same --writer-id commits it."
+      "a restart with the same --writer-id commits it. A WAL or --ack-log that cannot be written",
+      "(full or read-only disk) stops the writer with exit 3, also when a signal comes meanwhile."
     })
 final class WriterCommand implements Callable<Integer> {
   /** The longest input line read whole (as ingest's 1 MiB); longer lines are bad lines. */
@@ -138,6 +139,9 @@ final class WriterCommand implements Callable<Integer> {
   // a stop (flush and commit) has begun, on a signal or at the end of the input
   private final AtomicBoolean stopping = new AtomicBoolean();
   private volatile boolean stopDone;
+  // why the writer stops without a flush (its WAL or ack log failed, reading failed), once known:
+  // a signal from then on exits with this failure's code and sentence, not with 1
+  private volatile Exception failure;
   private long lastAcked = -1; // guarded by appendLock
   private boolean warnedEarly; // guarded by appendLock
   private java.io.PrintWriter warnings = new java.io.PrintWriter(System.err, true);
@@ -205,6 +209,10 @@ final class WriterCommand implements Callable<Integer> {
       // every acknowledged event, so leaving without the flush loses nothing.
       onSignal(
           () -> {
+            if (failure != null) {
+              exitNow(writer, ctx); // on its way out already: with the failure's code
+              return;
+            }
             if (stopping.getAndSet(true)) {
               if (!stopDone) {
                 exitNow(writer, ctx);
@@ -329,6 +337,10 @@ final class WriterCommand implements Callable<Integer> {
             if (inFlight == null || await(inFlight)) {
               append(batcher, acks);
             }
+          } catch (Exception e) {
+            failure =
+                e; // known before the wait for the appender below: a signal then exits with it
+            throw e;
           } finally {
             appender.shutdown();
             while (!appender.awaitTermination(1, TimeUnit.SECONDS)) {
@@ -338,6 +350,11 @@ final class WriterCommand implements Callable<Integer> {
         }
         stop(writer, ctx, stats, true);
         stoppedCleanly = true;
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = e;
+        }
+        throw e;
       } finally {
         statusLine.shutdownNow();
         if (!stoppedCleanly) {
@@ -546,11 +563,13 @@ final class WriterCommand implements Callable<Integer> {
   }
 
   /**
-   * Exits at once, without the flush, with {@link ExitCodes#FAILURE}: for a signal received while
-   * the writer is stopping. Safe: every acknowledged event is durable in the WAL, and the next
-   * start with the same writer id commits what Bronze does not hold yet. {@code halt}, not {@code
-   * exit}: shutdown hooks (Iceberg's worker pools wait for their tasks) could wait on the very
-   * flush this leaves.
+   * Exits at once, without the flush: for a signal received while the writer is stopping. Safe:
+   * every acknowledged event is durable in the WAL, and the next start with the same writer id
+   * commits what Bronze does not hold yet. The exit code is {@link ExitCodes#FAILURE}, unless the
+   * writer was stopping because of a failure (its WAL on a full or read-only disk: exit 3): then it
+   * is that failure's, whose sentence is printed as it would have been (the signal came before the
+   * failure reached the command line's handler). {@code halt}, not {@code exit}: shutdown hooks
+   * (Iceberg's worker pools wait for their tasks) could wait on the very flush this leaves.
    */
   private void exitNow(BronzeWriter writer, CliContext ctx) {
     ctx.err()
@@ -564,7 +583,10 @@ final class WriterCommand implements Callable<Integer> {
             writer.watermark(WalTable.QUOTES),
             writerId);
     ctx.err().flush();
-    Runtime.getRuntime().halt(ExitCodes.FAILURE);
+    Exception why = failure;
+    int code = why == null ? ExitCodes.FAILURE : Main.report(why, spec.commandLine(), ctx);
+    ctx.err().flush();
+    Runtime.getRuntime().halt(code);
   }
 
   /** sun.misc.Signal (jdk.unsupported): javac warns, but the JDK has no public equivalent. */

@@ -8,7 +8,10 @@ import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.WarehouseConfig;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.snapshot.AsOf;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +19,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -226,6 +232,161 @@ class WriterStorageTest {
             count("select count(*) from bronze.trades")
                 + count("select count(*) from bronze.quotes"))
         .isEqualTo(lines);
+  }
+
+  /**
+   * A SIGTERM while the writer is on its way out after its WAL disk filled — here waiting for the
+   * flush in progress to end, which a crash point holds — exits at once with the WAL failure's exit
+   * code 3 and its sentence (it exited 1, and the sentence was never printed). A real child JVM, a
+   * real signal, a real full tmpfs.
+   */
+  @Test
+  void aSignalWhileTheWriterStopsOnAFullWalDiskIsStillExit3NamingTheWal() throws Exception {
+    assertThat(run("init").code()).isZero();
+    Path in = feed(20_000, "10s");
+    mountWal("size=1m");
+    // the first flush starts (1,000 quotes) before the WAL fills, and the WAL fills before the
+    // appends wait for that flush (2,000 quotes pending)
+    Files.write(wal().resolve("filler"), new byte[650 << 10]);
+    Path acks = dir.resolve("acks.log");
+    Child w =
+        Child.start(
+            // the first flush wrote its files and stays there: the WAL failure path waits for it
+            Map.of("TICKLAKE_CRASH_POINT", "flush-after-write"),
+            "--warehouse",
+            warehouse().toString(),
+            "writer",
+            "--writer-id",
+            "sig",
+            "--input",
+            in.toString(),
+            "--ack-log",
+            acks.toString(),
+            "--batch",
+            "100",
+            "--flush-events",
+            "1000",
+            "--flush-interval",
+            "1h");
+    try {
+      w.awaitErr("CRASH-POINT flush-after-write");
+      w.awaitThread("BronzeWriter.abandon"); // the WAL failed: the writer is on its way out
+
+      w.process.toHandle().destroy(); // SIGTERM
+      assertThat(w.process.waitFor(10, TimeUnit.SECONDS)).as(w.err()).isTrue();
+      w.drained.get(10, TimeUnit.SECONDS);
+      String walDir = wal().resolve("sig").toString();
+      assertThat(w.err())
+          .contains("writer sig: exiting now without the flush")
+          .doesNotContain("internal error");
+      assertThat(errorLine(w.err()))
+          .as(w.err())
+          .startsWith("ticklake: Cannot append ")
+          .contains(walDir)
+          .contains("No space left on device")
+          .contains("restart the writer with the same writer id");
+      assertThat(w.process.exitValue()).as(w.err()).isEqualTo(ExitCodes.CONFIGURATION);
+    } finally {
+      w.process.destroyForcibly();
+      w.process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    // space is back: the restarted writer commits every acknowledged event, exactly once
+    Files.delete(wal().resolve("filler"));
+    long acked = Long.parseLong(lastAck(acks));
+    Path none = Files.writeString(dir.resolve("none.jsonl"), "", StandardCharsets.UTF_8);
+    CliRun again = run("writer", "--writer-id", "sig", "--input", none.toString());
+    assertThat(again.code()).as(again.err()).isZero();
+    String rows =
+        "(select vendor_seq from bronze.trades where writer_id = 'sig' union all"
+            + " select vendor_seq from bronze.quotes where writer_id = 'sig')";
+    assertThat(count("select count(*) from " + rows + " where vendor_seq <= " + acked))
+        .isEqualTo(acked);
+    assertThat(count("select count(*) - count(distinct vendor_seq) from " + rows)).isZero();
+  }
+
+  private static String errorLine(String err) {
+    return err.lines().filter(l -> l.startsWith("ticklake: ")).findFirst().orElse(err);
+  }
+
+  /** {@code ticklake} in a child JVM, its stderr collected. */
+  private static final class Child {
+    final Process process;
+    final List<String> stderr = new java.util.ArrayList<>();
+    final CompletableFuture<Void> drained;
+
+    private Child(Process process) {
+      this.process = process;
+      process.getOutputStream();
+      CompletableFuture.runAsync(() -> drain(process.getInputStream(), null));
+      this.drained = CompletableFuture.runAsync(() -> drain(process.getErrorStream(), stderr));
+    }
+
+    static Child start(Map<String, String> env, String... args) throws IOException {
+      List<String> cmd = new java.util.ArrayList<>();
+      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.add("-Xmx256m");
+      for (String f : System.getProperty("ticklake.jvm.flags", "").split("\\s+")) {
+        if (!f.isBlank()) {
+          cmd.add(f);
+        }
+      }
+      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.ticklake.cli.Main"));
+      cmd.addAll(List.of(args));
+      ProcessBuilder pb = new ProcessBuilder(cmd);
+      pb.environment().putAll(env);
+      return new Child(pb.start());
+    }
+
+    String err() {
+      synchronized (stderr) {
+        return String.join("\n", stderr);
+      }
+    }
+
+    /** Waits until a thread of the process is in {@code frame} (a thread dump by jcmd). */
+    void awaitThread(String frame) throws Exception {
+      Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+      assumeTrue(Files.isExecutable(jcmd), "no jcmd in this JDK: skipped");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      String dump = "";
+      while (System.nanoTime() < deadline && process.isAlive()) {
+        Process p =
+            new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+                .redirectErrorStream(true)
+                .start();
+        dump = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        if (dump.contains(frame)) {
+          return;
+        }
+        Thread.sleep(200);
+      }
+      assertThat(dump).as(err()).contains(frame);
+    }
+
+    void awaitErr(String text) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!err().contains(text) && System.nanoTime() < deadline && process.isAlive()) {
+        Thread.sleep(50);
+      }
+      assertThat(err()).contains(text);
+    }
+
+    private static void drain(InputStream in, List<String> sink) {
+      try (BufferedReader r =
+          new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          if (sink != null) {
+            synchronized (sink) {
+              sink.add(line);
+            }
+          }
+        }
+      } catch (IOException e) {
+        // the process ended
+      }
+    }
   }
 
   private static void assumeDevFull() {
