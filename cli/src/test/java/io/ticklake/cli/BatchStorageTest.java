@@ -178,6 +178,57 @@ class BatchStorageTest {
     assertThat(failures).anyMatch(f -> f.contains("/metadata/"));
   }
 
+  /**
+   * Compact, bars and quality that fail on a full disk delete the data files they wrote and did not
+   * commit, wherever they failed. The free space that just suffices is found by bisection; the runs
+   * with 16 KB less each, down to 96 KB less, fail while writing manifests, manifest lists,
+   * metadata files or the catalog after the data files are on disk (or while writing those).
+   */
+  @Test
+  void compactBarsAndQualityThatFailOnAFullDiskLeaveNoOrphanedDataFiles() throws Exception {
+    mounted = Tmpfs.mount(base.resolve("m"), "size=16m");
+    for (String job : List.of("compact", "bars", "quality")) {
+      Path template = job.equals("compact") ? ingested : compacted;
+      long low = 0;
+      long high = 4_096;
+      while (high - low > 16) {
+        long mid = (low + high) / 2;
+        if (failsLeavingNoOrphans(template, job, mid)) {
+          low = mid;
+        } else {
+          high = mid;
+        }
+      }
+      int failed = 0;
+      for (long leftKb = high - 16; leftKb > 0 && leftKb >= high - 96; leftKb -= 16) {
+        failed += failsLeavingNoOrphans(template, job, leftKb) ? 1 : 0;
+      }
+      assertThat(failed).as(job).isPositive();
+    }
+  }
+
+  /**
+   * Runs {@code job} on a copy of {@code template} with {@code leftKb} free; when it fails, asserts
+   * a storage failure that left no orphaned data file. Returns whether it failed.
+   */
+  private boolean failsLeavingNoOrphans(Path template, String job, long leftKb) throws Exception {
+    copy(template, warehouse());
+    Path filler = mounted.fill("filler", leftKb << 10);
+    CliRun r = run(job);
+    Files.delete(filler);
+    boolean failed = r.code() != 0;
+    if (failed) {
+      // with next to nothing free the warehouse cannot even be opened ("Cannot open catalog")
+      assertThat(r.err()).doesNotContain("internal error").doesNotContain("\tat ");
+      assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.CONFIGURATION);
+      assertThat(ok("orphans", "--older-than", "0").out())
+          .as("%s, %d KB left: %s", job, leftKb, errorLine(r))
+          .contains("0 orphaned files");
+    }
+    delete(warehouse());
+    return failed;
+  }
+
   @Test
   void compactOnAFullDiskIsExit3AndARerunGivesTheCleanRunsSilver() throws Exception {
     warehouseOnTmpfs("16m", ingested);

@@ -870,8 +870,14 @@ public final class SilverCompactor {
 
     // Quarantine first: if the process dies between the two commits, Silver still names the old
     // Bronze snapshot, so the partition stays due and the rerun replaces both again.
-    List<DataFile> quarantineFiles =
-        replaceQuarantine(quarantine, quarantineBase, key, built.quarantine(), summary);
+    List<DataFile> quarantineFiles;
+    try {
+      quarantineFiles =
+          replaceQuarantine(quarantine, quarantineBase, key, built.quarantine(), summary);
+    } catch (RuntimeException | Error e) {
+      deleteQuietly(local); // its commit was never attempted
+      throw e;
+    }
     DuckDbBridge.trace(
         "-- commit " + built.quarantine().size() + " quarantine rows of " + key, commitStart);
     commitStart = System.nanoTime();
@@ -987,8 +993,13 @@ public final class SilverCompactor {
         Expressions.and(Expressions.equal("source_table", kind.silver().name()), key.expression());
     List<DataFile> files;
     try (QuarantineWriter writer = new QuarantineWriter(quarantine)) {
-      rows.forEach(writer::write);
-      files = writer.complete();
+      try {
+        rows.forEach(writer::write);
+        files = writer.complete();
+      } catch (RuntimeException e) {
+        writer.abort(); // also the file a full disk cut short
+        throw e;
+      }
     }
     PartitionOverwrite.commit(
         quarantine,

@@ -9,6 +9,7 @@ import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.contract.TableContract;
 import io.ticklake.catalog.contract.TableContracts;
+import io.ticklake.catalog.write.CommitOutcome;
 import io.ticklake.catalog.write.PartitionedRecordWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -248,20 +249,15 @@ public final class CompactionLog {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    List<DataFile> written = List.of();
-    if (!kept.isEmpty()) {
-      try (PartitionedRecordWriter writer = new PartitionedRecordWriter(log)) {
-        kept.forEach(writer::write);
-        written = writer.complete();
-      }
-    }
+    List<DataFile> written = kept.isEmpty() ? List.of() : write(log, kept);
     org.apache.iceberg.OverwriteFiles rewrite = log.newOverwrite();
     old.forEach(rewrite::deleteFile);
     written.forEach(rewrite::addFile);
     try {
       rewrite.commit();
     } catch (RuntimeException e) {
-      written.forEach(f -> log.io().deleteFile(f.location()));
+      // the new files go only when the commit definitely did not happen (never when it may have)
+      CommitOutcome.discardIfFailed(e, log, read, written);
       return false; // another tidy won, or a file went: the rows are all still there
     }
     return true;
@@ -272,25 +268,42 @@ public final class CompactionLog {
     if (entries.isEmpty()) {
       return;
     }
-    List<DataFile> files;
-    try (PartitionedRecordWriter writer = new PartitionedRecordWriter(log)) {
-      for (Entry e : entries) {
-        GenericRecord r = GenericRecord.create(log.schema());
-        r.setField("target_table", e.table());
-        r.setField("exchange", e.key().exchange());
-        r.setField("trading_date", e.key().tradingDate());
-        r.setField("snapshot_id", e.snapshotId());
-        r.setField("committed_at", e.committedAt().atOffset(ZoneOffset.UTC));
-        r.setField("data_files", lines(e.dataFiles()));
-        r.setField("quarantine_files", lines(e.quarantineFiles()));
-        r.setField("markers", json(e.markers()));
-        writer.write(r);
-      }
-      files = writer.complete();
+    List<Record> records = new ArrayList<>();
+    for (Entry e : entries) {
+      GenericRecord r = GenericRecord.create(log.schema());
+      r.setField("target_table", e.table());
+      r.setField("exchange", e.key().exchange());
+      r.setField("trading_date", e.key().tradingDate());
+      r.setField("snapshot_id", e.snapshotId());
+      r.setField("committed_at", e.committedAt().atOffset(ZoneOffset.UTC));
+      r.setField("data_files", lines(e.dataFiles()));
+      r.setField("quarantine_files", lines(e.quarantineFiles()));
+      r.setField("markers", json(e.markers()));
+      records.add(r);
     }
+    List<DataFile> files = write(log, records);
+    Snapshot before = log.currentSnapshot();
     AppendFiles append = log.newAppend();
     files.forEach(append::appendFile);
-    append.commit();
+    try {
+      append.commit();
+    } catch (RuntimeException e) {
+      CommitOutcome.discardIfFailed(e, log, before, files);
+      throw e;
+    }
+  }
+
+  /** Writes the rows into new data files of the log; deletes them when writing fails. */
+  private static List<DataFile> write(Table log, List<Record> rows) {
+    try (PartitionedRecordWriter writer = new PartitionedRecordWriter(log)) {
+      try {
+        rows.forEach(writer::write);
+        return writer.complete();
+      } catch (RuntimeException e) {
+        writer.abort();
+        throw e;
+      }
+    }
   }
 
   /**

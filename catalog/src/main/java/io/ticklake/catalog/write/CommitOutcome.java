@@ -6,6 +6,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
@@ -96,6 +97,30 @@ public enum CommitOutcome {
     } catch (RuntimeException unreadable) {
       return UNKNOWN;
     }
+  }
+
+  /**
+   * After a commit to {@code table} on top of {@code base} (null: the table had no snapshot) that
+   * would have added {@code files} threw {@code failure}: deletes the files when the commit
+   * definitely did not happen ({@link #ofCommit(Throwable, Table, long, Collection)}), and returns
+   * the outcome. A file that cannot be deleted is left to {@code ticklake orphans} (its error is
+   * added to {@code failure} as suppressed).
+   */
+  public static CommitOutcome discardIfFailed(
+      Throwable failure, Table table, Snapshot base, List<DataFile> files) {
+    List<String> locations = files.stream().map(DataFile::location).toList();
+    CommitOutcome outcome =
+        ofCommit(failure, table, base == null ? -1 : base.snapshotId(), locations);
+    if (outcome == FAILED) {
+      for (String location : locations) {
+        try {
+          table.io().deleteFile(location);
+        } catch (RuntimeException notDeleted) {
+          failure.addSuppressed(notDeleted);
+        }
+      }
+    }
+    return outcome;
   }
 
   /** Snapshots since the base looked at, at most. */

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.OverwriteFiles;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
@@ -33,10 +34,12 @@ public final class PartitionOverwrite {
    * @param summary snapshot summary properties
    * @param action what the commit does, for messages, e.g. {@code compact silver.trades partition
    *     us-equity/2013-10-11}
-   * @param discard deletes the new files when the commit is refused
+   * @param discard deletes the new files when the commit definitely did not happen ({@link
+   *     CommitOutcome#FAILED}: refused, or failed before it reached the catalog, e.g. a full disk
+   *     while writing its manifests or metadata file); not when it may have landed
    * @throws TicklakeException of kind CONFLICT when another commit changed the partition (the new
    *     files are discarded; rerun to retry), FAILURE when the commit state is unknown (the files
-   *     are kept)
+   *     are kept); any other failure of the commit is rethrown as it is, after the discard
    */
   public static void commit(
       Table table,
@@ -57,6 +60,7 @@ public final class PartitionOverwrite {
         .validateNoConflictingData()
         .validateNoConflictingDeletes();
     summary.forEach(overwrite::set);
+    Snapshot before = table.currentSnapshot();
     try {
       overwrite.commit();
     } catch (CommitStateUnknownException e) {
@@ -80,6 +84,22 @@ public final class PartitionOverwrite {
               baseSnapshotId < 0 ? "none" : Long.toString(baseSnapshotId),
               e.getMessage()),
           e);
+    } catch (RuntimeException | Error e) {
+      // a full disk while writing the manifests or the metadata file, a refused catalog update:
+      // the files go only when the table, read again, shows that the commit did not happen
+      if (CommitOutcome.ofCommit(
+              e,
+              table,
+              before == null ? -1 : before.snapshotId(),
+              files.stream().map(DataFile::location).toList())
+          == CommitOutcome.FAILED) {
+        try {
+          discard.run();
+        } catch (RuntimeException notDeleted) {
+          e.addSuppressed(notDeleted); // e.g. read-only now: 'ticklake orphans' lists them
+        }
+      }
+      throw e;
     }
   }
 }

@@ -13,6 +13,7 @@ import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.snapshot.CompactionLog;
 import io.ticklake.catalog.snapshot.CompactionMarkers;
+import io.ticklake.catalog.write.CommitOutcome;
 import io.ticklake.catalog.write.PartitionedRecordWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -362,6 +363,7 @@ public final class QualityJob {
         Long.toString(rowCounts.values().stream().mapToLong(Integer::longValue).sum()));
     GapRule rule = options.gapRule();
     overwrite.set(QualitySummary.GAP_RULE, rule.label());
+    Snapshot before = quality.currentSnapshot();
     try {
       overwrite.commit();
     } catch (CommitStateUnknownException e) {
@@ -385,6 +387,22 @@ public final class QualityJob {
               plan.qualitySnapshotId() < 0 ? "none" : Long.toString(plan.qualitySnapshotId()),
               e.getMessage()),
           e);
+    } catch (RuntimeException | Error e) {
+      // a full disk while writing the manifests or the metadata file, a refused catalog update:
+      // the files go only when the table, read again, shows that the commit did not happen
+      if (CommitOutcome.ofCommit(
+              e,
+              quality,
+              before == null ? -1 : before.snapshotId(),
+              files.stream().map(DataFile::location).toList())
+          == CommitOutcome.FAILED) {
+        try {
+          files.forEach(f -> quality.io().deleteFile(f.location()));
+        } catch (RuntimeException notDeleted) {
+          e.addSuppressed(notDeleted);
+        }
+      }
+      throw e;
     }
     quality.refresh();
     return quality.currentSnapshot().snapshotId();
@@ -396,10 +414,15 @@ public final class QualityJob {
       return List.of();
     }
     try (PartitionedRecordWriter w = new PartitionedRecordWriter(quality)) {
-      for (QualityRow r : rows) {
-        w.write(record(quality, r));
+      try {
+        for (QualityRow r : rows) {
+          w.write(record(quality, r));
+        }
+        return w.complete();
+      } catch (RuntimeException e) {
+        w.abort(); // also the file a full disk cut short
+        throw e;
       }
-      return w.complete();
     }
   }
 
