@@ -26,15 +26,6 @@ public enum CommitOutcome {
   UNKNOWN;
 
   /**
-   * The outcome of a commit that threw {@code failure} before it reached the catalog (writing its
-   * manifests, or anything else before {@code commit()}/{@code commitTransaction()} was called).
-   */
-  public static CommitOutcome beforeCommit(Throwable failure) {
-    requireNonNull(failure, "failure is null");
-    return failure instanceof Error ? UNKNOWN : FAILED;
-  }
-
-  /**
    * The outcome of a commit of {@code table} that would have made snapshot {@code snapshotId} and
    * threw {@code failure} from {@code commit()} or {@code commitTransaction()}.
    *

@@ -74,8 +74,6 @@ class CommitOutcomeTest {
       }
       assertThat(CommitOutcome.ofCommit(new OutOfMemoryError(), table, 42L))
           .isEqualTo(CommitOutcome.UNKNOWN);
-      assertThat(CommitOutcome.beforeCommit(new OutOfMemoryError()))
-          .isEqualTo(CommitOutcome.UNKNOWN);
     }
   }
 
@@ -92,8 +90,6 @@ class CommitOutcomeTest {
         assertThat(CommitOutcome.ofCommit(e, table, -1, List.of(file.location())))
             .isEqualTo(CommitOutcome.FAILED);
       }
-      assertThat(CommitOutcome.beforeCommit(new RuntimeIOException(new IOException("full"))))
-          .isEqualTo(CommitOutcome.FAILED);
     }
   }
 
