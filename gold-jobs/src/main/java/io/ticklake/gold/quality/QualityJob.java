@@ -258,12 +258,7 @@ public final class QualityJob {
             ? Optional.empty()
             : Optional.ofNullable(quarantine.snapshot(plan.quarantineSnapshotId()));
     if (silverSnap == null || (plan.quarantineSnapshotId() >= 0 && quarantineSnap.isEmpty())) {
-      throw TicklakeException.of(
-          Kind.INPUT,
-          "Cannot build quality: snapshot %d of silver.trades or %d of ops.quarantine no longer"
-              + " exists; plan again",
-          plan.silverSnapshotId(),
-          plan.quarantineSnapshotId());
+      throw pinsExpired(plan, null);
     }
     ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
     Map<String, List<QualityPlan.Task>> groups = new LinkedHashMap<>();
@@ -305,6 +300,12 @@ public final class QualityJob {
           }
         } catch (RuntimeException e) {
           files.forEach(f -> quality.io().deleteFile(f.location()));
+          if (!(e instanceof TicklakeException t && t.kind() == Kind.CONFLICT)
+              && pinnedSnapshotsGone(plan)) {
+            // a routine `expire` removed the pinned snapshots (their manifest lists, the files
+            // they replaced) while the build read them: like a lost race, plan again
+            throw pinsExpired(plan, e);
+          }
           throw e;
         }
         long snapshotId = commitGroup(quality, plan, group, files, rowCounts);
@@ -322,6 +323,32 @@ public final class QualityJob {
       }
     }
     return results;
+  }
+
+  /** Whether the Silver or quarantine snapshot the plan pinned is gone from its table now. */
+  private boolean pinnedSnapshotsGone(QualityPlan plan) {
+    Table silver = warehouse.table(TableContracts.SILVER_TRADES.id());
+    Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
+    return silver.snapshot(plan.silverSnapshotId()) == null
+        || (plan.quarantineSnapshotId() >= 0
+            && quarantine.snapshot(plan.quarantineSnapshotId()) == null);
+  }
+
+  /**
+   * The CONFLICT of a plan whose pinned snapshots expired (a routine {@code ticklake expire}):
+   * {@link #commitResolvingConflicts} plans again from the current snapshots.
+   */
+  private static TicklakeException pinsExpired(QualityPlan plan, RuntimeException cause) {
+    String message =
+        String.format(
+            java.util.Locale.ROOT,
+            "Cannot build quality: snapshot %d of silver.trades or %d of ops.quarantine expired"
+                + " since the plan; plan again",
+            plan.silverSnapshotId(),
+            plan.quarantineSnapshotId());
+    return cause == null
+        ? new TicklakeException(Kind.CONFLICT, message)
+        : new TicklakeException(Kind.CONFLICT, message, cause);
   }
 
   private long commitGroup(

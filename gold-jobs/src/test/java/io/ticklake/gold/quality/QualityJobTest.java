@@ -446,6 +446,67 @@ class QualityJobTest {
     }
   }
 
+  /**
+   * A routine {@code ticklake expire} while the build runs (the soak of 2026-11-28): a later
+   * compaction replaced a day and the expiry removed the Silver snapshot the plan pinned, with its
+   * manifest list and the replaced file. Like a lost commit, that is a CONFLICT: the build plans
+   * again and builds what is left from the current snapshot, instead of failing.
+   */
+  @Test
+  void aSilverSnapshotExpiredWhileTheBuildRunsMakesItPlanAgain() {
+    try (Warehouse w = GoldFixture.warehouse(dir.resolve("w"))) {
+      GoldFixture.appendFile(w, 1, aaa());
+      GoldFixture.appendFile(w, 2, ccc()); // another month: another quality commit
+      GoldFixture.compact(w);
+      QualityJob job = new QualityJob(w, QualityOptions.defaults());
+      QualityPlan plan = job.plan();
+      assertThat(plan.days()).hasSize(2);
+      Instant late = Instant.parse(EARLY_CLOSE + "T15:00:30Z");
+      java.util.concurrent.atomic.AtomicBoolean once =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      QualityJob.Progress expireAfterTheFirstDay =
+          (key, rows, done, total) -> {
+            if (once.compareAndSet(false, true)) {
+              GoldFixture.appendFile(w, 3, List.of(t("CCC", EARLY_CLOSE, late, "20.00", "1")));
+              GoldFixture.compact(w);
+              Table silver = w.table(TableContracts.SILVER_TRADES.id());
+              silver.refresh();
+              silver.expireSnapshots().expireOlderThan(Long.MAX_VALUE).retainLast(1).commit();
+            }
+          };
+      List<QualityPlan> replans = new ArrayList<>();
+      List<QualityJob.DayResult> built =
+          job.commitResolvingConflicts(plan, 3, expireAfterTheFirstDay, replans::add);
+      assertThat(replans).singleElement().satisfies(p -> assertThat(p.days()).hasSize(1));
+      assertThat(built)
+          .extracting(QualityJob.DayResult::key)
+          .containsExactly(
+              new ExchangeDate(EXCHANGE, DAY), new ExchangeDate(EXCHANGE, EARLY_CLOSE));
+      assertThat(new QualityJob(w, QualityOptions.defaults()).plan().isEmpty()).isTrue();
+    }
+  }
+
+  @Test
+  void aSilverSnapshotExpiredBeforeTheBuildStartsMakesItPlanAgain() {
+    try (Warehouse w = GoldFixture.warehouse(dir.resolve("w"))) {
+      GoldFixture.appendFile(w, 1, aaa());
+      GoldFixture.compact(w);
+      QualityJob job = new QualityJob(w, QualityOptions.defaults());
+      QualityPlan plan = job.plan();
+      GoldFixture.appendFile(w, 2, List.of(t("AAA", DAY, utc("16:00:05"), "100.00", "1")));
+      GoldFixture.compact(w);
+      Table silver = w.table(TableContracts.SILVER_TRADES.id());
+      silver.refresh();
+      silver.expireSnapshots().expireOlderThan(Long.MAX_VALUE).retainLast(1).commit();
+      List<QualityJob.DayResult> built =
+          job.commitResolvingConflicts(plan, 3, QualityJob.Progress.NONE, p -> {});
+      assertThat(built)
+          .extracting(QualityJob.DayResult::key)
+          .containsExactly(new ExchangeDate(EXCHANGE, DAY));
+      assertThat(new QualityJob(w, QualityOptions.defaults()).plan().isEmpty()).isTrue();
+    }
+  }
+
   @Test
   void aDayWhoseCompactionIsUnfinishedIsLeftAlone() {
     try (Warehouse w = GoldFixture.warehouse(dir.resolve("w"))) {
