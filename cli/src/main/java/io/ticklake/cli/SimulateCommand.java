@@ -1,5 +1,6 @@
 package io.ticklake.cli;
 
+import io.ticklake.catalog.TicklakeException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -153,9 +154,39 @@ final class SimulateCommand implements Callable<Integer> {
     }
     Duration span = WriterCommand.durationOption(spec, "--duration", duration);
     PrintWriter out = root.context().out();
-    generate(span, out::println);
-    out.flush();
+    long[] printed = {0};
+    try {
+      generate(
+          span,
+          line -> {
+            out.println(line);
+            // Java's print streams swallow a broken pipe: ask now and then whether the reader
+            // (the writer, `head`) is still there, or a long --duration prints into nothing
+            if (++printed[0] % CHECK_EVERY_LINES == 0 && out.checkError()) {
+              throw new OutputClosed();
+            }
+          });
+    } catch (OutputClosed e) {
+      // reported below
+    }
+    if (out.checkError()) {
+      throw TicklakeException.of(
+          TicklakeException.Kind.FAILURE,
+          "Cannot print the stream: standard output was closed (its reader exited) after %,d"
+              + " lines; the stream stopped there",
+          printed[0]);
+    }
     return ExitCodes.OK;
+  }
+
+  /** Lines between two checks that standard output still has a reader. */
+  private static final int CHECK_EVERY_LINES = 1024;
+
+  /** Standard output lost its reader: generating more is pointless. */
+  private static final class OutputClosed extends RuntimeException {
+    OutputClosed() {
+      super(null, null, false, false);
+    }
   }
 
   private static boolean notPlain(String name) {
