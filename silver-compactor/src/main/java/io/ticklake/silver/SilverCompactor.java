@@ -36,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,6 +48,7 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.NotFoundException;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
@@ -808,6 +810,13 @@ public final class SilverCompactor {
     silver.refresh();
     quarantine.refresh();
     Snapshot quarantineBase = quarantine.currentSnapshot();
+    // the partition's quarantine files at that base: what the commit compares with when a
+    // routine expire removes the base before the commit (Iceberg can then no longer tell what
+    // changed since it)
+    Set<String> quarantineBaseFiles =
+        quarantineBase == null
+            ? Set.of()
+            : partitionFiles(quarantine, quarantineBase, quarantinePartition(key));
     checkNotReplacedSince(silver, silverBaseId, key);
 
     String location = ParquetDataFiles.newLocation(silver, key.path(), pinned.snapshotId());
@@ -873,7 +882,8 @@ public final class SilverCompactor {
     List<DataFile> quarantineFiles;
     try {
       quarantineFiles =
-          replaceQuarantine(quarantine, quarantineBase, key, built.quarantine(), summary);
+          replaceQuarantine(
+              quarantine, quarantineBase, quarantineBaseFiles, key, built.quarantine(), summary);
     } catch (RuntimeException | Error e) {
       deleteQuietly(local); // its commit was never attempted
       throw e;
@@ -983,14 +993,61 @@ public final class SilverCompactor {
     return base;
   }
 
+  /** A Silver partition's rows in {@code ops.quarantine}. */
+  private Expression quarantinePartition(ExchangeDate key) {
+    return Expressions.and(
+        Expressions.equal("source_table", kind.silver().name()), key.expression());
+  }
+
+  /** The data files of {@code table} matching {@code filter} at snapshot {@code at}. */
+  private static Set<String> partitionFiles(Table table, Snapshot at, Expression filter) {
+    Set<String> out = new HashSet<>();
+    try (CloseableIterable<FileScanTask> tasks =
+        table.newScan().useSnapshot(at.snapshotId()).filter(filter).planFiles()) {
+      tasks.forEach(t -> out.add(t.file().location()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /**
+   * The snapshot the quarantine commit validates from: {@code base}, the one the rebuild started
+   * from; or, when a routine {@code expire} removed it meanwhile (the live writer and the other
+   * stages commit to {@code ops.quarantine} all the time, so with an aggressive expiry it goes
+   * within seconds, and Iceberg can then no longer tell what changed since), the current snapshot
+   * if the partition still has exactly the files it had at {@code base}: no commit replaced them
+   * (replaced files get new names). Otherwise {@code base}, and Iceberg refuses the commit.
+   */
+  private static long quarantineValidationBase(
+      Table quarantine, Snapshot base, Set<String> baseFiles, Expression partition) {
+    if (base == null) {
+      return -1;
+    }
+    quarantine.refresh();
+    Snapshot now = quarantine.currentSnapshot();
+    if (quarantine.snapshot(base.snapshotId()) != null || now == null) {
+      return base.snapshotId();
+    }
+    try {
+      return partitionFiles(quarantine, now, partition).equals(baseFiles)
+          ? now.snapshotId()
+          : base.snapshotId();
+    } catch (NotFoundException e) {
+      return base.snapshotId(); // expired again while read: the commit's validation decides
+    }
+  }
+
   private List<DataFile> replaceQuarantine(
       Table quarantine,
       Snapshot base,
+      Set<String> baseFiles,
       ExchangeDate key,
       List<QuarantineRecord> rows,
       Map<String, String> summary) {
-    Expression partition =
-        Expressions.and(Expressions.equal("source_table", kind.silver().name()), key.expression());
+    Expression partition = quarantinePartition(key);
+    // decided before any file is written, so that a failure here leaves none behind
+    long validateFrom = quarantineValidationBase(quarantine, base, baseFiles, partition);
     List<DataFile> files;
     try (QuarantineWriter writer = new QuarantineWriter(quarantine)) {
       try {
@@ -1005,7 +1062,7 @@ public final class SilverCompactor {
         quarantine,
         partition,
         files,
-        base == null ? -1 : base.snapshotId(),
+        validateFrom,
         summary,
         "replace the quarantine rows of " + kind.silver().name() + " partition " + key,
         () -> files.forEach(f -> quarantine.io().deleteFile(f.location())));

@@ -1,7 +1,10 @@
 package io.ticklake.silver;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ticklake.catalog.TicklakeException;
+import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.silver.BronzeFixture.Trade;
@@ -12,9 +15,11 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.UpdateProperties;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expressions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -155,6 +160,101 @@ class CompactionInterleavingTest {
           .isEqualTo(bronze.currentSnapshot().snapshotId());
       assertThat(plan(w))
           .containsExactly(BronzeFixture.EXCHANGE + "/" + BronzeFixture.DATE.plusDays(1) + ":new");
+    }
+  }
+
+  /**
+   * The quarantine snapshot a partition's rebuild started from expires before its quarantine commit
+   * (the soak of 2026-11-28: the live writer commits bad lines to {@code ops.quarantine} every
+   * flush and {@code expire --older-than 1ms} ran every 5 s, so a rebuild of a few seconds found
+   * its base gone and `compact` exited 5). Nothing replaced the partition's quarantine rows
+   * meanwhile, so that is no conflict: the commit goes through. A commit that did replace them
+   * still is one.
+   */
+  @Test
+  void quarantineSnapshotExpiredDuringTheRebuildIsNoConflictUnlessThePartitionChanged()
+      throws Exception {
+    for (boolean partitionChanged : new boolean[] {false, true}) {
+      Path wh = dir.resolve("changed-" + partitionChanged);
+      try (Warehouse w = BronzeFixture.warehouse(wh)) {
+        Table bronze = BronzeFixture.bronzeTrades(w);
+        Instant t = BronzeFixture.DATE.atTime(1, 0).toInstant(ZoneOffset.UTC);
+        List<Trade> first = new ArrayList<>(tradesOn(BronzeFixture.DATE, 5, "1"));
+        first.add(new Trade("BTCUSDT", t.plusSeconds(60), "0", "1", "buy")); // rejected
+        BronzeFixture.appendTradeFiles(bronze, 1, List.of(first));
+        compactor(w).run(); // the partition's quarantine rows: the next rebuild's base
+        BronzeFixture.appendTradeFiles(
+            bronze,
+            2,
+            List.of(
+                List.of(
+                    new Trade("ABCUSDT", t, "1.0", "1", "buy"), // unknown: registered mid-rebuild
+                    new Trade("ABCUSDT", t.plusSeconds(1), "0", "1", "buy")))); // rejected
+        CompactionPlan plan = compactor(w).plan();
+        assertThat(plan.partitions()).hasSize(1);
+
+        // while the partition is rebuilt (the registration of ABCUSDT reads the clock): another
+        // job commits to ops.quarantine, and expire removes every older quarantine snapshot
+        AtomicBoolean interleaved = new AtomicBoolean();
+        Clock clock =
+            new Clock() {
+              @Override
+              public Instant instant() {
+                if (interleaved.compareAndSet(false, true)) {
+                  Table quarantine = w.table(TableContracts.QUARANTINE.id());
+                  if (partitionChanged) { // another compactor replaced this partition's rows
+                    quarantine
+                        .newOverwrite()
+                        .overwriteByRowFilter(
+                            Expressions.and(
+                                Expressions.equal("source_table", "silver.trades"),
+                                Expressions.equal("trading_date", BronzeFixture.DATE.toString())))
+                        .commit();
+                  }
+                  // the live writer quarantined bad lines, twice (two flushes)
+                  quarantine.newAppend().set("note", "a writer's bad line").commit();
+                  quarantine.newAppend().set("note", "another bad line").commit();
+                  quarantine.refresh();
+                  quarantine
+                      .expireSnapshots()
+                      .expireOlderThan(Long.MAX_VALUE)
+                      .retainLast(1)
+                      .commit();
+                }
+                return Instant.now();
+              }
+
+              @Override
+              public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+              }
+
+              @Override
+              public Clock withZone(java.time.ZoneId zone) {
+                return this;
+              }
+            };
+        SilverCompactor interleavedRun =
+            new SilverCompactor(w, SilverTable.TRADES, CompactOptions.defaults(), clock);
+        if (partitionChanged) {
+          assertThatThrownBy(() -> interleavedRun.commit(plan))
+              .isInstanceOfSatisfying(
+                  TicklakeException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONFLICT));
+        } else {
+          List<PartitionResult> done = interleavedRun.commit(plan);
+          assertThat(interleaved).isTrue();
+          assertThat(done)
+              .singleElement()
+              .satisfies(
+                  r -> {
+                    assertThat(r.rowsOut()).isEqualTo(6);
+                    assertThat(r.quarantined()).isEqualTo(2);
+                  });
+          Table quarantine = w.table(TableContracts.QUARANTINE.id());
+          assertThat(rows(w, quarantine, "silver.trades", BronzeFixture.DATE)).isEqualTo(2);
+          assertThat(plan(w)).isEmpty();
+        }
+      }
     }
   }
 
