@@ -2,6 +2,8 @@ package io.ticklake.catalog.snapshot;
 
 import static java.util.Objects.requireNonNull;
 
+import io.ticklake.catalog.TicklakeException;
+import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.contract.ExchangeDate;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,6 +13,7 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotChanges;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.NotFoundException;
 import org.apache.iceberg.util.SnapshotUtil;
 
 /**
@@ -48,9 +51,42 @@ public final class PartitionHistory {
     return new PartitionHistory(table, pinned);
   }
 
+  /** How often {@link #read} reads the table again whose snapshots expire while it reads them. */
+  private static final int MAX_READS = 5;
+
+  /**
+   * {@link #readOnce}, again on the table as it is now when a concurrent {@code ticklake expire}
+   * removed snapshots after the table was loaded (their manifest lists and manifests are gone): the
+   * history then reaches back only through the snapshots left, and a pinned snapshot that went
+   * itself makes every partition count as changed.
+   */
   private void read() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        readOnce();
+        return;
+      } catch (NotFoundException e) {
+        if (attempt >= MAX_READS) {
+          throw TicklakeException.of(
+              Kind.CONFLICT,
+              "Cannot read the history of %s: its snapshots kept expiring while they were read"
+                  + " (%s); rerun",
+              table.name(),
+              e.getMessage());
+        }
+        table.refresh();
+      }
+    }
+  }
+
+  private void readOnce() {
     Map<ExchangeDate, Long> last = new HashMap<>();
     Set<Long> seen = new HashSet<>();
+    if (table.snapshot(pinned.snapshotId()) == null) {
+      lastChanged = last; // the pinned snapshot expired: no read snapshot is an ancestor left
+      ancestors = seen;
+      return;
+    }
     for (Snapshot s : SnapshotUtil.ancestorsOf(pinned.snapshotId(), table::snapshot)) {
       seen.add(s.snapshotId());
       SnapshotChanges changes = SnapshotChanges.builderFor(table).snapshot(s).build();

@@ -230,8 +230,10 @@ public final class BarJob {
     Table silver = planned ? plannedSilver : warehouse.table(TableContracts.SILVER_TRADES.id());
     Snapshot pinned = silver.snapshot(plan.silverSnapshotId());
     if (pinned == null) {
+      // expired since the plan (a routine `expire` while the run goes): like a lost race,
+      // commitResolvingConflicts plans again from the current snapshot
       throw TicklakeException.of(
-          Kind.INPUT,
+          Kind.CONFLICT,
           "Cannot build %s: Silver snapshot %d of the plan no longer exists; plan again",
           TableContracts.GOLD_BARS.name(),
           plan.silverSnapshotId());
