@@ -13,8 +13,10 @@ public final class Main {
   /** Runs the command line and exits with its exit code. */
   public static void main(String[] args) {
     if (CliContext.debug(System.getenv())) {
-      // simplelogger.properties keeps Iceberg's retry warnings quiet; debugging shows them
+      // simplelogger.properties keeps Iceberg's retry warnings and the SQLite driver's clean-up
+      // errors quiet; debugging shows them
       System.setProperty("org.slf4j.simpleLogger.log.org.apache.iceberg", "warn");
+      System.setProperty("org.slf4j.simpleLogger.log.org.sqlite.SQLiteJDBCLoader", "warn");
     }
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
