@@ -329,13 +329,13 @@ final class WriterCommand implements Callable<Integer> {
                   break;
                 }
                 EventBatcher full = batcher;
-                inFlight = appender.submit(() -> append(full, acks));
+                inFlight = appender.submit(() -> append(full, acks, stats));
                 batcher = batcher == b0 ? b1 : b0;
                 lines = 0;
               }
             }
             if (inFlight == null || await(inFlight)) {
-              append(batcher, acks);
+              append(batcher, acks, stats);
             }
           } catch (Exception e) {
             failure =
@@ -483,13 +483,17 @@ final class WriterCommand implements Callable<Integer> {
   }
 
   /** Appends the pending events and acknowledges them; false when stopped by a signal. */
-  private boolean append(EventBatcher batcher, OutputStream acks) throws IOException {
+  private boolean append(EventBatcher batcher, OutputStream acks, Stats stats) throws IOException {
     appendLock.lock();
     try {
       if (stopped) {
         return false;
       }
+      int trades = batcher.pending(WalTable.TRADES);
+      int quotes = batcher.pending(WalTable.QUOTES);
       batcher.appendPending();
+      stats.appendedTrades += trades;
+      stats.appendedQuotes += quotes;
       if (!warnedEarly && batcher.earliestEventMicros() < EARLY_MICROS) {
         warnedEarly = true;
         warnings.printf(
@@ -546,8 +550,8 @@ final class WriterCommand implements Callable<Integer> {
                   + " %d bad lines quarantined; committed %d trade and %d quote rows,"
                   + " %d quarantined; watermark trades=%d quotes=%d%n",
               writerId,
-              stats.trades,
-              stats.quotes,
+              stats.appendedTrades,
+              stats.appendedQuotes,
               stats.skipped,
               stats.bad,
               t[0],
@@ -602,8 +606,13 @@ final class WriterCommand implements Callable<Integer> {
 
   /** Counts of the lines read; written by the reading thread, read by the status line. */
   private static final class Stats {
+    // lines read and accepted (the status line)
     volatile long trades;
     volatile long quotes;
+    // events made durable in the WAL (the stop summary): a line read while a signal stops the
+    // writer is counted above but never appended
+    volatile long appendedTrades;
+    volatile long appendedQuotes;
     volatile long skipped;
     volatile long bad;
   }

@@ -102,6 +102,38 @@ class WriterCrashTest {
   }
 
   @Test
+  void theStopSummaryCountsTheEventsAppendedNotTheLinesReadWhenASigtermLandsMidStream()
+      throws Exception {
+    // the soak of 2026-11-28: a SIGTERM while lines stream in left the last line read counted as
+    // "appended" (it never reached the WAL, nor was it acknowledged), one more than committed
+    Path warehouse = init();
+    Path acks = dir.resolve("acks.log");
+    List<String> stream = stream(1_500_000);
+    Writer w = Writer.start(warehouse, acks, Map.of(), "writer ", "60s");
+    w.feedKeepOpen(stream);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (lastAck(acks) < 20_000 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    w.process.toHandle().destroy(); // SIGTERM while the feed is still writing
+    assertThat(w.process.waitFor(60, TimeUnit.SECONDS)).as(w.err()).isTrue();
+    assertThat(w.process.exitValue()).as(w.err()).isZero();
+    w.drained.get(10, TimeUnit.SECONDS);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "stopped; (\\d+) trades, (\\d+) quotes appended, .*committed (\\d+) trade and"
+                    + " (\\d+) quote rows")
+            .matcher(w.err());
+    assertThat(m.find()).as(w.err()).isTrue();
+    assertThat(Long.parseLong(m.group(3)) + Long.parseLong(m.group(4)))
+        .as("the feed was still running")
+        .isLessThan(stream.size());
+    assertThat(m.group(1) + " trades, " + m.group(2) + " quotes")
+        .as(w.err())
+        .isEqualTo(m.group(3) + " trades, " + m.group(4) + " quotes");
+  }
+
+  @Test
   void sigtermFlushesEverythingAcknowledgedAndExitsZero() throws Exception {
     Path warehouse = init();
     Path acks = dir.resolve("acks.log");

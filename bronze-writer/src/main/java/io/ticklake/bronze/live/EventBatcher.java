@@ -273,6 +273,11 @@ public final class EventBatcher implements AutoCloseable {
     return trades.rows + quotes.rows;
   }
 
+  /** Events of {@code table} waiting in its batch. */
+  public int pending(WalTable table) {
+    return (table == WalTable.TRADES ? trades : quotes).rows;
+  }
+
   /** Appends the pending trades, then the pending quotes, each as one durable WAL append. */
   public void appendPending() {
     trades.append(writer);
