@@ -14,6 +14,7 @@ import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.calendar.ExchangeCalendars;
 import io.ticklake.catalog.contract.TableContracts;
+import io.ticklake.catalog.write.CommitOutcome;
 import io.ticklake.catalog.write.LocalTrees;
 import io.ticklake.quarantine.QuarantineRecord;
 import io.ticklake.quarantine.QuarantineWriter;
@@ -32,6 +33,7 @@ import java.util.function.Supplier;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.Transaction;
 import org.apache.iceberg.UpdateProperties;
@@ -721,6 +723,13 @@ public final class BronzeWriter implements AutoCloseable {
    * the table's history: a failed commit may in fact have succeeded), so a retry skips what is
    * already committed. The bad lines are removed from {@code bad} once their quarantine commit is
    * done, so that the caller retries only what is not committed.
+   *
+   * <p>A failed attempt leaves no data files behind that a retry would only add to: those of a
+   * commit that was not tried are deleted, and those of a commit that threw are deleted when it
+   * definitely did not happen ({@link CommitOutcome}), each commit's own files only — never the
+   * quarantine files of a quarantine commit that landed before the Bronze commit failed. Files of a
+   * commit that may have landed are kept (the retry then finds its watermark, or {@code ticklake
+   * orphans} lists them).
    */
   private void commit(Lane lane, long upTo, List<BadLine> bad) {
     Optional<BronzeHistory.WriterMark> last =
@@ -749,8 +758,9 @@ public final class BronzeWriter implements AutoCloseable {
     long ingestedAt = Math.multiplyExact(now.getEpochSecond(), 1_000_000L) + now.getNano() / 1000;
     QuarantineWriter quarantine = new QuarantineWriter(quarantineTable);
     BronzeFiles.Written written = null;
+    // once a commit is tried, its files are deleted only by CommitOutcome, right where it threw,
+    // and only when the commit definitely did not happen; once it landed, never
     boolean bronzeCommitTried = false;
-    // once its commit is tried, the quarantine's files may be in the table: never deleted then
     boolean quarantineCommitTried = false;
     long after = watermark;
     try {
@@ -782,6 +792,7 @@ public final class BronzeWriter implements AutoCloseable {
       if (!qFiles.isEmpty()) {
         // the watermarks go into the summary and, in the same transaction, into the table's
         // properties, which snapshot expiry does not take away (BronzeHistory.writerMark)
+        Snapshot qBase = quarantineTable.currentSnapshot();
         Transaction qt = quarantineTable.newTransaction();
         AppendFiles qa = qt.newAppend();
         qFiles.forEach(qa::appendFile);
@@ -821,7 +832,13 @@ public final class BronzeWriter implements AutoCloseable {
           update.commit();
         }
         quarantineCommitTried = true;
-        qt.commitTransaction();
+        try {
+          qt.commitTransaction();
+        } catch (RuntimeException failed) {
+          // only this commit's files, and only when it definitely did not happen
+          CommitOutcome.discardIfFailed(failed, quarantineTable, qBase, qFiles);
+          throw failed;
+        }
         lock.lock();
         try {
           trades.badLineHigh = Math.max(trades.badLineHigh, tradesBad);
@@ -839,6 +856,7 @@ public final class BronzeWriter implements AutoCloseable {
       }
       if (events) {
         // committed even when every event was quarantined: the watermark must advance
+        Snapshot base = lane.table.currentSnapshot();
         Transaction tx = lane.table.newTransaction();
         AppendFiles append = tx.newAppend();
         written.files().forEach(append::appendFile);
@@ -854,7 +872,21 @@ public final class BronzeWriter implements AutoCloseable {
             .set(BronzeHistory.vendorHighProperty(options.writerId()), Long.toString(high))
             .commit();
         bronzeCommitTried = true;
-        tx.commitTransaction();
+        try {
+          tx.commitTransaction();
+        } catch (RuntimeException failed) {
+          // the attempt's files go only when its commit definitely did not happen (the quarantine
+          // commit above, which landed, keeps its files); a retry writes the events again
+          if (CommitOutcome.ofCommit(
+                  failed,
+                  lane.table,
+                  base == null ? -1 : base.snapshotId(),
+                  written.files().stream().map(DataFile::location).toList())
+              == CommitOutcome.FAILED) {
+            LocalTrees.deleteTreeQuietly(written.staging());
+          }
+          throw failed;
+        }
         CrashPoint.FLUSH_AFTER_COMMIT.reach();
       }
       lock.lock();

@@ -1,0 +1,299 @@
+package io.ticklake.bronze.live;
+
+import static io.ticklake.bronze.live.BronzeWriterTest.trade;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.ticklake.bronze.read.TradeRow;
+import io.ticklake.bronze.wal.FsyncPolicy;
+import io.ticklake.bronze.wal.WalOptions;
+import io.ticklake.bronze.wal.WalTable;
+import io.ticklake.catalog.LakeInitializer;
+import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.WarehouseConfig;
+import io.ticklake.catalog.calendar.ExchangeCalendars;
+import io.ticklake.catalog.calendar.ExchangeTable;
+import io.ticklake.catalog.contract.TableContracts;
+import io.ticklake.catalog.duckdb.DuckDbBridge;
+import io.ticklake.catalog.snapshot.AsOf;
+import io.ticklake.catalog.write.OrphanFiles;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The live writer's flush when its Bronze commit fails on a full disk after the flush's data files
+ * are written (while Iceberg writes the commit's manifests, manifest list or metadata file, or
+ * while the catalog database updates): the attempt's data files are deleted when the commit
+ * definitely did not happen, so no retry leaves orphaned files behind, and once the space is back
+ * every event is committed exactly once. A real tmpfs is filled for real; skipped where mounting is
+ * not allowed. Each attempt is a {@link BronzeWriter#open} whose replay commits the WAL's events:
+ * the same flush the background flusher retries.
+ */
+@Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class BronzeWriterDiskFullTest {
+  @TempDir Path dir;
+  private Path mounted;
+
+  private final BronzeWriterOptions options =
+      BronzeWriterOptions.of("w1")
+          .withWal(WalOptions.defaults().withFsyncPolicy(FsyncPolicy.OS))
+          .withFlush(Duration.ofMinutes(10), 1_000_000);
+
+  @AfterEach
+  void unmount() throws Exception {
+    if (mounted != null && !run("umount", mounted.toString())) {
+      run("umount", "-l", mounted.toString());
+    }
+  }
+
+  private static boolean run(String... cmd) throws Exception {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Mounts a tmpfs of {@code size} on {@code at}; skips the test where that is not allowed. */
+  private void mount(Path at, String size) throws Exception {
+    Files.createDirectories(at);
+    assumeTrue(
+        run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", at.toString()),
+        "cannot mount a tmpfs here (not root, or no mount namespace): skipped");
+    mounted = at;
+  }
+
+  /** Fills the tmpfs until about {@code leftBytes} are free; returns the filler to delete. */
+  private Path fill(long leftBytes) throws IOException {
+    Path filler = mounted.resolve("filler");
+    long toWrite = Files.getFileStore(mounted).getUsableSpace() - leftBytes;
+    byte[] block = new byte[64 << 10];
+    try (OutputStream out = Files.newOutputStream(filler)) {
+      while (toWrite > 0) {
+        int n = (int) Math.min(block.length, toWrite);
+        out.write(block, 0, n);
+        toWrite -= n;
+      }
+    }
+    return filler;
+  }
+
+  /** 200 trades in the WAL of writer w1, none committed; every 10th with an unknown exchange. */
+  private void pendingEvents(Warehouse warehouse, ExchangeCalendars calendars, boolean unknown) {
+    BronzeWriter w = BronzeWriter.open(warehouse, calendars, options);
+    List<TradeRow> rows = new ArrayList<>();
+    for (long seq = 1; seq <= 200; seq++) {
+      rows.add(trade(unknown && seq % 10 == 0 ? "nowhere" : "binance-futures", seq));
+    }
+    w.appendTrades(rows);
+    w.abandon(); // no flush: the next open replays them
+  }
+
+  private static long count(Warehouse warehouse, String sql) throws Exception {
+    try (DuckDbBridge bridge = DuckDbBridge.open(warehouse.tempDir(), 1, null)) {
+      bridge.registerAll(warehouse.catalog(), AsOf.latest());
+      try (Statement s = bridge.connection().createStatement();
+          ResultSet rs = s.executeQuery(sql)) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private static List<Path> orphans(Warehouse warehouse, TableIdentifier table) {
+    return OrphanFiles.list(warehouse.table(table), Long.MAX_VALUE);
+  }
+
+  /** Whether the failure was thrown by a transaction's commit: after every file was written. */
+  private static boolean inCommitTransaction(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (Stream.of(t.getStackTrace())
+          .anyMatch(
+              f ->
+                  f.getClassName().equals("org.apache.iceberg.BaseTransaction")
+                      && f.getMethodName().equals("commitTransaction"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** What a sweep saw: the failed attempts that left orphans, and those failing in a commit. */
+  private record Sweep(List<String> leftOrphans, int commitFailures) {}
+
+  /** Checks the tables after a failed attempt. */
+  private interface AfterFailure {
+    void check() throws Exception;
+  }
+
+  /**
+   * Opens writer w1 with the mounted tmpfs filled to 0, 4, 8 … KB free until the open's replay
+   * commits; each step is tried three times, the disk filled again to the same free space before
+   * each (a full disk that persists while the flush is retried). After each failed attempt, notes
+   * the data files of Bronze and ops.quarantine that no snapshot references.
+   */
+  private Sweep sweep(
+      Warehouse warehouse, ExchangeCalendars calendars, long maxKb, AfterFailure after)
+      throws Exception {
+    List<String> left = new ArrayList<>();
+    int commitFailures = 0;
+    boolean committed = false;
+    for (long leftKb = 0; !committed; leftKb += 4) {
+      assertThat(leftKb).as("no flush committed").isLessThan(maxKb);
+      for (int attempt = 1; attempt <= 3 && !committed; attempt++) {
+        Path filler = fill(leftKb << 10);
+        try {
+          BronzeWriter.open(warehouse, calendars, options).close();
+          committed = true;
+        } catch (RuntimeException e) {
+          commitFailures += inCommitTransaction(e) ? 1 : 0;
+          List<Path> bronze = orphans(warehouse, TableContracts.BRONZE_TRADES.id());
+          List<Path> quarantine = orphans(warehouse, TableContracts.QUARANTINE.id());
+          if (!bronze.isEmpty() || !quarantine.isEmpty()) {
+            left.add(
+                leftKb
+                    + " KB free, attempt "
+                    + attempt
+                    + ": "
+                    + bronze.size()
+                    + " Bronze and "
+                    + quarantine.size()
+                    + " quarantine orphans ("
+                    + e
+                    + ")");
+          }
+          after.check();
+        } finally {
+          Files.delete(filler);
+        }
+      }
+    }
+    return new Sweep(left, commitFailures);
+  }
+
+  /**
+   * The whole warehouse (WAL, data, metadata, catalog) on a full tmpfs, the free space growing
+   * until the flush commits: no failed attempt leaves a data file no snapshot references (each
+   * attempt whose Bronze commit failed left one more set), and every event lands once.
+   */
+  @Test
+  void aBronzeCommitFailingOnAFullDiskLeavesNoOrphanedDataFilesHoweverOftenItIsRetried()
+      throws Exception {
+    mount(dir.resolve("m"), "16m");
+    try (Warehouse warehouse = Warehouse.open(WarehouseConfig.embedded(mounted.resolve("wh")))) {
+      new LakeInitializer(warehouse).commit();
+      ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
+      pendingEvents(warehouse, calendars, false);
+
+      Sweep sweep = sweep(warehouse, calendars, 1_024, () -> {});
+      assertThat(sweep.leftOrphans()).as("orphaned data files after failed attempts").isEmpty();
+      // the case at hand was met: a failed commit after the data files and manifests were written
+      assertThat(sweep.commitFailures()).isPositive();
+
+      assertThat(count(warehouse, "select count(*) from bronze.trades")).isEqualTo(200);
+      assertThat(count(warehouse, "select count(distinct wal_seq) from bronze.trades"))
+          .isEqualTo(200);
+      try (BronzeWriter w = BronzeWriter.open(warehouse, calendars, options)) {
+        assertThat(w.watermark(WalTable.TRADES)).isEqualTo(200);
+      }
+      assertThat(orphans(warehouse, TableContracts.BRONZE_TRADES.id())).isEmpty();
+    }
+  }
+
+  /**
+   * The same with unknown-exchange events, whose quarantine commit goes before the Bronze commit: a
+   * quarantine commit that fails deletes its own data files (they were left), one that landed keeps
+   * them (ops.quarantine stays readable, each row once), and the events land once.
+   */
+  @Test
+  void aQuarantineCommitFailingOnAFullDiskLeavesNoOrphanedQuarantineFiles() throws Exception {
+    mount(dir.resolve("m"), "16m");
+    try (Warehouse warehouse = Warehouse.open(WarehouseConfig.embedded(mounted.resolve("wh")))) {
+      new LakeInitializer(warehouse).commit();
+      ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
+      pendingEvents(warehouse, calendars, true);
+
+      Sweep sweep =
+          sweep(
+              warehouse,
+              calendars,
+              1_024,
+              () ->
+                  assertThat(count(warehouse, "select count(*) from ops.quarantine"))
+                      .isIn(0L, 20L));
+      assertThat(sweep.leftOrphans()).as("orphaned data files after failed attempts").isEmpty();
+      assertThat(sweep.commitFailures()).isPositive();
+
+      assertThat(count(warehouse, "select count(*) from bronze.trades")).isEqualTo(180);
+      assertThat(count(warehouse, "select count(distinct wal_seq) from bronze.trades"))
+          .isEqualTo(180);
+      assertThat(count(warehouse, "select count(*) from ops.quarantine")).isEqualTo(20);
+      assertThat(orphans(warehouse, TableContracts.BRONZE_TRADES.id())).isEmpty();
+      assertThat(orphans(warehouse, TableContracts.QUARANTINE.id())).isEmpty();
+    }
+  }
+
+  /**
+   * A flush with unknown-exchange events commits their quarantine rows first, then Bronze. Bronze's
+   * metadata folder is on its own full tmpfs, so the quarantine commit lands and the Bronze commit
+   * after it fails: the Bronze attempt's data files are deleted, the committed quarantine files are
+   * kept (ops.quarantine stays readable and its rows are not written again), and neither table is
+   * left with orphans.
+   */
+  @Test
+  void aBronzeCommitFailingAfterTheQuarantineCommitLandedDeletesOnlyTheBronzeFiles()
+      throws Exception {
+    try (Warehouse warehouse = Warehouse.open(WarehouseConfig.embedded(dir.resolve("wh")))) {
+      new LakeInitializer(warehouse).commit();
+      ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
+      pendingEvents(warehouse, calendars, true);
+
+      // Bronze's metadata folder onto a 1 MB tmpfs, its files copied over
+      Path metadata = dir.resolve("wh/bronze/trades/metadata");
+      Path saved = Files.move(metadata, dir.resolve("metadata-saved"));
+      mount(metadata, "1m");
+      try (Stream<Path> files = Files.list(saved)) {
+        for (Path f : files.toList()) {
+          Files.copy(f, metadata.resolve(f.getFileName()));
+        }
+      }
+
+      Sweep sweep =
+          sweep(
+              warehouse,
+              calendars,
+              512,
+              // the quarantine commit landed at the first attempt: readable, each row once
+              () ->
+                  assertThat(count(warehouse, "select count(*) from ops.quarantine"))
+                      .isEqualTo(20));
+      assertThat(sweep.leftOrphans()).as("orphaned data files after failed attempts").isEmpty();
+      assertThat(sweep.commitFailures()).isPositive();
+
+      assertThat(count(warehouse, "select count(*) from bronze.trades")).isEqualTo(180);
+      assertThat(count(warehouse, "select count(distinct wal_seq) from bronze.trades"))
+          .isEqualTo(180);
+      assertThat(
+              count(
+                  warehouse, "select count(*) from ops.quarantine where rule = 'unknown_exchange'"))
+          .isEqualTo(20);
+      assertThat(orphans(warehouse, TableContracts.BRONZE_TRADES.id())).isEmpty();
+      assertThat(orphans(warehouse, TableContracts.QUARANTINE.id())).isEmpty();
+    }
+  }
+}
