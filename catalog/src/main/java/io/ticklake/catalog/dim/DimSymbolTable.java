@@ -11,6 +11,7 @@ import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.snapshot.AsOf;
 import io.ticklake.catalog.snapshot.SnapshotResolver;
+import io.ticklake.catalog.write.CommitOutcome;
 import io.ticklake.catalog.write.PartitionedRecordWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -66,6 +67,11 @@ import org.apache.iceberg.io.CloseableIterable;
  * <p>The dimension is small (thousands of rows), so each save rewrites it as one data file
  * (copy-on-write). Instances are not thread-safe; give each thread its own (the catalog is shared
  * safely).
+ *
+ * <p>A save that fails leaves no data file behind, so retries (of {@link #update}, or of a command
+ * on a full disk) do not pile files up: its file is deleted when writing it fails, on a conflict,
+ * and when the commit failed otherwise and definitely did not happen ({@link CommitOutcome}); it is
+ * kept only when the commit may have landed.
  */
 public final class DimSymbolTable {
   /** The table's name. */
@@ -269,13 +275,19 @@ public final class DimSymbolTable {
     List<DataFile> newFiles = List.of();
     if (!rows.isEmpty()) {
       try (PartitionedRecordWriter writer = new PartitionedRecordWriter(table)) {
-        Schema schema = table.schema();
-        for (SymbolVersion row : rows) {
-          writer.write(toRecord(schema, row));
+        try {
+          Schema schema = table.schema();
+          for (SymbolVersion row : rows) {
+            writer.write(toRecord(schema, row));
+          }
+          newFiles = writer.complete();
+        } catch (RuntimeException e) {
+          writer.abort(); // e.g. a full disk: the file it could not finish goes too
+          throw e;
         }
-        newFiles = writer.complete();
       }
     }
+    Snapshot base = table.currentSnapshot();
     String commitId = UUID.randomUUID().toString();
     OverwriteFiles overwrite = table.newOverwrite();
     oldFiles.forEach(overwrite::deleteFile);
@@ -313,7 +325,16 @@ public final class DimSymbolTable {
               + "); read the table to find out before retrying",
           e);
     } catch (RuntimeException e) {
-      deleteQuietly(newFiles);
+      // a full disk while writing the manifests or the metadata file, a refused catalog update:
+      // the file goes only when the table, read again, shows that the commit did not happen
+      if (CommitOutcome.ofCommit(
+              e,
+              table,
+              base == null ? -1 : base.snapshotId(),
+              newFiles.stream().map(DataFile::location).toList())
+          == CommitOutcome.FAILED) {
+        deleteQuietly(newFiles);
+      }
       throw e;
     }
     return committedVersion(commitId);

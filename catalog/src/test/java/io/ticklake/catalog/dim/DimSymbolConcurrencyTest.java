@@ -8,6 +8,7 @@ import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.WarehouseConfig;
 import io.ticklake.catalog.contract.TableContracts;
+import io.ticklake.catalog.write.OrphanFiles;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,6 +169,8 @@ class DimSymbolConcurrencyTest {
             VersionConflictException.of(DimSymbolTable.NAME, stale, actual, null).getMessage());
     assertThat(snapshotCount(dim)).isEqualTo(snapshots);
     assertThat(dim.currentVersion()).isEqualTo(actual);
+    // the stale commit wrote its file before Iceberg refused it: deleted, not left behind
+    assertThat(OrphanFiles.list(dim.table(), Long.MAX_VALUE)).isEmpty();
   }
 
   private static int snapshotCount(DimSymbolTable dim) {
@@ -264,6 +267,8 @@ class DimSymbolConcurrencyTest {
           assertThat(s.summary().get(DimSymbolTable.SUMMARY_EXPECTED))
               .isEqualTo(s.parentId() == null ? "empty" : Long.toString(s.parentId()));
         }
+        // every lost race deleted the file it wrote: retries leave nothing behind
+        assertThat(OrphanFiles.list(table, Long.MAX_VALUE)).as("round %d", round).isEmpty();
       }
       for (Process child : children) {
         assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
