@@ -9,6 +9,7 @@ import io.ticklake.bronze.wal.FsyncPolicy;
 import io.ticklake.bronze.wal.WalOptions;
 import io.ticklake.bronze.wal.WalTable;
 import io.ticklake.catalog.LakeInitializer;
+import io.ticklake.catalog.StorageErrors;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.WarehouseConfig;
 import io.ticklake.catalog.calendar.ExchangeCalendars;
@@ -294,6 +295,83 @@ class BronzeWriterDiskFullTest {
           .isEqualTo(20);
       assertThat(orphans(warehouse, TableContracts.BRONZE_TRADES.id())).isEmpty();
       assertThat(orphans(warehouse, TableContracts.QUARANTINE.id())).isEmpty();
+    }
+  }
+
+  /**
+   * The failures of writer w1's replay with Bronze's metadata folder on its own 1 MB tmpfs, filled
+   * to 0, 4, 8 … KB free until the replay commits: each attempt fails on a later file of the commit
+   * (manifest, manifest list, then the new metadata file).
+   */
+  private List<RuntimeException> metadataFolderSweep() throws Exception {
+    List<RuntimeException> failures = new ArrayList<>();
+    try (Warehouse warehouse = Warehouse.open(WarehouseConfig.embedded(dir.resolve("wh")))) {
+      new LakeInitializer(warehouse).commit();
+      ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
+      pendingEvents(warehouse, calendars, false);
+
+      Path metadata = dir.resolve("wh/bronze/trades/metadata");
+      Path saved = Files.move(metadata, dir.resolve("metadata-saved"));
+      mount(metadata, "1m");
+      try (Stream<Path> files = Files.list(saved)) {
+        for (Path f : files.toList()) {
+          Files.copy(f, metadata.resolve(f.getFileName()));
+        }
+      }
+      boolean committed = false;
+      for (long leftKb = 0; !committed; leftKb += 4) {
+        assertThat(leftKb).as("no flush committed").isLessThan(512);
+        Path filler = fill(leftKb << 10);
+        try {
+          BronzeWriter.open(warehouse, calendars, options).close();
+          committed = true;
+        } catch (RuntimeException e) {
+          failures.add(e);
+        } finally {
+          Files.delete(filler);
+        }
+      }
+      assertThat(count(warehouse, "select count(*) from bronze.trades")).isEqualTo(200);
+    }
+    return failures;
+  }
+
+  /** Whether {@code e} or a cause of it is an I/O exception about a file named like {@code end}. */
+  private static boolean failedWriting(Throwable e, String end) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.nio.file.FileSystemException f
+          && f.getFile() != null
+          && f.getFile().endsWith(end)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A flush whose commit cannot write Bronze's new metadata file on a full disk fails with the I/O
+   * error of that file, naming it and the full disk. Iceberg writes the metadata file in a
+   * try-with-resources whose close met the write's failure again: the warehouse's file system threw
+   * the very same exception instance a second time, and Java's {@code addSuppressed} turned it into
+   * {@code IllegalArgumentException: Self-suppression not permitted}, all the writer's retry line
+   * printed of the failure.
+   */
+  @Test
+  void aMetadataFileFailingOnAFullDiskIsItsIoErrorNotSelfSuppression() throws Exception {
+    List<RuntimeException> failures = metadataFolderSweep();
+    // the case at hand was met: the commit failed writing its new metadata file
+    assertThat(failures).anyMatch(e -> failedWriting(e, ".metadata.json"));
+    for (RuntimeException e : failures) {
+      assertThat(e).as(e.toString()).isNotInstanceOf(IllegalArgumentException.class);
+      assertThat(StorageErrors.find(e))
+          .as(e.toString())
+          .hasValueSatisfying(
+              f -> {
+                assertThat(f.problem()).isEqualTo(StorageErrors.Problem.FULL);
+                assertThat(f.describe())
+                    .startsWith(dir.resolve("wh/bronze/trades/metadata").toString())
+                    .endsWith(": No space left on device");
+              });
     }
   }
 }

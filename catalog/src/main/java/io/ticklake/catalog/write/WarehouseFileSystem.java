@@ -31,7 +31,7 @@ public final class WarehouseFileSystem extends RawLocalFileSystem {
    */
   private static final class ErrorsAsExceptions extends FilterOutputStream {
     private final Path file;
-    private IOException failure;
+    private FileSystemException failure;
 
     ErrorsAsExceptions(OutputStream out, Path file) {
       super(out);
@@ -80,9 +80,18 @@ public final class WarehouseFileSystem extends RawLocalFileSystem {
       }
     }
 
+    /**
+     * After a failed write, throws a new exception saying the same, caused by the first: never the
+     * same instance again. A caller closing the stream in a try-with-resources (Iceberg's metadata
+     * file writer) adds the close's exception to the write's as suppressed, and the same instance
+     * there made {@code IllegalArgumentException: Self-suppression not permitted} of a full disk.
+     */
     private void checkOpen() throws IOException {
       if (failure != null) {
-        throw failure;
+        FileSystemException again =
+            new FileSystemException(pathOf(file), null, failure.getReason());
+        again.initCause(failure);
+        throw again;
       }
     }
 
