@@ -9,6 +9,7 @@ import io.ticklake.bronze.read.TradeRow;
 import io.ticklake.bronze.wal.SeqRange;
 import io.ticklake.bronze.wal.WalTable;
 import io.ticklake.bronze.wal.WalWriter;
+import io.ticklake.catalog.StorageErrors;
 import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.Warehouse;
@@ -19,6 +20,8 @@ import io.ticklake.catalog.write.LocalTrees;
 import io.ticklake.quarantine.QuarantineRecord;
 import io.ticklake.quarantine.QuarantineWriter;
 import io.ticklake.quarantine.Severity;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -671,7 +674,7 @@ public final class BronzeWriter implements AutoCloseable {
             "ticklake writer "
                 + options.writerId()
                 + ": flush failed, retrying: "
-                + e.getMessage());
+                + flushFailure(e, warehouse.root()));
         lock.lock();
         try {
           lastError = e;
@@ -705,6 +708,46 @@ public final class BronzeWriter implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * What the retry line says of a failed flush: for a full or read-only disk, whichever library met
+   * it (the error's own message often names only the file, e.g. Iceberg's {@code Failed to write
+   * json to file: …}), {@code Cannot write <file>: <reason> (<the error's message>); <what to do>,
+   * the writer retries until the flush commits}; for any other error its message.
+   */
+  static String flushFailure(RuntimeException e, Path warehouseRoot) {
+    Optional<StorageErrors.Found> found = StorageErrors.find(e);
+    if (found.isEmpty()) {
+      return e.getMessage();
+    }
+    StorageErrors.Found f = found.get();
+    Path dir = f.file().map(p -> folderToFree(p, warehouseRoot)).orElse(warehouseRoot);
+    String advice = StorageErrors.advice(dir, e, "the writer retries until the flush commits");
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return "Cannot write "
+        + (f.file().isPresent() ? f.describe() : "to " + warehouseRoot + ": " + f.reason())
+        + " ("
+        + message
+        + ")"
+        + (advice == null ? "" : "; " + advice);
+  }
+
+  /**
+   * The folder to free space in for a failed write of {@code file}: the warehouse when the file is
+   * on its file system, else the file's nearest existing folder (a table folder mounted apart).
+   */
+  private static Path folderToFree(Path file, Path warehouseRoot) {
+    Path dir = StorageErrors.existingDirectory(file, warehouseRoot);
+    try {
+      if (dir.startsWith(warehouseRoot)
+          && Files.getFileStore(dir).equals(Files.getFileStore(warehouseRoot))) {
+        return warehouseRoot;
+      }
+    } catch (IOException e) {
+      // name the file's own folder then
+    }
+    return dir;
   }
 
   // lock held: the last seq to flush, 0 when nothing is pending

@@ -374,4 +374,46 @@ class BronzeWriterDiskFullTest {
               });
     }
   }
+
+  /**
+   * The writer's retry line for a flush failing on a full disk names the file, the disk being full
+   * and what to do, whichever file of the commit met it; it printed only the error's message:
+   * {@code Failed to create manifest writer for path: …}, {@code Self-suppression not permitted}.
+   */
+  @Test
+  void theRetryLineOfAFlushFailingOnAFullDiskNamesTheFileTheDiskAndWhatToDo() throws Exception {
+    Path metadata = dir.resolve("wh/bronze/trades/metadata");
+    List<RuntimeException> failures = metadataFolderSweep();
+    assertThat(failures).anyMatch(e -> failedWriting(e, ".metadata.json"));
+    for (RuntimeException e : failures) {
+      assertThat(BronzeWriter.flushFailure(e, dir.resolve("wh")))
+          .as(e.toString())
+          .startsWith("Cannot write " + metadata + "/")
+          .contains(": No space left on device (")
+          .contains(
+              "; free space on the file system of "
+                  + metadata
+                  + ", the writer retries until the flush commits");
+    }
+    // a file on the warehouse's own file system: free space there
+    Path onWarehouse = dir.resolve("wh/bronze/quotes/metadata/00001-x.metadata.json");
+    RuntimeException full =
+        new org.apache.iceberg.exceptions.RuntimeIOException(
+            new java.nio.file.FileSystemException(
+                onWarehouse.toString(), null, "No space left on device"),
+            "Failed to write json to file: %s",
+            onWarehouse);
+    assertThat(BronzeWriter.flushFailure(full, dir.resolve("wh")))
+        .isEqualTo(
+            "Cannot write "
+                + onWarehouse
+                + ": No space left on device (Failed to write json to file: "
+                + onWarehouse
+                + "); free space on the file system of "
+                + dir.resolve("wh")
+                + ", the writer retries until the flush commits");
+    // any other failure is its message, as it was
+    assertThat(BronzeWriter.flushFailure(new IllegalArgumentException("bad"), dir))
+        .isEqualTo("bad");
+  }
 }
