@@ -229,6 +229,37 @@ class BatchStorageTest {
     return failed;
   }
 
+  /**
+   * An ingest whose Bronze commit cannot write the table's new metadata file (Bronze's metadata
+   * folder on its own full tmpfs, the free space growing until the ingest commits) is exit 3 naming
+   * that file and the full disk, like any other file of the commit: Iceberg's metadata-file writer
+   * threw {@code IllegalArgumentException: Self-suppression not permitted} there.
+   */
+  @Test
+  void ingestFailingToWriteAMetadataFileOnAFullDiskIsExit3NamingIt() throws Exception {
+    copy(initialised, warehouse());
+    Path metadata = warehouse().resolve("bronze/trades/metadata");
+    Path saved = Files.move(metadata, base.resolve("m").resolve("metadata-saved"));
+    mounted = Tmpfs.mount(metadata, "size=1m");
+    copy(saved, metadata);
+    boolean metadataFileFailed = false;
+    boolean committed = false;
+    for (long leftKb = 0; !committed; leftKb += 4) {
+      assertThat(leftKb).as("no ingest committed").isLessThan(512);
+      Path filler = mounted.fill("filler", leftKb << 10);
+      CliRun r = run("ingest", "--vendor", "lean", samples.resolve("lean").toString());
+      Files.delete(filler);
+      committed = r.code() == 0;
+      if (!committed) {
+        assertThat(storageFailure(r, "ingest: " + metadata + "/"))
+            .contains(": No space left on device")
+            .contains(full(metadata));
+        metadataFileFailed |= errorLine(r).contains(".metadata.json: No space left on device");
+      }
+    }
+    assertThat(metadataFileFailed).as("the case at hand was met").isTrue();
+  }
+
   @Test
   void compactOnAFullDiskIsExit3AndARerunGivesTheCleanRunsSilver() throws Exception {
     warehouseOnTmpfs("16m", ingested);
