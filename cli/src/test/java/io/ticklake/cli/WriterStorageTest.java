@@ -1,5 +1,6 @@
 package io.ticklake.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.abort;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -238,16 +239,17 @@ class WriterStorageTest {
    * A SIGTERM while the writer is on its way out after its WAL disk filled — here waiting for the
    * flush in progress to end, which a crash point holds — exits at once with the WAL failure's exit
    * code 3 and its sentence (it exited 1, and the sentence was never printed). A real child JVM, a
-   * real signal, a real full tmpfs.
+   * real signal, a real full tmpfs. The feed comes through a named pipe in steps, so that the disk
+   * fills only once the flush is held (a fixed filler raced the first flush under load).
    */
   @Test
   void aSignalWhileTheWriterStopsOnAFullWalDiskIsStillExit3NamingTheWal() throws Exception {
     assertThat(run("init").code()).isZero();
-    Path in = feed(20_000, "10s");
+    List<String> lines = Files.readAllLines(feed(20_000, "10s"), StandardCharsets.UTF_8);
     mountWal("size=1m");
-    // the first flush starts (1,000 quotes) before the WAL fills, and the WAL fills before the
-    // appends wait for that flush (2,000 quotes pending)
-    Files.write(wal().resolve("filler"), new byte[650 << 10]);
+    Path fifo = dir.resolve("feed.fifo");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+    assertThat(mkfifo.waitFor()).isZero();
     Path acks = dir.resolve("acks.log");
     Child w =
         Child.start(
@@ -259,7 +261,7 @@ class WriterStorageTest {
             "--writer-id",
             "sig",
             "--input",
-            in.toString(),
+            fifo.toString(),
             "--ack-log",
             acks.toString(),
             "--batch",
@@ -268,8 +270,25 @@ class WriterStorageTest {
             "1000",
             "--flush-interval",
             "1h");
-    try {
+    // opening a pipe for writing waits for its reader: not for ever if the writer died first
+    try (java.io.OutputStream feed =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return Files.newOutputStream(fifo);
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                })
+            .get(60, TimeUnit.SECONDS)) {
+      // enough for the first flush (1,000 quotes; 2,000 pending would make appends wait)
+      feed.write((String.join("\n", lines.subList(0, 1_800)) + "\n").getBytes(UTF_8));
+      feed.flush();
       w.awaitErr("CRASH-POINT flush-after-write");
+      fill(wal().resolve("filler"));
+      // the next appends fail on the full WAL disk (less than the pipe holds: never blocks)
+      feed.write((String.join("\n", lines.subList(1_800, 2_000)) + "\n").getBytes(UTF_8));
+      feed.flush();
       w.awaitThread("BronzeWriter.abandon"); // the WAL failed: the writer is on its way out
 
       w.process.toHandle().destroy(); // SIGTERM
@@ -303,6 +322,18 @@ class WriterStorageTest {
     assertThat(count("select count(*) from " + rows + " where vendor_seq <= " + acked))
         .isEqualTo(acked);
     assertThat(count("select count(*) - count(distinct vendor_seq) from " + rows)).isZero();
+  }
+
+  /** Writes {@code file} until its file system is full. */
+  private static void fill(Path file) throws IOException {
+    byte[] block = new byte[4096];
+    try (java.io.OutputStream out = Files.newOutputStream(file)) {
+      while (true) {
+        out.write(block);
+      }
+    } catch (IOException full) {
+      assertThat(full.getMessage()).as("the tmpfs filled").containsIgnoringCase("space");
+    }
   }
 
   private static String errorLine(String err) {
