@@ -36,6 +36,7 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NotFoundException;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.types.Type;
@@ -260,7 +261,42 @@ public final class DuckDbBridge implements AutoCloseable {
     return register(catalog, asOf, notes, query);
   }
 
+  /** How many times {@link #register} reads the lake again when snapshots expire under it. */
+  static final int EXPIRED_WHILE_PLANNING_ATTEMPTS = 5;
+
+  /**
+   * Registers the views, reading the lake again when a concurrent {@code ticklake expire} removed a
+   * snapshot after it was loaded and before its files were planned (its manifest list or manifests
+   * are then gone, a {@link NotFoundException}): the latest state is simply read again, and an
+   * as-of whose snapshots were expired then gets the view that says so. A note is handed on once,
+   * however many attempts make it.
+   *
+   * @throws TicklakeException of kind CONFLICT when snapshots kept expiring under every attempt
+   */
   private Map<TableIdentifier, PinnedScan> register(
+      Catalog catalog, AsOf asOf, java.util.function.Consumer<String> notes, String query) {
+    java.util.Set<String> noted = new java.util.HashSet<>();
+    java.util.function.Consumer<String> once =
+        note -> {
+          if (noted.add(note)) {
+            notes.accept(note);
+          }
+        };
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return registerOnce(catalog, asOf, once, query);
+      } catch (NotFoundException e) {
+        if (attempt >= EXPIRED_WHILE_PLANNING_ATTEMPTS) {
+          throw TicklakeException.of(
+              Kind.CONFLICT,
+              "Cannot read the lake: its snapshots kept expiring while they were read (%s); retry",
+              e.getMessage());
+        }
+      }
+    }
+  }
+
+  private Map<TableIdentifier, PinnedScan> registerOnce(
       Catalog catalog, AsOf asOf, java.util.function.Consumer<String> notes, String query) {
     Map<TableIdentifier, Table> tables = loadConsistent(catalog);
     Map<TableIdentifier, SnapshotResolver.Resolution> snapshots =
