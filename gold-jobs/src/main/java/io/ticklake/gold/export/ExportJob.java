@@ -231,6 +231,13 @@ public final class ExportJob {
     ExportRequest request = plan.request();
     Table table = warehouse.table(request.table());
     Snapshot snapshot = table.snapshot(plan.snapshotId());
+    if (snapshot == null) { // a concurrent expire removed it since the plan
+      throw TicklakeException.of(
+          Kind.CONFLICT,
+          "Cannot read %s at snapshot %d: it was expired while it was read; retry",
+          request.table(),
+          plan.snapshotId());
+    }
     Schema schema = SnapshotResolver.schemaAt(table, Optional.of(snapshot));
     try {
       Files.createDirectories(parent);

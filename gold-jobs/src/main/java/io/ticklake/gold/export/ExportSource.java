@@ -98,6 +98,17 @@ public final class ExportSource implements AutoCloseable {
               + ") WHERE "
               + source.predicate());
       return source;
+    } catch (org.apache.iceberg.exceptions.NotFoundException e) {
+      // a concurrent `ticklake expire` removed the snapshot after the table was loaded: its
+      // manifest list or manifests are gone. A rerun pins the snapshots left (or says the one
+      // asked for was expired)
+      bridge.close();
+      throw TicklakeException.of(
+          Kind.CONFLICT,
+          "Cannot read %s at snapshot %s: it was expired while it was read (%s); retry",
+          request.table(),
+          snapshot.map(s -> Long.toString(s.snapshotId())).orElse("(none)"),
+          e.getMessage());
     } catch (RuntimeException e) {
       bridge.close();
       throw e;

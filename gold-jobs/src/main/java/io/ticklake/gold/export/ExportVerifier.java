@@ -213,8 +213,23 @@ public final class ExportVerifier {
       return;
     }
     ExportRequest request = receipt.request().toRequest(dir);
-    try (ExportSource source =
-        ExportSource.open(warehouse.tempDir(), request, table, Optional.of(snapshot))) {
+    ExportSource opened;
+    try {
+      opened = ExportSource.open(warehouse.tempDir(), request, table, Optional.of(snapshot));
+    } catch (TicklakeException e) {
+      if (e.kind() != TicklakeException.Kind.CONFLICT) {
+        throw e;
+      }
+      // a concurrent expire removed it after the table was loaded (soak of 2026-11-28)
+      problems.add(
+          String.format(
+              Locale.ROOT,
+              "Cannot verify %s: snapshot %d no longer exists (expired?)",
+              read.table(),
+              read.snapshotId()));
+      return;
+    }
+    try (ExportSource source = opened) {
       long n = source.rowCount();
       if (n != read.rows()) {
         problems.add(

@@ -336,6 +336,33 @@ class ExportVerifyTest {
   }
 
   @Test
+  void aSnapshotExpiredAfterTheTableWasLoadedIsAConflictNotAnInternalError() throws Exception {
+    // the soak of 2026-11-28 (run 4): `export` and `export verify` exited 1 (NotFoundException on
+    // a snap-*.avro) when a concurrent expire removed the snapshot they had loaded and pinned
+    // before they planned its files
+    useOwnWarehouse();
+    org.apache.iceberg.Table loaded = warehouse.table("gold.bars");
+    org.apache.iceberg.Snapshot pinned = loaded.snapshot(firstSnapshot);
+    ExportFixture.appendBars(
+        warehouse, List.of(bar("IBM", DAY, "1m", "09:40", "185", "185", "185", "185", "1")));
+    warehouse.table("gold.bars").expireSnapshots().expireSnapshotId(firstSnapshot).commit();
+
+    ExportRequest request = request(ExportProfile.ARROW, tmp.resolve("never"), null);
+    assertThatThrownBy(
+            () ->
+                ExportSource.open(
+                        warehouse.tempDir(), request, loaded, java.util.Optional.of(pinned))
+                    .close())
+        .isInstanceOfSatisfying(
+            TicklakeException.class,
+            e -> assertThat(e.kind()).isEqualTo(TicklakeException.Kind.CONFLICT))
+        .hasMessageStartingWith(
+            "Cannot read gold.bars at snapshot "
+                + firstSnapshot
+                + ": it was expired while it was read");
+  }
+
+  @Test
   void aDigestOfAnotherAlgorithmIsNotComparedButNoted() throws Exception {
     Path out = tmp.resolve("other-duckdb");
     ExportReceipt receipt = new ExportJob(warehouse, request(ExportProfile.R, out, null)).commit();
