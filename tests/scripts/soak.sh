@@ -47,6 +47,7 @@ run() {
   start=$(date +%s.%N)
   "$tl" "$@" >"$out/res/$id.out" 2>"$out/err/$id.err"
   local rc=$?
+  last_id="$id"
   printf '%s %s %s %d %s\n' "$start" "$(date +%s.%N)" "$id" "$rc" "$*" >>"$log"
   [[ -s "$out/err/$id.err" ]] || rm -f "$out/err/$id.err"
   return $rc
@@ -138,7 +139,35 @@ loop_sql() {
   done
 }
 
+# sql whose WHERE on trading_date/exchange prunes the files planned, next to the same query
+# written so that nothing prunes (a function of the column), both pinned to one snapshot of
+# silver.trades (the ids go to where-pairs; soak-check compares the answers when both ran)
+loop_sql_where() {
+  local queries=(
+    "select exchange, count(*) as n, sum(size) as s from silver.trades where trading_date = '2013-10-11' group by 1 order by 1|select exchange, count(*) as n, sum(size) as s from silver.trades where cast(trading_date as varchar) = '2013-10-11' group by 1 order by 1"
+    "select trading_date, count(*) as n, sum(size) as s from silver.trades where trading_date between date '2020-02-22' and date '2020-02-24' and exchange = 'binance-futures' group by 1 order by 1|select trading_date, count(*) as n, sum(size) as s from silver.trades where cast(trading_date as varchar) between '2020-02-22' and '2020-02-24' and lower(exchange) = 'binance-futures' group by 1 order by 1"
+    "select symbol, count(*) as n, sum(bid_size) as b from silver.quotes where exchange in ('binance-futures') and (trading_date = date '2020-02-23' or trading_date > '2020-02-25') group by 1 order by 1|select symbol, count(*) as n, sum(bid_size) as b from silver.quotes where lower(exchange) in ('binance-futures') and (cast(trading_date as varchar) = '2020-02-23' or cast(trading_date as varchar) > '2020-02-25') group by 1 order by 1"
+    "select count(*) as n, sum(size) as s from bronze.trades where trading_date >= '2020-02-23' and exchange = 'binance-futures'|select count(*) as n, sum(size) as s from bronze.trades where cast(trading_date as varchar) >= '2020-02-23' and lower(exchange) = 'binance-futures'"
+    "select symbol, count(*) as n, sum(volume) as v from gold.bars where trading_date in ('2020-02-22', '2020-02-23') group by 1 order by 1|select symbol, count(*) as n, sum(volume) as v from gold.bars where cast(trading_date as varchar) in ('2020-02-22', '2020-02-23') group by 1 order by 1"
+  )
+  local i=0 q snap a
+  while running; do
+    q="${queries[$((i % ${#queries[@]}))]}"
+    i=$((i + 1))
+    snap=$("$tl" snapshots silver.trades --format json 2>/dev/null |
+      python3 -c 'import json,sys; s=json.load(sys.stdin); print(s[-1]["snapshot_id"] if s else "")' 2>/dev/null)
+    if [[ -z "$snap" ]]; then sleep 2; continue; fi
+    run sql-where sql --as-of "$snap" --format csv -c "${q%%|*}"
+    a="$last_id"
+    run sql-where sql --as-of "$snap" --format csv -c "${q#*|}"
+    echo "$a $last_id" >>"$out/where-pairs"
+    run sql-where sql --format csv -c "${q%%|*}"
+    sleep 2
+  done
+}
+
 pids=()
+loop_sql_where & pids+=($!)
 loop_ingest & pids+=($!)
 loop_compact a & pids+=($!)
 loop_compact b & pids+=($!)
