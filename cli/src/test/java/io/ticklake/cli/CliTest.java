@@ -152,6 +152,14 @@ class CliTest {
     assertThat(expired.err())
         .contains("Cannot read bronze.trades as of " + between)
         .contains("expired", Long.toString(second));
+    // the expired snapshot by its id: the error says it may have been expired
+    CliRun byExpiredId =
+        run("sql", "--format", "csv", "--as-of", Long.toString(first), "-c", query);
+    assertThat(byExpiredId.code()).isEqualTo(ExitCodes.INPUT);
+    assertThat(byExpiredId.err())
+        .contains("Cannot find snapshot " + first)
+        .contains("expired")
+        .contains("ticklake snapshots");
     // only a query that reads that table fails: the others are read as of that time as before
     CliRun other =
         run(

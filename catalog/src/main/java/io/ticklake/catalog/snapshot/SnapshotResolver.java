@@ -23,6 +23,11 @@ import org.apache.iceberg.util.SnapshotUtil;
  * snapshot at that point (a typed empty read, not an error).
  */
 public final class SnapshotResolver {
+  /** What a snapshot id not found may mean: a typo, or a snapshot {@code expire} removed. */
+  private static final String EXPIRED_HINT =
+      ": it was expired (`ticklake expire`; tags keep theirs) or never was one of its snapshots;"
+          + " `ticklake snapshots` lists those kept";
+
   private SnapshotResolver() {}
 
   /**
@@ -41,7 +46,11 @@ public final class SnapshotResolver {
       Snapshot snapshot = table.snapshot(id.snapshotId());
       if (snapshot == null) {
         throw TicklakeException.of(
-            Kind.INPUT, "Cannot find snapshot %d in table %s", id.snapshotId(), shortName(table));
+            Kind.INPUT,
+            "Cannot find snapshot %d in table %s%s",
+            id.snapshotId(),
+            shortName(table),
+            EXPIRED_HINT);
       }
       return Optional.of(snapshot);
     }
@@ -201,10 +210,11 @@ public final class SnapshotResolver {
               : "tag or branch '" + ((AsOf.Ref) asOf).name() + "'";
       throw TicklakeException.of(
           Kind.INPUT,
-          "Cannot find %s in any of the %d tables (%s)",
+          "Cannot find %s in any of the %d tables (%s)%s",
           what,
           tables.size(),
-          String.join(", ", tables.keySet().stream().map(Object::toString).toList()));
+          String.join(", ", tables.keySet().stream().map(Object::toString).toList()),
+          asOf instanceof AsOf.SnapshotId ? EXPIRED_HINT : "");
     }
     Map<TableIdentifier, Resolution> ordered = new LinkedHashMap<>();
     Instant at = pointInTime;

@@ -299,7 +299,9 @@ class ExportBadRequestTest {
             "1m",
             exports.resolve("a"),
             "12345"),
-        "Cannot find snapshot 12345 in table gold.bars");
+        "Cannot find snapshot 12345 in table gold.bars: it was expired (`ticklake expire`; tags"
+            + " keep theirs) or never was one of its snapshots; `ticklake snapshots` lists those"
+            + " kept");
   }
 
   /**
