@@ -16,7 +16,6 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.util.SnapshotUtil;
 
 /**
  * Resolves an {@link AsOf} to a concrete snapshot of a table, or to "empty" when the table had no
@@ -139,15 +138,18 @@ public final class SnapshotResolver {
   /**
    * The schema of {@code table} when {@code snapshot} was committed (the current one when the
    * snapshot names none, or none is given): a column added later is not part of what the snapshot
-   * held, and a column renamed later still has its old name. It is Iceberg's own {@link
-   * SnapshotUtil#schemaFor(Table, long)}, which its time travel reads with; so do an export of a
-   * snapshot and its verification, which then stay the same after the table evolves. An empty
-   * {@code snapshot} (a table without snapshots has no snapshot id to ask about) gives the current
-   * schema.
+   * held, and a column renamed later still has its old name. Iceberg's time travel reads with it,
+   * and so do an export of a snapshot and its verification, which then stay the same after the
+   * table evolves. It is taken from the snapshot itself, not by looking its id up in the table as
+   * Iceberg's {@code SnapshotUtil.schemaFor} does: a job holding a pinned snapshot while a
+   * concurrent {@code expire} removes it from the table's metadata still gets its schema, and goes
+   * on to the step that reports the expiry as a conflict ({@code schemaFor} threw "Cannot find
+   * snapshot with ID", an internal error of {@code compact} in the soak of 2026-11-28).
    */
   public static Schema schemaAt(Table table, Optional<Snapshot> snapshot) {
     return snapshot
-        .map(s -> SnapshotUtil.schemaFor(table, s.snapshotId()))
+        .map(Snapshot::schemaId)
+        .map(id -> table.schemas().get(id))
         .orElseGet(table::schema);
   }
 

@@ -196,6 +196,28 @@ class DuckDbBridgeTest {
     assertThat(query("SELECT count(*) FROM bronze.ticks")).containsExactly("0");
   }
 
+  /**
+   * A job holds a pinned snapshot while a concurrent {@code ticklake expire} removes it from the
+   * table's metadata: the snapshot's schema is still known from the snapshot itself (Iceberg's
+   * {@code SnapshotUtil.schemaFor} looks the id up in the table and threw "Cannot find snapshot
+   * with ID", an internal error of `compact` in the soak of 2026-11-28), so the job gets to the
+   * step that reports the expiry as a conflict.
+   */
+  @Test
+  void theSchemaOfAPinnedSnapshotIsKnownAfterItExpired() throws Exception {
+    long first = append(row("us-equity", LocalDate.of(2013, 10, 7), "IBM", "181.52", 1L));
+    org.apache.iceberg.Snapshot pinned = table.snapshot(first);
+    table.updateSchema().addColumn("venue", Types.StringType.get()).commit();
+    append(row("us-equity", LocalDate.of(2013, 10, 8), "BAC", "14.01", 2L));
+    table.refresh();
+    table.expireSnapshots().expireOlderThan(Long.MAX_VALUE).retainLast(1).commit();
+    table.refresh();
+    assertThat(table.snapshot(first)).isNull();
+    Schema schema = SnapshotResolver.schemaAt(table, Optional.of(pinned));
+    assertThat(schema.findField("venue")).isNull();
+    assertThat(schema.findField("symbol")).isNotNull();
+  }
+
   @Test
   void asOfTagIsResolved() throws Exception {
     long first = append(row("us-equity", LocalDate.of(2013, 10, 7), "IBM", "181.52", 1L));
