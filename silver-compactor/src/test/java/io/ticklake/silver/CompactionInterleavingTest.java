@@ -164,6 +164,34 @@ class CompactionInterleavingTest {
   }
 
   /**
+   * The Bronze snapshot a plan pinned expires before the partition is rebuilt (soak run 4 of
+   * 2026-11-28: the live writer commits to Bronze every flush, `expire --retain-last 1` ran every 5
+   * s, and `compact` failed with an internal error, "IllegalArgumentException: Cannot find snapshot
+   * with ID …", exit 1). That is a lost race like any other: a CONFLICT, which the CLI's path
+   * answers by planning again from the snapshot left; rerun, the partition is compacted.
+   */
+  @Test
+  void aPinnedBronzeSnapshotExpiredBeforeTheRebuildIsAConflictThatReplans() throws Exception {
+    try (Warehouse w = BronzeFixture.warehouse(dir.resolve("wh"))) {
+      Table bronze = BronzeFixture.bronzeTrades(w);
+      BronzeFixture.appendTradeFiles(bronze, 1, List.of(tradesOn(BronzeFixture.DATE, 5, "1")));
+      CompactionPlan plan = compactor(w).plan();
+      assertThat(plan.partitions()).hasSize(1);
+      // the writer's next flush, then a routine expire keeping only the newest snapshot
+      BronzeFixture.appendTradeFiles(
+          bronze, 2, List.of(tradesOn(BronzeFixture.DATE.plusDays(1), 3, "1")));
+      bronze.refresh();
+      bronze.expireSnapshots().expireOlderThan(Long.MAX_VALUE).retainLast(1).commit();
+
+      assertThatThrownBy(() -> compactor(w).commit(plan))
+          .isInstanceOfSatisfying(
+              TicklakeException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONFLICT));
+      SilverCompactor.Outcome again = compactor(w).runResolvingConflicts(3);
+      assertThat(again.committed()).hasSize(2);
+    }
+  }
+
+  /**
    * The quarantine snapshot a partition's rebuild started from expires before its quarantine commit
    * (the soak of 2026-11-28: the live writer commits bad lines to {@code ops.quarantine} every
    * flush and {@code expire --older-than 1ms} ran every 5 s, so a rebuild of a few seconds found
