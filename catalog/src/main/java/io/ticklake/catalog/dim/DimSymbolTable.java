@@ -327,14 +327,7 @@ public final class DimSymbolTable {
     } catch (RuntimeException e) {
       // a full disk while writing the manifests or the metadata file, a refused catalog update:
       // the file goes only when the table, read again, shows that the commit did not happen
-      if (CommitOutcome.ofCommit(
-              e,
-              table,
-              base == null ? -1 : base.snapshotId(),
-              newFiles.stream().map(DataFile::location).toList())
-          == CommitOutcome.FAILED) {
-        deleteQuietly(newFiles);
-      }
+      CommitOutcome.discardIfFailed(e, table, base, newFiles);
       throw e;
     }
     return committedVersion(commitId);

@@ -417,18 +417,7 @@ public final class QualityJob {
     } catch (RuntimeException | Error e) {
       // a full disk while writing the manifests or the metadata file, a refused catalog update:
       // the files go only when the table, read again, shows that the commit did not happen
-      if (CommitOutcome.ofCommit(
-              e,
-              quality,
-              before == null ? -1 : before.snapshotId(),
-              files.stream().map(DataFile::location).toList())
-          == CommitOutcome.FAILED) {
-        try {
-          files.forEach(f -> quality.io().deleteFile(f.location()));
-        } catch (RuntimeException notDeleted) {
-          e.addSuppressed(notDeleted);
-        }
-      }
+      CommitOutcome.discardIfFailed(e, quality, before, files);
       throw e;
     }
     quality.refresh();
