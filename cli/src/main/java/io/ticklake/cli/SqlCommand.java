@@ -4,15 +4,13 @@ import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
+import io.ticklake.catalog.duckdb.LakeQuery;
 import io.ticklake.catalog.snapshot.AsOf;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -77,21 +75,19 @@ final class SqlCommand implements Callable<Integer> {
     CliContext ctx = root.context();
     String query = query();
     AsOf when = AsOf.parse(asOf);
-    try (Warehouse warehouse = ctx.openWarehouse();
-        DuckDbBridge bridge = DuckDbBridge.open(warehouse.tempDir(), threads, memoryLimit)) {
-      // only the tables the query reads are planned (all of them when that cannot be told)
-      bridge.registerFor(
-          query, warehouse.catalog(), when, note -> ctx.err().println("ticklake: note: " + note));
-      try (Statement s = bridge.connection().createStatement()) {
-        if (s.execute(query)) {
-          try (ResultSet rs = s.getResultSet()) {
-            format.print(ctx.out(), rs);
-          }
-        } else {
-          ctx.out().println("OK");
-        }
-      } catch (SQLException e) {
-        throw new TicklakeException(Kind.INPUT, "Cannot run query: " + e.getMessage().strip(), e);
+    try (Warehouse warehouse = ctx.openWarehouse()) {
+      // only the tables the query reads are planned (all of them when that cannot be told); a
+      // query of the latest state whose files a concurrent expire deleted runs again
+      boolean rows =
+          LakeQuery.run(
+              () -> DuckDbBridge.open(warehouse.tempDir(), threads, memoryLimit),
+              warehouse.catalog(),
+              when,
+              query,
+              note -> ctx.err().println("ticklake: note: " + note),
+              rs -> format.print(ctx.out(), rs));
+      if (!rows) {
+        ctx.out().println("OK");
       }
     }
     return ExitCodes.OK;

@@ -506,6 +506,118 @@ class DuckDbBridgeTest {
     }
   }
 
+  /**
+   * What a commit replacing the first snapshot's files and then {@code ticklake expire} do: the
+   * first snapshot's data files are deleted.
+   */
+  private void replaceAndExpire(long first) {
+    table.refresh();
+    var delete = table.newDelete();
+    org.apache.iceberg.io.CloseableIterable<org.apache.iceberg.FileScanTask> tasks =
+        table.newScan().useSnapshot(first).planFiles();
+    List<String> files = new ArrayList<>();
+    tasks.forEach(t -> files.add(t.file().location()));
+    files.forEach(delete::deleteFile);
+    delete.commit();
+    append(row("us-equity", LocalDate.of(2013, 10, 7), "BAC", "14.01", 2L));
+    table.expireSnapshots().expireOlderThan(Long.MAX_VALUE).retainLast(1).commit();
+    table.refresh();
+    files.forEach(f -> assertThat(Path.of(PinnedScan.localPath(f))).doesNotExist());
+  }
+
+  private List<String> lakeQuery(AsOf asOf, String sql, Runnable planned) {
+    List<String> out = new ArrayList<>();
+    LakeQuery.run(
+        () -> DuckDbBridge.open(warehouse.tempDir(), 1, null),
+        warehouse.catalog(),
+        asOf,
+        sql,
+        n -> {},
+        rs -> {
+          while (rs.next()) {
+            out.add(rs.getString(1));
+          }
+        },
+        planned);
+    return out;
+  }
+
+  @Test
+  void aQueryWhoseFilesAnExpireDeletedAfterPlanningReadsTheLakeAgain() {
+    long first = append(row("us-equity", LocalDate.of(2013, 10, 7), "IBM", "181.52", 1L));
+    java.util.concurrent.atomic.AtomicInteger plans =
+        new java.util.concurrent.atomic.AtomicInteger();
+    List<String> out =
+        lakeQuery(
+            AsOf.latest(),
+            "SELECT symbol FROM bronze.ticks",
+            () -> {
+              if (plans.incrementAndGet() == 1) {
+                replaceAndExpire(first);
+              }
+            });
+    assertThat(out).containsExactly("BAC");
+    assertThat(plans).hasValue(2);
+  }
+
+  @Test
+  void aQueryAsOfASnapshotExpiredAfterPlanningSaysSo() {
+    long first = append(row("us-equity", LocalDate.of(2013, 10, 7), "IBM", "181.52", 1L));
+    assertThatThrownBy(
+            () ->
+                lakeQuery(
+                    new AsOf.SnapshotId(first),
+                    "SELECT symbol FROM bronze.ticks",
+                    () -> replaceAndExpire(first)))
+        .isInstanceOfSatisfying(
+            TicklakeException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INPUT))
+        .hasMessageStartingWith(
+            "Cannot run query: the snapshot of bronze.ticks it reads was expired while it ran"
+                + " (its data file ")
+        .hasMessageEndingWith(" is gone); 'ticklake snapshots bronze.ticks' lists those left");
+  }
+
+  @Test
+  void aQueryOfLatestFilesExpiredUnderEveryAttemptIsAConflict() {
+    append(row("us-equity", LocalDate.of(2013, 10, 7), "IBM", "181.52", 1L));
+    java.util.concurrent.atomic.AtomicInteger plans =
+        new java.util.concurrent.atomic.AtomicInteger();
+    assertThatThrownBy(
+            () ->
+                lakeQuery(
+                    AsOf.latest(),
+                    "SELECT symbol FROM bronze.ticks",
+                    () -> {
+                      plans.incrementAndGet();
+                      replaceAndExpire(table.currentSnapshot().snapshotId());
+                    }))
+        .isInstanceOfSatisfying(
+            TicklakeException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONFLICT))
+        .hasMessageStartingWith(
+            "Cannot run query: concurrent expires removed the files of bronze.ticks it read under"
+                + " each of 5 attempts (last ");
+    assertThat(plans).hasValue(LakeQuery.ATTEMPTS);
+  }
+
+  @Test
+  void aQueryNamingAMissingFileOfItsOwnIsBadInput() {
+    append(row("us-equity", LocalDate.of(2013, 10, 7), "IBM", "181.52", 1L));
+    String missing = dir.resolve("nope.parquet").toString();
+    java.util.concurrent.atomic.AtomicInteger plans =
+        new java.util.concurrent.atomic.AtomicInteger();
+    assertThatThrownBy(
+            () ->
+                lakeQuery(
+                    AsOf.latest(),
+                    "SELECT count(*) FROM bronze.ticks, read_parquet('" + missing + "')",
+                    plans::incrementAndGet))
+        .isInstanceOfSatisfying(
+            TicklakeException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INPUT))
+        .hasMessageStartingWith("Cannot run query: IO Error: No files found")
+        .hasMessageContaining(missing);
+    assertThat(plans).hasValue(1);
+  }
+
   @Test
   void parsesAsOfText() {
     assertThat(AsOf.parse(null)).isEqualTo(AsOf.latest());

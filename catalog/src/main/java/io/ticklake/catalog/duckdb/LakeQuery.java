@@ -1,0 +1,147 @@
+package io.ticklake.catalog.duckdb;
+
+import static java.util.Objects.requireNonNull;
+
+import io.ticklake.catalog.TicklakeException;
+import io.ticklake.catalog.TicklakeException.Kind;
+import io.ticklake.catalog.snapshot.AsOf;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.TableIdentifier;
+
+/**
+ * A user's query over the lake ({@code ticklake sql}): the tables it reads are planned as views
+ * pinned to one as-of, then DuckDB runs it.
+ *
+ * <p>Planning and reading are two steps, and a concurrent {@code ticklake expire} may delete data
+ * files in between: those of a snapshot that was current when the query was planned and that a
+ * later commit replaced (a compaction, a bar build) before the expire. A query of the latest state
+ * then simply runs again on a fresh DuckDB database over the lake as it is now; a query pinned to a
+ * point in time says that its snapshot was expired. Whether a failure is this race is told by the
+ * files themselves (a planned data file no longer exists), not by DuckDB's message.
+ */
+public final class LakeQuery {
+  /** Reads a query's result. */
+  @FunctionalInterface
+  public interface Result {
+    /** Reads {@code rs}; called at most once per run, after the query succeeded. */
+    void read(ResultSet rs) throws SQLException;
+  }
+
+  /** How many times a query of the latest state runs when its files keep being expired. */
+  static final int ATTEMPTS = 5;
+
+  private LakeQuery() {}
+
+  /**
+   * Runs {@code query}.
+   *
+   * @param open opens a fresh DuckDB database for one attempt (closed after it)
+   * @param notes hears each note of the planning once, however many attempts run
+   * @param result reads the result of a query that returns rows
+   * @return whether the query returned rows (false for a statement without result)
+   * @throws TicklakeException of kind INPUT for a query DuckDB refuses or whose pinned snapshot was
+   *     expired while it ran, CONFLICT when the latest files kept being expired under every attempt
+   */
+  public static boolean run(
+      Supplier<DuckDbBridge> open,
+      Catalog catalog,
+      AsOf asOf,
+      String query,
+      Consumer<String> notes,
+      Result result) {
+    return run(open, catalog, asOf, query, notes, result, () -> {});
+  }
+
+  /** {@link #run}, calling {@code planned} between planning and reading (for tests). */
+  static boolean run(
+      Supplier<DuckDbBridge> open,
+      Catalog catalog,
+      AsOf asOf,
+      String query,
+      Consumer<String> notes,
+      Result result,
+      Runnable planned) {
+    requireNonNull(open, "open is null");
+    requireNonNull(query, "query is null");
+    requireNonNull(result, "result is null");
+    Set<String> noted = new HashSet<>();
+    Consumer<String> once =
+        note -> {
+          if (noted.add(note)) {
+            notes.accept(note);
+          }
+        };
+    for (int attempt = 1; ; attempt++) {
+      try (DuckDbBridge bridge = open.get()) {
+        Map<TableIdentifier, PinnedScan> scans = bridge.registerFor(query, catalog, asOf, once);
+        planned.run();
+        boolean reading = false;
+        try (Statement s = bridge.connection().createStatement()) {
+          if (!s.execute(query)) {
+            return false;
+          }
+          reading = true;
+          try (ResultSet rs = s.getResultSet()) {
+            result.read(rs);
+          }
+          return true;
+        } catch (SQLException e) {
+          Optional<Gone> gone = reading ? Optional.empty() : gone(scans);
+          if (gone.isEmpty()) {
+            throw new TicklakeException(
+                Kind.INPUT, "Cannot run query: " + e.getMessage().strip(), e);
+          }
+          if (!(asOf instanceof AsOf.Latest)) {
+            throw new TicklakeException(
+                Kind.INPUT,
+                String.format(
+                    java.util.Locale.ROOT,
+                    "Cannot run query: the snapshot of %s it reads was expired while it ran (its"
+                        + " data file %s is gone); 'ticklake snapshots %s' lists those left",
+                    gone.get().table(),
+                    gone.get().file(),
+                    gone.get().table()),
+                e);
+          }
+          if (attempt >= ATTEMPTS) {
+            throw new TicklakeException(
+                Kind.CONFLICT,
+                String.format(
+                    java.util.Locale.ROOT,
+                    "Cannot run query: concurrent expires removed the files of %s it read under"
+                        + " each of %d attempts (last %s); retry",
+                    gone.get().table(),
+                    ATTEMPTS,
+                    gone.get().file()),
+                e);
+          }
+        }
+      }
+    }
+  }
+
+  /** A planned data file that no longer exists, and its table. */
+  private record Gone(TableIdentifier table, String file) {}
+
+  private static Optional<Gone> gone(Map<TableIdentifier, PinnedScan> scans) {
+    for (Map.Entry<TableIdentifier, PinnedScan> e : scans.entrySet()) {
+      for (String file : e.getValue().localPaths()) {
+        if (!file.contains("://") && Files.notExists(Path.of(file))) {
+          return Optional.of(new Gone(e.getKey(), file));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+}
