@@ -266,26 +266,53 @@ public final class BarJob {
                               task.exchange(),
                               TableContracts.EXCHANGE.name())));
         }
-        buildBatch(
-            build,
-            silver,
-            planned ? plannedFiles : null,
-            planned && results.isEmpty() ? plannedGold : null,
-            pinned,
-            plan.goldSnapshotId(),
-            batch,
-            batchCalendars,
-            r -> {
-              results.add(r);
-              if (progress != null) {
-                progress.partitionDone(r, results.size(), plan.partitions().size());
-              }
-            });
+        try {
+          buildBatch(
+              build,
+              silver,
+              planned ? plannedFiles : null,
+              planned && results.isEmpty() ? plannedGold : null,
+              pinned,
+              plan.goldSnapshotId(),
+              batch,
+              batchCalendars,
+              r -> {
+                results.add(r);
+                if (progress != null) {
+                  progress.partitionDone(r, results.size(), plan.partitions().size());
+                }
+              });
+        } catch (RuntimeException e) {
+          throw expiredWhileRead(plan, e);
+        }
       }
       start = System.nanoTime();
     }
     phase("DuckDB close", start);
     return results;
+  }
+
+  /**
+   * {@code failure} of a batch's build, or a CONFLICT when a concurrent {@code ticklake expire}
+   * removed the plan's Silver snapshot while the build read it (its data files deleted after they
+   * were listed): {@link #commitResolvingConflicts} then plans again from the current snapshot, as
+   * when the snapshot is gone before the build starts.
+   */
+  private RuntimeException expiredWhileRead(BarPlan plan, RuntimeException failure) {
+    if ((failure instanceof TicklakeException t && t.kind() == Kind.CONFLICT)
+        || warehouse.table(TableContracts.SILVER_TRADES.id()).snapshot(plan.silverSnapshotId())
+            != null) {
+      return failure;
+    }
+    return new TicklakeException(
+        Kind.CONFLICT,
+        String.format(
+            java.util.Locale.ROOT,
+            "Cannot build %s: Silver snapshot %d of the plan was expired while the build read it;"
+                + " plan again",
+            TableContracts.GOLD_BARS.name(),
+            plan.silverSnapshotId()),
+        failure);
   }
 
   /**

@@ -6,7 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.contract.TableContracts;
+import io.ticklake.catalog.duckdb.PinnedScan;
 import io.ticklake.catalog.snapshot.PartitionHistory;
+import io.ticklake.gold.bars.BarInterval;
+import io.ticklake.gold.bars.BarJob;
+import io.ticklake.gold.bars.BarOptions;
+import io.ticklake.gold.bars.BarPlan;
+import io.ticklake.gold.bars.BarResult;
 import io.ticklake.gold.quality.GoldFixture.Trade;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -55,6 +61,44 @@ class PartitionHistoryExpiryTest {
       assertThat(history.changedSince(new ExchangeDate(EXCHANGE, DAY), dayRead)).isTrue();
       assertThat(history.changedSince(new ExchangeDate(EXCHANGE, NEXT), pinned.snapshotId()))
           .isTrue();
+    }
+  }
+
+  @Test
+  void barsPlannedBeforeAnExpireDeletedTheirSilverFilesPlanAgain() {
+    try (Warehouse w = GoldFixture.warehouse(dir.resolve("w"))) {
+      GoldFixture.appendFile(w, 1, List.of(trade(DAY, "14:00:00")));
+      GoldFixture.compact(w);
+      BarJob job = new BarJob(w, BarOptions.defaults().withIntervals(List.of(BarInterval.M1)));
+      BarPlan plan = job.plan(); // lists the Silver files it will read
+      List<String> planned = new java.util.ArrayList<>();
+      w.table(TableContracts.SILVER_TRADES.id())
+          .newScan()
+          .planFiles()
+          .forEach(t -> planned.add(t.file().location()));
+
+      // another process: late data for DAY compacted (the planned file replaced), the next day
+      // compacted, then `expire` deletes the replaced file (once the commit that replaced it
+      // expired too)
+      GoldFixture.appendFile(w, 2, List.of(trade(DAY, "15:00:00")));
+      GoldFixture.compact(w);
+      GoldFixture.appendFile(w, 3, List.of(trade(NEXT, "14:00:00")));
+      GoldFixture.compact(w);
+      Table silver = w.table(TableContracts.SILVER_TRADES.id());
+      silver.expireSnapshots().expireOlderThan(Long.MAX_VALUE).retainLast(1).commit();
+      assertThat(planned)
+          .allSatisfy(f -> assertThat(Path.of(PinnedScan.localPath(f))).doesNotExist());
+
+      List<BarPlan> replans = new java.util.ArrayList<>();
+      List<BarResult> built = job.commitResolvingConflicts(plan, 3, null, replans::add);
+      assertThat(replans).hasSize(1);
+      assertThat(built).extracting(BarResult::tradingDate).containsExactly(DAY, NEXT);
+      assertThat(built).extracting(BarResult::rowsIn).containsExactly(2L, 1L);
+      assertThat(built)
+          .allSatisfy(
+              r ->
+                  assertThat(r.silverSnapshotId())
+                      .isEqualTo(silver.currentSnapshot().snapshotId()));
     }
   }
 }
