@@ -276,8 +276,28 @@ public final class ExportJob {
       throw TicklakeException.of(Kind.FAILURE, "Cannot export to %s: %s", out, e.getMessage());
     } catch (RuntimeException e) {
       LocalTrees.deleteTree(tmp);
-      throw e;
+      throw expiredWhileRead(plan, e);
     }
+  }
+
+  /**
+   * {@code failure}, or a CONFLICT (retry) when a concurrent {@code ticklake expire} removed the
+   * plan's snapshot while the export read it: the files listed at the start are deleted before
+   * DuckDB reads them all.
+   */
+  private RuntimeException expiredWhileRead(ExportPlan plan, RuntimeException failure) {
+    if ((failure instanceof TicklakeException t && t.kind() == Kind.CONFLICT)
+        || warehouse.table(plan.request().table()).snapshot(plan.snapshotId()) != null) {
+      return failure;
+    }
+    return new TicklakeException(
+        Kind.CONFLICT,
+        String.format(
+            java.util.Locale.ROOT,
+            "Cannot read %s at snapshot %d: it was expired while it was read; retry",
+            plan.request().table(),
+            plan.snapshotId()),
+        failure);
   }
 
   private static final String TMP_MARK = ".export-";

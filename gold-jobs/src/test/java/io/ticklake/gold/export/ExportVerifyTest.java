@@ -363,6 +363,51 @@ class ExportVerifyTest {
   }
 
   @Test
+  void aSnapshotExpiredWhileTheExportReadsItsFilesIsAConflictThatLeavesNothing() throws Exception {
+    // the export lists the snapshot's files, then reads them one symbol-day at a time; a
+    // concurrent commit replacing them and an `expire` deleting them in between was an internal
+    // error (DuckDB's "No files found"), exit 1
+    useOwnWarehouse();
+    Path out = tmp.resolve("hive");
+    ExportJob job = new ExportJob(warehouse, request(ExportProfile.PARQUET_PARTITIONED, out, null));
+    ExportPlan plan = job.plan();
+    org.apache.iceberg.Table bars = warehouse.table("gold.bars");
+    List<String> planned = new java.util.ArrayList<>();
+    bars.newScan().planFiles().forEach(t -> planned.add(t.file().location()));
+    ExportProgress replaceAndExpire =
+        (done, total) -> {
+          if (done == 1) {
+            bars.newDelete()
+                .deleteFromRowFilter(org.apache.iceberg.expressions.Expressions.alwaysTrue())
+                .commit();
+            ExportFixture.appendBars(warehouse, ExportProfilesTest.bars());
+            ExportFixture.appendBars(
+                warehouse,
+                List.of(bar("IBM", DAY.plusDays(3), "1m", "09:40", "1", "1", "1", "1", "1")));
+            bars.refresh();
+            bars.expireSnapshots().expireOlderThan(Long.MAX_VALUE).retainLast(1).commit();
+            assertThat(planned)
+                .allSatisfy(
+                    f ->
+                        assertThat(Path.of(io.ticklake.catalog.duckdb.PinnedScan.localPath(f)))
+                            .doesNotExist());
+          }
+        };
+    assertThatThrownBy(() -> job.commit(plan, replaceAndExpire))
+        .isInstanceOfSatisfying(
+            TicklakeException.class,
+            e -> assertThat(e.kind()).isEqualTo(TicklakeException.Kind.CONFLICT))
+        .hasMessage(
+            "Cannot read gold.bars at snapshot "
+                + plan.snapshotId()
+                + ": it was expired while it was read; retry");
+    assertThat(out).doesNotExist();
+    try (var left = Files.list(tmp)) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("own");
+    }
+  }
+
+  @Test
   void aDigestOfAnotherAlgorithmIsNotComparedButNoted() throws Exception {
     Path out = tmp.resolve("other-duckdb");
     ExportReceipt receipt = new ExportJob(warehouse, request(ExportProfile.R, out, null)).commit();
