@@ -3,6 +3,7 @@ package io.ticklake.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.contract.TableContracts;
@@ -237,6 +238,19 @@ final class CompactCommand implements Callable<Integer>, StorageWriting {
                             String.format(
                                 Locale.ROOT,
                                 "%s %s: skipped, another compactor rebuilt it first",
+                                name,
+                                key));
+                      }
+                    }
+
+                    @Override
+                    public void retrying(ExchangeDate key, TicklakeException conflict) {
+                      if (!json) {
+                        bar.print(
+                            String.format(
+                                Locale.ROOT,
+                                "%s %s: lost a commit race (another commit changed it, or what"
+                                    + " the run pinned expired); planning it again",
                                 name,
                                 key));
                       }

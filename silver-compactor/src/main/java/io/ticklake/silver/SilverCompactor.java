@@ -487,6 +487,12 @@ public final class SilverCompactor {
     default void skipped(ExchangeDate key) {}
 
     /**
+     * A partition's commit lost a race ({@code conflict}: another commit changed it, or what the
+     * run pinned expired): it is planned again, and rebuilt unless the winner left nothing to do.
+     */
+    default void retrying(ExchangeDate key, TicklakeException conflict) {}
+
+    /**
      * The Bronze snapshot the plan pinned expired during the run ({@code ticklake expire}): the
      * {@code remaining} partitions were planned again, once, at Bronze snapshot {@code pinned}.
      */
@@ -529,6 +535,7 @@ public final class SilverCompactor {
             if (e.kind() != TicklakeException.Kind.CONFLICT || attempt >= maxAttempts) {
               throw e;
             }
+            listener.retrying(task.key(), e);
             if (one.bronzeSnapshotId() == bronzeSnapshotId && bronzeExpired(bronzeSnapshotId)) {
               // the pin went with a routine expiry: every partition left needs a new one, so
               // plan them all again once rather than each on its turn
@@ -686,6 +693,37 @@ public final class SilverCompactor {
 
     private long lastLogAppend = System.nanoTime();
 
+    /** The Silver snapshot {@link #filesAtBase} was read at. */
+    private long filesBaseId = Long.MIN_VALUE;
+
+    /**
+     * Each partition's Silver data files at the plan's Silver snapshot, read once while it exists
+     * (null when it did not): what a partition's commit compares with when the run's own commits,
+     * or another job's, made that snapshot old and an expire removed it before the commit.
+     */
+    private Map<ExchangeDate, Set<String>> filesAtBase;
+
+    /**
+     * The data files of partition {@code key} at Silver snapshot {@code baseId}, or null when they
+     * cannot be known (the snapshot was gone before this session read it).
+     */
+    private Set<String> silverFilesAtBase(long baseId, ExchangeDate key) {
+      if (baseId != filesBaseId) {
+        filesBaseId = baseId;
+        silver.refresh();
+        Snapshot base = baseId < 0 ? null : silver.snapshot(baseId);
+        filesAtBase = null;
+        if (base != null) {
+          try {
+            filesAtBase = partitionFilesByKey(silver, base);
+          } catch (NotFoundException e) {
+            // expired while read: unknown, the commit's own validation decides
+          }
+        }
+      }
+      return filesAtBase == null ? null : filesAtBase.getOrDefault(key, Set.of());
+    }
+
     /**
      * Checks the Silver table's shape once (and gives it the contract's sort order, so the new
      * files are tagged with the order they are written in), then opens what the partitions share.
@@ -744,6 +782,7 @@ public final class SilverCompactor {
                 quarantine,
                 pinned,
                 plan.silverSnapshotId(),
+                silverFilesAtBase(plan.silverSnapshotId(), task.key()),
                 task.key(),
                 calendar,
                 logged,
@@ -802,6 +841,7 @@ public final class SilverCompactor {
       Table quarantine,
       Snapshot pinned,
       long silverBaseId,
+      Set<String> silverBaseFiles,
       ExchangeDate key,
       ExchangeCalendar calendar,
       List<CompactionLog.Entry> log,
@@ -896,7 +936,11 @@ public final class SilverCompactor {
         silver,
         key.expression(),
         dataFile.map(List::of).orElse(List.of()),
-        validationBase(silver, silverBaseId, key, ownCommits),
+        unchangedSinceExpiredBase(
+            silver,
+            validationBase(silver, silverBaseId, key, ownCommits),
+            silverBaseFiles,
+            key.expression()),
         summary,
         "compact " + kind.silver().name() + " partition " + key,
         () -> deleteQuietly(local));
@@ -999,6 +1043,21 @@ public final class SilverCompactor {
         Expressions.equal("source_table", kind.silver().name()), key.expression());
   }
 
+  /** The data files of each (exchange, trading date) partition of {@code table} at {@code at}. */
+  private static Map<ExchangeDate, Set<String>> partitionFilesByKey(Table table, Snapshot at) {
+    Map<ExchangeDate, Set<String>> out = new HashMap<>();
+    try (CloseableIterable<FileScanTask> tasks =
+        table.newScan().useSnapshot(at.snapshotId()).planFiles()) {
+      tasks.forEach(
+          t ->
+              out.computeIfAbsent(ExchangeDate.of(table, t.file()), k -> new HashSet<>())
+                  .add(t.file().location()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
   /** The data files of {@code table} matching {@code filter} at snapshot {@code at}. */
   private static Set<String> partitionFiles(Table table, Snapshot at, Expression filter) {
     Set<String> out = new HashSet<>();
@@ -1012,29 +1071,32 @@ public final class SilverCompactor {
   }
 
   /**
-   * The snapshot the quarantine commit validates from: {@code base}, the one the rebuild started
-   * from; or, when a routine {@code expire} removed it meanwhile (the live writer and the other
-   * stages commit to {@code ops.quarantine} all the time, so with an aggressive expiry it goes
-   * within seconds, and Iceberg can then no longer tell what changed since), the current snapshot
-   * if the partition still has exactly the files it had at {@code base}: no commit replaced them
-   * (replaced files get new names). Otherwise {@code base}, and Iceberg refuses the commit.
+   * The snapshot a partition's commit validates from: {@code baseId}, the one its rebuild started
+   * from; or, when a routine {@code expire} removed it meanwhile (Iceberg can then no longer tell
+   * what changed since), the current snapshot if the partition still has exactly the files it had
+   * at the base ({@code baseFiles}): no commit replaced them (replaced files get new names), and a
+   * commit that replaces them after this check is still caught. Otherwise {@code baseId}, and
+   * Iceberg refuses the commit. The live writer and the other stages commit to {@code
+   * ops.quarantine} all the time, and a run's own commits to Silver age the plan's snapshot, so
+   * with an aggressive expiry the base goes within seconds.
+   *
+   * @param baseId the base snapshot, or -1 (the table was empty: every commit is checked)
+   * @param baseFiles the partition's data files at the base, or null when they are not known
    */
-  private static long quarantineValidationBase(
-      Table quarantine, Snapshot base, Set<String> baseFiles, Expression partition) {
-    if (base == null) {
-      return -1;
+  private static long unchangedSinceExpiredBase(
+      Table table, long baseId, Set<String> baseFiles, Expression partition) {
+    if (baseId < 0 || baseFiles == null) {
+      return baseId;
     }
-    quarantine.refresh();
-    Snapshot now = quarantine.currentSnapshot();
-    if (quarantine.snapshot(base.snapshotId()) != null || now == null) {
-      return base.snapshotId();
+    table.refresh();
+    Snapshot now = table.currentSnapshot();
+    if (table.snapshot(baseId) != null || now == null) {
+      return baseId;
     }
     try {
-      return partitionFiles(quarantine, now, partition).equals(baseFiles)
-          ? now.snapshotId()
-          : base.snapshotId();
+      return partitionFiles(table, now, partition).equals(baseFiles) ? now.snapshotId() : baseId;
     } catch (NotFoundException e) {
-      return base.snapshotId(); // expired again while read: the commit's validation decides
+      return baseId; // expired again while read: the commit's validation decides
     }
   }
 
@@ -1047,7 +1109,9 @@ public final class SilverCompactor {
       Map<String, String> summary) {
     Expression partition = quarantinePartition(key);
     // decided before any file is written, so that a failure here leaves none behind
-    long validateFrom = quarantineValidationBase(quarantine, base, baseFiles, partition);
+    long validateFrom =
+        unchangedSinceExpiredBase(
+            quarantine, base == null ? -1 : base.snapshotId(), baseFiles, partition);
     List<DataFile> files;
     try (QuarantineWriter writer = new QuarantineWriter(quarantine)) {
       try {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.Warehouse;
+import io.ticklake.catalog.contract.ExchangeDate;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.silver.BronzeFixture.Trade;
 import java.nio.file.Path;
@@ -282,6 +283,72 @@ class CompactionInterleavingTest {
           assertThat(rows(w, quarantine, "silver.trades", BronzeFixture.DATE)).isEqualTo(2);
           assertThat(plan(w)).isEmpty();
         }
+      }
+    }
+  }
+
+  /**
+   * The Silver snapshot a run planned from expires while the run goes: the run's own commits (or
+   * another job's) made it old, and a routine expire removed it. Iceberg can then no longer tell
+   * what changed since it, so every later partition's commit was a CONFLICT, and the run planned
+   * and rebuilt those partitions again (under an expire every few seconds, a long run could run out
+   * of attempts, exit 5). Nothing replaced those partitions, so that is no conflict; a commit that
+   * did replace one still is.
+   */
+  @Test
+  void silverSnapshotExpiredWhileARunGoesIsNoConflictUnlessThePartitionChanged() throws Exception {
+    for (boolean partitionChanged : new boolean[] {false, true}) {
+      try (Warehouse w =
+          BronzeFixture.warehouse(dir.resolve("silver-changed-" + partitionChanged))) {
+        Table bronze = BronzeFixture.bronzeTrades(w);
+        List<LocalDate> days = List.of(D0.minusDays(1), D0, BronzeFixture.DATE);
+        BronzeFixture.appendTradeFiles(
+            bronze, 1, days.stream().map(d -> tradesOn(d, 5, "1")).toList());
+        compactor(w).run(); // Silver has a history: the next plan's base is a snapshot
+        BronzeFixture.appendTradeFiles(
+            bronze, 2, days.stream().map(d -> tradesOn(d, 7, "2")).toList());
+        CompactionPlan plan = compactor(w).plan();
+        assertThat(plan.partitions()).hasSize(3);
+
+        List<String> started = new ArrayList<>();
+        List<String> retried = new ArrayList<>();
+        SilverCompactor.Listener expireBeforeTheSecond =
+            new SilverCompactor.Listener() {
+              @Override
+              public void retrying(ExchangeDate key, TicklakeException conflict) {
+                retried.add(key.toString());
+              }
+
+              @Override
+              public void starting(CompactionPlan.Task task) {
+                started.add(task.key().toString());
+                if (started.size() == 2) {
+                  Table silver = w.table(TableContracts.SILVER_TRADES.id());
+                  if (partitionChanged) { // another compactor replaced the last partition
+                    silver
+                        .newOverwrite()
+                        .overwriteByRowFilter(
+                            Expressions.equal("trading_date", BronzeFixture.DATE.toString()))
+                        .commit();
+                  }
+                  silver.newAppend().set("note", "another job's commit").commit();
+                  silver.refresh();
+                  silver.expireSnapshots().expireOlderThan(Long.MAX_VALUE).retainLast(1).commit();
+                }
+              }
+            };
+        SilverCompactor.Outcome out =
+            compactor(w).runResolvingConflicts(plan, 3, expireBeforeTheSecond);
+        assertThat(out.committed()).hasSize(3);
+        String last = BronzeFixture.EXCHANGE + "/" + BronzeFixture.DATE;
+        assertThat(started).hasSize(3).doesNotHaveDuplicates();
+        if (partitionChanged) { // the replaced partition was planned and rebuilt again
+          assertThat(retried).containsExactly(last);
+        } else {
+          assertThat(retried).isEmpty();
+        }
+        assertThat(out.committed()).allSatisfy(r -> assertThat(r.rowsOut()).isEqualTo(12));
+        assertThat(plan(w)).isEmpty();
       }
     }
   }
