@@ -201,12 +201,13 @@ public final class IngestJob {
         if (o instanceof IngestResult r) {
           results[i] = r;
           progress.fileDone(r);
-          continue;
+        } else {
+          group.add(o);
+          groupIndex.add(i);
+          groupRows += o instanceof Parsed parsed ? parsed.sink().written : 0;
         }
-        group.add(o);
-        groupIndex.add(i);
-        groupRows += o instanceof Parsed parsed ? parsed.sink().written : 0;
-        if (group.size() >= GROUP_FILES || groupRows >= GROUP_ROWS) {
+        boolean last = i == futures.size() - 1;
+        if (!group.isEmpty() && (last || group.size() >= GROUP_FILES || groupRows >= GROUP_ROWS)) {
           commitGroup(
               manifest,
               settlement,
@@ -221,18 +222,6 @@ public final class IngestJob {
           groupIndex.clear();
           groupRows = 0;
         }
-      }
-      if (!group.isEmpty()) {
-        commitGroup(
-            manifest,
-            settlement,
-            trades,
-            quotes,
-            quarantine,
-            group,
-            groupIndex,
-            results,
-            uncommitted);
       }
       settlement.finish();
       manifest.compactIfNeeded(64);
