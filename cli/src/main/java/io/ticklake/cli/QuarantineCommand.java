@@ -5,7 +5,10 @@ import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
+import io.ticklake.catalog.duckdb.LakeQuery;
 import io.ticklake.catalog.duckdb.PartitionFilter;
+import io.ticklake.catalog.duckdb.PinnedScan;
+import io.ticklake.catalog.snapshot.AsOf;
 import io.ticklake.silver.SilverTable;
 import io.ticklake.silver.ValidationSettings;
 import java.sql.PreparedStatement;
@@ -13,9 +16,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apache.iceberg.catalog.TableIdentifier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -178,46 +184,76 @@ final class QuarantineCommand implements Callable<Integer> {
                 + " LAST, rule"
                 + (limit > 0 ? " LIMIT " + limit : "");
     CliContext ctx = root.context();
-    try (Warehouse warehouse = ctx.openWarehouse();
-        DuckDbBridge bridge = DuckDbBridge.open(warehouse.tempDir(), 0, null)) {
-      bridge.execute("CREATE SCHEMA IF NOT EXISTS ops");
-      bridge.execute("CREATE SCHEMA IF NOT EXISTS ref");
-      // the manifest only for --full's file paths, the exchanges only to check --exchange
-      List<io.ticklake.catalog.contract.TableContract> views = new ArrayList<>();
-      views.add(TableContracts.QUARANTINE);
-      if (full) {
-        views.add(TableContracts.INGEST_MANIFEST);
-      }
-      if (exchange != null) {
-        views.add(TableContracts.EXCHANGE);
-      }
-      for (var contract : views) {
-        org.apache.iceberg.Table t = warehouse.table(contract.id());
-        bridge.registerView(
-            contract.name(), t, Optional.ofNullable(t.currentSnapshot()), PartitionFilter.all());
-      }
-      checkRules(bridge);
-      checkExchange(bridge);
-      try (PreparedStatement s = prepare(bridge, sql, params)) {
-        try (ResultSet rs = s.executeQuery()) {
-          format.print(ctx.out(), rs);
-        }
-        if (limit > 0) {
-          noteTruncation(
-              bridge,
-              summary
-                  ? "SELECT count(*) FROM (" + summarySql + ")"
-                  : "SELECT count(*) FROM ops.quarantine" + filter,
-              params,
-              summary ? "summary rows" : "matching rows",
-              ctx);
-        }
-      } catch (SQLException e) {
-        throw new TicklakeException(
-            Kind.FAILURE, "Cannot read ops.quarantine: " + e.getMessage().strip(), e);
-      }
+    String countSql =
+        summary
+            ? "SELECT count(*) FROM (" + summarySql + ")"
+            : "SELECT count(*) FROM ops.quarantine" + filter;
+    try (Warehouse warehouse = ctx.openWarehouse()) {
+      // the table as it is now; a concurrent expire that deletes the files planned before DuckDB
+      // reads them makes it read the table again
+      LakeQuery.read(
+          () -> DuckDbBridge.open(warehouse.tempDir(), 0, null),
+          AsOf.latest(),
+          bridge -> register(bridge, warehouse),
+          bridge -> {
+            checkRules(bridge);
+            checkExchange(bridge);
+            long total = limit > 0 ? count(bridge, countSql, params) : 0;
+            try (PreparedStatement s = prepare(bridge, sql, params);
+                ResultSet rs = s.executeQuery()) {
+              format.print(ctx.out(), rs); // reads every row, then prints
+            }
+            if (total > limit && limit > 0) {
+              ctx.err()
+                  .printf(
+                      java.util.Locale.ROOT,
+                      "showing the first %,d of %,d %s; --limit 0 shows all%n",
+                      limit,
+                      total,
+                      summary ? "summary rows" : "matching rows");
+            }
+            return null;
+          },
+          e ->
+              new TicklakeException(
+                  Kind.FAILURE, "Cannot read ops.quarantine: " + e.getMessage().strip(), e));
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * Registers ops.quarantine at its current snapshot, with the ingest manifest for --full's file
+   * paths and the exchanges only to check --exchange.
+   */
+  private Map<TableIdentifier, PinnedScan> register(DuckDbBridge bridge, Warehouse warehouse) {
+    bridge.execute("CREATE SCHEMA IF NOT EXISTS ops");
+    bridge.execute("CREATE SCHEMA IF NOT EXISTS ref");
+    List<io.ticklake.catalog.contract.TableContract> views = new ArrayList<>();
+    views.add(TableContracts.QUARANTINE);
+    if (full) {
+      views.add(TableContracts.INGEST_MANIFEST);
+    }
+    if (exchange != null) {
+      views.add(TableContracts.EXCHANGE);
+    }
+    Map<TableIdentifier, PinnedScan> scans = new LinkedHashMap<>();
+    for (var contract : views) {
+      org.apache.iceberg.Table t = warehouse.table(contract.id());
+      scans.put(
+          contract.id(),
+          bridge.registerView(
+              contract.name(), t, Optional.ofNullable(t.currentSnapshot()), PartitionFilter.all()));
+    }
+    return scans;
+  }
+
+  private static long count(DuckDbBridge bridge, String countSql, List<Object> params)
+      throws SQLException {
+    try (PreparedStatement s = prepare(bridge, countSql, params);
+        ResultSet rs = s.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   /** {@code sql} prepared with the filter's parameters bound in order. */
@@ -232,27 +268,6 @@ final class QuarantineCommand implements Callable<Integer> {
     } catch (SQLException e) {
       s.close();
       throw e;
-    }
-  }
-
-  /** Says on stderr (stdout stays a clean table, CSV or JSON) when --limit cut the listing. */
-  private void noteTruncation(
-      DuckDbBridge bridge, String countSql, List<Object> params, String what, CliContext ctx)
-      throws SQLException {
-    try (PreparedStatement s = prepare(bridge, countSql, params)) {
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        long total = rs.getLong(1);
-        if (total > limit) {
-          ctx.err()
-              .printf(
-                  java.util.Locale.ROOT,
-                  "showing the first %,d of %,d %s; --limit 0 shows all%n",
-                  limit,
-                  total,
-                  what);
-        }
-      }
     }
   }
 

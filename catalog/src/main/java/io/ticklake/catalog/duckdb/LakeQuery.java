@@ -15,9 +15,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NotFoundException;
 
 /**
  * A user's query over the lake ({@code ticklake sql}): the tables it reads are planned as views
@@ -34,8 +36,28 @@ public final class LakeQuery {
   /** Reads a query's result. */
   @FunctionalInterface
   public interface Result {
-    /** Reads {@code rs}; called at most once per run, after the query succeeded. */
+    /**
+     * Reads {@code rs}; called at most once per run, after the query succeeded. It reads every row
+     * before it writes anything, so that a failed read can run again without output twice.
+     */
     void read(ResultSet rs) throws SQLException;
+  }
+
+  /** Registers the views an attempt reads, in a fresh DuckDB. */
+  @FunctionalInterface
+  public interface Planner {
+    /** Registers the views and returns the scans they read. */
+    Map<TableIdentifier, PinnedScan> plan(DuckDbBridge bridge) throws SQLException;
+  }
+
+  /** One attempt's reads, after planning. */
+  @FunctionalInterface
+  public interface Reads<T> {
+    /**
+     * Reads the views; nothing is written out before every read succeeded, so that the attempt can
+     * run again.
+     */
+    T read(DuckDbBridge bridge) throws SQLException;
   }
 
   /** How many times a query of the latest state runs when its files keep being expired. */
@@ -72,7 +94,6 @@ public final class LakeQuery {
       Consumer<String> notes,
       Result result,
       Runnable planned) {
-    requireNonNull(open, "open is null");
     requireNonNull(query, "query is null");
     requireNonNull(result, "result is null");
     Set<String> noted = new HashSet<>();
@@ -82,25 +103,79 @@ public final class LakeQuery {
             notes.accept(note);
           }
         };
+    return read(
+        open,
+        asOf,
+        bridge -> bridge.registerFor(query, catalog, asOf, once),
+        bridge -> {
+          try (Statement s = bridge.connection().createStatement()) {
+            if (!s.execute(query)) {
+              return false;
+            }
+            try (ResultSet rs = s.getResultSet()) {
+              result.read(rs);
+            }
+            return true;
+          }
+        },
+        e -> new TicklakeException(Kind.INPUT, "Cannot run query: " + e.getMessage().strip(), e),
+        planned);
+  }
+
+  /**
+   * Plans and reads on a fresh DuckDB per attempt: when the reads fail and one of the planned data
+   * files no longer exists, runs again (latest state) or says the snapshot expired (pinned); a
+   * snapshot that expires while it is planned is read again too.
+   *
+   * @param asOf what {@code planner} pins: only {@link AsOf.Latest} runs again
+   * @param failure the error for a DuckDB failure that is not this race
+   * @throws TicklakeException of kind INPUT when a pinned snapshot was expired while it was read,
+   *     CONFLICT when the latest files kept being expired under every attempt
+   */
+  public static <T> T read(
+      Supplier<DuckDbBridge> open,
+      AsOf asOf,
+      Planner planner,
+      Reads<T> reads,
+      Function<SQLException, TicklakeException> failure) {
+    return read(open, asOf, planner, reads, failure, () -> {});
+  }
+
+  /** {@link #read}, calling {@code planned} between planning and reading (for tests). */
+  static <T> T read(
+      Supplier<DuckDbBridge> open,
+      AsOf asOf,
+      Planner planner,
+      Reads<T> reads,
+      Function<SQLException, TicklakeException> failure,
+      Runnable planned) {
+    requireNonNull(open, "open is null");
+    requireNonNull(asOf, "asOf is null");
     for (int attempt = 1; ; attempt++) {
       try (DuckDbBridge bridge = open.get()) {
-        Map<TableIdentifier, PinnedScan> scans = bridge.registerFor(query, catalog, asOf, once);
-        planned.run();
-        boolean reading = false;
-        try (Statement s = bridge.connection().createStatement()) {
-          if (!s.execute(query)) {
-            return false;
+        Map<TableIdentifier, PinnedScan> scans;
+        try {
+          scans = planner.plan(bridge);
+        } catch (NotFoundException e) {
+          // a snapshot expired after its table was loaded: its manifests are gone
+          if (attempt >= ATTEMPTS) {
+            throw TicklakeException.of(
+                Kind.CONFLICT,
+                "Cannot read the lake: its snapshots kept expiring while they were read (%s);"
+                    + " retry",
+                e.getMessage());
           }
-          reading = true;
-          try (ResultSet rs = s.getResultSet()) {
-            result.read(rs);
-          }
-          return true;
+          continue;
         } catch (SQLException e) {
-          Optional<Gone> gone = reading ? Optional.empty() : gone(scans);
+          throw failure.apply(e);
+        }
+        planned.run();
+        try {
+          return reads.read(bridge);
+        } catch (SQLException | RuntimeException e) {
+          Optional<Gone> gone = gone(scans);
           if (gone.isEmpty()) {
-            throw new TicklakeException(
-                Kind.INPUT, "Cannot run query: " + e.getMessage().strip(), e);
+            throw e instanceof SQLException sql ? failure.apply(sql) : (RuntimeException) e;
           }
           if (!(asOf instanceof AsOf.Latest)) {
             throw new TicklakeException(
@@ -119,8 +194,8 @@ public final class LakeQuery {
                 Kind.CONFLICT,
                 String.format(
                     java.util.Locale.ROOT,
-                    "Cannot run query: concurrent expires removed the files of %s it read under"
-                        + " each of %d attempts (last %s); retry",
+                    "Cannot read %s: concurrent expires removed the files it read under each of %d"
+                        + " attempts (last %s); retry",
                     gone.get().table(),
                     ATTEMPTS,
                     gone.get().file()),

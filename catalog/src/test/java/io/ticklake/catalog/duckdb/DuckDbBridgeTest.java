@@ -594,9 +594,42 @@ class DuckDbBridgeTest {
         .isInstanceOfSatisfying(
             TicklakeException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONFLICT))
         .hasMessageStartingWith(
-            "Cannot run query: concurrent expires removed the files of bronze.ticks it read under"
-                + " each of 5 attempts (last ");
+            "Cannot read bronze.ticks: concurrent expires removed the files it read under each of"
+                + " 5 attempts (last ");
     assertThat(plans).hasValue(LakeQuery.ATTEMPTS);
+  }
+
+  @Test
+  void readsThatFailThroughTheBridgesOwnErrorsOnAnExpiredFileRunAgain() {
+    // `ticklake quarantine` reads with DuckDbBridge.queryLong and friends, which wrap DuckDB's
+    // error in a TicklakeException: the files decide all the same
+    long first = append(row("us-equity", LocalDate.of(2013, 10, 7), "IBM", "181.52", 1L));
+    java.util.concurrent.atomic.AtomicInteger plans =
+        new java.util.concurrent.atomic.AtomicInteger();
+    long n =
+        LakeQuery.read(
+            () -> DuckDbBridge.open(warehouse.tempDir(), 1, null),
+            AsOf.latest(),
+            b -> {
+              b.execute("CREATE SCHEMA IF NOT EXISTS bronze");
+              table.refresh();
+              return Map.of(
+                  ID,
+                  b.registerView(
+                      "bronze.ticks",
+                      table,
+                      Optional.of(table.currentSnapshot()),
+                      PartitionFilter.all()));
+            },
+            b -> b.queryLong("SELECT count(*) FROM bronze.ticks WHERE symbol = 'BAC'"),
+            e -> new TicklakeException(Kind.FAILURE, e.getMessage(), e),
+            () -> {
+              if (plans.incrementAndGet() == 1) {
+                replaceAndExpire(first);
+              }
+            });
+    assertThat(n).isEqualTo(1);
+    assertThat(plans).hasValue(2);
   }
 
   @Test
