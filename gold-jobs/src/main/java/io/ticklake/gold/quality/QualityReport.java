@@ -77,10 +77,17 @@ public final class QualityReport {
       long minute, BigDecimal low, BigDecimal high, BigDecimal close, BigDecimal volume) {}
 
   private final Warehouse warehouse;
+  private final Runnable beforeDayRead;
 
   /** A report writer over an open warehouse. */
   public QualityReport(Warehouse warehouse) {
+    this(warehouse, () -> {});
+  }
+
+  /** A report writer that runs {@code beforeDayRead} before it reads each day's trades (tests). */
+  QualityReport(Warehouse warehouse, Runnable beforeDayRead) {
     this.warehouse = requireNonNull(warehouse, "warehouse is null");
+    this.beforeDayRead = requireNonNull(beforeDayRead, "beforeDayRead is null");
   }
 
   /**
@@ -119,6 +126,9 @@ public final class QualityReport {
     }
   }
 
+  /** How many times the charts read Silver again when its snapshot expires while read. */
+  private static final int EXPIRED_WHILE_READ_ATTEMPTS = 5;
+
   /** The report as HTML text. */
   public String render(List<QualityRow> rows, int maxCharts, Progress progress) {
     requireNonNull(rows, "rows is null");
@@ -126,13 +136,27 @@ public final class QualityReport {
     ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
     Table silver = warehouse.table(TableContracts.SILVER_TRADES.id());
     Table quality = warehouse.table(TableContracts.GOLD_QUALITY_DAILY.id());
-    silver.refresh();
     quality.refresh();
-    Snapshot silverSnap = silver.currentSnapshot();
     Snapshot qualitySnap = quality.currentSnapshot();
     List<QualityRow> charted = rows.subList(0, Math.min(Math.max(0, maxCharts), rows.size()));
-    Map<ExchangeDate, Map<String, List<Minute>>> minutes =
-        silverSnap == null ? Map.of() : minutes(silver, silverSnap, rows);
+    Snapshot silverSnap;
+    Map<ExchangeDate, Map<String, List<Minute>>> minutes;
+    for (int attempt = 1; ; attempt++) {
+      silver.refresh();
+      silverSnap = silver.currentSnapshot();
+      try {
+        minutes = silverSnap == null ? Map.of() : minutes(silver, silverSnap, rows);
+        break;
+      } catch (RuntimeException e) {
+        // a concurrent expire removed the snapshot while it was read (its manifests, or the
+        // files a later compaction replaced): the charts read the current one
+        silver.refresh();
+        if (attempt >= EXPIRED_WHILE_READ_ATTEMPTS
+            || silver.snapshot(silverSnap.snapshotId()) != null) {
+          throw e;
+        }
+      }
+    }
 
     StringBuilder h = new StringBuilder(1 << 16);
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -200,6 +224,7 @@ public final class QualityReport {
     try (DuckDbBridge bridge = DuckDbBridge.open(warehouse.tempDir(), 0, null)) {
       for (Map.Entry<ExchangeDate, List<String>> e : symbolsByDay.entrySet()) {
         ExchangeDate key = e.getKey();
+        beforeDayRead.run();
         PartitionFilter day = PartitionFilter.of(key.exchange(), key.tradingDate());
         String relation =
             DuckDbBridge.relationSql(

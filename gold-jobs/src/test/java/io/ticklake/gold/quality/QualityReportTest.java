@@ -92,4 +92,35 @@ class QualityReportTest {
   private static int count(String s, String regex) {
     return (int) java.util.regex.Pattern.compile(regex).matcher(s).results().count();
   }
+
+  @Test
+  void aSilverSnapshotExpiredWhileTheChartsReadItIsReadAgain() throws Exception {
+    try (Warehouse w = GoldFixture.warehouse(dir.resolve("w"))) {
+      GoldFixture.appendFile(w, 1, QualityJobTest.aaa());
+      GoldFixture.compact(w);
+      new QualityJob(w, QualityOptions.defaults()).run();
+      List<QualityRow> rows = QualityJob.read(w, QualityOptions.defaults(), Optional.empty());
+      int[] reads = {0};
+      Runnable compactAndExpire =
+          () -> {
+            if (++reads[0] == 1) {
+              // late data compacted twice, then a routine expire: the snapshot the report
+              // loaded, and the files it had, are gone
+              GoldFixture.appendFile(
+                  w, 2, List.of(new Trade("AAA", DAY, utc("19:59:00"), "10.00", "1")));
+              GoldFixture.compact(w);
+              GoldFixture.appendFile(
+                  w, 3, List.of(new Trade("AAA", DAY, utc("19:59:30"), "10.00", "1")));
+              GoldFixture.compact(w);
+              org.apache.iceberg.Table silver =
+                  w.table(io.ticklake.catalog.contract.TableContracts.SILVER_TRADES.id());
+              silver.expireSnapshots().expireOlderThan(Long.MAX_VALUE).retainLast(1).commit();
+            }
+          };
+      Path file = dir.resolve("report.html");
+      new QualityReport(w, compactAndExpire).write(rows, file, 1, (done, total) -> {});
+      assertThat(reads[0]).isEqualTo(2);
+      assertThat(Files.readString(file, StandardCharsets.UTF_8)).contains("Price and volume");
+    }
+  }
 }
