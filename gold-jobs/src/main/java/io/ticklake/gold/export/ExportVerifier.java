@@ -27,10 +27,17 @@ import org.apache.iceberg.Table;
  */
 public final class ExportVerifier {
   private final Warehouse warehouse;
+  private final Runnable opened;
 
   /** A verifier reading pinned snapshots from {@code warehouse}. */
   public ExportVerifier(Warehouse warehouse) {
+    this(warehouse, () -> {});
+  }
+
+  /** A verifier that runs {@code opened} after it planned a snapshot's files (tests). */
+  ExportVerifier(Warehouse warehouse, Runnable opened) {
     this.warehouse = requireNonNull(warehouse, "warehouse is null");
+    this.opened = requireNonNull(opened, "opened is null");
   }
 
   /**
@@ -230,41 +237,63 @@ public final class ExportVerifier {
       return;
     }
     try (ExportSource source = opened) {
-      long n = source.rowCount();
-      if (n != read.rows()) {
-        problems.add(
-            String.format(
-                Locale.ROOT,
-                "Cannot verify %s: snapshot %d now selects %d rows, the receipt says %d",
-                read.table(),
-                read.snapshotId(),
-                n,
-                read.rows()));
+      this.opened.run();
+      compare(read, source, problems, notes);
+    } catch (RuntimeException e) {
+      table.refresh();
+      if (table.snapshot(read.snapshotId()) != null) {
+        throw e;
       }
-      String recorded = read.contentDigest() == null ? "" : read.contentDigest();
-      if (!ExportSource.algorithmOf(recorded).equals(source.digestAlgorithm())) {
-        notes.add(
-            String.format(
-                Locale.ROOT,
-                "content digest of %s not compared: it was made with %s, this build uses %s",
-                read.table(),
-                ExportSource.algorithmOf(recorded).isEmpty()
-                    ? "no known algorithm"
-                    : ExportSource.algorithmOf(recorded),
-                source.digestAlgorithm()));
-        return;
-      }
-      String digest = source.contentDigest();
-      if (!digest.equals(recorded)) {
-        problems.add(
-            String.format(
-                Locale.ROOT,
-                "Cannot verify %s: snapshot %d content digest is %s, the receipt says %s",
-                read.table(),
-                read.snapshotId(),
-                digest,
-                read.contentDigest()));
-      }
+      // a concurrent expire removed it (and the files it planned) while they were read
+      problems.add(
+          String.format(
+              Locale.ROOT,
+              "Cannot verify %s: snapshot %d no longer exists (expired?)",
+              read.table(),
+              read.snapshotId()));
+    }
+  }
+
+  /** Compares the rows and content digest of the pinned snapshot with the receipt's. */
+  private static void compare(
+      ExportReceipt.TableRead read,
+      ExportSource source,
+      List<String> problems,
+      List<String> notes) {
+    long n = source.rowCount();
+    if (n != read.rows()) {
+      problems.add(
+          String.format(
+              Locale.ROOT,
+              "Cannot verify %s: snapshot %d now selects %d rows, the receipt says %d",
+              read.table(),
+              read.snapshotId(),
+              n,
+              read.rows()));
+    }
+    String recorded = read.contentDigest() == null ? "" : read.contentDigest();
+    if (!ExportSource.algorithmOf(recorded).equals(source.digestAlgorithm())) {
+      notes.add(
+          String.format(
+              Locale.ROOT,
+              "content digest of %s not compared: it was made with %s, this build uses %s",
+              read.table(),
+              ExportSource.algorithmOf(recorded).isEmpty()
+                  ? "no known algorithm"
+                  : ExportSource.algorithmOf(recorded),
+              source.digestAlgorithm()));
+      return;
+    }
+    String digest = source.contentDigest();
+    if (!digest.equals(recorded)) {
+      problems.add(
+          String.format(
+              Locale.ROOT,
+              "Cannot verify %s: snapshot %d content digest is %s, the receipt says %s",
+              read.table(),
+              read.snapshotId(),
+              digest,
+              read.contentDigest()));
     }
   }
 }

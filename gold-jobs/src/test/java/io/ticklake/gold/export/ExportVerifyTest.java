@@ -408,6 +408,28 @@ class ExportVerifyTest {
   }
 
   @Test
+  void aSnapshotExpiredWhileVerifyReadsItsFilesIsReportedAsExpired() throws Exception {
+    useOwnWarehouse();
+    Path out = tmp.resolve("pinned");
+    new ExportJob(warehouse, request(ExportProfile.R, out, null)).commit();
+    org.apache.iceberg.Table bars = warehouse.table("gold.bars");
+    Runnable replaceAndExpire =
+        () -> {
+          bars.refresh();
+          bars.newDelete()
+              .deleteFromRowFilter(org.apache.iceberg.expressions.Expressions.alwaysTrue())
+              .commit();
+          ExportFixture.appendBars(warehouse, ExportProfilesTest.bars());
+          bars.refresh();
+          bars.expireSnapshots().expireOlderThan(Long.MAX_VALUE).retainLast(1).commit();
+        };
+    ExportVerifier.Report report = new ExportVerifier(warehouse, replaceAndExpire).verify(out);
+    assertThat(report.problems())
+        .containsExactly(
+            "Cannot verify gold.bars: snapshot " + firstSnapshot + " no longer exists (expired?)");
+  }
+
+  @Test
   void aDigestOfAnotherAlgorithmIsNotComparedButNoted() throws Exception {
     Path out = tmp.resolve("other-duckdb");
     ExportReceipt receipt = new ExportJob(warehouse, request(ExportProfile.R, out, null)).commit();
