@@ -3,6 +3,7 @@ package io.ticklake.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ticklake.bronze.sample.BundledSamples;
+import io.ticklake.catalog.testing.Tmpfs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,6 +9,7 @@ import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.WarehouseConfig;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.snapshot.AsOf;
+import io.ticklake.catalog.testing.Tmpfs;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,7 +2,6 @@ package io.ticklake.bronze.live;
 
 import static io.ticklake.bronze.live.BronzeWriterTest.trade;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ticklake.bronze.read.TradeRow;
 import io.ticklake.bronze.wal.FsyncPolicy;
@@ -17,9 +16,8 @@ import io.ticklake.catalog.calendar.ExchangeTable;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.snapshot.AsOf;
+import io.ticklake.catalog.testing.Tmpfs;
 import io.ticklake.catalog.write.OrphanFiles;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -27,7 +25,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.junit.jupiter.api.AfterEach;
@@ -47,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class BronzeWriterDiskFullTest {
   @TempDir Path dir;
-  private Path mounted;
+  private Tmpfs mounted;
 
   private final BronzeWriterOptions options =
       BronzeWriterOptions.of("w1")
@@ -56,42 +53,9 @@ class BronzeWriterDiskFullTest {
 
   @AfterEach
   void unmount() throws Exception {
-    if (mounted != null && !run("umount", mounted.toString())) {
-      run("umount", "-l", mounted.toString());
+    if (mounted != null) {
+      mounted.detach();
     }
-  }
-
-  private static boolean run(String... cmd) throws Exception {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /** Mounts a tmpfs of {@code size} on {@code at}; skips the test where that is not allowed. */
-  private void mount(Path at, String size) throws Exception {
-    Files.createDirectories(at);
-    assumeTrue(
-        run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", at.toString()),
-        "cannot mount a tmpfs here (not root, or no mount namespace): skipped");
-    mounted = at;
-  }
-
-  /** Fills the tmpfs until about {@code leftBytes} are free; returns the filler to delete. */
-  private Path fill(long leftBytes) throws IOException {
-    Path filler = mounted.resolve("filler");
-    long toWrite = Files.getFileStore(mounted).getUsableSpace() - leftBytes;
-    byte[] block = new byte[64 << 10];
-    try (OutputStream out = Files.newOutputStream(filler)) {
-      while (toWrite > 0) {
-        int n = (int) Math.min(block.length, toWrite);
-        out.write(block, 0, n);
-        toWrite -= n;
-      }
-    }
-    return filler;
   }
 
   /** 200 trades in the WAL of writer w1, none committed; every 10th with an unknown exchange. */
@@ -157,7 +121,7 @@ class BronzeWriterDiskFullTest {
     for (long leftKb = 0; !committed; leftKb += 4) {
       assertThat(leftKb).as("no flush committed").isLessThan(maxKb);
       for (int attempt = 1; attempt <= 3 && !committed; attempt++) {
-        Path filler = fill(leftKb << 10);
+        Path filler = mounted.fill("filler", leftKb << 10);
         try {
           BronzeWriter.open(warehouse, calendars, options).close();
           committed = true;
@@ -195,8 +159,9 @@ class BronzeWriterDiskFullTest {
   @Test
   void aBronzeCommitFailingOnAFullDiskLeavesNoOrphanedDataFilesHoweverOftenItIsRetried()
       throws Exception {
-    mount(dir.resolve("m"), "16m");
-    try (Warehouse warehouse = Warehouse.open(WarehouseConfig.embedded(mounted.resolve("wh")))) {
+    mounted = Tmpfs.mount(dir.resolve("m"), "size=16m");
+    try (Warehouse warehouse =
+        Warehouse.open(WarehouseConfig.embedded(mounted.dir().resolve("wh")))) {
       new LakeInitializer(warehouse).commit();
       ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
       pendingEvents(warehouse, calendars, false);
@@ -223,8 +188,9 @@ class BronzeWriterDiskFullTest {
    */
   @Test
   void aQuarantineCommitFailingOnAFullDiskLeavesNoOrphanedQuarantineFiles() throws Exception {
-    mount(dir.resolve("m"), "16m");
-    try (Warehouse warehouse = Warehouse.open(WarehouseConfig.embedded(mounted.resolve("wh")))) {
+    mounted = Tmpfs.mount(dir.resolve("m"), "size=16m");
+    try (Warehouse warehouse =
+        Warehouse.open(WarehouseConfig.embedded(mounted.dir().resolve("wh")))) {
       new LakeInitializer(warehouse).commit();
       ExchangeCalendars calendars = ExchangeTable.load(warehouse.catalog());
       pendingEvents(warehouse, calendars, true);
@@ -267,7 +233,7 @@ class BronzeWriterDiskFullTest {
       // Bronze's metadata folder onto a 1 MB tmpfs, its files copied over
       Path metadata = dir.resolve("wh/bronze/trades/metadata");
       Path saved = Files.move(metadata, dir.resolve("metadata-saved"));
-      mount(metadata, "1m");
+      mounted = Tmpfs.mount(metadata, "size=1m");
       try (Stream<Path> files = Files.list(saved)) {
         for (Path f : files.toList()) {
           Files.copy(f, metadata.resolve(f.getFileName()));
@@ -312,7 +278,7 @@ class BronzeWriterDiskFullTest {
 
       Path metadata = dir.resolve("wh/bronze/trades/metadata");
       Path saved = Files.move(metadata, dir.resolve("metadata-saved"));
-      mount(metadata, "1m");
+      mounted = Tmpfs.mount(metadata, "size=1m");
       try (Stream<Path> files = Files.list(saved)) {
         for (Path f : files.toList()) {
           Files.copy(f, metadata.resolve(f.getFileName()));
@@ -321,7 +287,7 @@ class BronzeWriterDiskFullTest {
       boolean committed = false;
       for (long leftKb = 0; !committed; leftKb += 4) {
         assertThat(leftKb).as("no flush committed").isLessThan(512);
-        Path filler = fill(leftKb << 10);
+        Path filler = mounted.fill("filler", leftKb << 10);
         try {
           BronzeWriter.open(warehouse, calendars, options).close();
           committed = true;

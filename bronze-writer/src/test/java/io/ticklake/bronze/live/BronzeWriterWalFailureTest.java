@@ -16,7 +16,7 @@ import io.ticklake.catalog.calendar.ExchangeTable;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.snapshot.AsOf;
-import java.io.IOException;
+import io.ticklake.catalog.testing.Tmpfs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -55,19 +55,10 @@ class BronzeWriterWalFailureTest {
   void tearDown() throws Exception {
     warehouse.close();
     if (pinned != null) {
-      run("umount", pinned.toString());
+      Tmpfs.sh("umount", pinned.toString());
     }
     if (readOnly != null) {
-      run("umount", readOnly.toString());
-    }
-  }
-
-  private static boolean run(String... cmd) throws Exception {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
+      Tmpfs.sh("umount", readOnly.toString());
     }
   }
 
@@ -106,12 +97,12 @@ class BronzeWriterWalFailureTest {
             files.filter(f -> f.toString().endsWith(".index")).sorted().findFirst().orElseThrow();
       }
       assumeTrue(
-          run("mount", "--bind", first.toString(), first.toString()),
+          Tmpfs.sh("mount", "--bind", first.toString(), first.toString()),
           "cannot bind-mount here (not root, or no mount namespace): skipped");
       pinned = first;
       w.flush();
       assertThat(w.watermark(WalTable.TRADES)).isEqualTo(200);
-      assertThat(run("umount", first.toString())).isTrue();
+      assertThat(Tmpfs.sh("umount", first.toString())).isTrue();
       pinned = null;
     }
     assertThat(count("select count(*) from bronze.trades")).isEqualTo(180);
@@ -143,10 +134,10 @@ class BronzeWriterWalFailureTest {
           "bronze.trades", "{\"type\":\"trade\",\"seq\":4", null, null, "line 4: bad", null, 4L);
       // Bronze's metadata read-only: its commit fails, after the quarantine commit
       assumeTrue(
-          run("mount", "--bind", metadata.toString(), metadata.toString()),
+          Tmpfs.sh("mount", "--bind", metadata.toString(), metadata.toString()),
           "cannot bind-mount here (not root, or no mount namespace): skipped");
       readOnly = metadata;
-      assertThat(run("mount", "-o", "remount,bind,ro", metadata.toString())).isTrue();
+      assertThat(Tmpfs.sh("mount", "-o", "remount,bind,ro", metadata.toString())).isTrue();
       Thread flush = new Thread(w::flush);
       flush.start();
       // the quarantine commit, then at least one failed Bronze commit and its retry
@@ -156,7 +147,7 @@ class BronzeWriterWalFailureTest {
       }
       assertThat(quarantineCommits(quarantine)).isGreaterThan(quarantineCommits);
       Thread.sleep(1_000);
-      assertThat(run("umount", metadata.toString())).isTrue();
+      assertThat(Tmpfs.sh("umount", metadata.toString())).isTrue();
       readOnly = null;
       flush.join(TimeUnit.SECONDS.toMillis(60));
       assertThat(flush.isAlive()).isFalse();

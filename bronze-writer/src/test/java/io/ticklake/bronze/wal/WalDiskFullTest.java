@@ -4,13 +4,11 @@ import static io.ticklake.bronze.wal.WalFixtures.options;
 import static io.ticklake.bronze.wal.WalFixtures.replaySeqs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ticklake.catalog.TicklakeException;
-import java.io.IOException;
+import io.ticklake.catalog.testing.Tmpfs;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,26 +21,20 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class WalDiskFullTest {
   private Path mount;
+  private Tmpfs tmpfs;
 
   @BeforeEach
   void mountTmpfs() throws Exception {
     mount = Files.createTempDirectory("wal-tmpfs");
-    assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mount.toString()), "no tmpfs");
+    tmpfs = Tmpfs.mount(mount, "size=1m", "no tmpfs");
   }
 
   @AfterEach
   void unmount() throws Exception {
-    run("umount", mount.toString());
-    Files.deleteIfExists(mount);
-  }
-
-  private static boolean run(String... cmd) throws Exception {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
+    if (tmpfs != null) {
+      tmpfs.close();
     }
+    Files.deleteIfExists(mount);
   }
 
   @ParameterizedTest
@@ -97,7 +89,7 @@ class WalDiskFullTest {
     try (WalWriter wal = WalWriter.open(dir, WalTable.TRADES, options(policy))) {
       wal.appendTrades(WalFixtures.trades(1, 10));
     }
-    assertThat(run("mount", "-o", "remount,ro", mount.toString())).isTrue();
+    tmpfs.readOnly(true);
     try {
       assertThatThrownBy(() -> WalWriter.open(dir, WalTable.TRADES, options(policy)))
           .isInstanceOf(TicklakeException.class)
@@ -108,7 +100,7 @@ class WalDiskFullTest {
           .extracting(e -> ((TicklakeException) e).kind())
           .isEqualTo(TicklakeException.Kind.CONFIGURATION);
     } finally {
-      assertThat(run("mount", "-o", "remount,rw", mount.toString())).isTrue();
+      tmpfs.readOnly(false);
     }
     try (WalWriter wal = WalWriter.open(dir, WalTable.TRADES, options(policy))) {
       assertThat(replaySeqs(wal, 0)).hasSize(10);

@@ -1,19 +1,16 @@
 package io.ticklake.catalog.dim;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ticklake.catalog.LakeInitializer;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.WarehouseConfig;
+import io.ticklake.catalog.testing.Tmpfs;
 import io.ticklake.catalog.write.OrphanFiles;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,37 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DimSymbolDiskFullTest {
   @TempDir Path dir;
-  private Path mounted;
+  private Tmpfs mounted;
 
   @AfterEach
   void unmount() throws Exception {
-    if (mounted != null && !run("umount", mounted.toString())) {
-      run("umount", "-l", mounted.toString());
+    if (mounted != null) {
+      mounted.detach();
     }
-  }
-
-  private static boolean run(String... cmd) throws Exception {
-    try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /** Fills the tmpfs until about {@code leftBytes} are free; returns the filler to delete. */
-  private Path fill(long leftBytes) throws IOException {
-    Path filler = mounted.resolve("filler");
-    long toWrite = Files.getFileStore(mounted).getUsableSpace() - leftBytes;
-    byte[] block = new byte[64 << 10];
-    try (OutputStream out = Files.newOutputStream(filler)) {
-      while (toWrite > 0) {
-        int n = (int) Math.min(block.length, toWrite);
-        out.write(block, 0, n);
-        toWrite -= n;
-      }
-    }
-    return filler;
   }
 
   /**
@@ -70,16 +43,13 @@ class DimSymbolDiskFullTest {
    */
   @Test
   void aSaveFailingOnAFullDiskLeavesNoOrphanedDataFilesHoweverOftenItIsRetried() throws Exception {
-    mounted = dir.resolve("m");
-    Files.createDirectories(mounted);
-    assumeTrue(
-        run("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mounted.toString()),
-        "cannot mount a tmpfs here (not root, or no mount namespace): skipped");
+    mounted = Tmpfs.mount(dir.resolve("m"), "size=16m");
     List<SymbolVersion> rows = new ArrayList<>();
     for (int i = 0; i < 2_000; i++) {
       rows.add(DimRows.open("nasdaq", "sym" + i, "SYM" + i, DimRows.T0));
     }
-    try (Warehouse warehouse = Warehouse.open(WarehouseConfig.embedded(mounted.resolve("wh")))) {
+    try (Warehouse warehouse =
+        Warehouse.open(WarehouseConfig.embedded(mounted.dir().resolve("wh")))) {
       new LakeInitializer(warehouse).commit();
       DimSymbolTable dim = DimSymbolTable.open(warehouse);
       List<String> left = new ArrayList<>();
@@ -88,7 +58,7 @@ class DimSymbolDiskFullTest {
       for (long leftKb = 0; saved == null; leftKb += 4) {
         assertThat(leftKb).as("no save committed: %s", failures).isLessThan(1_024);
         for (int attempt = 1; attempt <= 3 && saved == null; attempt++) {
-          Path filler = fill(leftKb << 10);
+          Path filler = mounted.fill("filler", leftKb << 10);
           try {
             saved = dim.save(new SymbolChanges(List.of(), rows), DimVersion.EMPTY);
           } catch (RuntimeException e) {
