@@ -17,7 +17,12 @@
 # OUT_DIR (commands.log, err/). Opt-in, not part of `mvn verify`; needs a built clone
 # (bin/ticklake builds on first use) and python3.
 #
-#   tests/scripts/soak.sh [OUT_DIR] [--minutes N]      (default target/soak, 12 minutes)
+#   tests/scripts/soak.sh [OUT_DIR] [--minutes N] [--debug]   (default target/soak, 12 minutes)
+#
+# --debug (or TICKLAKE_DEBUG=1 in the environment) runs every command with TICKLAKE_DEBUG=1, so
+# an internal error's stack trace is kept in err/ with its one-line message; soak-check then
+# sets aside only what debugging adds to clean runs (the trace under a command's own one-sentence
+# error, library warnings) before it looks for stack traces.
 set -uo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -26,6 +31,7 @@ minutes=12
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --minutes) minutes="$2"; shift 2 ;;
+    --debug) export TICKLAKE_DEBUG=1; shift ;;
     *) out="$1"; shift ;;
   esac
 done
@@ -33,6 +39,8 @@ tl="$root/bin/ticklake"
 samples="$root/bronze-writer/src/main/resources/io/ticklake/bronze/sample"
 rm -rf "$out"
 mkdir -p "$out/err" "$out/res" "$out/exports" "$out/incoming"
+# soak-check reads the err/ files of a debug run accordingly
+if [[ -n "${TICKLAKE_DEBUG:-}" && "${TICKLAKE_DEBUG}" != "0" ]]; then echo 1 >"$out/debug"; fi
 export TICKLAKE_WAREHOUSE="$out/warehouse"
 log="$out/commands.log"
 deadline=$(($(date +%s) + minutes * 60))
