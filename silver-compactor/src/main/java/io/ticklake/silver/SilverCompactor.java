@@ -82,6 +82,12 @@ public final class SilverCompactor {
   private final CompactOptions options;
   private final Clock clock;
 
+  /**
+   * Runs right before each quarantine commit, once the snapshot it validates from is chosen; tests
+   * interleave other jobs there ({@link #beforeQuarantineCommit(Runnable)}).
+   */
+  private Runnable beforeQuarantineCommit = () -> {};
+
   /** The validation settings of this compactor, resolved once ({@link #settings()}). */
   private ValidationSettings settings;
 
@@ -99,6 +105,15 @@ public final class SilverCompactor {
     this.kind = requireNonNull(kind, "kind is null");
     this.options = requireNonNull(options, "options is null");
     this.clock = requireNonNull(clock, "clock is null");
+  }
+
+  /**
+   * Has {@code hook} run right before each quarantine commit, after the snapshot it validates from
+   * is chosen (tests: another job's commit and an expiry at that exact point).
+   */
+  SilverCompactor beforeQuarantineCommit(Runnable hook) {
+    this.beforeQuarantineCommit = requireNonNull(hook, "hook is null");
+    return this;
   }
 
   /**
@@ -1112,25 +1127,62 @@ public final class SilverCompactor {
     long validateFrom =
         unchangedSinceExpiredBase(
             quarantine, base == null ? -1 : base.snapshotId(), baseFiles, partition);
-    List<DataFile> files;
+    for (int attempt = 1; ; attempt++) {
+      List<DataFile> files = writeQuarantine(quarantine, rows);
+      beforeQuarantineCommit.run();
+      try {
+        PartitionOverwrite.commit(
+            quarantine,
+            partition,
+            files,
+            validateFrom,
+            summary,
+            "replace the quarantine rows of " + kind.silver().name() + " partition " + key,
+            () -> files.forEach(f -> quarantine.io().deleteFile(f.location())));
+        return files;
+      } catch (TicklakeException e) {
+        // the snapshot the commit validated from expired during the commit (Iceberg retries a
+        // commit the live writer's flush beat, and meanwhile a routine expire removed it, so
+        // Iceberg "cannot determine history"): decide again as before the first attempt, and
+        // commit new files when the partition still has the files of the rebuild's base
+        if (e.kind() != Kind.CONFLICT
+            || attempt >= QUARANTINE_COMMIT_ATTEMPTS
+            || validateFrom < 0
+            || !expired(quarantine, validateFrom)) {
+          throw e;
+        }
+        long again = unchangedSinceExpiredBase(quarantine, base.snapshotId(), baseFiles, partition);
+        if (again == validateFrom || again == base.snapshotId()) {
+          throw e; // the partition's quarantine rows were replaced: a real conflict
+        }
+        validateFrom = again;
+      }
+    }
+  }
+
+  /**
+   * Commits of one partition's quarantine rows whose validation base expired during the commit that
+   * {@link #replaceQuarantine} makes before it reports the conflict.
+   */
+  private static final int QUARANTINE_COMMIT_ATTEMPTS = 3;
+
+  /** Whether snapshot {@code id} is gone from {@code table} (read again). */
+  private static boolean expired(Table table, long id) {
+    table.refresh();
+    return table.snapshot(id) == null;
+  }
+
+  /** Writes a partition's quarantine rows into new data files. */
+  private static List<DataFile> writeQuarantine(Table quarantine, List<QuarantineRecord> rows) {
     try (QuarantineWriter writer = new QuarantineWriter(quarantine)) {
       try {
         rows.forEach(writer::write);
-        files = writer.complete();
+        return writer.complete();
       } catch (RuntimeException e) {
         writer.abort(); // also the file a full disk cut short
         throw e;
       }
     }
-    PartitionOverwrite.commit(
-        quarantine,
-        partition,
-        files,
-        validateFrom,
-        summary,
-        "replace the quarantine rows of " + kind.silver().name() + " partition " + key,
-        () -> files.forEach(f -> quarantine.io().deleteFile(f.location())));
-    return files;
   }
 
   /**

@@ -353,6 +353,88 @@ class CompactionInterleavingTest {
     }
   }
 
+  /**
+   * The quarantine snapshot a partition's rebuild started from is still there when its quarantine
+   * commit chooses what to validate from, and expires during that commit (soak run 6 of 2026-11-28:
+   * the live writer's flush made Iceberg retry the commit, and by the retry an {@code expire
+   * --retain-last 1} had removed the base, so Iceberg could no longer "determine history" and
+   * `compact` exited 5 after three such attempts). Nothing replaced the partition's quarantine rows
+   * meanwhile, so the commit goes through; a commit that did replace them still is a conflict.
+   */
+  @Test
+  void quarantineSnapshotExpiredDuringTheQuarantineCommitIsNoConflictUnlessThePartitionChanged()
+      throws Exception {
+    for (boolean partitionChanged : new boolean[] {false, true}) {
+      Path wh = dir.resolve("at-commit-changed-" + partitionChanged);
+      try (Warehouse w = BronzeFixture.warehouse(wh)) {
+        Table bronze = BronzeFixture.bronzeTrades(w);
+        Instant t = BronzeFixture.DATE.atTime(1, 0).toInstant(ZoneOffset.UTC);
+        List<Trade> first = new ArrayList<>(tradesOn(BronzeFixture.DATE, 5, "1"));
+        first.add(new Trade("BTCUSDT", t.plusSeconds(60), "0", "1", "buy")); // rejected
+        BronzeFixture.appendTradeFiles(bronze, 1, List.of(first));
+        compactor(w).run(); // the partition's quarantine rows: the next rebuild's base
+        BronzeFixture.appendTradeFiles(
+            bronze,
+            2,
+            List.of(
+                List.of(
+                    new Trade("BTCUSDT", t.plusSeconds(120), "101.0", "1", "buy"),
+                    new Trade("BTCUSDT", t.plusSeconds(121), "0", "1", "buy")))); // rejected
+        CompactionPlan plan = compactor(w).plan();
+        assertThat(plan.partitions()).hasSize(1);
+
+        // right before the quarantine commit: the live writer quarantines bad lines (twice), and
+        // expire removes every older quarantine snapshot, the rebuild's base among them
+        AtomicBoolean interleaved = new AtomicBoolean();
+        SilverCompactor interleavedRun =
+            compactor(w)
+                .beforeQuarantineCommit(
+                    () -> {
+                      if (!interleaved.compareAndSet(false, true)) {
+                        return;
+                      }
+                      Table quarantine = w.table(TableContracts.QUARANTINE.id());
+                      if (partitionChanged) { // another compactor replaced this partition's rows
+                        quarantine
+                            .newOverwrite()
+                            .overwriteByRowFilter(
+                                Expressions.and(
+                                    Expressions.equal("source_table", "silver.trades"),
+                                    Expressions.equal(
+                                        "trading_date", BronzeFixture.DATE.toString())))
+                            .commit();
+                      }
+                      quarantine.newAppend().set("note", "a writer's bad line").commit();
+                      quarantine.newAppend().set("note", "another bad line").commit();
+                      quarantine.refresh();
+                      quarantine
+                          .expireSnapshots()
+                          .expireOlderThan(Long.MAX_VALUE)
+                          .retainLast(1)
+                          .commit();
+                    });
+        if (partitionChanged) {
+          assertThatThrownBy(() -> interleavedRun.commit(plan))
+              .isInstanceOfSatisfying(
+                  TicklakeException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONFLICT));
+        } else {
+          List<PartitionResult> done = interleavedRun.commit(plan);
+          assertThat(interleaved).isTrue();
+          assertThat(done)
+              .singleElement()
+              .satisfies(
+                  r -> {
+                    assertThat(r.rowsOut()).isEqualTo(6);
+                    assertThat(r.quarantined()).isEqualTo(2);
+                  });
+          Table quarantine = w.table(TableContracts.QUARANTINE.id());
+          assertThat(rows(w, quarantine, "silver.trades", BronzeFixture.DATE)).isEqualTo(2);
+          assertThat(plan(w)).isEmpty();
+        }
+      }
+    }
+  }
+
   @Test
   void aPartitionWhoseRowsAreAllRejectedIsEmptyAndComesBackWhenTheRuleIsRelaxed() throws Exception {
     try (Warehouse w = BronzeFixture.warehouse(dir)) {
