@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.NotFoundException;
 
 /**
  * Computes the quality rows of one day in DuckDB from pinned snapshots of Silver trades, Bronze
@@ -86,7 +87,8 @@ final class DayQuality {
     qf.put("exchange", key.exchange());
     qf.put("trading_date", key.tradingDate());
     PartitionFilter quarantineDay = new PartitionFilter(qf);
-    Snapshot bronzeSnapshot = bronze.snapshot(bronzeSnapshotId);
+    Optional<PinnedScan> bronzeScan = bronzeScan(bronze, bronzeSnapshotId, day);
+    Snapshot bronzeSnapshot = bronzeScan.flatMap(PinnedScan::snapshot).orElse(null);
     try {
       bridge.execute(
           "CREATE OR REPLACE TEMP TABLE tl_qs AS SELECT symbol, symbol_id, epoch_us(ts_event) AS t"
@@ -105,10 +107,7 @@ final class DayQuality {
       String bronzeRelation =
           bronzeSnapshot == null
               ? "SELECT CAST(NULL AS VARCHAR) AS symbol WHERE false"
-              : "SELECT symbol FROM ("
-                  + DuckDbBridge.relationSql(
-                      PinnedScan.plan(bronze, Optional.of(bronzeSnapshot), day.expression()), day)
-                  + ")";
+              : "SELECT symbol FROM (" + DuckDbBridge.relationSql(bronzeScan.get(), day) + ")";
       bridge.execute(
           "CREATE OR REPLACE TEMP TABLE tl_qb AS SELECT symbol, count(*) AS n FROM ("
               + bronzeRelation
@@ -169,6 +168,29 @@ final class DayQuality {
       for (String t : List.of("tl_qs", "tl_qq", "tl_qb", "tl_qy", "tl_qw", "tl_qp", "tl_qi")) {
         bridge.execute("DROP TABLE IF EXISTS " + t);
       }
+    }
+  }
+
+  /**
+   * The files of the day at the Bronze snapshot its compaction read, or empty when a routine {@code
+   * expire} removed that snapshot: before the build loaded Bronze, or since (its manifest list or a
+   * manifest is then gone while it is read, a {@link NotFoundException}; the table, read again, no
+   * longer has it). Either way the day's Bronze count is unknown.
+   */
+  private static Optional<PinnedScan> bronzeScan(
+      Table bronze, long snapshotId, PartitionFilter day) {
+    Snapshot snapshot = bronze.snapshot(snapshotId);
+    if (snapshot == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(PinnedScan.plan(bronze, Optional.of(snapshot), day.expression()));
+    } catch (NotFoundException e) {
+      bronze.refresh();
+      if (bronze.snapshot(snapshotId) == null) {
+        return Optional.empty();
+      }
+      throw e;
     }
   }
 
