@@ -14,6 +14,7 @@ import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PartitionFilter;
 import io.ticklake.catalog.duckdb.PinnedScan;
 import io.ticklake.catalog.snapshot.PartitionHistory;
+import io.ticklake.catalog.snapshot.SnapshotExpiry;
 import io.ticklake.catalog.write.LocalTrees;
 import io.ticklake.catalog.write.ParquetDataFiles;
 import io.ticklake.catalog.write.PartitionOverwrite;
@@ -300,8 +301,10 @@ public final class BarJob {
    */
   private RuntimeException expiredWhileRead(BarPlan plan, RuntimeException failure) {
     if ((failure instanceof TicklakeException t && t.kind() == Kind.CONFLICT)
-        || warehouse.table(TableContracts.SILVER_TRADES.id()).snapshot(plan.silverSnapshotId())
-            != null) {
+        || !SnapshotExpiry.expiredAfter(
+            () -> warehouse.table(TableContracts.SILVER_TRADES.id()),
+            plan.silverSnapshotId(),
+            failure)) {
       return failure;
     }
     return new TicklakeException(

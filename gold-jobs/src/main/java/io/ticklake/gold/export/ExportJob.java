@@ -7,6 +7,7 @@ import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.Warehouse;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.snapshot.AsOf;
+import io.ticklake.catalog.snapshot.SnapshotExpiry;
 import io.ticklake.catalog.snapshot.SnapshotResolver;
 import io.ticklake.catalog.write.LocalTrees;
 import java.io.IOException;
@@ -287,7 +288,8 @@ public final class ExportJob {
    */
   private RuntimeException expiredWhileRead(ExportPlan plan, RuntimeException failure) {
     if ((failure instanceof TicklakeException t && t.kind() == Kind.CONFLICT)
-        || warehouse.table(plan.request().table()).snapshot(plan.snapshotId()) != null) {
+        || !SnapshotExpiry.expiredAfter(
+            () -> warehouse.table(plan.request().table()), plan.snapshotId(), failure)) {
       return failure;
     }
     return new TicklakeException(

@@ -16,6 +16,7 @@ import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.duckdb.PartitionFilter;
 import io.ticklake.catalog.duckdb.PinnedScan;
+import io.ticklake.catalog.snapshot.SnapshotExpiry;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -150,9 +151,8 @@ public final class QualityReport {
       } catch (RuntimeException e) {
         // a concurrent expire removed the snapshot while it was read (its manifests, or the
         // files a later compaction replaced): the charts read the current one
-        silver.refresh();
         if (attempt >= EXPIRED_WHILE_READ_ATTEMPTS
-            || silver.snapshot(silverSnap.snapshotId()) != null) {
+            || !SnapshotExpiry.expiredAfter(() -> silver, silverSnap.snapshotId(), e)) {
           throw e;
         }
       }
