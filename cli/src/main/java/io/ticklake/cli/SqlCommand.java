@@ -107,6 +107,16 @@ final class SqlCommand implements Callable<Integer> {
       } catch (NoSuchFileException e) {
         throw TicklakeException.of(
             Kind.INPUT, "Cannot read SQL file %s: no such file", source.file);
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw TicklakeException.of(
+            Kind.INPUT,
+            "Cannot read SQL file %s: it is not UTF-8 text (save it as UTF-8)",
+            source.file);
+      } catch (java.nio.file.AccessDeniedException e) {
+        throw TicklakeException.of(
+            Kind.INPUT,
+            "Cannot read SQL file %s: permission denied (make it readable for this user)",
+            source.file);
       }
     }
     if (System.console() != null) {

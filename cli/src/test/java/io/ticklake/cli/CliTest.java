@@ -77,6 +77,25 @@ class CliTest {
         .isEqualTo("ticklake: Cannot read SQL file " + dir + ": it is a folder\n");
   }
 
+  /**
+   * A query file that is not UTF-8 text (a Latin-1 file, or a binary file given by mistake) is bad
+   * input named as such, not an internal error: it was {@code internal error:
+   * MalformedInputException: Input length = 1}, exit 1.
+   */
+  @Test
+  void aQueryFileThatIsNotUtf8IsBadInputNotAnInternalError() throws Exception {
+    assertThat(run("init").code()).isZero();
+    Path latin1 = dir.resolve("latin1.sql");
+    Files.write(latin1, new byte[] {'s', 'e', 'l', 'e', 'c', 't', ' ', '\'', (byte) 0xe9, '\''});
+    CliRun r = run("sql", "-f", latin1.toString());
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.INPUT);
+    assertThat(r.err())
+        .isEqualTo(
+            "ticklake: Cannot read SQL file "
+                + latin1
+                + ": it is not UTF-8 text (save it as UTF-8)\n");
+  }
+
   @Test
   void sqlAsOfSnapshotIdAndTimeSeeOnlyTheFirstCommit() throws Exception {
     assertThat(run("init").code()).isZero();
