@@ -326,4 +326,42 @@ class ExportCommandTest {
         .doesNotContain("[--out");
     assertThat(h.out()).contains("Folder to create; it must not exist or must be empty. Required.");
   }
+
+  /**
+   * An --out that is, or lies under, a link to nothing (a mount point gone, a moved folder) is bad
+   * input named as such: it was exit 1 with only the path of the hidden work folder or of the link
+   * ({@code Cannot export to X: X/.. }), no reason.
+   */
+  @Test
+  void anOutFolderBehindABrokenLinkIsBadInputThatSaysSo() throws Exception {
+    Path gone = out.resolve("gone");
+    Path link = Files.createSymbolicLink(out.resolve("link"), gone);
+
+    CliRun at = runR(link, "gold.bars", "IBM", "2013-10-11", "2013-10-11");
+    assertThat(at.code()).as(at.err()).isEqualTo(ExitCodes.INPUT);
+    assertThat(at.err())
+        .isEqualTo(
+            "ticklake: Cannot export to "
+                + link
+                + ": it is a link to "
+                + gone
+                + ", which does not exist (choose another folder)\n");
+
+    Path under = link.resolve("ibm");
+    CliRun below = runR(under, "gold.bars", "IBM", "2013-10-11", "2013-10-11");
+    assertThat(below.code()).as(below.err()).isEqualTo(ExitCodes.INPUT);
+    assertThat(below.err())
+        .isEqualTo(
+            "ticklake: Cannot export to "
+                + under
+                + ": "
+                + link
+                + " is a link to "
+                + gone
+                + ", which does not exist (choose another folder)\n");
+    assertThat(gone).doesNotExist();
+    try (Stream<Path> left = Files.list(out)) {
+      assertThat(left).containsExactly(link);
+    }
+  }
 }

@@ -12,7 +12,9 @@ import io.ticklake.catalog.snapshot.SnapshotResolver;
 import io.ticklake.catalog.write.LocalTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -272,9 +274,12 @@ public final class ExportJob {
       LocalTrees.deleteTree(tmp);
       throw TicklakeException.of(
           Kind.INPUT, "Cannot export to %s: the folder was filled while exporting", out);
-    } catch (IOException | UncheckedIOException e) {
+    } catch (IOException e) {
       LocalTrees.deleteTree(tmp);
-      throw TicklakeException.of(Kind.FAILURE, "Cannot export to %s: %s", out, e.getMessage());
+      throw writeError(out, tmp, e);
+    } catch (UncheckedIOException e) {
+      LocalTrees.deleteTree(tmp);
+      throw writeError(out, tmp, e.getCause());
     } catch (RuntimeException e) {
       LocalTrees.deleteTree(tmp);
       throw expiredWhileRead(plan, e);
@@ -465,6 +470,16 @@ public final class ExportJob {
     if (out.getParent() == null) {
       throw TicklakeException.of(Kind.INPUT, "Cannot export to %s: choose a folder", requested);
     }
+    for (Path p = out; p != null; p = p.getParent()) {
+      if (Files.isSymbolicLink(p) && !Files.exists(p)) {
+        throw TicklakeException.of(
+            Kind.INPUT,
+            "Cannot export to %s: %s a link to %s, which does not exist (choose another folder)",
+            requested,
+            p.equals(out) ? "it is" : p + " is",
+            linkTarget(p));
+      }
+    }
     if (Files.exists(out)) {
       if (!Files.isDirectory(out)) {
         throw TicklakeException.of(
@@ -486,5 +501,48 @@ public final class ExportJob {
           Kind.INPUT, "Cannot export to %s: %s is a file", requested, out.getParent());
     }
     return out;
+  }
+
+  /** Where the link {@code link} points, as an absolute path where it can be read. */
+  private static Object linkTarget(Path link) {
+    try {
+      Path target = Files.readSymbolicLink(link);
+      return link.getParent() == null ? target : link.getParent().resolve(target).normalize();
+    } catch (IOException e) {
+      return "a missing file";
+    }
+  }
+
+  /**
+   * The error of a write under an export's work folder {@code tmp}: permission denied is the
+   * operator's to fix (exit 3, naming the folder to make writable); any other file-system error
+   * names the file and the system's reason. A full or read-only disk is told from the cause and
+   * becomes exit 3 where the command reports it.
+   */
+  private static TicklakeException writeError(Path out, Path tmp, IOException e) {
+    if (e instanceof AccessDeniedException denied) {
+      // the folder to make writable: the denied one, or the nearest one that exists above it
+      Path dir = denied.getFile() == null ? tmp : Path.of(denied.getFile());
+      while (dir.getParent() != null && !Files.isDirectory(dir)) {
+        dir = dir.getParent();
+      }
+      return new TicklakeException(
+          Kind.CONFIGURATION,
+          String.format(
+              "Cannot export to %s: permission denied on %s; make %s writable for this user or"
+                  + " choose another --out",
+              out, denied.getFile() == null ? tmp : denied.getFile(), dir),
+          e);
+    }
+    String reason =
+        e instanceof FileSystemException f && f.getReason() == null
+            ? f.getFile()
+                + ": "
+                + (e instanceof java.nio.file.NoSuchFileException
+                    ? "no such file or directory"
+                    : e.getClass().getSimpleName())
+            : e.getMessage();
+    return new TicklakeException(
+        Kind.FAILURE, String.format("Cannot export to %s: %s", out, reason), e);
   }
 }
