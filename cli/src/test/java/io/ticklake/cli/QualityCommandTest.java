@@ -66,6 +66,18 @@ class QualityCommandTest {
     try (var left = Files.list(dir)) {
       assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
     }
+
+    // a folder where no file can be created (here /proc, as root can write anywhere else): the
+    // error names the system's reason, not only its temporary file's path as it did
+    // ("Cannot write report /proc/report.html: /proc/.report.html.<uuid>.tmp")
+    Path proc = Path.of("/proc/report.html");
+    if (Files.isDirectory(proc.getParent())) {
+      CliRun unwritable = run("quality", "--html", proc.toString(), "--date", "2013-10-11");
+      assertThat(unwritable.code()).isEqualTo(ExitCodes.INPUT);
+      assertThat(unwritable.err())
+          .startsWith("ticklake: Cannot write report " + proc + ": ")
+          .endsWith(": no such file or directory (choose another folder for --html)\n");
+    }
   }
 
   @Test

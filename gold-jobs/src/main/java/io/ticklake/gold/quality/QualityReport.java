@@ -123,12 +123,42 @@ public final class QualityReport {
       } catch (IOException ignored) {
         // the message below names the real failure
       }
-      throw TicklakeException.of(Kind.INPUT, "Cannot write report %s: %s", file, e.getMessage());
+      throw writeError(file, tmp, e);
     }
   }
 
   /** How many times the charts read Silver again when its snapshot expires while read. */
   private static final int EXPIRED_WHILE_READ_ATTEMPTS = 5;
+
+  /**
+   * The error of writing report {@code file} through {@code tmp}: permission denied is exit 3
+   * naming the folder to make writable; any other file-system error names the file and the system's
+   * reason (the JDK gives none for a missing file or a denied one).
+   */
+  private static TicklakeException writeError(Path file, Path tmp, IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return new TicklakeException(
+          Kind.CONFIGURATION,
+          String.format(
+              "Cannot write report %s: permission denied; make %s writable for this user or"
+                  + " choose another folder for --html",
+              file, tmp.getParent()),
+          e);
+    }
+    String reason;
+    if (e instanceof java.nio.file.NoSuchFileException f) {
+      reason = (f.getFile() == null ? tmp : f.getFile()) + ": no such file or directory";
+    } else if (e instanceof java.nio.file.FileSystemException f && f.getReason() == null) {
+      reason = (f.getFile() == null ? tmp : f.getFile()) + ": " + e.getClass().getSimpleName();
+    } else {
+      reason = e.getMessage();
+    }
+    return new TicklakeException(
+        Kind.INPUT,
+        String.format(
+            "Cannot write report %s: %s (choose another folder for --html)", file, reason),
+        e);
+  }
 
   /** The report as HTML text. */
   public String render(List<QualityRow> rows, int maxCharts, Progress progress) {
