@@ -96,8 +96,8 @@ final class ExportCommand implements Callable<Integer>, StorageWriting {
       paramLabel = "A,B",
       split = ",",
       description = {
-        "Symbols to export, comma-separated. Required. A symbol the table holds only in",
-        "another case is matched ignoring case (ibm exports IBM, with a note)."
+        "Symbols to export, comma-separated. Required. A symbol the table holds only in another"
+            + " case is matched ignoring case (ibm exports IBM, with a note)."
       })
   List<String> symbols;
 
@@ -289,6 +289,7 @@ final class ExportCommand implements Callable<Integer>, StorageWriting {
   @Command(
       name = "verify",
       mixinStandardHelpOptions = true,
+      header = "Check an export folder against its receipt.json and the pinned snapshot.",
       description = {
         "Check an export folder against its receipt.json: the sha256 and size of every file,",
         "the rows in every data file (read back), no missing or extra files, and that the",

@@ -54,9 +54,9 @@ final class SqlCommand implements Callable<Integer> {
       names = "--as-of",
       paramLabel = "WHEN",
       description = {
-        "Read tables as of a snapshot id, an ISO-8601 time with zone",
-        "(2026-11-22T10:15:30Z) or a tag/branch name. A snapshot id pins its table to",
-        "that snapshot and every other table to that snapshot's commit time."
+        "Read tables as of a snapshot id, an ISO-8601 time with zone (2026-11-22T10:15:30Z) or"
+            + " a tag/branch name. A snapshot id pins its table to that snapshot and every other"
+            + " table to that snapshot's commit time."
       })
   String asOf;
 

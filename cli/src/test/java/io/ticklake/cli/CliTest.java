@@ -504,6 +504,50 @@ class CliTest {
     assertThat(version.out()).contains("iceberg  1.12.0", "duckdb   v2.0.0");
   }
 
+  /**
+   * Every command's --help reads as sentences: no option description breaks off mid-sentence to go
+   * on at the column where it began (picocli wraps a description line longer than the width and
+   * then starts the next given line at the description column: {@code sql --as-of} showed "pins its
+   * table to" / "that snapshot"), and every subcommand listed under "Commands:" has a summary
+   * ending in a full stop (export's verify showed a line ending in "of every file,").
+   */
+  @Test
+  void everyHelpTextReadsAsWholeSentences() {
+    List<String> problems = new java.util.ArrayList<>();
+    java.util.Deque<picocli.CommandLine> todo = new java.util.ArrayDeque<>();
+    todo.add(
+        Main.commandLine(
+            new java.io.PrintWriter(new java.io.StringWriter()),
+            new java.io.PrintWriter(new java.io.StringWriter()),
+            Map.of()));
+    while (!todo.isEmpty()) {
+      picocli.CommandLine cmd = todo.poll();
+      todo.addAll(cmd.getSubcommands().values());
+      String name = cmd.getCommandSpec().qualifiedName();
+      String[] lines = cmd.getUsageMessage(picocli.CommandLine.Help.Ansi.OFF).split("\n");
+      for (int i = 1; i < lines.length; i++) {
+        String before = lines[i - 1];
+        String line = lines[i];
+        int indent = line.length() - line.stripLeading().length();
+        int beforeIndent = before.length() - before.stripLeading().length();
+        boolean continues = !line.isBlank() && Character.isLowerCase(line.strip().charAt(0));
+        if (indent > 0 && beforeIndent == indent + 2 && continues) {
+          problems.add(name + ": '" + before.strip() + "' / '" + line.strip() + "'");
+        }
+      }
+      for (var sub : cmd.getSubcommands().entrySet()) {
+        String[] header = sub.getValue().getCommandSpec().usageMessage().header();
+        String[] description = sub.getValue().getCommandSpec().usageMessage().description();
+        String summary =
+            header.length > 0 ? header[0] : description.length > 0 ? description[0] : "";
+        if (!summary.strip().endsWith(".")) {
+          problems.add(name + " " + sub.getKey() + ": summary '" + summary + "'");
+        }
+      }
+    }
+    assertThat(problems).isEmpty();
+  }
+
   @Test
   void demoBuildsAFreshWarehouseAndRefusesForeignDirectories() throws Exception {
     Path demo = dir.resolve("demo");
