@@ -62,6 +62,12 @@ final class TicklakeCommand implements java.util.concurrent.Callable<Integer> {
           "Warehouse directory (default: $TICKLAKE_WAREHOUSE or ./warehouse). The embedded"
               + " SQLite catalog is DIR/catalog.db.")
   void warehouse(String value) {
+    if (value.isBlank()) { // a script's unset variable: never fall back to ./warehouse silently
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "Cannot use an empty --warehouse: give a directory, or leave the option out for"
+              + " $TICKLAKE_WAREHOUSE or ./warehouse");
+    }
     context.warehouseOption(value);
   }
 
@@ -73,6 +79,12 @@ final class TicklakeCommand implements java.util.concurrent.Callable<Integer> {
           "Catalog database (default: $TICKLAKE_CATALOG_URI or jdbc:sqlite:DIR/catalog.db),"
               + " e.g. jdbc:postgresql://host/db.")
   void catalogUri(String value) {
+    if (value.isBlank()) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "Cannot use an empty --catalog-uri: give a JDBC URL, or leave the option out for"
+              + " $TICKLAKE_CATALOG_URI or the warehouse's catalog.db");
+    }
     context.catalogUriOption(value);
   }
 

@@ -548,6 +548,38 @@ class CliTest {
     assertThat(problems).isEmpty();
   }
 
+  /**
+   * An empty --warehouse or --catalog-uri (a script's unset variable: {@code --warehouse "$WH"}) is
+   * a usage error, not a silent switch to $TICKLAKE_WAREHOUSE or ./warehouse in the current folder,
+   * where 'init' would have made a warehouse nobody asked for.
+   */
+  @Test
+  void anEmptyWarehouseOrCatalogOptionIsAUsageError() {
+    Path cwdWarehouse = Path.of("warehouse").toAbsolutePath();
+    assertThat(cwdWarehouse).doesNotExist();
+    Map<String, String> env = Map.of(WarehouseConfig.ENV_WAREHOUSE, dir.resolve("wh").toString());
+    assertThat(run("init").code()).isZero();
+
+    CliRun blank = run(env, "tables", "--warehouse", "");
+    assertThat(blank.code()).as(blank.err()).isEqualTo(ExitCodes.USAGE);
+    assertThat(blank.err())
+        .startsWith(
+            "ticklake: Cannot use an empty --warehouse: give a directory, or leave the option out"
+                + " for $TICKLAKE_WAREHOUSE or ./warehouse\n");
+    assertThat(blank.out()).isEmpty();
+
+    CliRun blankInit = run(Map.of(), "--warehouse", " ", "init");
+    assertThat(blankInit.code()).as(blankInit.err()).isEqualTo(ExitCodes.USAGE);
+
+    CliRun blankUri = run(env, "tables", "--catalog-uri", "");
+    assertThat(blankUri.code()).as(blankUri.err()).isEqualTo(ExitCodes.USAGE);
+    assertThat(blankUri.err())
+        .startsWith(
+            "ticklake: Cannot use an empty --catalog-uri: give a JDBC URL, or leave the option"
+                + " out for $TICKLAKE_CATALOG_URI or the warehouse's catalog.db\n");
+    assertThat(cwdWarehouse).doesNotExist();
+  }
+
   @Test
   void demoBuildsAFreshWarehouseAndRefusesForeignDirectories() throws Exception {
     Path demo = dir.resolve("demo");
