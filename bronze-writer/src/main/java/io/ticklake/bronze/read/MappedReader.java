@@ -232,7 +232,7 @@ public final class MappedReader implements VendorReader {
                     header.end(i) - header.start(i),
                     StandardCharsets.UTF_8)
                 .strip();
-        names.add(h);
+        names.add(shown(h, header, i));
         if (positions.putIfAbsent(h, i) != null) {
           duplicates.add(h);
         }
@@ -668,5 +668,18 @@ public final class MappedReader implements VendorReader {
 
   private static String abbreviate(String s) {
     return s.length() <= 200 ? s : s.substring(0, 200) + "…";
+  }
+
+  /**
+   * Header name {@code h} (column {@code i} of {@code header}) as a message shows it: as read when
+   * it is printable text, else its bytes as printable ASCII ({@code \\xNN}), at most 100 of them,
+   * so a binary file given to a text mapping writes no raw bytes into terminals and the manifest.
+   */
+  private static String shown(String h, Fields header, int i) {
+    boolean printable =
+        h.length() <= 100 && h.chars().noneMatch(c -> c < 0x20 || c == 0x7f || c == 0xfffd);
+    return printable
+        ? h
+        : Texts.printable(header.bytes(), header.start(i), header.end(i), 100).strip();
   }
 }

@@ -296,6 +296,30 @@ class MappedReaderTest {
         .hasMessage("Cannot read d.csv: its header names column 'px' more than once");
   }
 
+  /**
+   * A zip (or any binary file) given to a CSV mapping is named in printable text: the message of
+   * its missing columns listed the "header" raw, control characters and invalid UTF-8 included,
+   * into the terminal and the manifest's reason (seen with 'ticklake ingest --vendor csv' of a Lean
+   * zip).
+   */
+  @Test
+  void aBinaryFileIsRefusedInPrintableText() throws IOException {
+    Path zip =
+        Files.copy(
+            Golden.fixture("lean/equity/usa/tick/ibm/20131007_trade.zip"), dir.resolve("z.csv"));
+    assertThatThrownBy(() -> reader("acme_trades.json").read(zip, new CollectingSink()))
+        .isInstanceOf(FileFormatException.class)
+        .hasMessageStartingWith(
+            "Cannot read z.csv: its header lacks columns of mapping acme: 'ticker' for symbol")
+        .hasMessageContaining("(columns: [PK\\x03\\x04")
+        .satisfies(
+            e -> {
+              String m = e.getMessage();
+              assertThat(m.chars()).noneMatch(c -> c < 0x20 || c == 0x7f || c == 0xfffd);
+              assertThat(m.length()).isLessThan(1_000);
+            });
+  }
+
   private Path write(String name, String... lines) throws IOException {
     return Files.writeString(dir.resolve(name), String.join("\n", lines) + "\n");
   }
