@@ -74,6 +74,16 @@ public final class Main {
    * {@link TicklakeException} its kind's code, anything else an internal error (1).
    */
   static int report(Exception ex, CommandLine cmd, CliContext context) {
+    if (jvmShuttingDown()) {
+      // Ctrl-C or SIGTERM: the shutdown hooks (Iceberg's exiting worker pool among them) pull
+      // things away from under the command; what it meets then is the interruption's, whose exit
+      // code (130, 143) the JVM has already decided
+      if (context.debug()) {
+        ex.printStackTrace(cmd.getErr());
+        cmd.getErr().flush();
+      }
+      return ExitCodes.FAILURE;
+    }
     // a full or read-only disk is the operator's to fix, whichever library met it
     ex = StorageFailure.of(ex, cmd, context).<Exception>map(e -> e).orElse(ex);
     if (ex instanceof TicklakeException te) {
@@ -96,5 +106,17 @@ public final class Main {
     }
     cmd.getErr().flush();
     return ExitCodes.FAILURE;
+  }
+
+  /** Whether the JVM is running its shutdown hooks: a signal (Ctrl-C, SIGTERM) or an exit. */
+  static boolean jvmShuttingDown() {
+    Thread probe = new Thread(() -> {});
+    try {
+      Runtime.getRuntime().addShutdownHook(probe);
+      Runtime.getRuntime().removeShutdownHook(probe);
+      return false;
+    } catch (IllegalStateException e) {
+      return true; // "Shutdown in progress"
+    }
   }
 }
