@@ -118,8 +118,22 @@ public final class LakeQuery {
             return true;
           }
         },
-        e -> new TicklakeException(Kind.INPUT, "Cannot run query: " + e.getMessage().strip(), e),
+        e -> new TicklakeException(Kind.INPUT, queryError(e.getMessage().strip()), e),
         planned);
+  }
+
+  /** How DuckDB prefixes the text of an {@code error()} call. */
+  private static final String DUCKDB_ERROR_PREFIX = "Invalid Input Error: ";
+
+  /**
+   * The sentence for a query DuckDB refused: a view of a table that cannot be read as asked raises
+   * ticklake's own sentence through DuckDB's {@code error()}, given as it is, not inside DuckDB's
+   * "Invalid Input Error: "; any other error is "Cannot run query: " and DuckDB's message.
+   */
+  static String queryError(String message) {
+    return message.startsWith(DUCKDB_ERROR_PREFIX + "Cannot ")
+        ? message.substring(DUCKDB_ERROR_PREFIX.length())
+        : "Cannot run query: " + message;
   }
 
   /**
