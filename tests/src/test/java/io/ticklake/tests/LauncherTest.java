@@ -49,4 +49,29 @@ class LauncherTest {
     Path bin = Files.createSymbolicLink(dir.resolve("tl-bin"), ROOT.resolve("bin"));
     assertThat(version(bin.resolve("ticklake"))).contains("iceberg");
   }
+
+  /**
+   * With TICKLAKE_NO_BUILD=1 and no build (a fresh clone, or sources changed since), the launcher
+   * says what is wrong and what to do in one 'Cannot' sentence, exit 1; it said only 'the build
+   * output in …/cli/target is missing or stale and TICKLAKE_NO_BUILD=1'.
+   */
+  @Test
+  void withoutABuildAndNoBuildItSaysWhatToDo() throws Exception {
+    Path root = dir.resolve("clone");
+    Files.createDirectories(root.resolve("bin"));
+    Path launcher = Files.copy(ROOT.resolve("bin/ticklake"), root.resolve("bin/ticklake"));
+    ProcessBuilder pb =
+        new ProcessBuilder(launcher.toString(), "version").redirectErrorStream(true);
+    pb.environment().put("TICKLAKE_NO_BUILD", "1");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isEqualTo(1);
+    assertThat(out)
+        .isEqualTo(
+            "ticklake: Cannot start: the build in "
+                + root.toRealPath().resolve("cli/target")
+                + " is missing or older than the sources, and TICKLAKE_NO_BUILD=1 forbids building"
+                + " it; run it once without TICKLAKE_NO_BUILD=1 to build (about a minute)\n");
+  }
 }
