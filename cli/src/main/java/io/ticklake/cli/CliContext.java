@@ -92,6 +92,13 @@ final class CliContext {
 
   /** Opens the warehouse of {@code config}, which must exist (see {@link #openWarehouse()}). */
   Warehouse openExisting(WarehouseConfig config) {
+    if (java.nio.file.Files.isRegularFile(config.warehouse())) {
+      // a mistyped path: say so as 'init' does, rather than send the user to 'init'
+      throw TicklakeException.of(
+          Kind.CONFIGURATION,
+          "Cannot use warehouse %s: it is a file, not a directory",
+          config.warehouse());
+    }
     if (!Warehouse.exists(config)) {
       if (!config.isSqlite()) {
         throw TicklakeException.of(

@@ -582,6 +582,30 @@ class CliTest {
     assertThat(cwdWarehouse).doesNotExist();
   }
 
+  /**
+   * A --warehouse that names a file (a mistyped path: the catalog.db itself, a README) is refused
+   * by every command as 'init' refuses it; 'tables' said the file "has no catalog (catalog.db);
+   * create it with 'ticklake init'", and init then refused it.
+   */
+  @Test
+  void aWarehousePathThatIsAFileIsRefusedAsSuchByEveryCommand() throws Exception {
+    Path file = Files.writeString(dir.resolve("notes.txt"), "not a warehouse\n");
+    for (String[] command :
+        List.of(new String[] {"tables"}, new String[] {"init"}, new String[] {"compact"})) {
+      String[] args = new String[command.length + 2];
+      args[0] = "--warehouse";
+      args[1] = file.toString();
+      System.arraycopy(command, 0, args, 2, command.length);
+      CliRun r = run(Map.of(), args);
+      assertThat(r.code()).as(command[0] + ": " + r.err()).isEqualTo(ExitCodes.CONFIGURATION);
+      assertThat(r.err())
+          .as(command[0])
+          .isEqualTo(
+              "ticklake: Cannot use warehouse " + file + ": it is a file, not a directory\n");
+    }
+    assertThat(Files.readString(file)).isEqualTo("not a warehouse\n");
+  }
+
   @Test
   void demoBuildsAFreshWarehouseAndRefusesForeignDirectories() throws Exception {
     Path demo = dir.resolve("demo");
