@@ -23,6 +23,7 @@ import io.ticklake.catalog.duckdb.Sql;
 import io.ticklake.catalog.snapshot.CompactionLog;
 import io.ticklake.catalog.snapshot.CompactionMarkers;
 import io.ticklake.catalog.snapshot.PartitionHistory;
+import io.ticklake.catalog.snapshot.SnapshotExpiry;
 import io.ticklake.catalog.write.ParquetDataFiles;
 import io.ticklake.catalog.write.PartitionOverwrite;
 import io.ticklake.quarantine.QuarantineRecord;
@@ -159,6 +160,12 @@ public final class SilverCompactor {
    * has emptied it.
    */
   public CompactionPlan plan() {
+    // a concurrent expire may remove a snapshot this reads after its table was loaded (the live
+    // writer commits to Bronze every flush, so its current snapshot soon goes)
+    return SnapshotExpiry.replanning("compaction of " + kind.silver().name(), this::planOnce);
+  }
+
+  private CompactionPlan planOnce() {
     Table bronze = warehouse.table(kind.bronze().id());
     Snapshot pinned = bronze.currentSnapshot();
     if (pinned == null) {

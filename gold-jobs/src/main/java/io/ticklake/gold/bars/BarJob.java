@@ -102,6 +102,11 @@ public final class BarJob {
    * replaced by none.
    */
   public BarPlan plan() {
+    // a concurrent expire may remove a snapshot this reads after its table was loaded
+    return SnapshotExpiry.replanning("bars", this::planOnce);
+  }
+
+  private BarPlan planOnce() {
     long start = System.nanoTime();
     Table silver = warehouse.table(TableContracts.SILVER_TRADES.id());
     Table gold = warehouse.table(TableContracts.GOLD_BARS.id());

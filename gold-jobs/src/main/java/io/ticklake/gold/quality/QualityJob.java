@@ -13,6 +13,7 @@ import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.duckdb.DuckDbBridge;
 import io.ticklake.catalog.snapshot.CompactionLog;
 import io.ticklake.catalog.snapshot.CompactionMarkers;
+import io.ticklake.catalog.snapshot.SnapshotExpiry;
 import io.ticklake.catalog.write.CommitOutcome;
 import io.ticklake.catalog.write.PartitionedRecordWriter;
 import java.io.IOException;
@@ -60,6 +61,7 @@ import org.apache.iceberg.util.SnapshotUtil;
  */
 public final class QualityJob {
   private final Warehouse warehouse;
+  private final Runnable planLoaded;
   private final QualityOptions options;
 
   /** Progress callbacks of {@link #commit}; called on the committing thread. */
@@ -99,8 +101,14 @@ public final class QualityJob {
    * @param options which days and how
    */
   public QualityJob(Warehouse warehouse, QualityOptions options) {
+    this(warehouse, options, () -> {});
+  }
+
+  /** A job that runs {@code planLoaded} once its plan loaded the tables (tests). */
+  QualityJob(Warehouse warehouse, QualityOptions options, Runnable planLoaded) {
     this.warehouse = requireNonNull(warehouse, "warehouse is null");
     this.options = requireNonNull(options, "options is null");
+    this.planLoaded = requireNonNull(planLoaded, "planLoaded is null");
   }
 
   /**
@@ -108,12 +116,18 @@ public final class QualityJob {
    * their last quality build recorded (or all selected days with {@code force}). Writes nothing.
    */
   public QualityPlan plan() {
+    // a concurrent expire may remove a snapshot this reads after its table was loaded
+    return SnapshotExpiry.replanning("quality", this::planOnce);
+  }
+
+  private QualityPlan planOnce() {
     Table silver = warehouse.table(TableContracts.SILVER_TRADES.id());
     Table quarantine = warehouse.table(TableContracts.QUARANTINE.id());
     Table quality = warehouse.table(TableContracts.GOLD_QUALITY_DAILY.id());
     Snapshot silverSnap = silver.currentSnapshot();
     Snapshot quarantineSnap = quarantine.currentSnapshot();
     Snapshot qualitySnap = quality.currentSnapshot();
+    planLoaded.run();
     long qualityId = qualitySnap == null ? -1 : qualitySnap.snapshotId();
     if (silverSnap == null) {
       return new QualityPlan(-1, -1, qualityId, List.of(), List.of());

@@ -645,6 +645,35 @@ class QualityJobTest {
   }
 
   @Test
+  void aSilverSnapshotExpiredWhileThePlanReadsTheCompactionLogMakesItPlanAgain() {
+    // soak run 8 of 2026-11-28: `quality` exited 1 (NotFoundException on a Silver snap-*.avro)
+    // when the plan, reading the compaction log for days whose quarantine commits expired, listed
+    // the files of a Silver snapshot a concurrent expire had just removed
+    try (Warehouse w = GoldFixture.warehouse(dir.resolve("w"))) {
+      GoldFixture.appendFile(w, 1, aaa());
+      GoldFixture.compact(w);
+      Table quarantine = w.table(TableContracts.QUARANTINE.id());
+      quarantine.newAppend().set("note", "a later commit").commit();
+      quarantine.expireSnapshots().expireOlderThan(Long.MAX_VALUE).retainLast(1).commit();
+      Table silver = w.table(TableContracts.SILVER_TRADES.id());
+      silver.newAppend().set("note", "a later commit").commit(); // what the plan loads
+      long loaded = silver.currentSnapshot().snapshotId();
+      int[] loads = {0};
+      Runnable compactAndExpire =
+          () -> {
+            if (++loads[0] == 1) { // the next commit, then expire removes the snapshot loaded
+              silver.newAppend().set("note", "another job's commit").commit();
+              silver.expireSnapshots().expireSnapshotId(loaded).commit();
+            }
+          };
+      QualityPlan plan = new QualityJob(w, QualityOptions.defaults(), compactAndExpire).plan();
+      assertThat(loads[0]).isEqualTo(2);
+      // the plan of the lake as it is now, as a fresh run makes it
+      assertThat(plan).isEqualTo(new QualityJob(w, QualityOptions.defaults()).plan());
+    }
+  }
+
+  @Test
   void scoreFormulaByHand() {
     // 60 * 0.5 + 5 * 1 + 1000 * 5 / 1000 + 100 * 5 / 1000 + 1000 * 1 / 990 = 41.51010101…
     BigDecimal s = QualityScore.score(new BigDecimal("0.500000"), 1, 1000L, 990, 5L, 5, 1);
