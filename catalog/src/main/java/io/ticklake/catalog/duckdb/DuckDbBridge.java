@@ -6,6 +6,7 @@ import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.contract.TableContracts;
 import io.ticklake.catalog.snapshot.AsOf;
+import io.ticklake.catalog.snapshot.SnapshotExpiry;
 import io.ticklake.catalog.snapshot.SnapshotResolver;
 import io.ticklake.catalog.snapshot.UnfinishedCompactions;
 import java.io.IOException;
@@ -261,9 +262,6 @@ public final class DuckDbBridge implements AutoCloseable {
     return register(catalog, asOf, notes, query);
   }
 
-  /** How many times {@link #register} reads the lake again when snapshots expire under it. */
-  static final int EXPIRED_WHILE_PLANNING_ATTEMPTS = 5;
-
   /**
    * Registers the views, reading the lake again when a concurrent {@code ticklake expire} removed a
    * snapshot after it was loaded and before its files were planned (its manifest list or manifests
@@ -282,18 +280,8 @@ public final class DuckDbBridge implements AutoCloseable {
             notes.accept(note);
           }
         };
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return registerOnce(catalog, asOf, once, query);
-      } catch (NotFoundException e) {
-        if (attempt >= EXPIRED_WHILE_PLANNING_ATTEMPTS) {
-          throw TicklakeException.of(
-              Kind.CONFLICT,
-              "Cannot read the lake: its snapshots kept expiring while they were read (%s); retry",
-              e.getMessage());
-        }
-      }
-    }
+    return SnapshotExpiry.replanning(
+        "the lake's views", () -> registerOnce(catalog, asOf, once, query));
   }
 
   private Map<TableIdentifier, PinnedScan> registerOnce(

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.ticklake.catalog.TicklakeException;
 import io.ticklake.catalog.TicklakeException.Kind;
 import io.ticklake.catalog.snapshot.AsOf;
+import io.ticklake.catalog.snapshot.SnapshotExpiry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -19,7 +20,6 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.NotFoundException;
 
 /**
  * A user's query over the lake ({@code ticklake sql}): the tables it reads are planned as views
@@ -167,22 +167,17 @@ public final class LakeQuery {
     requireNonNull(asOf, "asOf is null");
     for (int attempt = 1; ; attempt++) {
       try (DuckDbBridge bridge = open.get()) {
-        Map<TableIdentifier, PinnedScan> scans;
-        try {
-          scans = planner.plan(bridge);
-        } catch (NotFoundException e) {
-          // a snapshot expired after its table was loaded: its manifests are gone
-          if (attempt >= ATTEMPTS) {
-            throw TicklakeException.of(
-                Kind.CONFLICT,
-                "Cannot read the lake: its snapshots kept expiring while they were read (%s);"
-                    + " retry",
-                e.getMessage());
-          }
-          continue;
-        } catch (SQLException e) {
-          throw failure.apply(e);
-        }
+        // a snapshot that expires after its table was loaded: its manifests are gone
+        Map<TableIdentifier, PinnedScan> scans =
+            SnapshotExpiry.replanning(
+                "the query's tables",
+                () -> {
+                  try {
+                    return planner.plan(bridge);
+                  } catch (SQLException e) {
+                    throw failure.apply(e);
+                  }
+                });
         planned.run();
         try {
           return reads.read(bridge);

@@ -212,12 +212,7 @@ public final class ExportVerifier {
     }
     Snapshot snapshot = table.snapshot(read.snapshotId());
     if (snapshot == null) {
-      problems.add(
-          String.format(
-              Locale.ROOT,
-              "Cannot verify %s: snapshot %d no longer exists (expired?)",
-              read.table(),
-              read.snapshotId()));
+      problems.add(expired(read));
       return;
     }
     ExportRequest request = receipt.request().toRequest(dir);
@@ -229,12 +224,7 @@ public final class ExportVerifier {
         throw e;
       }
       // a concurrent expire removed it after the table was loaded (soak of 2026-11-28)
-      problems.add(
-          String.format(
-              Locale.ROOT,
-              "Cannot verify %s: snapshot %d no longer exists (expired?)",
-              read.table(),
-              read.snapshotId()));
+      problems.add(expired(read));
       return;
     }
     try (ExportSource source = opened) {
@@ -245,13 +235,17 @@ public final class ExportVerifier {
         throw e;
       }
       // a concurrent expire removed it (and the files it planned) while they were read
-      problems.add(
-          String.format(
-              Locale.ROOT,
-              "Cannot verify %s: snapshot %d no longer exists (expired?)",
-              read.table(),
-              read.snapshotId()));
+      problems.add(expired(read));
     }
+  }
+
+  /** The problem of a table read whose snapshot is gone, before or while verify read it. */
+  private static String expired(ExportReceipt.TableRead read) {
+    return String.format(
+        Locale.ROOT,
+        "Cannot verify %s: snapshot %d no longer exists (expired?)",
+        read.table(),
+        read.snapshotId());
   }
 
   /** Compares the rows and content digest of the pinned snapshot with the receipt's. */
