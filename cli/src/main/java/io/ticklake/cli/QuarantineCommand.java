@@ -103,7 +103,7 @@ final class QuarantineCommand implements Callable<Integer> {
   ResultFormat format;
 
   @Override
-  public Integer call() throws SQLException {
+  public Integer call() {
     if (limit < 0) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "Invalid value for option '--limit': must be 0 or more");

@@ -558,7 +558,9 @@ public final class SilverCompactor {
               throw e;
             }
             listener.retrying(task.key(), e);
-            if (one.bronzeSnapshotId() == bronzeSnapshotId && bronzeExpired(bronzeSnapshotId)) {
+            if (one.bronzeSnapshotId() == bronzeSnapshotId
+                && SnapshotExpiry.expiredAfter(
+                    () -> warehouse.table(kind.bronze().id()), bronzeSnapshotId, e)) {
               // the pin went with a routine expiry: every partition left needs a new one, so
               // plan them all again once rather than each on its turn
               CompactionPlan fresh =
@@ -605,13 +607,6 @@ public final class SilverCompactor {
       }
     }
     return new Outcome(committed, skipped);
-  }
-
-  /** Whether Bronze snapshot {@code id} is gone from the table (expired). */
-  private boolean bronzeExpired(long id) {
-    Table bronze = warehouse.table(kind.bronze().id());
-    bronze.refresh();
-    return bronze.snapshot(id) == null;
   }
 
   /**
@@ -1155,7 +1150,7 @@ public final class SilverCompactor {
         if (e.kind() != Kind.CONFLICT
             || attempt >= QUARANTINE_COMMIT_ATTEMPTS
             || validateFrom < 0
-            || !expired(quarantine, validateFrom)) {
+            || !SnapshotExpiry.expiredAfter(() -> quarantine, validateFrom, e)) {
           throw e;
         }
         long again = unchangedSinceExpiredBase(quarantine, base.snapshotId(), baseFiles, partition);
@@ -1172,12 +1167,6 @@ public final class SilverCompactor {
    * {@link #replaceQuarantine} makes before it reports the conflict.
    */
   private static final int QUARANTINE_COMMIT_ATTEMPTS = 3;
-
-  /** Whether snapshot {@code id} is gone from {@code table} (read again). */
-  private static boolean expired(Table table, long id) {
-    table.refresh();
-    return table.snapshot(id) == null;
-  }
 
   /** Writes a partition's quarantine rows into new data files. */
   private static List<DataFile> writeQuarantine(Table quarantine, List<QuarantineRecord> rows) {

@@ -235,11 +235,7 @@ public final class ExportJob {
     Table table = warehouse.table(request.table());
     Snapshot snapshot = table.snapshot(plan.snapshotId());
     if (snapshot == null) { // a concurrent expire removed it since the plan
-      throw TicklakeException.of(
-          Kind.CONFLICT,
-          "Cannot read %s at snapshot %d: it was expired while it was read; retry",
-          request.table(),
-          plan.snapshotId());
+      throw expired(plan, null);
     }
     Schema schema = SnapshotResolver.schemaAt(table, Optional.of(snapshot));
     try {
@@ -297,6 +293,11 @@ public final class ExportJob {
             () -> warehouse.table(plan.request().table()), plan.snapshotId(), failure)) {
       return failure;
     }
+    return expired(plan, failure);
+  }
+
+  /** The CONFLICT (retry) of an export whose snapshot expired since its plan. */
+  private static TicklakeException expired(ExportPlan plan, Throwable cause) {
     return new TicklakeException(
         Kind.CONFLICT,
         String.format(
@@ -304,7 +305,7 @@ public final class ExportJob {
             "Cannot read %s at snapshot %d: it was expired while it was read; retry",
             plan.request().table(),
             plan.snapshotId()),
-        failure);
+        cause);
   }
 
   private static final String TMP_MARK = ".export-";
